@@ -1,0 +1,142 @@
+// caravan/route.h — the planner: itineraries over the multimodal network.
+//
+// A time-dependent, multi-criteria label-setting search (a multi-criteria
+// Dijkstra over a FIFO time-dependent graph). Labels carry arrival instant,
+// cost in USD cents and CO2 grams; Pareto dominance prunes them, and labels
+// dominated by an answer already found at the destination are dropped early.
+// The search honours
+//   * waiting for the next scheduled departure of a service (weekly days, local
+//     departure time at the first stop, offsets to later stops);
+//   * border posts open in local time on both sides: goods pass only while both
+//     are open, then clearance takes its median time;
+//   * gauge change time and cost at a 1435/1520 mm break;
+//   * the location's transfer time and handling cost when the mode changes;
+//   * cargo size: costs scale with TEU-equivalents, CO2 with cargo tonnes.
+// Single-criterion objectives (time, cost, co2) run through the same code
+// with one criterion (ties broken by time).
+//
+// Two objects, after RoutingKit's index/query split:
+//   RouteIndex — built once from a Network, immutable, shared by all threads;
+//   Planner    — per-thread scratch memory for queries against one index;
+//                move-only, reused across queries without reallocation.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "caravan/error.h"
+#include "caravan/money.h"
+#include "caravan/network.h"
+#include "caravan/units.h"
+
+namespace caravan {
+
+enum class Objective : std::uint8_t { kPareto, kTime, kCost, kCo2 };
+std::string_view to_string(Objective o);
+std::optional<Objective> parse_objective(std::string_view s);
+
+/// What to ship, from where to where, when, and under which constraints.
+struct RouteQuery {
+  LocationIdx from, to;
+  Instant depart{};                     ///< cargo ready at `from`
+  std::uint32_t units = 1;              ///< number of containers, >= 1
+  UnitKind unit = UnitKind::kFeu;
+  std::optional<Mass> cargo_per_unit;   ///< payload per unit; default_cargo_mass() when empty
+  Objective objective = Objective::kPareto;
+  std::vector<LocationIdx> via;         ///< visited in this order
+  std::vector<LocationIdx> avoid;       ///< never entered
+  std::vector<std::string> avoid_countries;  ///< ISO alpha-2; no location of these is entered
+  ModeSet modes = ModeSet::all();       ///< modes allowed for moving legs and crossings
+  /// Pareto only: an answer is dropped when another arrives no later and costs
+  /// and emits at most (1 + epsilon) times as much. Bounds the set to options
+  /// that differ meaningfully; 0 gives the exact Pareto set.
+  double epsilon = 0.02;
+
+  std::uint32_t teu() const { return units * static_cast<std::uint32_t>(teu_per_unit(unit)); }
+  Mass cargo_mass() const;              ///< total payload
+};
+
+enum class LegKind : std::uint8_t { kMove, kWait, kTransfer, kBorder, kGaugeChange };
+
+/// One step of an itinerary. Moving legs carry the mode; the others happen at
+/// a location (`from`, and for a border `from` = exit side, `to` = entry side).
+struct Leg {
+  LegKind kind = LegKind::kMove;
+  Mode mode = Mode::kRail;          ///< for kMove
+  LocationIdx from, to;
+  Instant depart{}, arrive{};
+  Distance km;
+  Money cost;                       ///< in the currency charged; zero USD when free
+  std::int64_t cost_usd_cents = 0;  ///< `cost` at the dataset's FX rates
+  std::int64_t co2_g = 0;
+  LinkIdx link;                     ///< set for moving legs over a link
+  ServiceIdx service;               ///< set for rides on a service
+  CrossingIdx crossing;             ///< set for border and gauge-change legs
+  std::string note;                 ///< why a wait happened, e.g. "border closed"
+  SourceList sources;
+
+  /// `rail`, `road`, …, `wait`, `transfer`, `border`, `gauge_change`.
+  std::string_view kind_name() const;
+};
+
+/// A door-to-door plan. Totals are sums of the legs.
+struct Itinerary {
+  Instant depart{}, arrive{};
+  Distance km;
+  std::int64_t cost_usd_cents = 0;
+  std::int64_t co2_g = 0;
+  CurrencyTotals cost_by_currency;
+  std::vector<CrossingIdx> border_crossings;
+  int gauge_changes = 0;
+  std::vector<Leg> legs;
+
+  Duration duration() const { return arrive - depart; }
+};
+
+/// The compiled search graph for one network (and, later, one scenario).
+/// Immutable after build; share between threads. The Network must outlive it.
+class RouteIndex {
+ public:
+  explicit RouteIndex(const Network& net);
+  ~RouteIndex();
+  RouteIndex(const RouteIndex&) = delete;
+  RouteIndex& operator=(const RouteIndex&) = delete;
+  RouteIndex(RouteIndex&&) noexcept;
+
+  const Network& network() const { return *net_; }
+
+  struct Impl;
+  const Impl& impl() const { return *impl_; }
+
+ private:
+  const Network* net_;
+  std::unique_ptr<Impl> impl_;
+};
+
+/// Per-thread query object. The RouteIndex must outlive it.
+class Planner {
+ public:
+  explicit Planner(const RouteIndex& index);
+  ~Planner();
+  Planner(Planner&&) noexcept;
+  Planner& operator=(Planner&&) noexcept;
+  Planner(const Planner&) = delete;
+  Planner& operator=(const Planner&) = delete;
+
+  /// The Pareto set of itineraries (one for single-criterion objectives),
+  /// fastest first. Fails with kInvalidInput for a bad query (zero units,
+  /// origin or destination avoided) and kNoRoute when nothing connects them.
+  Result<std::vector<Itinerary>> plan(const RouteQuery& q);
+
+  /// Labels settled by the last plan() call; for benchmarks and tests.
+  std::uint64_t settled_labels() const;
+
+ private:
+  struct State;
+  std::unique_ptr<State> s_;
+};
+
+}  // namespace caravan

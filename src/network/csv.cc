@@ -1,0 +1,91 @@
+#include "csv.h"
+
+namespace caravan::detail {
+
+int CsvTable::column(std::string_view name) const {
+  for (std::size_t i = 0; i < header.size(); ++i) {
+    if (header[i] == name) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+CsvTable parse_csv(std::string file, std::string_view text, Errors& errors) {
+  CsvTable table;
+  table.file = std::move(file);
+  if (text.size() >= 3 && static_cast<unsigned char>(text[0]) == 0xEF && static_cast<unsigned char>(text[1]) == 0xBB &&
+      static_cast<unsigned char>(text[2]) == 0xBF) {
+    text.remove_prefix(3);  // UTF-8 byte-order mark
+  }
+  std::size_t pos = 0;
+  std::uint32_t line = 1;
+  bool first = true;
+  while (pos < text.size()) {
+    CsvRow row;
+    row.line = line;
+    std::string field;
+    bool row_done = false;
+    bool bad_row = false;
+    while (!row_done) {
+      field.clear();
+      if (pos < text.size() && text[pos] == '"') {
+        ++pos;
+        bool closed = false;
+        while (pos < text.size()) {
+          char c = text[pos];
+          if (c == '"') {
+            if (pos + 1 < text.size() && text[pos + 1] == '"') {
+              field += '"';
+              pos += 2;
+              continue;
+            }
+            ++pos;
+            closed = true;
+            break;
+          }
+          if (c == '\n') ++line;
+          field += c;
+          ++pos;
+        }
+        if (!closed) {
+          errors.push_back(Error::at(table.file, row.line, "", "unterminated quoted field (expected a closing \")"));
+          bad_row = true;
+          pos = text.size();
+        } else if (pos < text.size() && text[pos] != ',' && text[pos] != '\n' && text[pos] != '\r') {
+          errors.push_back(Error::at(table.file, line, "", "text after a closing quote (expected , or end of line)"));
+          bad_row = true;
+          while (pos < text.size() && text[pos] != ',' && text[pos] != '\n') ++pos;
+        }
+      } else {
+        while (pos < text.size() && text[pos] != ',' && text[pos] != '\n') {
+          if (text[pos] == '"') {
+            errors.push_back(Error::at(table.file, line, "", "quote inside an unquoted field (expected the whole field in quotes)"));
+            bad_row = true;
+          }
+          if (text[pos] != '\r') field += text[pos];
+          ++pos;
+        }
+      }
+      row.fields.push_back(field);
+      if (pos < text.size() && text[pos] == '\r') ++pos;
+      if (pos >= text.size() || text[pos] == '\n') {
+        row_done = true;
+        if (pos < text.size()) ++pos;
+        ++line;
+      } else {
+        ++pos;  // the comma
+      }
+    }
+    bool blank = row.fields.size() == 1 && row.fields[0].empty();
+    if (blank || bad_row) continue;
+    if (first) {
+      table.header = std::move(row.fields);
+      first = false;
+    } else {
+      table.rows.push_back(std::move(row));
+    }
+  }
+  if (first) errors.push_back(Error::at(table.file, 1, "", "empty file (expected a header row)"));
+  return table;
+}
+
+}  // namespace caravan::detail

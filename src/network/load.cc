@@ -1,0 +1,824 @@
+// Loading a dataset folder: parse every file, check every row, resolve ids to
+// indexes, derive what the planner needs (location gauges, service distances),
+// then run Network::validate(). Every problem is collected; none stops the
+// scan of a file early.
+#include "caravan/load.h"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <cmath>
+#include <fstream>
+#include <queue>
+#include <set>
+#include <sstream>
+
+#include <toml++/toml.h>
+
+#include "csv.h"
+
+namespace caravan {
+namespace {
+
+using detail::CsvRow;
+using detail::CsvTable;
+
+std::vector<std::string> split_list(std::string_view s) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start <= s.size()) {
+    std::size_t end = s.find(';', start);
+    if (end == std::string_view::npos) end = s.size();
+    std::string item(s.substr(start, end - start));
+    while (!item.empty() && item.front() == ' ') item.erase(item.begin());
+    while (!item.empty() && item.back() == ' ') item.pop_back();
+    out.push_back(item);
+    start = end + 1;
+  }
+  return out;
+}
+
+// Reads typed fields of one CSV table and records every problem with file:line.
+class TableReader {
+ public:
+  TableReader(const CsvTable& table, std::vector<std::string> required, std::vector<std::string> optional,
+              Errors& errors, Errors* warnings)
+      : table_(table), errors_(errors) {
+    for (const std::string& name : required) {
+      if (table.column(name) < 0 && !table.header.empty()) {
+        std::string all;
+        for (const std::string& n : required) all += (all.empty() ? "" : ",") + n;
+        errors.push_back(Error::at(table.file, 1, name, "missing column (expected header " + all + ")"));
+      }
+    }
+    if (warnings != nullptr) {
+      for (const std::string& h : table.header) {
+        bool known = std::find(required.begin(), required.end(), h) != required.end() ||
+                     std::find(optional.begin(), optional.end(), h) != optional.end();
+        if (!known) warnings->push_back(Error::at(table.file, 1, h, "unknown column, ignored"));
+      }
+    }
+  }
+
+  const CsvTable& table() const { return table_; }
+
+  void error(const CsvRow& row, std::string_view column, std::string message) {
+    errors_.push_back(Error::at(table_.file, row.line, std::string(column), std::move(message)));
+  }
+
+  std::string_view raw(const CsvRow& row, std::string_view column) const {
+    int c = table_.column(column);
+    if (c < 0 || static_cast<std::size_t>(c) >= row.fields.size()) return {};
+    return row.fields[c];
+  }
+
+  bool has_value(const CsvRow& row, std::string_view column) const { return !raw(row, column).empty(); }
+
+  bool check_width(const CsvRow& row) {
+    if (row.fields.size() != table_.header.size()) {
+      error(row, "", "row has " + std::to_string(row.fields.size()) + " fields (expected " +
+                         std::to_string(table_.header.size()) + " as in the header)");
+      return false;
+    }
+    return true;
+  }
+
+  std::string text(const CsvRow& row, std::string_view column, bool required = true) {
+    std::string_view v = raw(row, column);
+    if (v.empty() && required && table_.column(column) >= 0) error(row, column, "empty (expected a value)");
+    return std::string(v);
+  }
+
+  // A decimal number in [lo, hi]; `fallback` when empty and optional.
+  double number(const CsvRow& row, std::string_view column, double lo, double hi, bool required = true,
+                double fallback = 0) {
+    std::string_view v = raw(row, column);
+    if (v.empty()) {
+      if (required && table_.column(column) >= 0) error(row, column, "empty (expected a number)");
+      return fallback;
+    }
+    double d = 0;
+    auto [ptr, ec] = std::from_chars(v.data(), v.data() + v.size(), d);
+    if (ec != std::errc() || ptr != v.data() + v.size() || !std::isfinite(d)) {
+      error(row, column, "malformed number \"" + std::string(v) + "\" (expected a decimal number such as 12.5)");
+      return fallback;
+    }
+    if (d < lo || d > hi) {
+      std::ostringstream range;
+      range << "out of range " << v << " (expected ";
+      if (hi >= 1e300) {
+        range << (lo == 0 ? "a non-negative number" : "a number >= " + std::to_string(lo)) << ")";
+      } else {
+        range << "a number from " << lo << " to " << hi << ")";
+      }
+      std::string msg = range.str();
+      if (lo == 0 && d < 0) msg = "negative value " + std::string(v) + " (expected a non-negative number)";
+      error(row, column, msg);
+      return fallback;
+    }
+    return d;
+  }
+
+  std::uint32_t count(const CsvRow& row, std::string_view column, bool required = false) {
+    std::string_view v = raw(row, column);
+    if (v.empty()) {
+      if (required && table_.column(column) >= 0) error(row, column, "empty (expected a whole number)");
+      return 0;
+    }
+    std::uint32_t n = 0;
+    auto [ptr, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+    if (ec != std::errc() || ptr != v.data() + v.size()) {
+      error(row, column, "malformed number \"" + std::string(v) + "\" (expected a non-negative whole number)");
+      return 0;
+    }
+    return n;
+  }
+
+  bool boolean(const CsvRow& row, std::string_view column, bool fallback) {
+    std::string_view v = raw(row, column);
+    if (v.empty()) return fallback;
+    std::string low;
+    for (char c : v) low += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (low == "true" || low == "yes" || low == "1") return true;
+    if (low == "false" || low == "no" || low == "0") return false;
+    error(row, column, "bad boolean \"" + std::string(v) + "\" (expected true or false)");
+    return fallback;
+  }
+
+  std::optional<Currency> currency(const CsvRow& row, std::string_view column) {
+    std::string_view v = raw(row, column);
+    auto c = Currency::parse(v);
+    if (!c) {
+      error(row, column, v.empty() ? std::string("empty (expected an ISO 4217 code such as USD)")
+                                   : "unknown currency \"" + std::string(v) + "\" (expected an ISO 4217 code such as KZT)");
+    }
+    return c;
+  }
+
+  Money money(const CsvRow& row, std::string_view column, std::optional<Currency> c, bool required = false) {
+    std::string_view v = raw(row, column);
+    if (!c) return Money{};
+    if (v.empty()) {
+      if (required && table_.column(column) >= 0) error(row, column, "empty (expected an amount)");
+      return Money{0, *c};
+    }
+    auto m = parse_money(v, *c);
+    if (!m) {
+      error(row, column, m.error().message);
+      return Money{0, *c};
+    }
+    if (m->minor < 0) {
+      error(row, column, "negative amount " + std::string(v) + " (expected a non-negative amount)");
+      return Money{0, *c};
+    }
+    return *m;
+  }
+
+ private:
+  const CsvTable& table_;
+  Errors& errors_;
+};
+
+struct Loader {
+  const DatasetFiles& files;
+  Errors errors;
+  Errors* warnings;
+  Network net;
+
+  std::optional<CsvTable> table(const std::string& name, bool required) {
+    auto it = files.text.find(name);
+    if (it == files.text.end()) {
+      if (required) errors.push_back(Error{ErrorCode::kNotFound, "missing file (expected a dataset file)", name, 0, ""});
+      return std::nullopt;
+    }
+    return detail::parse_csv(name, it->second, errors);
+  }
+
+  SourceList sources(TableReader& r, const CsvRow& row) {
+    SourceList out;
+    std::string_view v = r.raw(row, "source");
+    if (v.empty()) {
+      r.error(row, "source", "empty (expected one or more source ids from sources.csv)");
+      return out;
+    }
+    for (const std::string& id : split_list(v)) {
+      auto it = net.source_by_id.find(id);
+      if (it == net.source_by_id.end()) {
+        r.error(row, "source", "unknown source \"" + id + "\" (expected an id from sources.csv)");
+      } else {
+        out.push_back(it->second);
+      }
+    }
+    return out;
+  }
+
+  LocationIdx location_ref(TableReader& r, const CsvRow& row, std::string_view column) {
+    std::string id = r.text(row, column);
+    if (id.empty()) return LocationIdx::invalid();
+    LocationIdx i = net.find_location(id);
+    if (!i.valid()) r.error(row, column, "unknown location \"" + id + "\" (expected a location id)");
+    return i;
+  }
+
+  void check_fx(TableReader& r, const CsvRow& row, std::string_view column, std::optional<Currency> c) {
+    if (c && !net.fx.has(*c)) {
+      r.error(row, column, "no exchange rate for " + std::string(c->str()) + " (expected a row in fx.csv)");
+    }
+  }
+
+  void load_info() {
+    auto it = files.text.find("dataset.toml");
+    if (it == files.text.end()) {
+      errors.push_back(Error{ErrorCode::kNotFound, "missing file (expected a dataset file)", "dataset.toml", 0, ""});
+      return;
+    }
+    toml::table t;
+    try {
+      t = toml::parse(std::string_view(it->second), std::string_view("dataset.toml"));
+    } catch (const toml::parse_error& e) {
+      errors.push_back(Error::at("dataset.toml", e.source().begin.line, "", std::string(e.description())));
+      return;
+    }
+    auto get = [&](const char* key, bool required) {
+      auto v = t[key].value<std::string>();
+      if (!v && required) errors.push_back(Error::at("dataset.toml", 1, key, "missing key (expected a string)"));
+      return v.value_or("");
+    };
+    net.info.name = get("name", true);
+    net.info.version = get("version", true);
+    net.info.description = get("description", false);
+    net.info.license = get("license", false);
+    net.info.fx_date = get("fx_date", false);
+    for (auto&& [key, value] : t) {
+      static const std::set<std::string> known = {"name", "version", "description", "license", "fx_date"};
+      if (!known.count(std::string(key.str()))) {
+        errors.push_back(Error::at("dataset.toml", value.source().begin.line, std::string(key.str()),
+                                   "unknown key (expected name, version, description, license or fx_date)"));
+      }
+    }
+  }
+
+  void load_sources() {
+    auto t = table("sources.csv", true);
+    if (!t) return;
+    TableReader r(*t, {"id", "kind", "title", "publisher", "url", "published", "note"}, {}, errors, warnings);
+    for (const CsvRow& row : t->rows) {
+      if (!r.check_width(row)) continue;
+      Source s;
+      s.id = r.text(row, "id");
+      std::string kind = r.text(row, "kind");
+      if (kind == "measured") s.kind = SourceKind::kMeasured;
+      else if (kind == "published") s.kind = SourceKind::kPublished;
+      else if (kind == "announced") s.kind = SourceKind::kAnnounced;
+      else if (kind == "estimate") s.kind = SourceKind::kEstimate;
+      else if (!kind.empty()) r.error(row, "kind", "unknown kind \"" + kind + "\" (expected measured, published, announced or estimate)");
+      s.title = r.text(row, "title");
+      s.publisher = r.text(row, "publisher", false);
+      s.url = r.text(row, "url", false);
+      s.published = r.text(row, "published", false);
+      s.note = r.text(row, "note", false);
+      if (s.kind == SourceKind::kEstimate && s.note.empty()) {
+        r.error(row, "note", "empty (expected how the estimate was derived)");
+      }
+      if (s.id.empty()) continue;
+      if (net.source_by_id.count(s.id)) {
+        r.error(row, "id", "duplicate source \"" + s.id + "\" (expected unique ids)");
+        continue;
+      }
+      std::string id = s.id;
+      net.source_by_id[id] = net.sources.push_back(std::move(s));
+    }
+  }
+
+  void load_fx() {
+    auto t = table("fx.csv", true);
+    if (!t) return;
+    TableReader r(*t, {"currency", "per_usd", "date", "source"}, {}, errors, warnings);
+    std::set<std::string> seen;
+    for (const CsvRow& row : t->rows) {
+      if (!r.check_width(row)) continue;
+      auto c = r.currency(row, "currency");
+      double rate = r.number(row, "per_usd", 1e-9, 1e12);
+      std::string date = r.text(row, "date");
+      SourceList src = sources(r, row);
+      if (!c) continue;
+      if (!seen.insert(std::string(c->str())).second) {
+        r.error(row, "currency", "duplicate rate for " + std::string(c->str()) + " (expected one row per currency)");
+        continue;
+      }
+      if (rate > 0) {
+        net.fx.set(*c, rate);
+        net.fx_sources.push_back(std::move(src));
+      }
+    }
+    net.fx.set_date(net.info.fx_date);
+  }
+
+  void load_emission_factors() {
+    auto t = table("emission_factors.csv", true);
+    if (!t) return;
+    TableReader r(*t, {"mode", "traction", "g_co2e_per_tkm", "source"}, {}, errors, warnings);
+    for (const CsvRow& row : t->rows) {
+      if (!r.check_width(row)) continue;
+      EmissionFactor f;
+      std::string mode = r.text(row, "mode");
+      auto m = parse_mode(mode);
+      if (!m && !mode.empty()) r.error(row, "mode", "unknown mode \"" + mode + "\" (expected rail, road, ferry, sea or air)");
+      f.traction = r.text(row, "traction");
+      f.g_co2e_per_tkm = r.number(row, "g_co2e_per_tkm", 0, 1e5);
+      f.sources = sources(r, row);
+      if (!m) continue;
+      f.mode = *m;
+      for (const EmissionFactor& g : net.emission_factors) {
+        if (g.mode == f.mode && g.traction == f.traction) {
+          r.error(row, "traction", "duplicate factor for " + mode + "/" + f.traction + " (expected one row per mode and traction)");
+        }
+      }
+      net.emission_factors.push_back(std::move(f));
+    }
+  }
+
+  void load_locations() {
+    auto t = table("locations.csv", true);
+    if (!t) return;
+    TableReader r(*t,
+                  {"id", "name", "aliases", "country", "kind", "lat", "lon", "timezone", "transfer_hours",
+                   "handling_cost", "currency", "source"},
+                  {}, errors, warnings);
+    for (const CsvRow& row : t->rows) {
+      if (!r.check_width(row)) continue;
+      Location l;
+      l.id = r.text(row, "id");
+      for (char c : l.id) {
+        if (!(std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) || c == '-' || c == '_')) {
+          r.error(row, "id", "bad id \"" + l.id + "\" (expected a lowercase slug of a-z, 0-9, - and _)");
+          break;
+        }
+      }
+      l.name = r.text(row, "name");
+      for (const std::string& a : split_list(r.raw(row, "aliases"))) {
+        if (!a.empty()) l.aliases.push_back(a);
+      }
+      std::string country = r.text(row, "country");
+      if (country.size() != 2 || !std::isupper(static_cast<unsigned char>(country[0])) ||
+          !std::isupper(static_cast<unsigned char>(country[1]))) {
+        if (!country.empty()) r.error(row, "country", "bad country \"" + country + "\" (expected an ISO 3166-1 alpha-2 code such as KZ)");
+      } else {
+        l.country = {country[0], country[1]};
+      }
+      std::string kind = r.text(row, "kind");
+      static const std::pair<const char*, LocationKind> kinds[] = {
+          {"terminal", LocationKind::kTerminal}, {"dry_port", LocationKind::kDryPort}, {"bcp", LocationKind::kBcp},
+          {"seaport", LocationKind::kSeaport},   {"airport", LocationKind::kAirport},  {"city", LocationKind::kCity}};
+      bool kind_ok = false;
+      for (auto [name, k] : kinds) {
+        if (kind == name) {
+          l.kind = k;
+          kind_ok = true;
+        }
+      }
+      if (!kind_ok && !kind.empty()) {
+        r.error(row, "kind", "unknown kind \"" + kind + "\" (expected terminal, dry_port, bcp, seaport, airport or city)");
+      }
+      l.lat = r.number(row, "lat", -90, 90);
+      l.lon = r.number(row, "lon", -180, 180);
+      std::string tz = r.text(row, "timezone");
+      if (!tz.empty()) {
+        auto zone = TimeZone::locate(tz);
+        if (zone) l.zone = *zone;
+        else r.error(row, "timezone", zone.error().message);
+      }
+      l.transfer_time = hours(r.number(row, "transfer_hours", 0, 24 * 30));
+      auto cur = r.currency(row, "currency");
+      check_fx(r, row, "currency", cur);
+      l.handling_cost = r.money(row, "handling_cost", cur);
+      l.sources = sources(r, row);
+      if (l.id.empty()) continue;
+      if (net.location_by_id.count(l.id)) {
+        r.error(row, "id", "duplicate location \"" + l.id + "\" (expected unique ids)");
+        continue;
+      }
+      std::string id = l.id;
+      net.location_by_id[id] = net.locations.push_back(std::move(l));
+    }
+  }
+
+  void load_links() {
+    auto t = table("links.csv", true);
+    if (!t) return;
+    TableReader r(*t,
+                  {"id", "from", "to", "mode", "km", "gauge_mm", "speed_kmh", "tariff_per_unit_km", "tariff_per_unit",
+                   "currency", "co2_g_per_tkm", "capacity_units_per_day", "bidirectional", "status", "source"},
+                  {}, errors, warnings);
+    for (const CsvRow& row : t->rows) {
+      if (!r.check_width(row)) continue;
+      Link k;
+      k.id = r.text(row, "id");
+      k.from = location_ref(r, row, "from");
+      k.to = location_ref(r, row, "to");
+      std::string mode = r.text(row, "mode");
+      auto m = parse_mode(mode);
+      if (!m && !mode.empty()) r.error(row, "mode", "unknown mode \"" + mode + "\" (expected rail, road, ferry, sea or air)");
+      if (m) k.mode = *m;
+      k.length = Distance::from_km(r.number(row, "km", 0, 40000));
+      if (m == Mode::kRail) {
+        double g = r.number(row, "gauge_mm", 0, 3000);
+        if (g != 0 && g != 1435 && g != 1520 && g != 1000 && g != 1067) {
+          r.error(row, "gauge_mm", "unusual gauge " + std::string(r.raw(row, "gauge_mm")) + " (expected 1435 or 1520)");
+        }
+        k.gauge = static_cast<GaugeMm>(g);
+      } else if (r.has_value(row, "gauge_mm")) {
+        r.error(row, "gauge_mm", "gauge on a " + mode + " link (expected empty; gauge is for rail)");
+      }
+      k.speed_kmh = r.number(row, "speed_kmh", 0.1, 2000);
+      auto cur = r.currency(row, "currency");
+      check_fx(r, row, "currency", cur);
+      k.tariff_per_teu_km = r.number(row, "tariff_per_unit_km", 0, 1e9, false);
+      k.tariff_per_teu = r.money(row, "tariff_per_unit", cur);
+      if (cur) k.tariff_per_teu.currency = *cur;
+      k.co2_g_per_tkm = r.number(row, "co2_g_per_tkm", 0, 1e5, false, -1);
+      if (k.co2_g_per_tkm < 0 && m) {
+        k.co2_g_per_tkm = net.average_co2_g_per_tkm(*m);
+        if (k.co2_g_per_tkm <= 0) {
+          r.error(row, "co2_g_per_tkm", "empty and no average factor for " + mode + " (expected a number, or an emission_factors.csv row " + mode + ",average)");
+        }
+      }
+      k.capacity_teu_per_day = r.count(row, "capacity_units_per_day");
+      k.bidirectional = r.boolean(row, "bidirectional", true);
+      std::string status = r.text(row, "status", false);
+      if (status.empty() || status == "open") k.status = LinkStatus::kOpen;
+      else if (status == "planned") k.status = LinkStatus::kPlanned;
+      else if (status == "closed") k.status = LinkStatus::kClosed;
+      else r.error(row, "status", "unknown status \"" + status + "\" (expected open, planned or closed)");
+      k.sources = sources(r, row);
+      if (k.from.valid() && k.from == k.to) r.error(row, "to", "link from a location to itself (expected two different locations)");
+      if (k.from.valid() && k.to.valid() && m) {
+        const Location& a = net.locations[k.from];
+        const Location& b = net.locations[k.to];
+        if (a.country != b.country && (k.mode == Mode::kRail || k.mode == Mode::kRoad)) {
+          r.error(row, "to", "a " + mode + " link joins " + std::string(a.country_code()) + " and " +
+                                 std::string(b.country_code()) + " (expected a crossing between countries; rail and road links stay within one country)");
+        }
+        if (k.mode == Mode::kRail && k.gauge != 0) {
+          for (LocationIdx end : {k.from, k.to}) {
+            Location& loc = net.locations[end];
+            if (loc.gauge == 0) {
+              loc.gauge = k.gauge;
+            } else if (loc.gauge != k.gauge) {
+              r.error(row, "gauge_mm", "location " + loc.id + " already has rail links of " + std::to_string(loc.gauge) +
+                                           " mm (expected one gauge per location; join gauges with a gauge-change crossing)");
+            }
+          }
+        } else if (k.mode == Mode::kRail) {
+          r.error(row, "gauge_mm", "empty (expected the track gauge of a rail link, 1435 or 1520)");
+        }
+      }
+      if (k.id.empty()) continue;
+      if (net.link_by_id.count(k.id)) {
+        r.error(row, "id", "duplicate link \"" + k.id + "\" (expected unique ids)");
+        continue;
+      }
+      std::string id = k.id;
+      bool valid_ends = k.from.valid() && k.to.valid();
+      if (!valid_ends) continue;
+      link_lines_.push_back(row.line);
+      net.link_by_id[id] = net.links.push_back(std::move(k));
+    }
+  }
+
+  void load_crossings() {
+    auto t = table("crossings.csv", false);
+    if (!t) return;
+    TableReader r(*t,
+                  {"id", "exit", "entry", "mode", "clearance_median_h", "clearance_p90_h", "cost", "currency", "exit_open",
+                   "entry_open", "gauge_change", "gauge_change_h", "gauge_change_cost_per_unit", "capacity_per_day", "source"},
+                  {}, errors, warnings);
+    for (const CsvRow& row : t->rows) {
+      if (!r.check_width(row)) continue;
+      Crossing c;
+      c.id = r.text(row, "id");
+      c.exit = location_ref(r, row, "exit");
+      c.entry = location_ref(r, row, "entry");
+      std::string mode = r.text(row, "mode");
+      auto m = parse_mode(mode);
+      if (!m && !mode.empty()) r.error(row, "mode", "unknown mode \"" + mode + "\" (expected rail, road, ferry, sea or air)");
+      if (m) c.mode = *m;
+      double median = r.number(row, "clearance_median_h", 0, 24 * 60);
+      double p90 = r.number(row, "clearance_p90_h", 0, 24 * 60);
+      if (p90 < median) {
+        r.error(row, "clearance_p90_h", "p90 " + std::string(r.raw(row, "clearance_p90_h")) + " h is below the median " +
+                                            std::string(r.raw(row, "clearance_median_h")) + " h (expected p90 >= median)");
+      }
+      c.clearance_median = hours(median);
+      c.clearance_p90 = hours(p90);
+      auto cur = r.currency(row, "currency");
+      check_fx(r, row, "currency", cur);
+      c.cost = r.money(row, "cost", cur);
+      for (const char* side : {"exit_open", "entry_open"}) {
+        std::string_view v = r.raw(row, side);
+        OpeningHours h;
+        if (v.empty()) {
+          r.error(row, side, "empty (expected opening hours such as 24/7 or Mon-Fri 09:00-18:00)");
+        } else {
+          auto parsed = OpeningHours::parse(v);
+          if (parsed) h = *parsed;
+          else r.error(row, side, parsed.error().message);
+        }
+        (std::string_view(side) == "exit_open" ? c.exit_open : c.entry_open) = h;
+      }
+      c.gauge_change = r.boolean(row, "gauge_change", false);
+      c.gauge_change_time = hours(r.number(row, "gauge_change_h", 0, 24 * 30, c.gauge_change));
+      c.gauge_change_cost_per_teu = r.money(row, "gauge_change_cost_per_unit", cur);
+      c.capacity_teu_per_day = r.count(row, "capacity_per_day");
+      c.sources = sources(r, row);
+      if (c.exit.valid() && c.entry.valid() && m) {
+        const Location& a = net.locations[c.exit];
+        const Location& b = net.locations[c.entry];
+        if (c.exit == c.entry) {
+          r.error(row, "entry", "exit and entry are the same location (expected the two sides of the crossing)");
+        } else if (a.country == b.country && !c.gauge_change) {
+          r.error(row, "entry", "exit and entry are both in " + std::string(a.country_code()) +
+                                    " (expected two countries, or gauge_change true for a break of gauge)");
+        }
+        if (c.mode == Mode::kRail && a.gauge != 0 && b.gauge != 0) {
+          if (c.gauge_change && a.gauge == b.gauge) {
+            r.error(row, "gauge_change", "gauge change declared where gauges match (" + std::to_string(a.gauge) +
+                                             " mm on both sides; expected false)");
+          } else if (!c.gauge_change && a.gauge != b.gauge) {
+            r.error(row, "gauge_change", "gauges differ (" + std::to_string(a.gauge) + " mm at " + a.id + ", " +
+                                             std::to_string(b.gauge) + " mm at " + b.id + ") but no gauge change (expected true)");
+          }
+        }
+        if (c.gauge_change && c.mode != Mode::kRail) {
+          r.error(row, "gauge_change", "gauge change on a " + mode + " crossing (expected false; gauge is for rail)");
+        }
+      }
+      if (c.id.empty()) continue;
+      if (net.crossing_by_id.count(c.id)) {
+        r.error(row, "id", "duplicate crossing \"" + c.id + "\" (expected unique ids)");
+        continue;
+      }
+      std::string id = c.id;
+      net.crossing_by_id[id] = net.crossings.push_back(std::move(c));
+    }
+  }
+
+  bool has_port_crossing(LocationIdx from, LocationIdx to, Mode m) const {
+    for (const Crossing& c : net.crossings) {
+      if (c.exit == from && c.entry == to && c.mode == m) return true;
+    }
+    return false;
+  }
+
+  // Ferry, sea and air links across countries need a crossing for customs.
+  void check_port_crossings() {
+    for (LinkIdx i : net.links.indexes()) {
+      const Link& k = net.links[i];
+      if (k.mode == Mode::kRail || k.mode == Mode::kRoad) continue;
+      const Location& a = net.locations[k.from];
+      const Location& b = net.locations[k.to];
+      if (a.country == b.country) continue;
+      std::string mode(to_string(k.mode));
+      if (!has_port_crossing(k.from, k.to, k.mode)) {
+        errors.push_back(Error::at("links.csv", link_lines_[i.v], "to",
+                                   "a " + mode + " link from " + std::string(a.country_code()) + " to " + std::string(b.country_code()) +
+                                       " has no crossing (expected a crossings.csv row with exit " + a.id + ", entry " + b.id + ", mode " + mode + ")"));
+      }
+      if (k.bidirectional && !has_port_crossing(k.to, k.from, k.mode)) {
+        errors.push_back(Error::at("links.csv", link_lines_[i.v], "bidirectional",
+                                   "the return direction has no crossing (expected a crossings.csv row with exit " + b.id + ", entry " +
+                                       a.id + ", mode " + mode + ", or bidirectional false)"));
+      }
+    }
+  }
+  std::vector<std::uint32_t> link_lines_;  // link -> line in links.csv
+
+  // Shortest distance over open links of mode `m` from a to b; accumulates CO2
+  // grams per tonne along that path. Returns false when unreachable.
+  bool path_km(LocationIdx a, LocationIdx b, Mode m, Distance& km, double& co2_g_per_t) const {
+    const std::uint32_t n = net.locations.size();
+    std::vector<std::int64_t> dist(n, INT64_MAX);
+    std::vector<double> co2(n, 0);
+    using Item = std::pair<std::int64_t, std::uint32_t>;
+    std::priority_queue<Item, std::vector<Item>, std::greater<>> q;
+    dist[a.v] = 0;
+    q.push({0, a.v});
+    while (!q.empty()) {
+      auto [d, u] = q.top();
+      q.pop();
+      if (d != dist[u]) continue;
+      if (u == b.v) {
+        km = Distance{d};
+        co2_g_per_t = co2[u];
+        return true;
+      }
+      for (const Link& k : adjacency_[u]) {
+        if (k.mode != m || k.status != LinkStatus::kOpen) continue;
+        std::uint32_t v = k.from.v == u ? k.to.v : k.from.v;
+        std::int64_t nd = d + k.length.meters;
+        if (nd < dist[v]) {
+          dist[v] = nd;
+          co2[v] = co2[u] + k.length.km() * k.co2_g_per_tkm;
+          q.push({nd, v});
+        }
+      }
+    }
+    return false;
+  }
+  std::vector<std::vector<Link>> adjacency_;
+
+  void load_services() {
+    auto t = table("services.csv", false);
+    if (!t) return;
+    TableReader r(*t,
+                  {"id", "name", "mode", "operator", "stops", "days", "depart_local", "stop_offsets_h", "capacity_units",
+                   "tariff_per_unit", "currency", "source"},
+                  {}, errors, warnings);
+    adjacency_.assign(net.locations.size(), {});
+    for (const Link& k : net.links) {
+      adjacency_[k.from.v].push_back(k);
+      if (k.bidirectional) adjacency_[k.to.v].push_back(k);
+    }
+    for (const CsvRow& row : t->rows) {
+      if (!r.check_width(row)) continue;
+      Service s;
+      s.id = r.text(row, "id");
+      s.name = r.text(row, "name");
+      s.operator_name = r.text(row, "operator", false);
+      std::string mode = r.text(row, "mode");
+      auto m = parse_mode(mode);
+      if (!m && !mode.empty()) r.error(row, "mode", "unknown mode \"" + mode + "\" (expected rail, road, ferry, sea or air)");
+      if (m) s.mode = *m;
+      bool stops_ok = true;
+      for (const std::string& id : split_list(r.raw(row, "stops"))) {
+        LocationIdx i = net.find_location(id);
+        if (!i.valid()) {
+          r.error(row, "stops", "unknown location \"" + id + "\" (expected location ids separated by ;)");
+          stops_ok = false;
+        }
+        s.stops.push_back(i);
+      }
+      if (s.stops.size() < 2) {
+        r.error(row, "stops", "fewer than two stops (expected location ids separated by ;)");
+        stops_ok = false;
+      }
+      std::string days = r.text(row, "days");
+      if (days == "daily") {
+        s.weekdays = 0x7f;
+      } else if (!days.empty()) {
+        static const char* names[7] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+        for (const std::string& d : split_list(days)) {
+          int found = -1;
+          for (int i = 0; i < 7; ++i) {
+            if (d == names[i]) found = i;
+          }
+          if (found < 0) r.error(row, "days", "unknown day \"" + d + "\" (expected daily or days like Mon;Thu)");
+          else s.weekdays |= static_cast<std::uint8_t>(1u << found);
+        }
+      }
+      std::string dep = r.text(row, "depart_local");
+      if (!dep.empty()) {
+        int hh = -1, mm = -1;
+        if (dep.size() == 5 && dep[2] == ':' && std::isdigit(static_cast<unsigned char>(dep[0])) &&
+            std::isdigit(static_cast<unsigned char>(dep[1])) && std::isdigit(static_cast<unsigned char>(dep[3])) &&
+            std::isdigit(static_cast<unsigned char>(dep[4]))) {
+          hh = (dep[0] - '0') * 10 + (dep[1] - '0');
+          mm = (dep[3] - '0') * 10 + (dep[4] - '0');
+        }
+        if (hh < 0 || hh > 23 || mm > 59) r.error(row, "depart_local", "impossible time \"" + dep + "\" (expected HH:MM from 00:00 to 23:59)");
+        else s.depart_local_s = hh * 3600 + mm * 60;
+      }
+      std::vector<std::string> offsets = split_list(r.raw(row, "stop_offsets_h"));
+      bool offsets_ok = true;
+      for (std::size_t i = 0; i < offsets.size(); ++i) {
+        double h = 0;
+        auto [ptr, ec] = std::from_chars(offsets[i].data(), offsets[i].data() + offsets[i].size(), h);
+        if (ec != std::errc() || ptr != offsets[i].data() + offsets[i].size() || h < 0) {
+          r.error(row, "stop_offsets_h", "malformed offset \"" + offsets[i] + "\" (expected hours separated by ;)");
+          offsets_ok = false;
+          break;
+        }
+        Duration d = hours(h);
+        if (i == 0 && d.count() != 0) {
+          r.error(row, "stop_offsets_h", "first offset is " + offsets[i] + " (expected 0 at the first stop)");
+          offsets_ok = false;
+        }
+        if (i > 0 && d <= s.stop_offsets.back()) {
+          r.error(row, "stop_offsets_h", "offset " + offsets[i] + " is not after the previous one (expected increasing hours)");
+          offsets_ok = false;
+        }
+        s.stop_offsets.push_back(d);
+      }
+      if (offsets_ok && offsets.size() != s.stops.size()) {
+        r.error(row, "stop_offsets_h", std::to_string(offsets.size()) + " offsets for " + std::to_string(s.stops.size()) +
+                                           " stops (expected one offset per stop)");
+      }
+      s.capacity_teu = r.count(row, "capacity_units");
+      auto cur = r.currency(row, "currency");
+      check_fx(r, row, "currency", cur);
+      s.tariff_per_teu = r.money(row, "tariff_per_unit", cur);
+      s.sources = sources(r, row);
+      if (stops_ok && m) {
+        s.stop_km.push_back(Distance{0});
+        s.stop_co2_g_per_t.push_back(0);
+        for (std::size_t i = 0; i + 1 < s.stops.size(); ++i) {
+          const Location& a = net.locations[s.stops[i]];
+          const Location& b = net.locations[s.stops[i + 1]];
+          if (a.country != b.country) {
+            if (s.mode == Mode::kRail || s.mode == Mode::kRoad) {
+              r.error(row, "stops", "a " + mode + " service crosses from " + a.id + " (" + std::string(a.country_code()) + ") to " + b.id +
+                                        " (" + std::string(b.country_code()) + ") (expected rail and road services to stay within one country)");
+            } else if (!has_port_crossing(s.stops[i], s.stops[i + 1], s.mode)) {
+              r.error(row, "stops", "no crossing from " + a.id + " to " + b.id + " (expected a crossings.csv row with that exit, entry and mode " + mode + ")");
+            }
+          }
+          Distance km;
+          double co2 = 0;
+          if (!path_km(s.stops[i], s.stops[i + 1], s.mode, km, co2)) {
+            r.error(row, "stops", "no open " + mode + " link path from " + a.id + " to " + b.id +
+                                      " (expected consecutive stops joined by links of the service's mode)");
+            km = Distance{0};
+          }
+          s.stop_km.push_back(s.stop_km.back() + km);
+          s.stop_co2_g_per_t.push_back(s.stop_co2_g_per_t.back() + co2);
+        }
+      }
+      if (s.id.empty()) continue;
+      if (net.service_by_id.count(s.id)) {
+        r.error(row, "id", "duplicate service \"" + s.id + "\" (expected unique ids)");
+        continue;
+      }
+      std::string id = s.id;
+      net.service_by_id[id] = net.services.push_back(std::move(s));
+    }
+  }
+};
+
+}  // namespace
+
+Result<DatasetFiles> read_dataset_files(const std::filesystem::path& dir) {
+  std::error_code ec;
+  if (!std::filesystem::is_directory(dir, ec)) {
+    return Error::not_found(dir.string() + ": no such dataset folder (expected a folder with locations.csv, links.csv, …)");
+  }
+  DatasetFiles files;
+  for (const char* name : {"dataset.toml", "sources.csv", "locations.csv", "links.csv", "crossings.csv", "services.csv",
+                           "fx.csv", "emission_factors.csv"}) {
+    std::filesystem::path p = dir / name;
+    if (!std::filesystem::exists(p, ec)) continue;
+    std::ifstream in(p, std::ios::binary);
+    if (!in) return Error::not_found(p.string() + ": cannot read file");
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    files.text[name] = ss.str();
+  }
+  return files;
+}
+
+Result<Network> load_network(const DatasetFiles& files, Errors* warnings) {
+  Loader l{files, {}, warnings, {}, {}, {}};
+  l.load_info();
+  l.load_sources();
+  l.load_fx();
+  l.load_emission_factors();
+  l.load_locations();
+  l.load_links();
+  l.load_crossings();
+  l.check_port_crossings();
+  l.load_services();
+  if (!l.errors.empty()) return l.errors;
+  Errors invariants = l.net.validate();
+  if (!invariants.empty()) return invariants;
+  return std::move(l.net);
+}
+
+Result<Network> load_network(const std::filesystem::path& dir, Errors* warnings) {
+  auto files = read_dataset_files(dir);
+  if (!files) return files.errors();
+  auto net = load_network(*files, warnings);
+  if (!net) {
+    Errors errs = net.errors();
+    // Name files by their path so messages point at the real file.
+    for (Error& e : errs) {
+      if (!e.file.empty()) e.file = (dir / e.file).string();
+    }
+    return errs;
+  }
+  return net;
+}
+
+#ifndef CARAVAN_SOURCE_DATA_DIR
+#define CARAVAN_SOURCE_DATA_DIR "data/central-asia"
+#endif
+#ifndef CARAVAN_INSTALL_DATA_DIR
+#define CARAVAN_INSTALL_DATA_DIR "/usr/local/share/caravan/central-asia"
+#endif
+
+std::filesystem::path default_data_dir() {
+  if (const char* env = std::getenv("CARAVAN_DATA"); env != nullptr && *env != '\0') return env;
+  std::error_code ec;
+  if (std::filesystem::is_directory(CARAVAN_SOURCE_DATA_DIR, ec)) return CARAVAN_SOURCE_DATA_DIR;
+  return CARAVAN_INSTALL_DATA_DIR;
+}
+
+}  // namespace caravan

@@ -1,0 +1,151 @@
+#include "caravan/places.h"
+
+#include <algorithm>
+#include <cctype>
+
+namespace caravan {
+namespace {
+
+// Folds the two-byte UTF-8 Latin letters found in the region's place names.
+char fold_latin(unsigned char lead, unsigned char next) {
+  struct Fold {
+    unsigned char lead, next;
+    char ascii;
+  };
+  static constexpr Fold folds[] = {
+      {0xC3, 0xA0, 'a'}, {0xC3, 0xA1, 'a'}, {0xC3, 0xA2, 'a'}, {0xC3, 0xA4, 'a'}, {0xC3, 0xA7, 'c'},
+      {0xC3, 0xA8, 'e'}, {0xC3, 0xA9, 'e'}, {0xC3, 0xAA, 'e'}, {0xC3, 0xAB, 'e'}, {0xC3, 0xAD, 'i'},
+      {0xC3, 0xAE, 'i'}, {0xC3, 0xB3, 'o'}, {0xC3, 0xB6, 'o'}, {0xC3, 0xBA, 'u'}, {0xC3, 0xBC, 'u'},
+      {0xC3, 0x96, 'o'}, {0xC3, 0x9C, 'u'}, {0xC3, 0x87, 'c'}, {0xC5, 0x82, 'l'}, {0xC5, 0x81, 'l'},
+      {0xC5, 0x9F, 's'}, {0xC5, 0x9E, 's'}, {0xC4, 0x9F, 'g'}, {0xC4, 0xB1, 'i'}, {0xC4, 0xB0, 'i'},
+      {0xC5, 0x84, 'n'}, {0xC5, 0x9B, 's'}, {0xC5, 0xBA, 'z'}, {0xC5, 0xBC, 'z'}, {0xC4, 0x85, 'a'},
+      {0xC4, 0x99, 'e'}, {0xC4, 0x87, 'c'}, {0xC5, 0x8D, 'o'}, {0xC4, 0x81, 'a'}, {0xC5, 0xAB, 'u'},
+  };
+  for (const Fold& f : folds) {
+    if (f.lead == lead && f.next == next) return f.ascii;
+  }
+  return 0;
+}
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+    }
+    std::swap(prev, cur);
+  }
+  return prev[b.size()];
+}
+
+// Every normalized spelling of a location with its tier: 0 id, 1 name, 2 alias.
+template <typename F>
+void for_each_spelling(const Location& l, F&& f) {
+  f(normalize_place_name(l.id), 0);
+  f(normalize_place_name(l.name), 1);
+  for (const std::string& a : l.aliases) f(normalize_place_name(a), 2);
+}
+
+std::string describe(const Network& net, LocationIdx i) {
+  const Location& l = net.locations[i];
+  return l.id + " (" + l.name + ", " + std::string(l.country_code()) + ")";
+}
+
+}  // namespace
+
+std::string normalize_place_name(std::string_view s) {
+  std::string out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x80) {
+      if (i + 1 < s.size()) {
+        char f = fold_latin(c, static_cast<unsigned char>(s[i + 1]));
+        if (f != 0) {
+          out += f;
+          ++i;
+          continue;
+        }
+      }
+      out += static_cast<char>(c);  // other UTF-8 bytes are kept as they are
+      continue;
+    }
+    if (c == '\'' || c == ' ' || c == '-' || c == '.' || c == '_' || c == '`') continue;
+    out += static_cast<char>(std::tolower(c));
+  }
+  return out;
+}
+
+std::vector<LocationIdx> search_places(const Network& net, std::string_view query, std::size_t limit) {
+  std::string q = normalize_place_name(query);
+  struct Scored {
+    std::size_t score;
+    LocationIdx idx;
+  };
+  std::vector<Scored> scored;
+  for (LocationIdx i : net.locations.indexes()) {
+    std::size_t best = SIZE_MAX;
+    for_each_spelling(net.locations[i], [&](const std::string& sp, int tier) {
+      std::size_t score;
+      if (sp == q) score = static_cast<std::size_t>(tier);
+      else if (!q.empty() && sp.rfind(q, 0) == 0) score = 10 + static_cast<std::size_t>(tier);
+      else if (!q.empty() && sp.find(q) != std::string::npos) score = 20 + static_cast<std::size_t>(tier);
+      else score = 100 + edit_distance(sp, q);
+      best = std::min(best, score);
+    });
+    scored.push_back({best, i});
+  }
+  std::stable_sort(scored.begin(), scored.end(), [](const Scored& a, const Scored& b) { return a.score < b.score; });
+  std::vector<LocationIdx> out;
+  for (const Scored& s : scored) {
+    if (out.size() >= limit) break;
+    if (s.score >= 100 && s.score - 100 > std::max<std::size_t>(3, q.size() / 2)) break;  // too far to suggest
+    out.push_back(s.idx);
+  }
+  return out;
+}
+
+Result<LocationIdx> resolve_place(const Network& net, std::string_view query) {
+  std::string q = normalize_place_name(query);
+  int best_tier = 3;
+  std::vector<LocationIdx> best;
+  for (LocationIdx i : net.locations.indexes()) {
+    int tier = 3;
+    for_each_spelling(net.locations[i], [&](const std::string& sp, int t) {
+      if (sp == q) tier = std::min(tier, t);
+    });
+    if (tier < best_tier) {
+      best_tier = tier;
+      best = {i};
+    } else if (tier == best_tier && tier < 3) {
+      best.push_back(i);
+    }
+  }
+  if (best.size() == 1) return best.front();
+  if (best.size() > 1) {
+    std::string msg = "ambiguous place \"" + std::string(query) + "\" (expected one of:";
+    for (LocationIdx i : best) msg += " " + describe(net, i) + ";";
+    msg.back() = ')';
+    return Error::invalid(msg);
+  }
+  std::string msg = "unknown place \"" + std::string(query) + "\"";
+  auto near = search_places(net, query, 5);
+  if (!near.empty()) {
+    msg += " (nearest:";
+    for (LocationIdx i : near) msg += " " + describe(net, i) + ";";
+    msg.back() = ')';
+  } else {
+    msg += " (expected a location id, name or alias)";
+  }
+  return Error::not_found(msg);
+}
+
+bool has_country(const Network& net, std::string_view code) {
+  for (const Location& l : net.locations) {
+    if (l.country_code() == code) return true;
+  }
+  return false;
+}
+
+}  // namespace caravan

@@ -1,0 +1,129 @@
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "caravan/present.h"
+
+namespace caravan {
+namespace {
+
+std::string usd_text(std::int64_t cents) { return Money{cents, Currency::usd()}.to_string(); }
+
+std::string kg_text(std::int64_t grams) { return fmt::format("{:.0f}", static_cast<double>(grams) / 1000.0); }
+
+// Display width of UTF-8 text: one column per code point.
+std::size_t width(const std::string& s) {
+  std::size_t w = 0;
+  for (unsigned char c : s) w += (c & 0xC0) != 0x80;
+  return w;
+}
+
+std::string pad(const std::string& s, std::size_t w, bool right = false) {
+  std::size_t n = width(s);
+  if (n >= w) return s;
+  return right ? std::string(w - n, ' ') + s : s + std::string(w - n, ' ');
+}
+
+struct Table {
+  std::vector<std::string> header;
+  std::vector<bool> right;
+  std::vector<std::vector<std::string>> rows;
+
+  std::string render() const {
+    std::vector<std::size_t> w(header.size());
+    for (std::size_t c = 0; c < header.size(); ++c) {
+      w[c] = width(header[c]);
+      for (const auto& r : rows) w[c] = std::max(w[c], width(r[c]));
+    }
+    std::string out;
+    auto line = [&](const std::vector<std::string>& cells) {
+      std::string l = " ";
+      for (std::size_t c = 0; c < cells.size(); ++c) l += pad(cells[c], w[c], right[c]) + "  ";
+      while (!l.empty() && l.back() == ' ') l.pop_back();
+      out += l + "\n";
+    };
+    line(header);
+    std::string rule = " ";
+    for (std::size_t c = 0; c < w.size(); ++c) rule += std::string(w[c], '-') + "  ";
+    while (!rule.empty() && rule.back() == ' ') rule.pop_back();
+    out += rule + "\n";
+    for (const auto& r : rows) line(r);
+    return out;
+  }
+};
+
+}  // namespace
+
+std::string format_duration(Duration d) {
+  std::int64_t m = (d.count() + 30) / 60;
+  std::int64_t days = m / (24 * 60), h = m / 60 % 24, mins = m % 60;
+  if (days > 0) return fmt::format("{}d {:02}h", days, h);
+  return fmt::format("{}h {:02}m", h, mins);
+}
+
+std::string itineraries_to_table(const Network& net, const QueryEcho& echo, const std::vector<Itinerary>& its) {
+  const RouteQuery& q = echo.query;
+  const Location& from = net.locations[q.from];
+  const Location& to = net.locations[q.to];
+  std::string out;
+  out += fmt::format("{} → {}: {} × {} ({:.0f} t cargo), ready {}\n", from.name, to.name, q.units, to_string(q.unit),
+                     q.cargo_mass().tonnes(), from.zone.format_local(q.depart));
+  out += fmt::format("{} option{} ({}), fastest first. Dataset {} {}; USD at FX of {}.\n\n", its.size(),
+                     its.size() == 1 ? "" : "s", q.objective == Objective::kPareto ? "Pareto: time, cost, CO2" : "best by " + std::string(to_string(q.objective)),
+                     net.info.name, net.info.version, net.fx.date().empty() ? "unknown date" : net.fx.date());
+
+  Table summary{{"option", "arrive (local)", "time", "cost USD", "CO2 kg", "km", "borders", "gauge", "crossings"},
+                {false, false, true, true, true, true, true, true, false},
+                {}};
+  for (std::size_t k = 0; k < its.size(); ++k) {
+    const Itinerary& it = its[k];
+    std::vector<std::string> names;
+    for (const Leg& g : it.legs) {
+      if (g.kind != LegKind::kBorder) continue;
+      const Location& exit = net.locations[g.from];
+      const Location& entry = net.locations[g.to];
+      std::string short_name = entry.name.substr(0, entry.name.find(" ("));
+      short_name = short_name.substr(0, short_name.find(" /"));
+      names.push_back(std::string(exit.country_code()) + ">" + std::string(entry.country_code()) + " " + short_name);
+    }
+    std::string via;
+    for (const auto& n : names) via += (via.empty() ? "" : ", ") + n;
+    summary.rows.push_back({fmt::format("{}", k + 1), to.zone.format_local(it.arrive), format_duration(it.duration()),
+                            usd_text(it.cost_usd_cents).substr(0, usd_text(it.cost_usd_cents).size() - 4),
+                            kg_text(it.co2_g), fmt::format("{:.0f}", it.km.km()), std::to_string(it.border_crossings.size()),
+                            std::to_string(it.gauge_changes), via});
+  }
+  out += summary.render();
+
+  for (std::size_t k = 0; k < its.size(); ++k) {
+    const Itinerary& it = its[k];
+    out += fmt::format("\nOption {}: {} · {} · {} kg CO2 · {:.0f} km\n", k + 1, format_duration(it.duration()),
+                       usd_text(it.cost_usd_cents), kg_text(it.co2_g), it.km.km());
+    Table legs{{"#", "leg", "from → to", "depart (local)", "arrive (local)", "time", "cost", "USD", "CO2 kg", "note"},
+               {true, false, false, false, false, true, true, true, true, false},
+               {}};
+    for (std::size_t i = 0; i < it.legs.size(); ++i) {
+      const Leg& g = it.legs[i];
+      const Location& a = net.locations[g.from];
+      const Location& b = net.locations[g.to];
+      std::string where = g.from == g.to ? a.name : a.name + " → " + b.name;
+      std::string note = g.note;
+      if (g.kind == LegKind::kMove && g.service.valid()) note = net.services[g.service].name;
+      if (g.kind == LegKind::kBorder && g.crossing.valid()) note = "crossing " + net.crossings[g.crossing].id;
+      if (g.kind == LegKind::kMove) note += (note.empty() ? "" : ", ") + fmt::format("{:.0f} km", g.km.km());
+      legs.rows.push_back({std::to_string(i + 1), std::string(g.kind_name()), where, a.zone.format_local(g.depart),
+                           b.zone.format_local(g.arrive), format_duration(g.arrive - g.depart),
+                           g.cost.minor == 0 ? "-" : g.cost.to_string(),
+                           g.cost_usd_cents == 0 ? "-" : usd_text(g.cost_usd_cents).substr(0, usd_text(g.cost_usd_cents).size() - 4),
+                           g.co2_g == 0 ? "-" : kg_text(g.co2_g), note});
+    }
+    out += legs.render();
+    std::string by_cur;
+    for (const Money& m : it.cost_by_currency.items()) by_cur += (by_cur.empty() ? "" : " + ") + m.to_string();
+    out += fmt::format(" Total: {} = {} (USD at FX of {})\n", by_cur.empty() ? "0" : by_cur, usd_text(it.cost_usd_cents),
+                       net.fx.date().empty() ? "unknown date" : net.fx.date());
+  }
+  return out;
+}
+
+}  // namespace caravan

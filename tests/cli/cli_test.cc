@@ -1,0 +1,187 @@
+// CLI tests: the `caravan` binary on the real dataset. They check the exit
+// codes of DESIGN.md section 10 and the Itinerary JSON contract, including
+// that the legs add up to the totals.
+#include <array>
+#include <cstdio>
+#include <string>
+
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <nlohmann/json.hpp>
+
+#include "caravan/load.h"
+
+namespace {
+
+struct CliRun {
+  int exit_code;
+  std::string out;
+};
+
+// Runs the binary with `args` (shell words), capturing stdout; stderr is
+// merged when `merge_stderr`.
+CliRun caravan(const std::string& args, bool merge_stderr = false) {
+  std::string cmd = std::string(CARAVAN_BINARY) + " " + args + " --data " + CARAVAN_TEST_DATA_DIR;
+  if (args.rfind("--help", 0) == 0 || args == "route --help") cmd = std::string(CARAVAN_BINARY) + " " + args;
+  cmd += merge_stderr ? " 2>&1" : " 2>/dev/null";
+  FILE* p = popen(cmd.c_str(), "r");
+  std::string out;
+  std::array<char, 4096> buf;
+  std::size_t n;
+  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) out.append(buf.data(), n);
+  int status = pclose(p);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+}
+
+TEST(Cli, RouteTableShowsLegsAndTotals) {
+  CliRun r = caravan("route xian tashkent --depart 2026-03-02T08:00+08:00");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find(" → Tashkent: 1 × FEU"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("border"), std::string::npos);
+  EXPECT_NE(r.out.find("(UTC+08:00)"), std::string::npos);
+  EXPECT_NE(r.out.find("(UTC+05:00)"), std::string::npos);
+  EXPECT_NE(r.out.find("Total:"), std::string::npos);
+}
+
+TEST(Cli, JsonFollowsTheItineraryContractAndLegsSumToTotals) {
+  CliRun r = caravan("route \"Xi'an\" Tashkent --depart 2026-03-02T00:00Z --units 2 --unit FEU --format json");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  auto j = nlohmann::json::parse(r.out);
+  for (const char* k : {"from", "to", "depart", "units", "unit", "by", "scenarios"}) EXPECT_TRUE(j["query"].contains(k)) << k;
+  EXPECT_EQ(j["query"]["from"], "xian");
+  EXPECT_EQ(j["query"]["units"], 2);
+  EXPECT_EQ(j["query"]["unit"], "FEU");
+  EXPECT_TRUE(j["dataset"].contains("name"));
+  EXPECT_TRUE(j["dataset"].contains("version"));
+  ASSERT_GE(j["itineraries"].size(), 1u);
+  double prev_hours = 0;
+  int with_gauge_change = 0;
+  for (const auto& it : j["itineraries"]) {
+    for (const char* k : {"depart", "arrive", "hours", "km", "cost_usd", "co2_kg", "cost_by_currency", "border_crossings",
+                          "gauge_changes", "legs"}) {
+      EXPECT_TRUE(it.contains(k)) << k;
+    }
+    EXPECT_GE(it["hours"].get<double>(), prev_hours);  // fastest first
+    prev_hours = it["hours"].get<double>();
+    double hours = 0, km = 0, usd = 0, co2 = 0;
+    std::string last_arrive = it["depart"];
+    int borders = 0, gauges = 0;
+    for (const auto& leg : it["legs"]) {
+      for (const char* k : {"kind", "from", "to", "depart", "arrive", "hours", "km", "cost", "cost_usd", "co2_kg", "sources"}) {
+        EXPECT_TRUE(leg.contains(k)) << k;
+      }
+      EXPECT_EQ(leg["depart"], last_arrive) << "legs are contiguous in time";
+      last_arrive = leg["arrive"];
+      hours += leg["hours"].get<double>();
+      km += leg["km"].get<double>();
+      usd += leg["cost_usd"].get<double>();
+      co2 += leg["co2_kg"].get<double>();
+      if (leg["kind"] == "border") ++borders;
+      if (leg["kind"] == "gauge_change") ++gauges;
+      if (leg["kind"] == "rail" || leg["kind"] == "road") {
+        EXPECT_FALSE(leg["sources"].empty());
+      }
+    }
+    EXPECT_EQ(last_arrive, it["arrive"]);
+    const double n_legs = static_cast<double>(it["legs"].size());
+    EXPECT_NEAR(hours, it["hours"].get<double>(), 0.01 * n_legs);
+    EXPECT_NEAR(km, it["km"].get<double>(), 0.1 * n_legs);
+    EXPECT_NEAR(usd, it["cost_usd"].get<double>(), 0.011);
+    EXPECT_NEAR(co2, it["co2_kg"].get<double>(), 0.001 * n_legs);
+    EXPECT_EQ(borders, static_cast<int>(it["border_crossings"].size()));
+    EXPECT_EQ(gauges, it["gauge_changes"].get<int>());
+    if (gauges > 0) ++with_gauge_change;
+  }
+  EXPECT_GE(with_gauge_change, 1) << "some option goes by rail from 1435 mm China to 1520 mm Uzbekistan";
+}
+
+TEST(Cli, GeoJsonIsAFeatureCollectionOfLegs) {
+  CliRun r = caravan("route xian tashkent --depart 2026-03-02T00:00Z --by time --format geojson");
+  ASSERT_EQ(r.exit_code, 0);
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["type"], "FeatureCollection");
+  ASSERT_FALSE(j["features"].empty());
+  bool has_line = false;
+  for (const auto& f : j["features"]) {
+    EXPECT_EQ(f["type"], "Feature");
+    if (f["geometry"]["type"] == "LineString") has_line = true;
+    EXPECT_TRUE(f["properties"].contains("kind"));
+  }
+  EXPECT_TRUE(has_line);
+}
+
+TEST(Cli, ViaKhorgosIsHonoured) {
+  CliRun r = caravan("route xian almaty --via Khorgos --by time --depart 2026-03-02T00:00Z --format json");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  auto j = nlohmann::json::parse(r.out);
+  bool through = false;
+  for (const auto& leg : j["itineraries"][0]["legs"]) {
+    if (leg["from"].get<std::string>().find("khorgos") != std::string::npos) through = true;
+  }
+  EXPECT_TRUE(through);
+}
+
+TEST(Cli, AvoidingKazakhstanNeverEntersIt) {
+  auto net = caravan::load_network(std::filesystem::path(CARAVAN_TEST_DATA_DIR));
+  ASSERT_TRUE(net.ok());
+  CliRun r = caravan("route kashgar tashkent --avoid KZ --depart 2026-03-02T00:00Z --format json");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  auto j = nlohmann::json::parse(r.out);
+  for (const auto& it : j["itineraries"]) {
+    for (const auto& leg : it["legs"]) {
+      for (const char* end : {"from", "to"}) {
+        auto loc = net->find_location(leg[end].get<std::string>());
+        ASSERT_TRUE(loc.valid());
+        EXPECT_NE(net->locations[loc].country_code(), "KZ") << leg[end];
+      }
+    }
+  }
+}
+
+TEST(Cli, UnknownPlaceExitsTwoWithCandidates) {
+  CliRun r = caravan("route xiann tashkent", true);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.out.find("unknown place \"xiann\""), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("nearest: xian"), std::string::npos) << r.out;
+}
+
+TEST(Cli, BadOptionsExitTwo) {
+  EXPECT_EQ(caravan("route xian tashkent --unit pallet").exit_code, 2);
+  EXPECT_EQ(caravan("route xian tashkent --by speed").exit_code, 2);
+  EXPECT_EQ(caravan("route xian tashkent --depart tomorrow").exit_code, 2);
+  EXPECT_EQ(caravan("route xian tashkent --mode boat").exit_code, 2);
+  EXPECT_EQ(caravan("route xian").exit_code, 2);
+  EXPECT_EQ(caravan("route xian tashkent --avoid XX").exit_code, 2);
+}
+
+TEST(Cli, NoRouteExitsOne) {
+  // Air cargo only between two rail-only places cannot work.
+  CliRun r = caravan("route xian tashkent --mode air --depart 2026-03-02T00:00Z", true);
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_NE(r.out.find("no route"), std::string::npos);
+}
+
+TEST(Cli, BadDatasetExitsTwoWithFileAndLine) {
+  std::string cmd = std::string(CARAVAN_BINARY) + " route a b --data /nonexistent 2>&1";
+  FILE* p = popen(cmd.c_str(), "r");
+  std::array<char, 4096> buf{};
+  std::string out;
+  std::size_t n;
+  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) out.append(buf.data(), n);
+  int status = pclose(p);
+  EXPECT_EQ(WEXITSTATUS(status), 2);
+  EXPECT_NE(out.find("no such dataset folder"), std::string::npos);
+}
+
+TEST(Cli, HelpTeachesWithExamples) {
+  CliRun top = caravan("--help");
+  EXPECT_EQ(top.exit_code, 0);
+  EXPECT_NE(top.out.find("Examples:"), std::string::npos);
+  CliRun route = caravan("route --help");
+  EXPECT_EQ(route.exit_code, 0);
+  EXPECT_NE(route.out.find("--via"), std::string::npos);
+  EXPECT_NE(route.out.find("Exit codes"), std::string::npos);
+}
+
+}  // namespace
