@@ -38,6 +38,13 @@ std::string itineraries_to_json(const Network& net, const QueryEcho& echo, const
 /// leg's properties and the option number.
 std::string itineraries_to_geojson(const Network& net, const std::vector<Itinerary>& its, int indent = 2);
 
+/// The network as a GeoJSON FeatureCollection, for maps: a Point per location
+/// (properties feature="location", id, name, aliases, country, kind), a
+/// LineString per link (feature="link", id, from, to, mode, km, gauge_mm,
+/// status) and per border crossing (feature="crossing", id, exit, entry, mode,
+/// clearance_median_h, gauge_change).
+std::string network_to_geojson(const Network& net, int indent = -1);
+
 /// `9d 04h`, `17h 30m`.
 std::string format_duration(Duration d);
 

@@ -1,0 +1,87 @@
+// caravan/server.h — the HTTP API and the web map, served by one process.
+//
+// `caravan serve` runs a Server: JSON over HTTP under /v1/ (DESIGN.md section
+// 11), the OpenAPI 3 document at /v1/openapi.json, and the static files of the
+// web UI at /. Responses follow the CLI's JSON contracts; GET /v1/route
+// returns the Itinerary JSON contract (present.h). Errors are
+//     {"error": {"code": "bad_parameter", "message": "...", "field": "from"}}
+// with status 400 (bad parameter), 401 (missing or wrong token), 404 (unknown
+// place, scenario or path), 413 (body too large), 414 (query too long), 422
+// (valid query, no route) and 500 only for bugs, never for bad input.
+//
+// Safety by default: binds 127.0.0.1 unless told otherwise; write endpoints
+// need `Authorization: Bearer <token>` and refuse everything when no token is
+// configured; request bodies and targets are size-limited; the token is never
+// logged. One access-log line per request goes to the log sink.
+//
+// Concurrency: each connection is served by a worker of a fixed thread pool,
+// so a slow request holds one worker and never blocks the others. The route
+// index is built once at start; Planner scratch objects are pooled and reused.
+//
+// Thread safety: stop() may be called from any thread (a signal handler
+// thread, a test); everything else from the thread that owns the Server.
+#pragma once
+
+#include <cstddef>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "caravan/error.h"
+#include "caravan/network.h"
+
+namespace caravan {
+
+struct ServerOptions {
+  std::string bind = "127.0.0.1";  ///< address to listen on
+  int port = 8080;                 ///< 0 picks a free port (see Server::port())
+  /// Bearer token for write endpoints. Empty: every write is refused with 401.
+  std::string token;
+  /// Folder of the built web UI (index.html …); empty or missing: no UI, the API still runs.
+  std::filesystem::path web_dir;
+  /// Worker threads; 0 picks max(16, 4 × hardware threads).
+  unsigned threads = 0;
+  std::size_t max_body_bytes = 256 * 1024;  ///< larger request bodies get 413
+  std::size_t max_target_bytes = 4096;      ///< longer request targets (path + query) get 414
+  /// Receives one access-log line per request (no trailing newline). Empty: stderr.
+  std::function<void(std::string_view)> access_log;
+};
+
+/// A running or runnable HTTP server over one dataset.
+class Server {
+ public:
+  /// Builds the route index, registers the endpoints and binds the socket.
+  /// Fails with kInvalidInput for bad options and kInternal when the address
+  /// cannot be bound. The network is shared, read-only, for the server's life.
+  static Result<std::unique_ptr<Server>> create(std::shared_ptr<const Network> net, ServerOptions options);
+
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  /// The bound port (the chosen one when options.port was 0).
+  int port() const;
+  /// `http://127.0.0.1:8080/`.
+  std::string url() const;
+
+  /// Serves until stop(); returns after the requests in flight have finished.
+  /// Fails with kInternal when the listener breaks.
+  Status run();
+
+  /// Stops accepting connections and makes run() return once the requests in
+  /// flight are answered. Safe from any thread, any number of times.
+  void stop();
+
+  struct Impl;
+
+ private:
+  explicit Server(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+/// The OpenAPI 3 document describing every endpoint, as JSON text.
+std::string_view openapi_document();
+
+}  // namespace caravan

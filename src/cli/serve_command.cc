@@ -1,0 +1,139 @@
+// `caravan serve …` — the HTTP API and the web map.
+#include <pthread.h>
+#include <signal.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <sstream>
+#include <thread>
+
+#include "caravan/load.h"
+#include "caravan/server.h"
+#include "commands.h"
+
+namespace caravan::cli {
+namespace {
+
+struct ServeOptions {
+  std::string bind = "127.0.0.1";
+  int port = 8080;
+  std::string data;
+  std::string token_file;
+  std::string web;
+  unsigned threads = 0;
+  std::size_t max_body = 256 * 1024;
+};
+
+// The bearer token: the first line of the token file, else $CARAVAN_TOKEN.
+// Empty when neither is given (write endpoints then refuse every request).
+Result<std::string> read_token(const std::string& file) {
+  std::string token;
+  if (!file.empty()) {
+    std::ifstream in(file);
+    if (!in) return Error::not_found("--token-file: cannot read \"" + file + "\"");
+    std::getline(in, token);
+  } else if (const char* env = std::getenv("CARAVAN_TOKEN")) {
+    token = env;
+  } else {
+    return std::string();
+  }
+  while (!token.empty() && std::isspace(static_cast<unsigned char>(token.back()))) token.pop_back();
+  while (!token.empty() && std::isspace(static_cast<unsigned char>(token.front()))) token.erase(token.begin());
+  if (token.size() < 16) {
+    return Error::invalid("token too short: " + std::to_string(token.size()) + " characters (expected at least 16)");
+  }
+  for (char c : token) {
+    if (c < 0x21 || c > 0x7e) return Error::invalid("token has a space or control character (expected printable ASCII)");
+  }
+  return token;
+}
+
+std::filesystem::path default_web_dir() {
+  if (const char* env = std::getenv("CARAVAN_WEB")) return env;
+  return CARAVAN_WEB_DIR;
+}
+
+int run(const ServeOptions& o) {
+  auto token = read_token(o.token_file);
+  if (!token) return report(token.errors());
+  auto net = load_network(o.data.empty() ? default_data_dir() : std::filesystem::path(o.data));
+  if (!net) return report(net.errors());
+
+  // SIGINT and SIGTERM are taken by one thread with sigwait, so they are
+  // blocked before any worker starts (threads inherit the mask).
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  ServerOptions options;
+  options.bind = o.bind;
+  options.port = o.port;
+  options.token = *token;
+  options.web_dir = o.web.empty() ? default_web_dir() : std::filesystem::path(o.web);
+  options.threads = o.threads;
+  options.max_body_bytes = o.max_body;
+  bool has_web = std::filesystem::is_regular_file(options.web_dir / "index.html");
+  auto server = Server::create(std::make_shared<const Network>(std::move(net).value()), options);
+  if (!server) return report(server.errors());
+
+  std::thread waiter([&] {
+    int sig = 0;
+    sigwait(&signals, &sig);
+    (*server)->stop();
+  });
+  std::cerr << "caravan: serving " << (has_web ? "the web map and " : "") << "the API on " << (*server)->url()
+            << (has_web ? "" : " (no web ui: build it with `make run`)") << "\n";
+  std::cerr << "caravan: " << (token->empty() ? "no token: write endpoints are disabled" : "write endpoints need the bearer token")
+            << "; Ctrl-C stops\n";
+  std::cout << (*server)->url() << std::endl;
+  Status st = (*server)->run();
+  // Wake the waiter if the listener ended without a signal.
+  pthread_kill(waiter.native_handle(), SIGTERM);
+  waiter.join();
+  std::cerr << "caravan: stopped\n";
+  if (!st.ok()) return report(st.errors());
+  return kExitOk;
+}
+
+}  // namespace
+
+Runner add_serve_command(CLI::App& app) {
+  auto o = std::make_shared<ServeOptions>();
+  CLI::App* cmd = app.add_subcommand("serve", "Serve the HTTP API and the web map");
+  cmd->description(
+      "Serve the JSON API under /v1/ (route, places, network; OpenAPI document at /v1/openapi.json)\n"
+      "and the web map at /, from one process, over the dataset loaded once at start.\n"
+      "Listens on 127.0.0.1 unless told otherwise. Write endpoints need a bearer token, read from\n"
+      "--token-file or $CARAVAN_TOKEN (never logged); without one they refuse every request.\n"
+      "One access-log line per request goes to stderr. Ctrl-C or SIGTERM stops after the\n"
+      "requests in flight are answered.");
+  cmd->add_option("--bind", o->bind, "Address to listen on (default 127.0.0.1; 0.0.0.0 exposes the server to the network)");
+  cmd->add_option("--port", o->port, "TCP port (default 8080; 0 picks a free one, printed on stdout)")
+      ->check(CLI::Range(0, 65535));
+  cmd->add_option("--data", o->data, "Dataset folder (default: the embedded data/central-asia, or $CARAVAN_DATA)");
+  cmd->add_option("--token-file", o->token_file,
+                  "File whose first line is the bearer token for write endpoints (default: $CARAVAN_TOKEN)");
+  cmd->add_option("--web", o->web, "Folder of the built web UI (default: the build's web/, or $CARAVAN_WEB)");
+  cmd->add_option("--threads", o->threads, "Worker threads (default max(16, 4 x cores)); each serves one connection at a time")
+      ->check(CLI::Range(1u, 1024u));
+  cmd->add_option("--max-body", o->max_body, "Largest request body in bytes (default 262144); larger gets 413")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{64} << 20));
+  cmd->footer(
+      "\nExamples:\n"
+      "  caravan serve\n"
+      "      the map at http://127.0.0.1:8080/\n"
+      "  curl 'http://127.0.0.1:8080/v1/route?from=xian&to=tashkent&depart=2026-03-02T08:00Z'\n"
+      "      the Itinerary JSON contract, as `caravan route --format json`\n"
+      "  curl 'http://127.0.0.1:8080/v1/places?q=horg'\n"
+      "      places for autocomplete\n"
+      "  CARAVAN_TOKEN=$(cat ~/.caravan-token) caravan serve --port 9000\n"
+      "      with writes enabled for clients that send the token\n"
+      "\nExit codes: 0 stopped cleanly, 2 bad option, data or token file, 3 cannot listen.");
+  return [o] { return run(*o); };
+}
+
+}  // namespace caravan::cli

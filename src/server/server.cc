@@ -1,0 +1,393 @@
+#include "caravan/server.h"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+
+#include "caravan/places.h"
+#include "caravan/present.h"
+#include "caravan/route.h"
+#include "route_request.h"
+
+namespace caravan {
+namespace {
+
+using nlohmann::ordered_json;
+
+// Planner scratch objects for one RouteIndex, handed out one per request and
+// returned after it: a worker reuses warm buffers without owning a planner
+// per thread forever (threads outlive nothing here, pools outlive requests).
+class PlannerPool {
+ public:
+  explicit PlannerPool(const RouteIndex& index) : index_(index) {}
+
+  class Lease {
+   public:
+    Lease(PlannerPool& pool, std::unique_ptr<Planner> p) : pool_(pool), planner_(std::move(p)) {}
+    ~Lease() { pool_.give_back(std::move(planner_)); }
+    Lease(const Lease&) = delete;
+    Lease& operator=(const Lease&) = delete;
+    Planner& operator*() { return *planner_; }
+    Planner* operator->() { return planner_.get(); }
+
+   private:
+    PlannerPool& pool_;
+    std::unique_ptr<Planner> planner_;
+  };
+
+  Lease acquire() {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (!free_.empty()) {
+        auto p = std::move(free_.back());
+        free_.pop_back();
+        return Lease(*this, std::move(p));
+      }
+    }
+    return Lease(*this, std::make_unique<Planner>(index_));
+  }
+
+ private:
+  void give_back(std::unique_ptr<Planner> p) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    free_.push_back(std::move(p));
+  }
+
+  const RouteIndex& index_;
+  std::mutex mutex_;
+  std::vector<std::unique_ptr<Planner>> free_;
+};
+
+const char* kJson = "application/json";
+
+void send_json(httplib::Response& res, int status, std::string body) {
+  res.status = status;
+  res.set_header("Cache-Control", "no-store");
+  res.set_content(std::move(body), kJson);
+}
+
+void send_error(httplib::Response& res, int status, std::string_view code, std::string_view message,
+                std::string_view field = {}) {
+  ordered_json e;
+  e["code"] = code;
+  e["message"] = message;
+  e["field"] = field.empty() ? ordered_json(nullptr) : ordered_json(field);
+  ordered_json root;
+  root["error"] = e;
+  send_json(res, status, root.dump() + "\n");
+}
+
+// The HTTP status and code word for an error of the core.
+std::pair<int, std::string_view> http_status(const Error& e) {
+  switch (e.code) {
+    case ErrorCode::kInvalidInput: return {400, "bad_parameter"};
+    case ErrorCode::kNotFound: return {404, "not_found"};
+    case ErrorCode::kNoRoute: return {422, "no_route"};
+    case ErrorCode::kInternal: return {500, "internal"};
+  }
+  return {500, "internal"};
+}
+
+void send_error(httplib::Response& res, const Error& e) {
+  auto [status, code] = http_status(e);
+  send_error(res, status, code, e.message, e.column);
+}
+
+std::string_view default_error_code(int status) {
+  switch (status) {
+    case 400: return "bad_request";
+    case 401: return "unauthorized";
+    case 404: return "not_found";
+    case 405: return "method_not_allowed";
+    case 413: return "body_too_large";
+    case 414: return "query_too_long";
+    case 416: return "bad_range";
+    default: return status >= 500 ? "internal" : "bad_request";
+  }
+}
+
+std::string_view default_error_message(int status) {
+  switch (status) {
+    case 400: return "malformed request";
+    case 401: return "missing or wrong bearer token";
+    case 404: return "no such path (expected /v1/... or a file of the web ui; see /v1/openapi.json)";
+    case 405: return "method not allowed";
+    case 413: return "request body too large";
+    case 414: return "request target too long";
+    default: return status >= 500 ? "internal error" : "bad request";
+  }
+}
+
+// Start of the request being served by this worker, for the access log.
+thread_local std::chrono::steady_clock::time_point t_request_start{};
+
+std::string utc_now() {
+  auto now = std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
+  auto secs = std::chrono::time_point_cast<std::chrono::seconds>(now);
+  std::string s = format_instant_utc(secs);  // 2026-03-02T08:00:00Z
+  char ms[8];
+  std::snprintf(ms, sizeof ms, ".%03d", static_cast<int>((now - secs).count()));
+  s.insert(s.size() - 1, ms);
+  return s;
+}
+
+// Quotes a request target for the log: no control characters, no quotes.
+std::string loggable(std::string_view s) {
+  std::string out;
+  out.reserve(std::min<std::size_t>(s.size(), 512));
+  for (char c : s.substr(0, 512)) {
+    unsigned char u = static_cast<unsigned char>(c);
+    out += (u < 0x20 || u == 0x7f || c == '"' || c == '\\') ? '?' : c;
+  }
+  if (s.size() > 512) out += "...";
+  return out;
+}
+
+bool constant_time_equal(std::string_view a, std::string_view b) {
+  unsigned char diff = a.size() == b.size() ? 0 : 1;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    diff |= static_cast<unsigned char>(a[i] ^ (b.empty() ? 0 : b[i % b.size()]));
+  }
+  return diff == 0;
+}
+
+}  // namespace
+
+struct Server::Impl {
+  std::shared_ptr<const Network> net;
+  ServerOptions options;
+  RouteIndex index;
+  PlannerPool planners;
+  httplib::Server http;
+  int port = 0;
+  std::string network_geojson;  // built once; the network never changes
+  std::atomic<bool> stopping{false};
+  std::atomic<bool> in_run{false};
+  std::mutex log_mutex;
+
+  Impl(std::shared_ptr<const Network> n, ServerOptions o)
+      : net(std::move(n)), options(std::move(o)), index(*net), planners(index) {}
+
+  void log_line(const httplib::Request& req, const httplib::Response& res) {
+    double ms = -1;
+    if (t_request_start != std::chrono::steady_clock::time_point{}) {
+      ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t_request_start).count();
+      t_request_start = {};
+    }
+    // The target only: headers (and so the Authorization token) are never logged.
+    char buf[160];
+    std::snprintf(buf, sizeof buf, " %d %zu %.2fms", res.status, res.body.size(), ms);
+    std::string line = utc_now() + " " + req.remote_addr + " \"" + loggable(req.method) + " " +
+                       loggable(req.target) + "\"" + buf;
+    if (options.access_log) {
+      options.access_log(line);
+      return;
+    }
+    line += '\n';
+    std::lock_guard<std::mutex> lock(log_mutex);
+    std::fwrite(line.data(), 1, line.size(), stderr);
+  }
+
+  // True when the request carries the configured bearer token; else answers 401.
+  bool authorized(const httplib::Request& req, httplib::Response& res) const {
+    if (options.token.empty()) {
+      send_error(res, 401, "unauthorized",
+                 "writes are disabled: the server has no token (start it with --token-file or CARAVAN_TOKEN)");
+      res.set_header("WWW-Authenticate", "Bearer");
+      return false;
+    }
+    const std::string& h = req.get_header_value("Authorization");
+    constexpr std::string_view kBearer = "Bearer ";
+    if (h.size() <= kBearer.size() || h.compare(0, kBearer.size(), kBearer) != 0 ||
+        !constant_time_equal(std::string_view(h).substr(kBearer.size()), options.token)) {
+      send_error(res, 401, "unauthorized", "missing or wrong bearer token (expected Authorization: Bearer <token>)");
+      res.set_header("WWW-Authenticate", "Bearer");
+      return false;
+    }
+    return true;
+  }
+
+  void route(const httplib::Request& req, httplib::Response& res) {
+    auto now = std::chrono::time_point_cast<Duration>(std::chrono::system_clock::now());
+    auto echo = server::parse_route_params(*net, req.params, now);
+    if (!echo) return send_error(res, echo.error());
+    Result<std::vector<Itinerary>> its = [&] {
+      auto planner = planners.acquire();
+      return planner->plan(echo->query);
+    }();
+    if (!its) return send_error(res, its.error());
+    send_json(res, 200, itineraries_to_json(*net, *echo, *its, -1));
+  }
+
+  void places(const httplib::Request& req, httplib::Response& res) {
+    for (const auto& [name, value] : req.params) {
+      if (name != "q" && name != "limit") {
+        return send_error(res, 400, "bad_parameter", "unknown parameter \"" + name + "\" (expected q or limit)", name);
+      }
+    }
+    if (!req.has_param("q")) return send_error(res, 400, "bad_parameter", "q: missing (expected text to search for)", "q");
+    std::size_t limit = 10;
+    if (req.has_param("limit")) {
+      auto n = server::parse_count("limit", req.get_param_value("limit"), 50);
+      if (!n) return send_error(res, n.error());
+      limit = *n;
+    }
+    const std::string q = req.get_param_value("q");
+    ordered_json arr = ordered_json::array();
+    if (!normalize_place_name(q).empty()) {
+      for (LocationIdx i : search_places(*net, q, limit)) {
+        const Location& l = net->locations[i];
+        ordered_json p;
+        p["id"] = l.id;
+        p["name"] = l.name;
+        p["aliases"] = l.aliases;
+        p["country"] = std::string(l.country_code());
+        p["kind"] = std::string(to_string(l.kind));
+        p["lat"] = l.lat;
+        p["lon"] = l.lon;
+        arr.push_back(p);
+      }
+    }
+    ordered_json root;
+    root["query"] = q;
+    root["places"] = arr;
+    send_json(res, 200, root.dump() + "\n");
+  }
+
+  void healthz(httplib::Response& res) const {
+    ordered_json root;
+    root["status"] = "ok";
+    root["dataset"] = {{"name", net->info.name}, {"version", net->info.version}};
+    root["locations"] = net->locations.size();
+    root["links"] = net->links.size();
+    send_json(res, 200, root.dump() + "\n");
+  }
+
+  void register_endpoints() {
+    http.Get("/healthz", [this](const httplib::Request&, httplib::Response& res) { healthz(res); });
+    http.Get("/v1/route", [this](const httplib::Request& req, httplib::Response& res) { route(req, res); });
+    http.Get("/v1/places", [this](const httplib::Request& req, httplib::Response& res) { places(req, res); });
+    http.Get("/v1/network", [this](const httplib::Request&, httplib::Response& res) {
+      res.status = 200;
+      res.set_header("Cache-Control", "max-age=300");
+      res.set_content(network_geojson, "application/geo+json");
+    });
+    http.Get("/v1/openapi.json", [](const httplib::Request&, httplib::Response& res) {
+      res.status = 200;
+      res.set_content(std::string(openapi_document()), kJson);
+    });
+  }
+
+  void configure() {
+    unsigned threads = options.threads;
+    if (threads == 0) threads = std::max(16u, 4u * std::max(1u, std::thread::hardware_concurrency()));
+    http.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+    http.set_payload_max_length(options.max_body_bytes);
+    // Long-lived idle connections hold a worker; keep them short so stop()
+    // and new clients are not kept waiting.
+    http.set_keep_alive_max_count(10000);
+    http.set_keep_alive_timeout(2);
+    http.set_read_timeout(10);
+    http.set_write_timeout(10);
+    http.set_default_headers({{"X-Content-Type-Options", "nosniff"}});
+
+    http.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+      t_request_start = std::chrono::steady_clock::now();
+      if (req.target.size() > options.max_target_bytes) {
+        send_error(res, 414, "query_too_long",
+                   "request target of " + std::to_string(req.target.size()) + " bytes is too long (expected at most " +
+                       std::to_string(options.max_target_bytes) + ")");
+        return httplib::Server::HandlerResponse::Handled;
+      }
+      return httplib::Server::HandlerResponse::Unhandled;
+    });
+    http.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
+      if (!res.body.empty()) return;
+      if (res.status == 404 && req.path.rfind("/v1/", 0) != 0 && req.path != "/healthz") {
+        send_error(res, 404, "not_found", "no such file (the web ui may not be built: run make run)");
+        return;
+      }
+      send_error(res, res.status, default_error_code(res.status), default_error_message(res.status));
+    });
+    http.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
+      std::string what = "unknown exception";
+      try {
+        if (ep) std::rethrow_exception(ep);
+      } catch (const std::exception& e) {
+        what = e.what();
+      } catch (...) {
+      }
+      send_error(res, 500, "internal", "internal error: " + what);
+    });
+    http.set_logger([this](const httplib::Request& req, const httplib::Response& res) { log_line(req, res); });
+
+    register_endpoints();
+  }
+};
+
+Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Server::~Server() { stop(); }
+
+Result<std::unique_ptr<Server>> Server::create(std::shared_ptr<const Network> net, ServerOptions options) {
+  if (!net) return Error::invalid("no network");
+  if (options.port < 0 || options.port > 65535) {
+    return Error::invalid("port " + std::to_string(options.port) + " out of range (expected 0 to 65535)");
+  }
+  if (options.max_body_bytes == 0 || options.max_target_bytes < 64) {
+    return Error::invalid("size limits too small (expected a body limit above 0 and a target limit of at least 64)");
+  }
+  auto impl = std::make_unique<Impl>(std::move(net), std::move(options));
+  impl->network_geojson = network_to_geojson(*impl->net);
+  impl->configure();
+  const ServerOptions& o = impl->options;
+  if (!o.web_dir.empty()) {
+    std::error_code ec;
+    if (std::filesystem::is_regular_file(o.web_dir / "index.html", ec)) {
+      impl->http.set_mount_point("/", o.web_dir.string());
+    }
+  }
+  if (o.port == 0) {
+    impl->port = impl->http.bind_to_any_port(o.bind);
+    if (impl->port < 0) return Error::internal("cannot listen on " + o.bind + " (no free port)");
+  } else {
+    if (!impl->http.bind_to_port(o.bind, o.port)) {
+      return Error::internal("cannot listen on " + o.bind + ":" + std::to_string(o.port) +
+                             " (address in use or not available)");
+    }
+    impl->port = o.port;
+  }
+  return std::unique_ptr<Server>(new Server(std::move(impl)));
+}
+
+int Server::port() const { return impl_->port; }
+
+std::string Server::url() const {
+  const std::string& b = impl_->options.bind;
+  std::string host = b == "0.0.0.0" ? "127.0.0.1" : (b.find(':') != std::string::npos ? "[" + b + "]" : b);
+  return "http://" + host + ":" + std::to_string(impl_->port) + "/";
+}
+
+Status Server::run() {
+  impl_->in_run = true;
+  bool ok = impl_->stopping || impl_->http.listen_after_bind();
+  impl_->in_run = false;
+  if (!ok && !impl_->stopping) return Error::internal("the listener failed");
+  return {};
+}
+
+void Server::stop() {
+  impl_->stopping = true;
+  // run() may be between its check of `stopping` and the listener starting;
+  // httplib ignores stop() until it runs, so wait for one or the other.
+  while (impl_->in_run && !impl_->http.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  impl_->http.stop();
+}
+
+}  // namespace caravan
