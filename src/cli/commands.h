@@ -28,5 +28,6 @@ using Runner = std::function<int()>;
 /// returning what runs it when the user picked it.
 Runner add_route_command(CLI::App& app);
 Runner add_serve_command(CLI::App& app);
+Runner add_data_command(CLI::App& app);
 
 }  // namespace caravan::cli
