@@ -28,7 +28,9 @@ struct Currency {
   std::string_view str() const { return {code, 3}; }
   /// Minor-unit exponent from ISO 4217 (2 for USD, 0 for JPY, 3 for KWD).
   int exponent() const;
-  friend bool operator==(Currency a, Currency b) { return a.str() == b.str(); }
+  friend bool operator==(Currency a, Currency b) {
+    return a.code[0] == b.code[0] && a.code[1] == b.code[1] && a.code[2] == b.code[2];
+  }
   friend bool operator<(Currency a, Currency b) { return a.str() < b.str(); }
 };
 

@@ -16,7 +16,8 @@
 //
 // Concurrency: each connection is served by a worker of a fixed thread pool,
 // so a slow request holds one worker and never blocks the others. The route
-// index is built once at start; Planner scratch objects are pooled and reused.
+// index is built once at start; Planner scratch objects are pooled and reused;
+// rendered answers to repeated route queries come from a bounded LRU cache.
 //
 // Thread safety: stop() may be called from any thread (a signal handler
 // thread, a test); everything else from the thread that owns the Server.
@@ -45,6 +46,10 @@ struct ServerOptions {
   unsigned threads = 0;
   std::size_t max_body_bytes = 256 * 1024;  ///< larger request bodies get 413
   std::size_t max_target_bytes = 4096;      ///< longer request targets (path + query) get 414
+  /// Route answers kept for repeated queries (the UI toggles back and forth);
+  /// 0 entries turns the cache off. Bounded by both limits.
+  std::size_t route_cache_entries = 2048;
+  std::size_t route_cache_bytes = 32 << 20;
   /// Receives one access-log line per request (no trailing newline). Empty: stderr.
   std::function<void(std::string_view)> access_log;
 };

@@ -24,6 +24,7 @@ struct ServeOptions {
   std::string web;
   unsigned threads = 0;
   std::size_t max_body = 256 * 1024;
+  std::size_t route_cache = 2048;
 };
 
 // The bearer token: the first line of the token file, else $CARAVAN_TOKEN.
@@ -76,6 +77,7 @@ int run(const ServeOptions& o) {
   options.web_dir = o.web.empty() ? default_web_dir() : std::filesystem::path(o.web);
   options.threads = o.threads;
   options.max_body_bytes = o.max_body;
+  options.route_cache_entries = o.route_cache;
   bool has_web = std::filesystem::is_regular_file(options.web_dir / "index.html");
   auto server = Server::create(std::make_shared<const Network>(std::move(net).value()), options);
   if (!server) return report(server.errors());
@@ -122,6 +124,8 @@ Runner add_serve_command(CLI::App& app) {
       ->check(CLI::Range(1u, 1024u));
   cmd->add_option("--max-body", o->max_body, "Largest request body in bytes (default 262144); larger gets 413")
       ->check(CLI::Range(std::size_t{1}, std::size_t{64} << 20));
+  cmd->add_option("--route-cache", o->route_cache,
+                  "Route answers kept for repeated queries (default 2048, at most 32 MB; 0 turns the cache off)");
   cmd->footer(
       "\nExamples:\n"
       "  caravan serve\n"

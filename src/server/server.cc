@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <atomic>
+#include <list>
+#include <unordered_map>
 #include <chrono>
 #include <cstdio>
 #include <mutex>
@@ -64,6 +66,71 @@ class PlannerPool {
   std::mutex mutex_;
   std::vector<std::unique_ptr<Planner>> free_;
 };
+
+// Rendered route answers by canonical query, least recently used dropped
+// first. Correct because the network (and, per key, the scenario set) never
+// changes while the server runs; bounded in entries and bytes.
+class RouteCache {
+ public:
+  RouteCache(std::size_t max_entries, std::size_t max_bytes) : max_entries_(max_entries), max_bytes_(max_bytes) {}
+
+  std::shared_ptr<const std::string> find(const std::string& key) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto it = map_.find(key);
+    if (it == map_.end()) return nullptr;
+    lru_.splice(lru_.begin(), lru_, it->second);
+    return it->second->second;
+  }
+
+  void put(const std::string& key, std::shared_ptr<const std::string> body) {
+    if (max_entries_ == 0 || body->size() > max_bytes_) return;
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (map_.count(key) != 0) return;
+    bytes_ += body->size() + key.size();
+    lru_.emplace_front(key, std::move(body));
+    map_.emplace(key, lru_.begin());
+    while (map_.size() > max_entries_ || bytes_ > max_bytes_) {
+      auto& [k, v] = lru_.back();
+      bytes_ -= v->size() + k.size();
+      map_.erase(k);
+      lru_.pop_back();
+    }
+  }
+
+ private:
+  using Entry = std::pair<std::string, std::shared_ptr<const std::string>>;
+  std::size_t max_entries_, max_bytes_, bytes_ = 0;
+  std::mutex mutex_;
+  std::list<Entry> lru_;
+  std::unordered_map<std::string, std::list<Entry>::iterator> map_;
+};
+
+// Everything that decides a route answer, resolved (names already mapped to
+// indexes), as a cache key.
+std::string cache_key(const QueryEcho& e) {
+  const RouteQuery& q = e.query;
+  std::string k;
+  auto add = [&k](std::int64_t v) { k += std::to_string(v); k += ','; };
+  add(q.from.v);
+  add(q.to.v);
+  add(q.depart.time_since_epoch().count());
+  add(q.units);
+  add(static_cast<int>(q.unit));
+  add(q.cargo_per_unit ? q.cargo_per_unit->kg : -1);
+  add(static_cast<int>(q.objective));
+  add(q.modes.bits);
+  add(static_cast<std::int64_t>(q.epsilon * 1e6));
+  add(e.deadline ? e.deadline->time_since_epoch().count() : -1);
+  k += "v";
+  for (LocationIdx i : q.via) add(i.v);
+  k += "a";
+  for (LocationIdx i : q.avoid) add(i.v);
+  k += "c";
+  for (const std::string& c : q.avoid_countries) k += c + ",";
+  k += "s";
+  for (const std::string& s : e.scenarios) k += s + ",";
+  return k;
+}
 
 const char* kJson = "application/json";
 
@@ -165,6 +232,7 @@ struct Server::Impl {
   ServerOptions options;
   RouteIndex index;
   PlannerPool planners;
+  RouteCache route_cache;
   httplib::Server http;
   int port = 0;
   std::string network_geojson;  // built once; the network never changes
@@ -173,7 +241,8 @@ struct Server::Impl {
   std::mutex log_mutex;
 
   Impl(std::shared_ptr<const Network> n, ServerOptions o)
-      : net(std::move(n)), options(std::move(o)), index(*net), planners(index) {}
+      : net(std::move(n)), options(std::move(o)), index(*net), planners(index),
+        route_cache(options.route_cache_entries, options.route_cache_bytes) {}
 
   void log_line(const httplib::Request& req, const httplib::Response& res) {
     double ms = -1;
@@ -218,12 +287,20 @@ struct Server::Impl {
     auto now = std::chrono::time_point_cast<Duration>(std::chrono::system_clock::now());
     auto echo = server::parse_route_params(*net, req.params, now);
     if (!echo) return send_error(res, echo.error());
+    std::string key = cache_key(*echo);
+    if (auto hit = route_cache.find(key)) {
+      res.set_header("X-Cache", "hit");
+      return send_json(res, 200, *hit);
+    }
     Result<std::vector<Itinerary>> its = [&] {
       auto planner = planners.acquire();
       return planner->plan(echo->query);
     }();
     if (!its) return send_error(res, its.error());
-    send_json(res, 200, itineraries_to_json(*net, *echo, *its, -1));
+    auto body = std::make_shared<const std::string>(itineraries_to_json(*net, *echo, *its, -1));
+    route_cache.put(key, body);
+    res.set_header("X-Cache", "miss");
+    send_json(res, 200, *body);
   }
 
   void places(const httplib::Request& req, httplib::Response& res) {
@@ -297,6 +374,9 @@ struct Server::Impl {
     http.set_read_timeout(10);
     http.set_write_timeout(10);
     http.set_default_headers({{"X-Content-Type-Options", "nosniff"}});
+    // Headers and body go out in separate writes; without this, Nagle and
+    // delayed ACKs add 40 ms to every keep-alive response.
+    http.set_tcp_nodelay(true);
 
     http.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
       t_request_start = std::chrono::steady_clock::now();
