@@ -1,0 +1,506 @@
+// The caravan web map. Talks only to the server that served it (/v1/…);
+// the libraries (Leaflet, topojson-client) and the basemap (Natural Earth via
+// world-atlas) are files of the build, so it works with no internet.
+import { distanceChart, formatNumber, scatter } from './charts.js';
+
+const MODE_COLORS = { rail: '#c0392b', road: '#e67e22', ferry: '#2471a3', sea: '#1abc9c', air: '#8e44ad' };
+const OPTION_COLORS = ['#0b5cad', '#c0392b', '#1e8449', '#8e44ad', '#d35400', '#117a65', '#7d6608', '#6c3483', '#2e4053', '#a04000'];
+const BASE_COLOR = '#8a94a3';
+
+const $ = (id) => document.getElementById(id);
+const state = {
+  places: new Map(),      // location id -> {name, lat, lon, country}
+  scenarios: [],          // [{id, name, description, origin}]
+  result: null,           // route answer shown (scenario answer when one is on)
+  base: null,             // base answer when a scenario is on, else null
+  selected: 0,
+  query: null,
+};
+
+// ---- API ------------------------------------------------------------------
+
+async function api(path, options = {}) {
+  let res;
+  try {
+    res = await fetch(path, options);
+  } catch (e) {
+    return { ok: false, status: 0, error: { code: 'network', message: `cannot reach the server (${e.message})`, field: null } };
+  }
+  let body = null;
+  try {
+    body = await res.json();
+  } catch {
+    body = null;
+  }
+  if (!res.ok) {
+    const error = body?.error ?? { code: 'http', message: `the server answered ${res.status}`, field: null };
+    return { ok: false, status: res.status, error };
+  }
+  return { ok: true, status: res.status, body };
+}
+
+// ---- messages -------------------------------------------------------------
+
+function say(text, kind = 'info') {
+  const m = $('message');
+  m.textContent = text;
+  m.className = kind;
+}
+
+function markInvalid(field) {
+  for (const id of ['from', 'to', 'depart', 'deadline', 'units', 'unit']) {
+    $(id).setAttribute('aria-invalid', String(id === field));
+  }
+}
+
+// ---- autocomplete ---------------------------------------------------------
+
+function combobox(input) {
+  const list = $(`${input.id}-list`);
+  let items = [];
+  let active = -1;
+  let timer = null;
+  let seq = 0;
+
+  const close = () => {
+    list.hidden = true;
+    input.setAttribute('aria-expanded', 'false');
+    input.removeAttribute('aria-activedescendant');
+    active = -1;
+  };
+  const highlight = (i) => {
+    active = i;
+    [...list.children].forEach((li, k) => li.setAttribute('aria-selected', String(k === i)));
+    if (i >= 0) {
+      input.setAttribute('aria-activedescendant', list.children[i].id);
+      list.children[i].scrollIntoView({ block: 'nearest' });
+    }
+  };
+  const pick = (i) => {
+    const p = items[i];
+    if (!p) return;
+    input.value = p.name;
+    input.dataset.id = p.id;
+    input.setAttribute('aria-invalid', 'false');
+    close();
+  };
+  const show = (places) => {
+    items = places;
+    list.replaceChildren();
+    places.forEach((p, i) => {
+      const li = document.createElement('li');
+      li.id = `${input.id}-opt-${i}`;
+      li.setAttribute('role', 'option');
+      li.dataset.id = p.id;
+      const alias = p.aliases.find((a) => a.toLowerCase().includes(input.value.trim().toLowerCase()));
+      li.innerHTML = '';
+      li.append(p.name, ' ');
+      const small = document.createElement('span');
+      small.className = 'id';
+      small.textContent = `${p.id} · ${p.country}${alias && alias !== p.name ? ` · ${alias}` : ''}`;
+      li.append(small);
+      li.addEventListener('mousedown', (e) => {
+        e.preventDefault();
+        pick(i);
+      });
+      list.append(li);
+    });
+    list.hidden = places.length === 0;
+    input.setAttribute('aria-expanded', String(places.length > 0));
+    highlight(places.length ? 0 : -1);
+  };
+
+  input.addEventListener('input', () => {
+    delete input.dataset.id;
+    clearTimeout(timer);
+    const q = input.value.trim();
+    if (!q) return close();
+    timer = setTimeout(async () => {
+      const mine = ++seq;
+      const r = await api(`/v1/places?q=${encodeURIComponent(q)}&limit=8`);
+      if (mine !== seq || document.activeElement !== input) return;
+      if (r.ok) show(r.body.places);
+    }, 120);
+  });
+  input.addEventListener('keydown', (e) => {
+    if (list.hidden) return;
+    if (e.key === 'ArrowDown') {
+      e.preventDefault();
+      highlight(Math.min(active + 1, items.length - 1));
+    } else if (e.key === 'ArrowUp') {
+      e.preventDefault();
+      highlight(Math.max(active - 1, 0));
+    } else if (e.key === 'Enter' || e.key === 'Tab') {
+      if (active >= 0) {
+        if (e.key === 'Enter') e.preventDefault();
+        pick(active);
+      }
+    } else if (e.key === 'Escape') {
+      close();
+    }
+  });
+  input.addEventListener('blur', () => setTimeout(close, 100));
+}
+
+// ---- map ------------------------------------------------------------------
+
+const map = L.map('map', { zoomSnap: 0.25, worldCopyJump: false, attributionControl: true }).setView([42, 68], 4);
+map.attributionControl.setPrefix(false);
+map.attributionControl.addAttribution('Basemap: Natural Earth (world-atlas) · Leaflet');
+const networkLayer = L.layerGroup();
+const routeLayer = L.featureGroup().addTo(map);
+
+async function loadBasemap() {
+  const res = await fetch('vendor/countries-50m.json');
+  const topo = await res.json();
+  const countries = topojson.feature(topo, topo.objects.countries);
+  L.geoJSON(countries, {
+    style: { color: '#b8b2a3', weight: 0.6, fillColor: '#f4f1ea', fillOpacity: 1 },
+    interactive: false,
+  }).addTo(map);
+  routeLayer.bringToFront();
+}
+
+function latlng(id) {
+  const p = state.places.get(id);
+  return p ? [p.lat, p.lon] : null;
+}
+
+function placeName(id) {
+  return state.places.get(id)?.name ?? id;
+}
+
+async function loadNetwork() {
+  const r = await api('/v1/network');
+  if (!r.ok) {
+    say(`network: ${r.error.message}`, 'error');
+    return;
+  }
+  for (const f of r.body.features) {
+    const p = f.properties;
+    if (p.feature_type === 'location') {
+      const [lon, lat] = f.geometry.coordinates;
+      state.places.set(p.id, { name: p.name, lat, lon, country: p.country, kind: p.kind });
+    }
+  }
+  for (const f of r.body.features) {
+    const p = f.properties;
+    const coords = f.geometry.type === 'LineString' ? f.geometry.coordinates.map(([lon, lat]) => [lat, lon]) : null;
+    if (p.feature_type === 'link') {
+      L.polyline(coords, {
+        color: MODE_COLORS[p.mode] ?? '#555', weight: p.mode === 'air' || p.mode === 'sea' ? 1 : 2,
+        opacity: p.status === 'open' ? 0.55 : 0.3, dashArray: p.status === 'open' ? null : '4 4',
+      }).bindTooltip(`${p.id}: ${p.mode}, ${formatNumber(p.km)} km${p.status !== 'open' ? ` (${p.status})` : ''}`)
+        .addTo(networkLayer);
+    } else if (p.feature_type === 'location') {
+      const [lon, lat] = f.geometry.coordinates;
+      L.circleMarker([lat, lon], { radius: 3, color: '#1d2430', weight: 1, fillColor: '#fff', fillOpacity: 1 })
+        .bindTooltip(`${p.name} (${p.id}, ${p.country})`).addTo(networkLayer);
+    }
+  }
+  $('legend').innerHTML = Object.entries(MODE_COLORS)
+    .map(([m, c]) => `<span><i style="background:${c}"></i>${m}</span>`).join('') +
+    '<span><b class="marker-icon marker-border" style="width:14px;height:14px;display:inline-flex">B</b>border</span>' +
+    '<span><b class="marker-icon marker-gauge" style="width:14px;height:14px;display:inline-flex">G</b>gauge change</span>' +
+    '<span><b class="marker-icon marker-wait" style="width:14px;height:14px;display:inline-flex">W</b>wait</span>';
+}
+
+function legPopup(leg) {
+  const rows = [
+    ['', `<b>${leg.kind.replace('_', ' ')}</b>${leg.from !== leg.to ? ` ${placeName(leg.from)} → ${placeName(leg.to)}` : ` at ${placeName(leg.from)}`}`],
+    ['depart', leg.depart.replace('T', ' ').replace(':00Z', ' UTC')],
+    ['arrive', leg.arrive.replace('T', ' ').replace(':00Z', ' UTC')],
+    ['time', `${formatNumber(leg.hours, 1)} h`],
+  ];
+  if (leg.km > 0) rows.push(['distance', `${formatNumber(leg.km)} km`]);
+  if (leg.cost.amount > 0) rows.push(['cost', `${formatNumber(leg.cost.amount, 2)} ${leg.cost.currency} (${formatNumber(leg.cost_usd, 2)} USD)`]);
+  if (leg.co2_kg > 0) rows.push(['CO2', `${formatNumber(leg.co2_kg)} kg`]);
+  if (leg.service) rows.push(['service', leg.service]);
+  if (leg.link) rows.push(['link', leg.link]);
+  if (leg.crossing) rows.push(['crossing', leg.crossing]);
+  if (leg.note) rows.push(['note', leg.note]);
+  const esc = (s) => String(s).replace(/[&<>]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;' }[c]));
+  return `<table>${rows.map(([k, v]) => `<tr><td>${esc(k)}</td><td>${k === '' ? v : esc(v)}</td></tr>`).join('')}</table>`;
+}
+
+function markerIcon(kind, letter) {
+  return L.divIcon({ className: '', html: `<div class="marker-icon marker-${kind}" style="width:18px;height:18px">${letter}</div>`, iconSize: [18, 18] });
+}
+
+function drawRoute(it) {
+  routeLayer.clearLayers();
+  if (!it) return;
+  for (const leg of it.legs) {
+    const a = latlng(leg.from);
+    const b = latlng(leg.to);
+    if (!a || !b) continue;
+    const popup = legPopup(leg);
+    if (MODE_COLORS[leg.kind] && leg.from !== leg.to) {
+      L.polyline([a, b], { color: MODE_COLORS[leg.kind], weight: 5, opacity: 0.9, className: `route-leg leg-${leg.kind}` })
+        .bindPopup(popup).addTo(routeLayer);
+    } else if (leg.kind === 'border') {
+      if (leg.from !== leg.to) L.polyline([a, b], { color: '#1d2430', weight: 3, dashArray: '3 3' }).addTo(routeLayer);
+      L.marker(b, { icon: markerIcon('border', 'B'), title: `border ${leg.crossing ?? ''}`, keyboard: true })
+        .bindPopup(popup).addTo(routeLayer);
+    } else if (leg.kind === 'gauge_change') {
+      L.marker(a, { icon: markerIcon('gauge', 'G'), title: 'gauge change', keyboard: true }).bindPopup(popup).addTo(routeLayer);
+    } else if (leg.kind === 'wait' && leg.hours >= 1) {
+      L.marker(a, { icon: markerIcon('wait', 'W'), title: `wait ${formatNumber(leg.hours, 1)} h`, keyboard: true })
+        .bindPopup(popup).addTo(routeLayer);
+    }
+  }
+  const bounds = routeLayer.getBounds();
+  if (bounds.isValid()) map.fitBounds(bounds, { padding: [30, 30], maxZoom: 7 });
+}
+
+// ---- options, chart, legs -------------------------------------------------
+
+function duration(hours) {
+  const d = Math.floor(hours / 24);
+  const h = Math.round(hours - d * 24);
+  return d > 0 ? `${d}d ${String(h).padStart(2, '0')}h` : `${h}h`;
+}
+
+function onTime(it, result) {
+  if (it.reliability?.on_time_probability !== undefined) return `${Math.round(it.reliability.on_time_probability * 100)}%`;
+  const deadline = result.query.deadline;
+  if (!deadline) return '—';
+  return it.arrive <= deadline ? '✓ yes' : '✗ no';
+}
+
+function delta(v, base, digits, unit) {
+  if (base === undefined) return '';
+  const d = v - base;
+  if (Math.abs(d) < 10 ** -digits / 2) return '<span class="delta">±0</span>';
+  const cls = d < 0 ? 'better' : 'worse';
+  return `<span class="delta ${cls}">${d > 0 ? '+' : '−'}${formatNumber(Math.abs(d), digits)}${unit}</span>`;
+}
+
+function renderOptions() {
+  const r = state.result;
+  const tbody = $('options-table').querySelector('tbody');
+  tbody.replaceChildren();
+  if (!r) return;
+  const baseBest = state.base?.itineraries?.[0];
+  const anyReliability = r.itineraries.some((it) => it.reliability);
+  $('ontime-head').textContent = anyReliability ? 'on time' : r.query.deadline ? 'by deadline' : 'on time';
+  r.itineraries.forEach((it, i) => {
+    const tr = document.createElement('tr');
+    tr.tabIndex = 0;
+    tr.dataset.option = String(i + 1);
+    tr.setAttribute('aria-selected', String(i === state.selected));
+    const bi = state.base?.itineraries?.[i] ?? baseBest;
+    tr.innerHTML =
+      `<td><span style="color:${OPTION_COLORS[i % OPTION_COLORS.length]}">●</span> ${i + 1}</td>` +
+      `<td>${duration(it.hours)}${state.base ? delta(it.hours / 24, bi?.hours / 24, 1, ' d') : ''}</td>` +
+      `<td>${formatNumber(it.cost_usd)}${state.base ? delta(it.cost_usd, bi?.cost_usd, 0, '') : ''}</td>` +
+      `<td>${formatNumber(it.co2_kg / 1000, 1)}</td>` +
+      `<td title="${it.border_crossings.join(', ')}">${it.border_crossings.length}</td>` +
+      `<td>${onTime(it, r)}</td>`;
+    tr.addEventListener('click', () => select(i));
+    tr.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter' || e.key === ' ') {
+        e.preventDefault();
+        select(i);
+      } else if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+        e.preventDefault();
+        const next = tr[e.key === 'ArrowDown' ? 'nextElementSibling' : 'previousElementSibling'];
+        if (next) next.focus();
+      }
+    });
+    tbody.append(tr);
+  });
+  $('options-note').textContent = `${r.itineraries.length} Pareto option${r.itineraries.length === 1 ? '' : 's'}, fastest first` +
+    (state.base ? `; Δ against the base network (${state.base.itineraries.length} options)` : '');
+}
+
+function renderScatter() {
+  const r = state.result;
+  if (!r) return $('scatter').replaceChildren();
+  const points = r.itineraries.map((it, i) => ({
+    hours: it.hours, cost: it.cost_usd, label: String(i + 1), group: 'result',
+    color: OPTION_COLORS[i % OPTION_COLORS.length], selected: i === state.selected, index: i,
+  }));
+  if (state.base) {
+    state.base.itineraries.forEach((it, i) => points.unshift({
+      hours: it.hours, cost: it.cost_usd, label: `b${i + 1}`, group: 'base', dim: true, color: BASE_COLOR, selected: false, index: i,
+    }));
+  }
+  scatter($('scatter'), points, (p) => {
+    if (p.group === 'result') select(p.index);
+  });
+}
+
+function renderChart() {
+  const r = state.result;
+  const it = r?.itineraries[state.selected];
+  if (!it) {
+    $('chart-time').replaceChildren();
+    $('chart-cost').replaceChildren();
+    return;
+  }
+  const color = OPTION_COLORS[state.selected % OPTION_COLORS.length];
+  const series = [{ name: state.base ? `option ${state.selected + 1} (scenario)` : `option ${state.selected + 1}`, itinerary: it, color }];
+  if (state.base) {
+    const bi = state.base.itineraries[Math.min(state.selected, state.base.itineraries.length - 1)];
+    if (bi) series.push({ name: `base option ${Math.min(state.selected, state.base.itineraries.length - 1) + 1}`, itinerary: bi, color: BASE_COLOR, dash: '6 4' });
+  }
+  distanceChart($('chart-time'), series, (leg) => leg.hours / 24, 'days', (v) => formatNumber(v, v < 10 ? 1 : 0));
+  distanceChart($('chart-cost'), series, (leg) => leg.cost_usd, 'USD',
+    (v) => (v >= 1000 ? `${formatNumber(v / 1000, v < 10000 ? 1 : 0)}k` : formatNumber(v)));
+}
+
+function renderLegs() {
+  const ol = $('legs');
+  ol.replaceChildren();
+  const it = state.result?.itineraries[state.selected];
+  if (!it) return;
+  for (const leg of it.legs) {
+    const li = document.createElement('li');
+    const where = leg.from !== leg.to ? `${placeName(leg.from)} → ${placeName(leg.to)}` : placeName(leg.from);
+    li.textContent = `${leg.kind.replace('_', ' ')}: ${where}, ${formatNumber(leg.hours, 1)} h` +
+      (leg.km > 0 ? `, ${formatNumber(leg.km)} km` : '') + (leg.cost_usd > 0 ? `, ${formatNumber(leg.cost_usd)} USD` : '') +
+      (leg.note ? ` (${leg.note})` : '');
+    ol.append(li);
+  }
+}
+
+function select(i) {
+  state.selected = i;
+  [...$('options-table').querySelectorAll('tbody tr')].forEach((tr, k) => tr.setAttribute('aria-selected', String(k === i)));
+  renderScatter();
+  drawRoute(state.result?.itineraries[i]);
+  renderChart();
+  renderLegs();
+}
+
+function clearResult() {
+  state.result = null;
+  state.base = null;
+  renderOptions();
+  renderScatter();
+  drawRoute(null);
+  renderChart();
+  renderLegs();
+  $('options-note').textContent = '';
+}
+
+// ---- scenarios ------------------------------------------------------------
+
+function activeScenarios() {
+  return [...document.querySelectorAll('#scenario-list input:checked')].map((c) => c.value);
+}
+
+async function loadScenarios() {
+  const r = await api('/v1/scenarios');
+  if (!r.ok) return;  // a server without scenarios: no toggles
+  state.scenarios = r.body.scenarios;
+  const list = $('scenario-list');
+  list.replaceChildren();
+  for (const s of state.scenarios) {
+    const label = document.createElement('label');
+    const box = document.createElement('input');
+    box.type = 'checkbox';
+    box.value = s.id;
+    box.addEventListener('change', () => {
+      if (state.query) run();
+    });
+    label.append(box, ` ${s.name} `);
+    const origin = document.createElement('span');
+    origin.className = 'muted';
+    origin.textContent = s.origin === 'saved' ? '(saved)' : '';
+    label.append(origin);
+    label.title = s.description ?? '';
+    list.append(label);
+  }
+  $('scenarios').hidden = state.scenarios.length === 0;
+}
+
+// ---- query ----------------------------------------------------------------
+
+function readQuery() {
+  const q = new URLSearchParams();
+  for (const id of ['from', 'to']) q.set(id, $(id).dataset.id || $(id).value.trim());
+  if ($('depart').value) q.set('depart', $('depart').value);
+  q.set('units', $('units').value);
+  q.set('unit', $('unit').value);
+  if ($('deadline').value) q.set('deadline', `${$('deadline').value}T23:59Z`);
+  return q;
+}
+
+async function run() {
+  const q = readQuery();
+  for (const id of ['from', 'to']) {
+    if (!q.get(id)) {
+      markInvalid(id);
+      say(`${id}: type a place (a name, alias or id)`, 'error');
+      $(id).focus();
+      return;
+    }
+  }
+  state.query = q;
+  markInvalid(null);
+  const scenarios = activeScenarios();
+  say(scenarios.length ? 'planning the base and the scenario…' : 'planning…');
+  $('go').disabled = true;
+  const withScenarios = new URLSearchParams(q);
+  for (const s of scenarios) withScenarios.append('scenario', s);
+  const [main, base] = await Promise.all([
+    api(`/v1/route?${withScenarios}`),
+    scenarios.length ? api(`/v1/route?${q}`) : Promise.resolve(null),
+  ]);
+  $('go').disabled = false;
+  if (!main.ok) {
+    clearResult();
+    if (main.error.code === 'no_route') {
+      say(`No route: ${main.error.message}`, 'error');
+    } else {
+      markInvalid(main.error.field);
+      say(main.error.message, 'error');
+      if (main.error.field && $(main.error.field)) $(main.error.field).focus();
+    }
+    return;
+  }
+  state.result = main.body;
+  state.base = base && base.ok ? base.body : null;
+  state.selected = 0;
+  const r = main.body;
+  say(`${placeName(r.query.from)} → ${placeName(r.query.to)}: ${r.itineraries.length} option${r.itineraries.length === 1 ? '' : 's'}` +
+      (scenarios.length ? ` with ${scenarios.join(', ')}` : '') + ` (dataset ${r.dataset.name} ${r.dataset.version}, FX ${r.dataset.fx_date})`);
+  renderOptions();
+  select(0);
+}
+
+// ---- start ----------------------------------------------------------------
+
+function nextMonday() {
+  const d = new Date();
+  d.setUTCDate(d.getUTCDate() + ((8 - d.getUTCDay()) % 7 || 7));
+  return d.toISOString().slice(0, 10);
+}
+
+async function start() {
+  combobox($('from'));
+  combobox($('to'));
+  $('depart').value = nextMonday();
+  $('swap').addEventListener('click', () => {
+    const [f, t] = [$('from'), $('to')];
+    [f.value, t.value] = [t.value, f.value];
+    [f.dataset.id, t.dataset.id] = [t.dataset.id ?? '', f.dataset.id ?? ''];
+  });
+  $('query').addEventListener('submit', (e) => {
+    e.preventDefault();
+    run();
+  });
+  $('show-network').addEventListener('change', (e) => {
+    if (e.target.checked) networkLayer.addTo(map);
+    else networkLayer.remove();
+    routeLayer.bringToFront();
+  });
+  const health = await api('/healthz');
+  if (health.ok) $('dataset').textContent = `dataset ${health.body.dataset.name} ${health.body.dataset.version} · ${health.body.locations} places · ${health.body.links} links`;
+  await Promise.all([loadBasemap(), loadNetwork(), loadScenarios()]);
+  document.body.dataset.ready = 'true';
+}
+
+start();
