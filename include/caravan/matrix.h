@@ -28,9 +28,10 @@
 
 namespace caravan {
 
-/// The default place set: the main hubs (Xi'an, Chongqing, Chengdu,
-/// Zhengzhou, Yiwu, Lianyungang, Urumqi, Astana, Bishkek, Dushanbe, Ashgabat,
-/// Tashkent, Duisburg, Istanbul, Baku), those the dataset has, by place name.
+/// The default place set: the dataset's hubs (dataset.toml `hubs`); for a
+/// dataset without them, the main hubs found by name (Xi'an, Chongqing,
+/// Chengdu, Zhengzhou, Yiwu, Lianyungang, Urumqi, Astana, Bishkek, Dushanbe,
+/// Ashgabat, Tashkent, Duisburg, Istanbul, Baku), those the dataset has.
 std::vector<LocationIdx> default_hubs(const Network& net);
 
 struct MatrixOptions {

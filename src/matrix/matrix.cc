@@ -16,6 +16,11 @@ std::vector<LocationIdx> default_hubs(const Network& net) {
   static const char* kHubs[] = {"Xi'an",  "Chongqing", "Chengdu",  "Zhengzhou", "Yiwu",     "Lianyungang", "Urumqi", "Astana",
                                 "Bishkek", "Dushanbe", "Ashgabat", "Tashkent",  "Duisburg", "Istanbul",    "Baku"};
   std::vector<LocationIdx> out;
+  for (const std::string& id : net.info.hubs) {
+    LocationIdx i = net.find_location(id);
+    if (i.valid() && std::find(out.begin(), out.end(), i) == out.end()) out.push_back(i);
+  }
+  if (!out.empty()) return out;
   for (const char* name : kHubs) {
     auto r = resolve_place(net, name);
     if (r && std::find(out.begin(), out.end(), *r) == out.end()) out.push_back(*r);

@@ -180,6 +180,8 @@ class TableReader {
 };
 
 struct Loader {
+  Loader(const DatasetFiles& f, Errors* w) : files(f), warnings(w) {}
+
   const DatasetFiles& files;
   Errors errors;
   Errors* warnings;
@@ -249,11 +251,21 @@ struct Loader {
     net.info.description = get("description", false);
     net.info.license = get("license", false);
     net.info.fx_date = get("fx_date", false);
+    if (auto* hubs = t["hubs"].as_array()) {
+      for (auto& h : *hubs) {
+        if (auto v = h.value<std::string>()) {
+          net.info.hubs.push_back(*v);
+        } else {
+          errors.push_back(Error::at("dataset.toml", h.source().begin.line, "hubs", "not a string (expected location ids)"));
+        }
+      }
+      hubs_line_ = hubs->source().begin.line;
+    }
     for (auto&& [key, value] : t) {
-      static const std::set<std::string> known = {"name", "version", "description", "license", "fx_date"};
+      static const std::set<std::string> known = {"name", "version", "description", "license", "fx_date", "hubs"};
       if (!known.count(std::string(key.str()))) {
         errors.push_back(Error::at("dataset.toml", value.source().begin.line, std::string(key.str()),
-                                   "unknown key (expected name, version, description, license or fx_date)"));
+                                   "unknown key (expected name, version, description, license, fx_date or hubs)"));
       }
     }
   }
@@ -592,6 +604,15 @@ struct Loader {
     }
   }
   std::vector<std::uint32_t> link_lines_;  // link -> line in links.csv
+  std::uint32_t hubs_line_ = 0;            // line of `hubs` in dataset.toml
+
+  void check_hubs() {
+    for (const std::string& id : net.info.hubs) {
+      if (!net.find_location(id).valid()) {
+        errors.push_back(Error::at("dataset.toml", hubs_line_, "hubs", "unknown location \"" + id + "\" (expected a location id)"));
+      }
+    }
+  }
 
   // Shortest distance over open links of mode `m` from a to b; accumulates CO2
   // grams per tonne along that path. Returns false when unreachable.
@@ -824,12 +845,13 @@ Result<DatasetFiles> read_dataset_files(const std::filesystem::path& dir) {
 }
 
 Result<Network> load_network(const DatasetFiles& files, Errors* warnings) {
-  Loader l{files, {}, warnings, {}, {}, {}};
+  Loader l(files, warnings);
   l.load_info();
   l.load_sources();
   l.load_fx();
   l.load_emission_factors();
   l.load_locations();
+  l.check_hubs();
   l.load_links();
   l.load_crossings();
   l.check_port_crossings();

@@ -54,6 +54,11 @@ struct Table {
 
 }  // namespace
 
+std::string render_table(const std::vector<std::string>& header, const std::vector<bool>& right_aligned,
+                         const std::vector<std::vector<std::string>>& rows) {
+  return Table{header, right_aligned, rows}.render();
+}
+
 std::string format_duration(Duration d) {
   std::int64_t m = (d.count() + 30) / 60;
   std::int64_t days = m / (24 * 60), h = m / 60 % 24, mins = m % 60;
