@@ -28,5 +28,7 @@ using Runner = std::function<int()>;
 /// returning what runs it when the user picked it.
 Runner add_route_command(CLI::App& app);
 Runner add_data_command(CLI::App& app);
+Runner add_matrix_command(CLI::App& app);
+Runner add_compare_command(CLI::App& app);
 
 }  // namespace caravan::cli
