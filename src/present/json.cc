@@ -9,7 +9,8 @@ namespace {
 
 using nlohmann::ordered_json;
 
-double round_to(double v, double step) { return std::round(v / step) * step; }
+// Rounds to a decimal step (0.1, 0.01, …); dividing by the integer 1/step keeps 0.5961 from printing as 0.5961000000000001.
+double round_to(double v, double step) { return std::round(v / step) / std::round(1.0 / step); }
 double usd(std::int64_t cents) { return static_cast<double>(cents) / 100.0; }
 double hours_of(Duration d) { return round_to(to_hours(d), 0.01); }
 
