@@ -121,6 +121,24 @@ struct EmissionFactor {
   SourceList sources;
 };
 
+/// What an observation (observations.csv row) measured.
+enum class ObservationKind : std::uint8_t {
+  kClearance,     ///< hours to clear a crossing (id: crossing)
+  kGaugeChange,   ///< hours to change gauge at a crossing (id: crossing)
+  kLinkTravel,    ///< hours to travel a link end to end (id: link)
+  kServiceDelay,  ///< hours a service arrived after its timetable (id: service; may be negative)
+};
+std::string_view to_string(ObservationKind k);
+
+/// One observed stage duration; several of one stage make an empirical
+/// distribution for the Monte Carlo (see stochastic.h).
+struct Observation {
+  ObservationKind kind = ObservationKind::kClearance;
+  std::uint32_t ref = 0;  ///< crossing, link or service index, by kind
+  double hours = 0;
+  SourceList sources;
+};
+
 struct DatasetInfo {
   std::string name, version, description, license, fx_date;
   std::vector<std::string> hubs;  ///< location ids of the main hubs (matrix, checks)
@@ -137,6 +155,7 @@ struct Network {
   std::vector<EmissionFactor> emission_factors;
   FxTable fx;
   std::vector<SourceList> fx_sources;  ///< fx row -> sources, parallel to fx.rates()
+  std::vector<Observation> observations;  ///< observations.csv rows (optional file), in file order
 
   // Indexes from file ids, built at load.
   std::unordered_map<std::string, LocationIdx> location_by_id;

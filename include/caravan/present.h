@@ -11,8 +11,10 @@
 #include <string>
 #include <vector>
 
+#include "caravan/matrix.h"
 #include "caravan/network.h"
 #include "caravan/route.h"
+#include "caravan/scenario.h"
 
 namespace caravan {
 
@@ -21,6 +23,9 @@ struct QueryEcho {
   RouteQuery query;
   std::optional<Instant> deadline;
   std::vector<std::string> scenarios;
+  /// The scenarios' overlay the itineraries were planned on, if any: names
+  /// services it added and the FX it changed. Must outlive the call.
+  const Overlay* overlay = nullptr;
 };
 
 /// A readable report: a summary line per option, then each option's legs with
@@ -36,7 +41,9 @@ std::string itineraries_to_json(const Network& net, const QueryEcho& echo, const
 /// A GeoJSON FeatureCollection: one LineString per leg that moves between two
 /// locations (and Points for waits, transfers and gauge changes), each with the
 /// leg's properties and the option number.
-std::string itineraries_to_geojson(const Network& net, const std::vector<Itinerary>& its, int indent = 2);
+/// `overlay`, when given, names services a scenario added.
+std::string itineraries_to_geojson(const Network& net, const std::vector<Itinerary>& its, int indent = 2,
+                                   const Overlay* overlay = nullptr);
 
 /// The whole network as GeoJSON: a Point per location and a LineString per
 /// link, crossing (exit to entry) and service (through its stops), each with its
@@ -51,6 +58,30 @@ std::string network_to_csv(const Network& net);
 /// `right_aligned[i]` right-aligns column i (numbers). Widths count code points.
 std::string render_table(const std::vector<std::string>& header, const std::vector<bool>& right_aligned,
                          const std::vector<std::vector<std::string>>& rows);
+
+/// What a matrix or comparison report echoes.
+struct MatrixEcho {
+  Instant depart{};
+  std::uint32_t units = 1;
+  UnitKind unit = UnitKind::kFeu;
+  std::vector<std::string> base_scenarios, scenarios;
+};
+
+/// Every pair: time, cost, CO2 and p95 (when sampled), one row per pair.
+std::string matrix_to_table(const Network& net, const MatrixEcho& echo, const Matrix& m);
+/// `from,to,reachable,hours,cost_usd,co2_kg,p95_hours`, one row per pair.
+std::string matrix_to_csv(const Network& net, const Matrix& m);
+/// {"query", "dataset", "places", "pairs": [{"from","to","reachable","hours","cost_usd","co2_kg","p95_hours?"}]}
+std::string matrix_to_json(const Network& net, const MatrixEcho& echo, const Matrix& m, int indent = 2);
+
+/// The biggest winners and losers (up to `top` each, by change in time), pairs
+/// newly connected or cut, and the network-wide means.
+std::string comparison_to_table(const Network& net, const MatrixEcho& echo, const Comparison& c, std::size_t top = 10);
+/// One row per pair: base and scenario figures and their differences.
+std::string comparison_to_csv(const Network& net, const Comparison& c);
+/// {"query", "dataset", "means": {"equal_weights", "by_demand?"}, "pairs": [...], "winners", "losers",
+///  "connected", "disconnected"} (the last four as [from, to] id pairs, best first).
+std::string comparison_to_json(const Network& net, const MatrixEcho& echo, const Comparison& c, int indent = 2);
 
 /// `9d 04h`, `17h 30m`.
 std::string format_duration(Duration d);

@@ -34,6 +34,8 @@
 
 namespace caravan {
 
+class Overlay;
+
 enum class Objective : std::uint8_t { kPareto, kTime, kCost, kCo2 };
 std::string_view to_string(Objective o);
 std::optional<Objective> parse_objective(std::string_view s);
@@ -82,6 +84,15 @@ struct Leg {
   std::string_view kind_name() const;
 };
 
+/// How sure an itinerary is, from a Monte Carlo replay (stochastic.h).
+/// Hours are from the query's departure to arrival.
+struct Reliability {
+  std::uint32_t samples = 0;
+  double p50_hours = 0, p80_hours = 0, p95_hours = 0;  ///< infinity when that share never arrives
+  std::optional<double> on_time_probability;           ///< P(arrive by the deadline), when one was given
+  std::uint32_t never_arrived = 0;                     ///< samples stuck (e.g. a border that never opens)
+};
+
 /// A door-to-door plan. Totals are sums of the legs.
 struct Itinerary {
   Instant depart{}, arrive{};
@@ -92,27 +103,57 @@ struct Itinerary {
   std::vector<CrossingIdx> border_crossings;
   int gauge_changes = 0;
   std::vector<Leg> legs;
+  /// The search arcs taken, in the RouteIndex that planned it; lets the Monte
+  /// Carlo replay the same path with other stage durations.
+  std::vector<std::uint32_t> arcs;
+  std::optional<Reliability> reliability;  ///< when asked (stochastic.h)
+  bool most_reliable = false;              ///< the option most likely to arrive by the deadline
 
   Duration duration() const { return arrive - depart; }
 };
 
-/// The compiled search graph for one network (and, later, one scenario).
-/// Immutable after build; share between threads. The Network must outlive it.
+/// Durations of the uncertain stages of a journey: border clearance, gauge
+/// change, travel on a link, and a service's lateness. The planner and the
+/// Monte Carlo replay walk arcs with the same rules (waiting for departures,
+/// both border posts open, closures) and ask this for the durations. Within
+/// one search an implementation must answer the same stage the same way.
+/// `Crossing` and `Service` are the data in force (with any scenario applied).
+class StageTiming {
+ public:
+  virtual ~StageTiming() = default;
+  virtual Duration clearance(CrossingIdx c, const Crossing& data) = 0;
+  virtual Duration gauge_change(CrossingIdx c, const Crossing& data) = 0;
+  /// Time to travel a link given its nominal time (length / speed).
+  virtual Duration link_travel(LinkIdx l, Duration nominal) = 0;
+  /// How late a ride on the service arrives after its timetable.
+  virtual Duration service_delay(ServiceIdx s, const Service& data) = 0;
+};
+
+/// The compiled search graph for one network, optionally with a scenario
+/// overlay (scenario.h) applied: links opened or closed, crossings and
+/// services patched, services added, closures, FX. Immutable after build;
+/// share between threads. The Network and the Overlay must outlive it.
 class RouteIndex {
  public:
-  explicit RouteIndex(const Network& net);
+  explicit RouteIndex(const Network& net, const Overlay* overlay = nullptr);
   ~RouteIndex();
   RouteIndex(const RouteIndex&) = delete;
   RouteIndex& operator=(const RouteIndex&) = delete;
   RouteIndex(RouteIndex&&) noexcept;
 
   const Network& network() const { return *net_; }
+  const Overlay* overlay() const { return overlay_; }
+  /// Data in force, with the overlay applied.
+  const Crossing& crossing(CrossingIdx c) const;
+  const Service& service(ServiceIdx s) const;  ///< also services added by the overlay
+  const FxTable& fx() const;
 
   struct Impl;
   const Impl& impl() const { return *impl_; }
 
  private:
   const Network* net_;
+  const Overlay* overlay_;
   std::unique_ptr<Impl> impl_;
 };
 
@@ -130,6 +171,9 @@ class Planner {
   /// fastest first. Fails with kInvalidInput for a bad query (zero units,
   /// origin or destination avoided) and kNoRoute when nothing connects them.
   Result<std::vector<Itinerary>> plan(const RouteQuery& q);
+  /// The same search with stage durations from `timing` (e.g. pessimistic
+  /// quantiles) instead of the medians; the legs show those durations.
+  Result<std::vector<Itinerary>> plan(const RouteQuery& q, StageTiming& timing);
 
   /// Labels settled by the last plan() call; for benchmarks and tests.
   std::uint64_t settled_labels() const;
@@ -138,5 +182,19 @@ class Planner {
   struct State;
   std::unique_ptr<State> s_;
 };
+
+/// Replays an itinerary planned on `index` for `q` with other stage
+/// durations: every wait is re-applied, so a late arrival can miss a weekly
+/// ferry or a border's opening hours. Returns the arrival, or nullopt when the
+/// cargo gets stuck (a service that never runs, a border that never opens).
+/// Does not allocate; safe to call from many threads on one index.
+std::optional<Instant> replay_arrival(const RouteIndex& index, const RouteQuery& q, const std::vector<std::uint32_t>& arcs,
+                                      StageTiming& timing);
+
+/// Rebuilds the itinerary along `arcs` with legs timed by `timing`, or by the
+/// medians and timetable when null. Fails with kInvalidInput when the arcs do
+/// not form a path from q.from in this index, kNoRoute when the cargo gets stuck.
+Result<Itinerary> retime(const RouteIndex& index, const RouteQuery& q, const std::vector<std::uint32_t>& arcs,
+                         StageTiming* timing = nullptr);
 
 }  // namespace caravan

@@ -29,5 +29,7 @@ using Runner = std::function<int()>;
 Runner add_route_command(CLI::App& app);
 Runner add_serve_command(CLI::App& app);
 Runner add_data_command(CLI::App& app);
+Runner add_matrix_command(CLI::App& app);
+Runner add_compare_command(CLI::App& app);
 
 }  // namespace caravan::cli

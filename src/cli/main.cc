@@ -48,6 +48,8 @@ int main(int argc, char** argv) {
   std::vector<std::pair<std::string, Runner>> commands = {
       {"route", add_route_command(app)},
       {"data", add_data_command(app)},
+      {"matrix", add_matrix_command(app)},
+      {"compare", add_compare_command(app)},
       {"serve", add_serve_command(app)},
   };
   try {

@@ -7,7 +7,10 @@
 #include "caravan/places.h"
 #include "caravan/present.h"
 #include "caravan/route.h"
+#include "caravan/scenario.h"
+#include "caravan/stochastic.h"
 #include "commands.h"
+#include "scenario_options.h"
 
 namespace caravan::cli {
 namespace {
@@ -23,6 +26,11 @@ struct RouteOptions {
   std::string modes;
   std::string format = "table";
   std::string data;
+  std::string deadline;
+  std::uint32_t samples = 0;
+  std::uint64_t seed = 1;
+  unsigned threads = 0;
+  std::vector<std::string> scenarios;
 };
 
 int run(const RouteOptions& o) {
@@ -34,6 +42,12 @@ int run(const RouteOptions& o) {
   if (o.units == 0) return report({Error::invalid("--units: must be at least 1")});
   if (o.format != "table" && o.format != "json" && o.format != "geojson") {
     return report({Error::invalid("--format: unknown format \"" + o.format + "\" (expected table, json or geojson)")});
+  }
+  std::optional<Instant> deadline;
+  if (!o.deadline.empty()) {
+    auto t = parse_instant(o.deadline);
+    if (!t) return report({Error::invalid("--deadline: " + t.error().message)});
+    deadline = *t;
   }
   RouteQuery q;
   q.objective = *objective;
@@ -88,14 +102,37 @@ int run(const RouteOptions& o) {
     q.avoid.push_back(i);
   }
 
-  RouteIndex index(*net);
+  if (deadline && *deadline <= q.depart) {
+    return report({Error::invalid("--deadline: " + format_instant_utc(*deadline) + " is not after the departure " +
+                                  format_instant_utc(q.depart) + " (expected a later instant)")});
+  }
+
+  int exit = kExitOk;
+  std::vector<Scenario> scenarios;
+  auto overlay = load_overlay(*net, o.scenarios, &exit, &scenarios);
+  if (!overlay) return exit;
+  RouteIndex index(*net, overlay.get());
   Planner planner(index);
-  auto its = planner.plan(q);
+  Result<std::vector<Itinerary>> its = std::vector<Itinerary>{};
+  // A deadline alone asks for reliability: 1,000 samples unless told.
+  const std::uint32_t samples = o.samples > 0 ? o.samples : (deadline ? 1000u : 0u);
+  if (samples > 0) {
+    StageModel model(index);
+    MonteCarloOptions mc;
+    mc.samples = samples;
+    mc.seed = o.seed;
+    mc.threads = o.threads;
+    mc.deadline = deadline;
+    its = plan_reliable(planner, model, q, mc);
+  } else {
+    its = planner.plan(q);
+  }
   if (!its) return report(its.errors());
 
-  QueryEcho echo{q, std::nullopt, {}};
+  QueryEcho echo{q, deadline, {}, overlay.get()};
+  for (const Scenario& sc : scenarios) echo.scenarios.push_back(sc.id);
   if (o.format == "json") std::cout << itineraries_to_json(*net, echo, *its);
-  else if (o.format == "geojson") std::cout << itineraries_to_geojson(*net, *its);
+  else if (o.format == "geojson") std::cout << itineraries_to_geojson(*net, *its, 2, overlay.get());
   else std::cout << itineraries_to_table(*net, echo, *its);
   return std::cout.good() ? kExitOk : kExitInternal;
 }
@@ -127,6 +164,13 @@ Runner add_route_command(CLI::App& app) {
   cmd->add_option("--mode", o->modes, "Modes allowed for moving legs, comma-separated: rail,road,ferry,sea,air (default all)");
   cmd->add_option("--format", o->format, "table (default), json (Itinerary JSON contract) or geojson");
   cmd->add_option("--data", o->data, "Dataset folder (default: the embedded data/central-asia, or $CARAVAN_DATA)");
+  cmd->add_option("--deadline", o->deadline,
+                  "Arrive by this instant, ISO-8601: adds P(on time) per option and searches for the most reliable one");
+  cmd->add_option("--samples", o->samples,
+                  "Monte Carlo samples for p50/p80/p95 arrival (default 1000 with --deadline, else none)");
+  cmd->add_option("--seed", o->seed, "Seed of the Monte Carlo (default 1); the same seed gives the same figures");
+  cmd->add_option("--threads", o->threads, "Threads for the Monte Carlo (default: all cores); results do not depend on it");
+  cmd->add_option("--scenario", o->scenarios, "Apply a scenario TOML file; repeat to apply several, in order")->take_all();
   cmd->footer(
       "\nExamples:\n"
       "  caravan route xian tashkent\n"
@@ -139,6 +183,10 @@ Runner add_route_command(CLI::App& app) {
       "      around Kazakhstan (through Kyrgyzstan), no air\n"
       "  caravan route xian tashkent --format geojson > route.geojson\n"
       "      the legs as map lines for QGIS or geojson.io\n"
+      "  caravan route xian tashkent --depart 2026-03-02T08:00+08:00 --deadline 2026-03-12 --samples 10000\n"
+      "      p50/p80/p95 arrival and the chance to arrive by the 12th; the most reliable option marked\n"
+      "  caravan route xian tashkent --scenario data/central-asia/scenarios/green-lanes.toml\n"
+      "      the same query with green lanes at the China-Kazakhstan crossings\n"
       "\nExit codes: 0 found, 1 no route, 2 bad input (unknown place, bad option or data), 3 internal error.");
   return [o] { return run(*o); };
 }

@@ -773,6 +773,54 @@ struct Loader {
       net.service_by_id[id] = net.services.push_back(std::move(s));
     }
   }
+
+  // observations.csv (optional): `kind,id,hours,source`, one observed stage
+  // duration per row; see docs/data.md.
+  void load_observations() {
+    auto t = table("observations.csv", false);
+    if (!t) return;
+    TableReader r(*t, {"kind", "id", "hours", "source"}, {}, errors, warnings);
+    for (const CsvRow& row : t->rows) {
+      if (!r.check_width(row)) continue;
+      Observation o;
+      std::string kind = r.text(row, "kind");
+      std::string id = r.text(row, "id");
+      bool ok = true;
+      auto find = [&](const auto& by_id, const char* what, const char* file) {
+        auto it = by_id.find(id);
+        if (it == by_id.end()) {
+          if (!id.empty()) r.error(row, "id", std::string("unknown ") + what + " \"" + id + "\" (expected an id from " + file + ")");
+          ok = false;
+          return std::uint32_t{0};
+        }
+        return it->second.v;
+      };
+      if (kind == "clearance") {
+        o.kind = ObservationKind::kClearance;
+        o.ref = find(net.crossing_by_id, "crossing", "crossings.csv");
+      } else if (kind == "gauge_change") {
+        o.kind = ObservationKind::kGaugeChange;
+        o.ref = find(net.crossing_by_id, "crossing", "crossings.csv");
+        if (ok && !net.crossings[CrossingIdx(o.ref)].gauge_change) {
+          r.error(row, "id", "crossing \"" + id + "\" has no gauge change (expected a crossing with gauge_change true)");
+          ok = false;
+        }
+      } else if (kind == "link") {
+        o.kind = ObservationKind::kLinkTravel;
+        o.ref = find(net.link_by_id, "link", "links.csv");
+      } else if (kind == "service_delay") {
+        o.kind = ObservationKind::kServiceDelay;
+        o.ref = find(net.service_by_id, "service", "services.csv");
+      } else {
+        if (!kind.empty()) r.error(row, "kind", "unknown kind \"" + kind + "\" (expected clearance, gauge_change, link or service_delay)");
+        ok = false;
+      }
+      double lo = o.kind == ObservationKind::kServiceDelay ? -1e6 : 0;
+      o.hours = r.number(row, "hours", lo, 1e6);
+      o.sources = sources(r, row);
+      if (ok) net.observations.push_back(std::move(o));
+    }
+  }
 };
 
 }  // namespace
@@ -784,7 +832,7 @@ Result<DatasetFiles> read_dataset_files(const std::filesystem::path& dir) {
   }
   DatasetFiles files;
   for (const char* name : {"dataset.toml", "sources.csv", "locations.csv", "links.csv", "crossings.csv", "services.csv",
-                           "fx.csv", "emission_factors.csv"}) {
+                           "fx.csv", "emission_factors.csv", "observations.csv"}) {
     std::filesystem::path p = dir / name;
     if (!std::filesystem::exists(p, ec)) continue;
     std::ifstream in(p, std::ios::binary);
@@ -808,6 +856,7 @@ Result<Network> load_network(const DatasetFiles& files, Errors* warnings) {
   l.load_crossings();
   l.check_port_crossings();
   l.load_services();
+  l.load_observations();
   if (!l.errors.empty()) return l.errors;
   Errors invariants = l.net.validate();
   if (!invariants.empty()) return invariants;

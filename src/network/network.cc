@@ -33,6 +33,16 @@ std::string_view to_string(LinkStatus s) {
   return "?";
 }
 
+std::string_view to_string(ObservationKind k) {
+  switch (k) {
+    case ObservationKind::kClearance: return "clearance";
+    case ObservationKind::kGaugeChange: return "gauge_change";
+    case ObservationKind::kLinkTravel: return "link";
+    case ObservationKind::kServiceDelay: return "service_delay";
+  }
+  return "?";
+}
+
 LocationIdx Network::find_location(std::string_view id) const {
   auto it = location_by_id.find(std::string(id));
   return it == location_by_id.end() ? LocationIdx::invalid() : it->second;

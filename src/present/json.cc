@@ -9,11 +9,22 @@ namespace {
 
 using nlohmann::ordered_json;
 
-double round_to(double v, double step) { return std::round(v / step) * step; }
+// Rounds to a decimal step (0.1, 0.01, …); dividing by the integer 1/step keeps 0.5961 from printing as 0.5961000000000001.
+double round_to(double v, double step) { return std::round(v / step) / std::round(1.0 / step); }
 double usd(std::int64_t cents) { return static_cast<double>(cents) / 100.0; }
 double hours_of(Duration d) { return round_to(to_hours(d), 0.01); }
 
-ordered_json leg_json(const Network& net, const Leg& g) {
+const Service& service_of(const Network& net, const Overlay* overlay, ServiceIdx s) {
+  return overlay != nullptr ? overlay->service(s) : net.services[s];
+}
+
+// Hours as JSON: rounded, and null when infinite (cargo that never arrives).
+ordered_json hours_json(double h) {
+  if (!std::isfinite(h)) return nullptr;
+  return round_to(h, 0.01);
+}
+
+ordered_json leg_json(const Network& net, const Leg& g, const Overlay* overlay = nullptr) {
   ordered_json j;
   j["kind"] = std::string(g.kind_name());
   j["from"] = net.locations[g.from].id;
@@ -26,7 +37,7 @@ ordered_json leg_json(const Network& net, const Leg& g) {
   j["cost_usd"] = usd(g.cost_usd_cents);
   j["co2_kg"] = round_to(static_cast<double>(g.co2_g) / 1000.0, 0.001);
   if (g.link.valid()) j["link"] = net.links[g.link].id;
-  if (g.service.valid()) j["service"] = net.services[g.service].id;
+  if (g.service.valid()) j["service"] = service_of(net, overlay, g.service).id;
   if (g.crossing.valid()) j["crossing"] = net.crossings[g.crossing].id;
   if (!g.note.empty()) j["note"] = g.note;
   ordered_json src = ordered_json::array();
@@ -75,7 +86,20 @@ std::string itineraries_to_json(const Network& net, const QueryEcho& echo, const
     j["border_crossings"] = bc;
     j["gauge_changes"] = it.gauge_changes;
     ordered_json legs = ordered_json::array();
-    for (const Leg& g : it.legs) legs.push_back(leg_json(net, g));
+    if (it.reliability) {
+      const Reliability& r = *it.reliability;
+      ordered_json rel;
+      rel["samples"] = r.samples;
+      rel["p50_hours"] = hours_json(r.p50_hours);
+      rel["p80_hours"] = hours_json(r.p80_hours);
+      rel["p95_hours"] = hours_json(r.p95_hours);
+      if (r.on_time_probability) rel["on_time_probability"] = round_to(*r.on_time_probability, 0.0001);
+      else rel["on_time_probability"] = nullptr;
+      if (r.never_arrived > 0) rel["never_arrived"] = r.never_arrived;
+      j["reliability"] = rel;
+    }
+    if (it.most_reliable) j["most_reliable"] = true;
+    for (const Leg& g : it.legs) legs.push_back(leg_json(net, g, echo.overlay));
     j["legs"] = legs;
     arr.push_back(j);
   }
@@ -83,7 +107,7 @@ std::string itineraries_to_json(const Network& net, const QueryEcho& echo, const
   return root.dump(indent) + "\n";
 }
 
-std::string itineraries_to_geojson(const Network& net, const std::vector<Itinerary>& its, int indent) {
+std::string itineraries_to_geojson(const Network& net, const std::vector<Itinerary>& its, int indent, const Overlay* overlay) {
   ordered_json fc;
   fc["type"] = "FeatureCollection";
   ordered_json features = ordered_json::array();
@@ -98,7 +122,7 @@ std::string itineraries_to_geojson(const Network& net, const std::vector<Itinera
       } else {
         f["geometry"] = {{"type", "Point"}, {"coordinates", {a.lon, a.lat}}};
       }
-      ordered_json props = leg_json(net, g);
+      ordered_json props = leg_json(net, g, overlay);
       props["option"] = k + 1;
       props["from_name"] = a.name;
       props["to_name"] = b.name;

@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <cmath>
 
 #include <fmt/format.h>
 
@@ -59,6 +60,74 @@ std::string render_table(const std::vector<std::string>& header, const std::vect
   return Table{header, right_aligned, rows}.render();
 }
 
+namespace {
+
+std::string hours_text(double h) {
+  if (!std::isfinite(h)) return "never";
+  return format_duration(hours(h));
+}
+
+// Monte Carlo figures per option, with the on-time rank when there is a deadline.
+std::string reliability_table(const Location& to, const QueryEcho& echo, const std::vector<Itinerary>& its) {
+  bool any = false;
+  for (const Itinerary& it : its) any = any || it.reliability.has_value();
+  if (!any) return "";
+  std::string out;
+  std::uint32_t samples = 0;
+  for (const Itinerary& it : its) {
+    if (it.reliability) samples = it.reliability->samples;
+  }
+  out += fmt::format("\nReliability ({} Monte Carlo samples; times from ready to arrival", samples);
+  if (echo.deadline) out += fmt::format("; deadline {}", to.zone.format_local(*echo.deadline));
+  out += "):\n";
+  std::vector<std::size_t> order(its.size());
+  for (std::size_t k = 0; k < order.size(); ++k) order[k] = k;
+  auto prob = [&](std::size_t k) { return its[k].reliability && its[k].reliability->on_time_probability ? *its[k].reliability->on_time_probability : -1.0; };
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return prob(a) > prob(b); });
+  std::vector<std::size_t> rank(its.size());
+  for (std::size_t r = 0; r < order.size(); ++r) rank[order[r]] = r + 1;
+  std::vector<std::string> header = {"option", "p50", "p80", "p95"};
+  std::vector<bool> right = {false, true, true, true};
+  if (echo.deadline) {
+    header.insert(header.end(), {"P(on time)", "rank"});
+    right.insert(right.end(), {true, true});
+  }
+  header.push_back("note");
+  right.push_back(false);
+  std::vector<std::vector<std::string>> rows;
+  for (std::size_t k = 0; k < its.size(); ++k) {
+    const Itinerary& it = its[k];
+    if (!it.reliability) continue;
+    const Reliability& r = *it.reliability;
+    std::vector<std::string> row = {std::to_string(k + 1), hours_text(r.p50_hours), hours_text(r.p80_hours), hours_text(r.p95_hours)};
+    if (echo.deadline) {
+      row.push_back(r.on_time_probability ? fmt::format("{:.1f}%", 100.0 * *r.on_time_probability) : "-");
+      row.push_back(std::to_string(rank[k]));
+    }
+    std::string mark;
+    if (it.most_reliable) mark = "most reliable";
+    if (r.never_arrived > 0) mark += (mark.empty() ? "" : "; ") + fmt::format("{} samples stuck", r.never_arrived);
+    row.push_back(mark);
+    rows.push_back(std::move(row));
+  }
+  out += render_table(header, right, rows);
+  for (std::size_t k = 0; k < its.size(); ++k) {
+    if (!its[k].most_reliable) continue;
+    bool dominated = false;
+    for (std::size_t j = 0; j < its.size(); ++j) {
+      const Itinerary& a = its[j];
+      const Itinerary& b = its[k];
+      dominated = dominated || (j != k && a.arrive <= b.arrive && a.cost_usd_cents <= b.cost_usd_cents && a.co2_g <= b.co2_g);
+    }
+    if (dominated) {
+      out += fmt::format(" Option {} is not on the time/cost/CO2 front: the search with pessimistic stage times found it.\n", k + 1);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
 std::string format_duration(Duration d) {
   std::int64_t m = (d.count() + 30) / 60;
   std::int64_t days = m / (24 * 60), h = m / 60 % 24, mins = m % 60;
@@ -99,6 +168,7 @@ std::string itineraries_to_table(const Network& net, const QueryEcho& echo, cons
                             std::to_string(it.gauge_changes), via});
   }
   out += summary.render();
+  out += reliability_table(to, echo, its);
 
   for (std::size_t k = 0; k < its.size(); ++k) {
     const Itinerary& it = its[k];
@@ -113,7 +183,9 @@ std::string itineraries_to_table(const Network& net, const QueryEcho& echo, cons
       const Location& b = net.locations[g.to];
       std::string where = g.from == g.to ? a.name : a.name + " → " + b.name;
       std::string note = g.note;
-      if (g.kind == LegKind::kMove && g.service.valid()) note = net.services[g.service].name;
+      if (g.kind == LegKind::kMove && g.service.valid()) {
+        note = (echo.overlay != nullptr ? echo.overlay->service(g.service) : net.services[g.service]).name;
+      }
       if (g.kind == LegKind::kBorder && g.crossing.valid()) note = "crossing " + net.crossings[g.crossing].id;
       if (g.kind == LegKind::kMove) note += (note.empty() ? "" : ", ") + fmt::format("{:.0f} km", g.km.km());
       legs.rows.push_back({std::to_string(i + 1), std::string(g.kind_name()), where, a.zone.format_local(g.depart),

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "caravan/route.h"
+#include "caravan/scenario.h"
 
 namespace caravan {
 
@@ -29,6 +30,12 @@ struct SearchArc {
 struct RouteIndex::Impl {
   std::vector<std::uint32_t> first_out;  // location -> first arc; size n+1
   std::vector<SearchArc> arcs;           // arcs grouped by tail location
+  std::vector<const Crossing*> crossing;  // crossing -> data in force (base row or overlay patch)
+  std::vector<const Service*> service;    // service -> data in force; base services, then added ones
+  const FxTable* fx = nullptr;            // rates in force (base or overlay)
+  const Overlay* overlay = nullptr;       // may be null
+  std::vector<std::uint8_t> closed;       // location -> 1 when the overlay closes it at some time
+  bool any_closure = false;
 };
 
 }  // namespace caravan

@@ -3,7 +3,9 @@
 #include <queue>
 
 #include "caravan/route.h"
+#include "caravan/scenario.h"
 #include "index.h"
+#include "walk.h"
 
 namespace caravan {
 
@@ -61,11 +63,30 @@ CrossingIdx find_crossing(const Network& net, LocationIdx exit, LocationIdx entr
 
 }  // namespace
 
-RouteIndex::RouteIndex(const Network& net) : net_(&net), impl_(std::make_unique<Impl>()) {
+RouteIndex::RouteIndex(const Network& net, const Overlay* overlay)
+    : net_(&net), overlay_(overlay), impl_(std::make_unique<Impl>()) {
+  assert(overlay == nullptr || &overlay->network() == &net);
   const std::uint32_t n = net.locations.size();
+  Impl& im = *impl_;
+  im.overlay = overlay;
+  im.fx = overlay != nullptr ? &overlay->fx() : &net.fx;
+  for (CrossingIdx c : net.crossings.indexes()) im.crossing.push_back(overlay != nullptr ? &overlay->crossing(c) : &net.crossings[c]);
+  const std::uint32_t n_services = overlay != nullptr ? overlay->service_count() : net.services.size();
+  for (std::uint32_t i = 0; i < n_services; ++i) {
+    im.service.push_back(overlay != nullptr ? &overlay->service(ServiceIdx(i)) : &net.services[ServiceIdx(i)]);
+  }
+  im.closed.assign(n, 0);
+  if (overlay != nullptr) {
+    for (LocationIdx l : net.locations.indexes()) {
+      if (!overlay->closures(l).empty()) {
+        im.closed[l.v] = 1;
+        im.any_closure = true;
+      }
+    }
+  }
   std::vector<std::vector<SearchArc>> out(n);
   for (LinkIdx li : net.links.indexes()) {
-    const Link& k = net.links[li];
+    const Link& k = overlay != nullptr ? overlay->link(li) : net.links[li];
     if (k.status != LinkStatus::kOpen) continue;
     // Ferries, ships and aircraft sail only on their schedules (services);
     // their links give distance and emissions. Rail and road run on demand.
@@ -88,8 +109,9 @@ RouteIndex::RouteIndex(const Network& net) : net_(&net), impl_(std::make_unique<
       out[a.v].push_back(arc);
     }
   }
-  for (ServiceIdx si : net.services.indexes()) {
-    const Service& s = net.services[si];
+  for (std::uint32_t sv = 0; sv < n_services; ++sv) {
+    const ServiceIdx si(sv);
+    const Service& s = *im.service[sv];
     const double total_km = s.stop_km.back().km();
     for (std::size_t i = 0; i + 1 < s.stops.size(); ++i) {
       for (std::size_t j = i + 1; j < s.stops.size(); ++j) {
@@ -117,8 +139,7 @@ RouteIndex::RouteIndex(const Network& net) : net_(&net), impl_(std::make_unique<
     }
   }
   for (CrossingIdx ci : net.crossings.indexes()) {
-    const Crossing& c = net.crossings[ci];
-    const Location& a = net.locations[c.exit];
+    const Crossing& c = *im.crossing[ci.v];
     // Port crossings (ferry, sea, air between countries) ride on their moving
     // arcs; land crossings and breaks of gauge are arcs of their own.
     bool land = c.mode == Mode::kRail || c.mode == Mode::kRoad;
@@ -129,7 +150,6 @@ RouteIndex::RouteIndex(const Network& net) : net_(&net), impl_(std::make_unique<
     arc.mode = c.mode;
     arc.ref = ci.v;
     arc.currency = c.cost.currency;
-    (void)a;
     out[c.exit.v].push_back(arc);
   }
   impl_->first_out.assign(n + 1, 0);
@@ -139,6 +159,9 @@ RouteIndex::RouteIndex(const Network& net) : net_(&net), impl_(std::make_unique<
 }
 
 RouteIndex::~RouteIndex() = default;
+const Crossing& RouteIndex::crossing(CrossingIdx c) const { return *impl_->crossing[c.v]; }
+const Service& RouteIndex::service(ServiceIdx s) const { return *impl_->service[s.v]; }
+const FxTable& RouteIndex::fx() const { return *impl_->fx; }
 RouteIndex::RouteIndex(RouteIndex&&) noexcept = default;
 
 // ---------------------------------------------------------------------------
@@ -146,10 +169,14 @@ RouteIndex::RouteIndex(RouteIndex&&) noexcept = default;
 
 namespace {
 
+using detail::kNoMode;
+using detail::NominalTiming;
+using detail::Outcome;
+using detail::VirtualTiming;
+using detail::Walker;
+
 constexpr std::uint32_t kNone = UINT32_MAX;
-constexpr std::uint8_t kNoMode = kModeCount;  // at the origin, before any moving leg
 constexpr int kModeSlots = kModeCount + 1;
-constexpr std::int64_t kDay = 86400;
 
 struct Label {
   std::int64_t t;     // arrival, seconds since epoch
@@ -162,13 +189,45 @@ struct Label {
   std::uint8_t stage;    // vias visited
 };
 
-struct Outcome {
-  std::int64_t t = 0, cost = 0, co2 = 0;
-};
+Walker walker_for(const RouteIndex& index, const RouteQuery& q) {
+  Walker w;
+  w.impl = &index.impl();
+  w.net = &index.network();
+  w.teu = static_cast<double>(q.teu());
+  w.tonnes = q.cargo_mass().tonnes();
+  return w;
+}
 
-std::int64_t floor_div(std::int64_t a, std::int64_t b) {
-  std::int64_t q = a / b;
-  return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
+// Emits the legs of `arcs` walked from the query's origin and departure; sums
+// the totals. nullopt when an arc cannot be taken.
+template <class Timing>
+std::optional<Itinerary> walk_path(const Walker& w, const RouteQuery& q, const std::vector<std::uint32_t>& arcs,
+                                   Timing& timing) {
+  const auto& impl = *w.impl;
+  Itinerary it;
+  it.depart = q.depart;
+  Outcome o{q.depart.time_since_epoch().count(), 0, 0};
+  std::uint32_t at = q.from.v;
+  std::uint8_t mode = kNoMode;
+  for (std::uint32_t a : arcs) {
+    const SearchArc& arc = impl.arcs[a];
+    auto next = w.traverse<true>(arc, at, mode, o, &it.legs, timing);
+    if (!next) return std::nullopt;
+    o = *next;
+    at = arc.head;
+    mode = static_cast<std::uint8_t>(arc.mode);
+  }
+  for (const Leg& g : it.legs) {
+    it.km += g.km;
+    it.cost_usd_cents += g.cost_usd_cents;
+    it.co2_g += g.co2_g;
+    if (g.cost.minor != 0) it.cost_by_currency.add(g.cost);
+    if (g.kind == LegKind::kBorder) it.border_crossings.push_back(g.crossing);
+    if (g.kind == LegKind::kGaugeChange) ++it.gauge_changes;
+  }
+  it.arrive = it.legs.empty() ? q.depart : it.legs.back().arrive;
+  it.arcs = arcs;
+  return it;
 }
 
 }  // namespace
@@ -176,6 +235,7 @@ std::int64_t floor_div(std::int64_t a, std::int64_t b) {
 struct Planner::State {
   const RouteIndex* index;
   const Network* net;
+  Walker w;
   std::vector<Label> labels;
   std::vector<std::vector<std::uint32_t>> bags;  // state -> settled labels
   std::vector<std::uint32_t> touched;            // states with a non-empty bag
@@ -186,7 +246,6 @@ struct Planner::State {
   // Query constants.
   const RouteQuery* q = nullptr;
   Objective obj = Objective::kPareto;
-  double teu = 1, tonnes = 10;
   int stages = 1;
 
   std::uint32_t state_of(std::uint32_t loc, std::uint8_t mode, std::uint8_t stage) const {
@@ -224,180 +283,11 @@ struct Planner::State {
     return false;
   }
 
-  std::int64_t usd_cents(double minor, Currency c) const { return std::llround(net->fx.minor_to_usd_cents(minor, c)); }
-
-  Money scaled(double minor_per_teu, Currency c) const { return Money{std::llround(minor_per_teu * teu), c}; }
-
-  std::int64_t grams(double g_per_t) const { return std::llround(g_per_t * tonnes); }
-
   bool enterable(std::uint32_t loc) const { return !blocked[loc]; }
-
-  // The next departure of a service from its stop `board` at or after `t`.
-  std::optional<Instant> next_departure(const Service& s, std::uint16_t board, Instant t) const {
-    const TimeZone& z0 = net->locations[s.stops[0]].zone;
-    const Instant want = t - s.stop_offsets[board];  // first-stop departure must be >= want
-    const std::int64_t local = z0.local_seconds(want);
-    const std::int64_t day0 = floor_div(local, kDay) * kDay;
-    for (int k = -1; k <= 8; ++k) {
-      std::int64_t ldep = day0 + k * kDay + s.depart_local_s;
-      if (!((s.weekdays >> weekday_of_local(ldep)) & 1u)) continue;
-      Instant guess(Duration(ldep - z0.offset(want).count()));
-      Instant dep(Duration(ldep - z0.offset(guess).count()));
-      if (dep < want) continue;
-      return dep + s.stop_offsets[board];
-    }
-    return std::nullopt;
-  }
-
-  // Customs and, where declared, a change of gauge. Starts at `t` at the exit side.
-  template <bool kEmit>
-  std::optional<Outcome> border(const Crossing& c, CrossingIdx ci, Outcome o, std::vector<Leg>* legs) const {
-    const Location& ex = net->locations[c.exit];
-    const Location& en = net->locations[c.entry];
-    Instant t(Duration(o.t));
-    auto open = next_open_both(t, c.exit_open, ex.zone, c.entry_open, en.zone);
-    if (!open) return std::nullopt;
-    if constexpr (kEmit) {
-      if (*open > t) {
-        Leg w;
-        w.kind = LegKind::kWait;
-        w.from = w.to = c.exit;
-        w.depart = t;
-        w.arrive = *open;
-        w.cost = Money{0, c.cost.currency};
-        w.crossing = ci;
-        w.note = "border posts closed";
-        legs->push_back(std::move(w));
-      }
-    }
-    Money fee = scaled(static_cast<double>(c.cost.minor), c.cost.currency);
-    std::int64_t fee_usd = usd_cents(static_cast<double>(fee.minor), fee.currency);
-    Instant cleared = *open + c.clearance_median;
-    if constexpr (kEmit) {
-      Leg b;
-      b.kind = LegKind::kBorder;
-      b.mode = c.mode;
-      b.from = c.exit;
-      b.to = c.entry;
-      b.depart = *open;
-      b.arrive = cleared;
-      b.cost = fee;
-      b.cost_usd_cents = fee_usd;
-      b.crossing = ci;
-      b.sources = c.sources;
-      legs->push_back(std::move(b));
-    }
-    o.t = cleared.time_since_epoch().count();
-    o.cost += fee_usd;
-    if (c.gauge_change) {
-      Money g = scaled(static_cast<double>(c.gauge_change_cost_per_teu.minor), c.gauge_change_cost_per_teu.currency);
-      std::int64_t g_usd = usd_cents(static_cast<double>(g.minor), g.currency);
-      if constexpr (kEmit) {
-        Leg gl;
-        gl.kind = LegKind::kGaugeChange;
-        gl.mode = c.mode;
-        gl.from = gl.to = c.entry;
-        gl.depart = cleared;
-        gl.arrive = cleared + c.gauge_change_time;
-        gl.cost = g;
-        gl.cost_usd_cents = g_usd;
-        gl.crossing = ci;
-        gl.note = std::to_string(net->locations[c.exit].gauge) + " to " + std::to_string(net->locations[c.entry].gauge) + " mm";
-        gl.sources = c.sources;
-        legs->push_back(std::move(gl));
-      }
-      o.t += c.gauge_change_time.count();
-      o.cost += g_usd;
-    }
-    return o;
-  }
-
-  // Takes `arc` from location `at`, reached at `from` with last mode `mode_in`.
-  // Returns the outcome at the arc's head, or nullopt when the arc cannot be
-  // used (a closed border that never opens, a service that never runs).
-  // With kEmit, appends the legs it produces: the same code prices the search
-  // and the itinerary, so totals always equal the sum of the legs.
-  template <bool kEmit>
-  std::optional<Outcome> traverse(const SearchArc& arc, std::uint32_t at, std::uint8_t mode_in, Outcome o,
-                                  std::vector<Leg>* legs) const {
-    const Location& here = net->locations[LocationIdx(at)];
-    if (mode_in != kNoMode && mode_in != static_cast<std::uint8_t>(arc.mode)) {
-      Money h = scaled(static_cast<double>(here.handling_cost.minor), here.handling_cost.currency);
-      std::int64_t h_usd = usd_cents(static_cast<double>(h.minor), h.currency);
-      if constexpr (kEmit) {
-        Leg tr;
-        tr.kind = LegKind::kTransfer;
-        tr.from = tr.to = LocationIdx(at);
-        tr.depart = Instant(Duration(o.t));
-        tr.arrive = tr.depart + here.transfer_time;
-        tr.cost = h;
-        tr.cost_usd_cents = h_usd;
-        tr.note = std::string(to_string(static_cast<Mode>(mode_in))) + " to " + std::string(to_string(arc.mode));
-        tr.sources = here.sources;
-        legs->push_back(std::move(tr));
-      }
-      o.t += here.transfer_time.count();
-      o.cost += h_usd;
-    }
-    if (arc.kind == ArcKind::kCrossing) {
-      CrossingIdx ci(arc.ref);
-      return border<kEmit>(net->crossings[ci], ci, o, legs);
-    }
-    Instant dep(Duration(o.t));
-    if (arc.kind == ArcKind::kRide) {
-      const Service& s = net->services[ServiceIdx(arc.ref)];
-      auto next = next_departure(s, arc.board, dep);
-      if (!next) return std::nullopt;
-      if constexpr (kEmit) {
-        if (*next > dep) {
-          Leg w;
-          w.kind = LegKind::kWait;
-          w.from = w.to = LocationIdx(at);
-          w.depart = dep;
-          w.arrive = *next;
-          w.cost = Money{0, arc.currency};
-          w.service = ServiceIdx(arc.ref);
-          w.note = "next departure of " + s.name;
-          legs->push_back(std::move(w));
-        }
-      }
-      dep = *next;
-    }
-    Money charge = scaled(arc.cost_minor_per_teu, arc.currency);
-    std::int64_t charge_usd = usd_cents(static_cast<double>(charge.minor), charge.currency);
-    std::int64_t co2 = grams(arc.co2_g_per_t);
-    Instant arr = dep + Duration(arc.travel_s);
-    if constexpr (kEmit) {
-      Leg m;
-      m.kind = LegKind::kMove;
-      m.mode = arc.mode;
-      m.from = LocationIdx(at);
-      m.to = LocationIdx(arc.head);
-      m.depart = dep;
-      m.arrive = arr;
-      m.km = arc.km;
-      m.cost = charge;
-      m.cost_usd_cents = charge_usd;
-      m.co2_g = co2;
-      if (arc.kind == ArcKind::kLink) {
-        m.link = LinkIdx(arc.ref);
-        m.sources = net->links[m.link].sources;
-      } else {
-        m.service = ServiceIdx(arc.ref);
-        m.sources = net->services[m.service].sources;
-      }
-      legs->push_back(std::move(m));
-    }
-    o.t = arr.time_since_epoch().count();
-    o.cost += charge_usd;
-    o.co2 += co2;
-    if (arc.port_crossing.valid()) return border<kEmit>(net->crossings[arc.port_crossing], arc.port_crossing, o, legs);
-    return o;
-  }
 
   bool ride_passes_blocked(const SearchArc& arc) const {
     if (arc.kind != ArcKind::kRide) return false;
-    const Service& s = net->services[ServiceIdx(arc.ref)];
+    const Service& s = w.service(ServiceIdx(arc.ref));
     for (std::uint16_t i = arc.board + 1; i < arc.alight; ++i) {
       if (blocked[s.stops[i].v]) return true;
     }
@@ -409,32 +299,21 @@ struct Planner::State {
     return stage;
   }
 
-  Itinerary build(std::uint32_t label_idx) const {
+  template <class Timing>
+  Itinerary build(std::uint32_t label_idx, Timing& timing) const {
     std::vector<std::uint32_t> chain;
     for (std::uint32_t i = label_idx; i != kNone; i = labels[i].parent) chain.push_back(i);
     std::reverse(chain.begin(), chain.end());
-    Itinerary it;
-    it.depart = q->depart;
-    for (std::size_t k = 1; k < chain.size(); ++k) {
-      const Label& p = labels[chain[k - 1]];
-      const Label& l = labels[chain[k]];
-      const SearchArc& arc = index->impl().arcs[l.arc];
-      std::uint32_t at = p.state / static_cast<std::uint32_t>(stages) / kModeSlots;
-      auto o = traverse<true>(arc, at, p.mode, Outcome{p.t, p.cost, p.co2}, &it.legs);
-      assert(o && o->t == l.t && o->cost == l.cost && o->co2 == l.co2);
-      (void)o;
-    }
-    for (const Leg& g : it.legs) {
-      it.km += g.km;
-      it.cost_usd_cents += g.cost_usd_cents;
-      it.co2_g += g.co2_g;
-      if (g.cost.minor != 0) it.cost_by_currency.add(g.cost);
-      if (g.kind == LegKind::kBorder) it.border_crossings.push_back(g.crossing);
-      if (g.kind == LegKind::kGaugeChange) ++it.gauge_changes;
-    }
-    it.arrive = it.legs.empty() ? q->depart : it.legs.back().arrive;
-    return it;
+    std::vector<std::uint32_t> arcs;
+    for (std::size_t k = 1; k < chain.size(); ++k) arcs.push_back(labels[chain[k]].arc);
+    auto it = walk_path(w, *q, arcs, timing);
+    assert(it && it->arrive.time_since_epoch().count() == labels[label_idx].t &&
+           it->cost_usd_cents == labels[label_idx].cost && it->co2_g == labels[label_idx].co2);
+    return std::move(*it);
   }
+
+  template <class Timing>
+  Result<std::vector<Itinerary>> search(const RouteQuery& q, Timing& timing);
 };
 
 Planner::Planner(const RouteIndex& index) : s_(std::make_unique<State>()) {
@@ -448,35 +327,46 @@ Planner& Planner::operator=(Planner&&) noexcept = default;
 std::uint64_t Planner::settled_labels() const { return s_->settled; }
 
 Result<std::vector<Itinerary>> Planner::plan(const RouteQuery& q) {
-  State& s = *s_;
-  const Network& net = *s.net;
-  const auto& impl = s.index->impl();
-  const std::uint32_t n = net.locations.size();
-  if (!q.from.valid() || q.from.v >= n || !q.to.valid() || q.to.v >= n) return Error::invalid("unknown origin or destination");
-  if (q.units == 0) return Error::invalid("units must be at least 1");
-  if (q.via.size() > 8) return Error::invalid("at most 8 via places");
-  if (q.modes.empty()) return Error::invalid("no mode allowed (expected at least one of rail, road, ferry, sea, air)");
+  NominalTiming nominal;
+  return s_->search(q, nominal);
+}
 
-  s.q = &q;
-  s.obj = q.objective;
-  s.teu = static_cast<double>(q.teu());
-  s.tonnes = q.cargo_mass().tonnes();
-  s.stages = static_cast<int>(q.via.size()) + 1;
+Result<std::vector<Itinerary>> Planner::plan(const RouteQuery& q, StageTiming& timing) {
+  VirtualTiming v{&timing};
+  return s_->search(q, v);
+}
+
+template <class Timing>
+Result<std::vector<Itinerary>> Planner::State::search(const RouteQuery& query, Timing& timing) {
+  State& s = *this;
+  const Network& network = *s.net;
+  const auto& impl = s.index->impl();
+  const std::uint32_t n = network.locations.size();
+  const RouteQuery& qr = query;
+  if (!qr.from.valid() || qr.from.v >= n || !qr.to.valid() || qr.to.v >= n) return Error::invalid("unknown origin or destination");
+  if (qr.units == 0) return Error::invalid("units must be at least 1");
+  if (qr.via.size() > 8) return Error::invalid("at most 8 via places");
+  if (qr.modes.empty()) return Error::invalid("no mode allowed (expected at least one of rail, road, ferry, sea, air)");
+
+  s.q = &qr;
+  s.obj = qr.objective;
+  s.w = walker_for(*s.index, qr);
+  s.stages = static_cast<int>(qr.via.size()) + 1;
   s.settled = 0;
 
   s.blocked.assign(n, 0);
-  for (LocationIdx a : q.avoid) {
+  for (LocationIdx a : qr.avoid) {
     if (a.valid() && a.v < n) s.blocked[a.v] = 1;
   }
-  for (LocationIdx i : net.locations.indexes()) {
-    for (const std::string& c : q.avoid_countries) {
-      if (net.locations[i].country_code() == c) s.blocked[i.v] = 1;
+  for (LocationIdx i : network.locations.indexes()) {
+    for (const std::string& c : qr.avoid_countries) {
+      if (network.locations[i].country_code() == c) s.blocked[i.v] = 1;
     }
   }
-  auto name = [&](LocationIdx i) { return net.locations[i].name; };
-  if (s.blocked[q.from.v]) return Error::invalid("the origin " + name(q.from) + " is avoided");
-  if (s.blocked[q.to.v]) return Error::invalid("the destination " + name(q.to) + " is avoided");
-  for (LocationIdx v : q.via) {
+  auto name = [&](LocationIdx i) { return network.locations[i].name; };
+  if (s.blocked[qr.from.v]) return Error::invalid("the origin " + name(qr.from) + " is avoided");
+  if (s.blocked[qr.to.v]) return Error::invalid("the destination " + name(qr.to) + " is avoided");
+  for (LocationIdx v : qr.via) {
     if (s.blocked[v.v]) return Error::invalid("the via place " + name(v) + " is avoided");
   }
 
@@ -505,8 +395,8 @@ Result<std::vector<Itinerary>> Planner::plan(const RouteQuery& q) {
       default: return {l.t, l.cost, l.co2, 0};
     }
   };
-  const std::uint8_t final_stage = static_cast<std::uint8_t>(q.via.size());
-  auto is_target = [&](std::uint32_t loc, std::uint8_t stage) { return loc == q.to.v && stage == final_stage; };
+  const std::uint8_t final_stage = static_cast<std::uint8_t>(qr.via.size());
+  auto is_target = [&](std::uint32_t loc, std::uint8_t stage) { return loc == qr.to.v && stage == final_stage; };
   auto push = [&](Label l) {
     std::uint32_t loc = l.state / static_cast<std::uint32_t>(s.stages) / kModeSlots;
     if (s.dominated_at_target(l)) return;
@@ -517,9 +407,9 @@ Result<std::vector<Itinerary>> Planner::plan(const RouteQuery& q) {
     heap.push(item);
   };
 
-  Label start{q.depart.time_since_epoch().count(), 0, 0, 0, kNone, kNone, kNoMode, 0};
-  start.stage = s.advance_stage(q.from.v, 0);
-  start.state = s.state_of(q.from.v, kNoMode, start.stage);
+  Label start{qr.depart.time_since_epoch().count(), 0, 0, 0, kNone, kNone, kNoMode, 0};
+  start.stage = s.advance_stage(qr.from.v, 0);
+  start.state = s.state_of(qr.from.v, kNoMode, start.stage);
   push(start);
 
   constexpr std::size_t kMaxLabels = 20'000'000;
@@ -543,9 +433,9 @@ Result<std::vector<Itinerary>> Planner::plan(const RouteQuery& q) {
 
     for (std::uint32_t a = impl.first_out[loc]; a < impl.first_out[loc + 1]; ++a) {
       const SearchArc& arc = impl.arcs[a];
-      if (!q.modes.has(arc.mode)) continue;
+      if (!qr.modes.has(arc.mode)) continue;
       if (!s.enterable(arc.head) || s.ride_passes_blocked(arc)) continue;
-      auto o = s.traverse<false>(arc, loc, l.mode, Outcome{l.t, l.cost, l.co2}, nullptr);
+      auto o = s.w.traverse<false>(arc, loc, l.mode, Outcome{l.t, l.cost, l.co2}, nullptr, timing);
       if (!o) continue;
       Label next{o->t, o->cost, o->co2, 0, li, a, static_cast<std::uint8_t>(arc.mode), 0};
       next.stage = s.advance_stage(arc.head, l.stage);
@@ -555,10 +445,10 @@ Result<std::vector<Itinerary>> Planner::plan(const RouteQuery& q) {
   }
 
   if (s.target.empty()) {
-    std::string why = "no route from " + name(q.from) + " to " + name(q.to);
-    if (!q.via.empty()) why += " through the given via places";
-    if (!q.avoid.empty() || !q.avoid_countries.empty()) why += " avoiding the given places";
-    if (q.modes.bits != ModeSet::all().bits) why += " with the allowed modes";
+    std::string why = "no route from " + name(qr.from) + " to " + name(qr.to);
+    if (!qr.via.empty()) why += " through the given via places";
+    if (!qr.avoid.empty() || !qr.avoid_countries.empty()) why += " avoiding the given places";
+    if (qr.modes.bits != ModeSet::all().bits) why += " with the allowed modes";
     return Error::no_route(why);
   }
   std::vector<std::uint32_t> order = s.target;
@@ -571,8 +461,53 @@ Result<std::vector<Itinerary>> Planner::plan(const RouteQuery& q) {
   });
   std::vector<Itinerary> out;
   out.reserve(order.size());
-  for (std::uint32_t i : order) out.push_back(s.build(i));
+  for (std::uint32_t i : order) out.push_back(s.build(i, timing));
   return out;
+}
+
+// ---------------------------------------------------------------------------
+// Replay
+
+std::optional<Instant> replay_arrival(const RouteIndex& index, const RouteQuery& q, const std::vector<std::uint32_t>& arcs,
+                                      StageTiming& timing) {
+  const Walker w = walker_for(index, q);
+  VirtualTiming v{&timing};
+  const auto& impl = index.impl();
+  Outcome o{q.depart.time_since_epoch().count(), 0, 0};
+  std::uint32_t at = q.from.v;
+  std::uint8_t mode = kNoMode;
+  for (std::uint32_t a : arcs) {
+    const SearchArc& arc = impl.arcs[a];
+    auto next = w.traverse<false>(arc, at, mode, o, nullptr, v);
+    if (!next) return std::nullopt;
+    o = *next;
+    at = arc.head;
+    mode = static_cast<std::uint8_t>(arc.mode);
+  }
+  return Instant(Duration(o.t));
+}
+
+Result<Itinerary> retime(const RouteIndex& index, const RouteQuery& q, const std::vector<std::uint32_t>& arcs,
+                         StageTiming* timing) {
+  const auto& impl = index.impl();
+  std::uint32_t at = q.from.v;
+  for (std::uint32_t a : arcs) {
+    if (a >= impl.arcs.size() || a < impl.first_out[at] || a >= impl.first_out[at + 1]) {
+      return Error::invalid("the itinerary's arcs do not form a path in this index");
+    }
+    at = impl.arcs[a].head;
+  }
+  const Walker w = walker_for(index, q);
+  std::optional<Itinerary> it;
+  if (timing != nullptr) {
+    VirtualTiming v{timing};
+    it = walk_path(w, q, arcs, v);
+  } else {
+    NominalTiming nominal;
+    it = walk_path(w, q, arcs, nominal);
+  }
+  if (!it) return Error::no_route("the itinerary cannot be taken at these times");
+  return std::move(*it);
 }
 
 }  // namespace caravan

@@ -1,0 +1,111 @@
+// caravan/matrix.h — many-to-many: every pair of a set of places, and the
+// change a scenario makes to all of them.
+//
+// A Matrix holds, for every ordered pair of places, the fastest itinerary's
+// time, cost and CO2 and, when samples are asked for, its p95 arrival from a
+// Monte Carlo replay (stochastic.h). compare() sets two matrices side by side
+// — a base (possibly with its own scenarios) and base plus the scenarios
+// under study — and gives each pair's change, the biggest winners and losers,
+// and network-wide averages weighted equally and by a demand table.
+//
+// Pairs are computed in parallel (parallel.h), one Planner per thread; with a
+// fixed seed the results are the same for any thread count.
+//
+// Thread safety: compute_matrix is reentrant; `progress` is called from worker
+// threads, one call at a time.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "caravan/error.h"
+#include "caravan/network.h"
+#include "caravan/route.h"
+
+namespace caravan {
+
+/// The default place set: the dataset's hubs (dataset.toml `hubs`); for a
+/// dataset without them, the main hubs found by name (Xi'an, Chongqing,
+/// Chengdu, Zhengzhou, Yiwu, Lianyungang, Urumqi, Astana, Bishkek, Dushanbe,
+/// Ashgabat, Tashkent, Duisburg, Istanbul, Baku), those the dataset has.
+std::vector<LocationIdx> default_hubs(const Network& net);
+
+struct MatrixOptions {
+  Instant depart{};                  ///< cargo ready at every origin
+  std::uint32_t units = 1;
+  UnitKind unit = UnitKind::kFeu;
+  std::uint32_t samples = 0;         ///< Monte Carlo samples per pair for p95; 0: none
+  std::uint64_t seed = 1;
+  unsigned threads = 0;              ///< 0: default_threads()
+  /// Called as pairs finish: (done, total). Optional.
+  std::function<void(std::size_t, std::size_t)> progress;
+};
+
+/// One ordered pair: the fastest itinerary's figures.
+struct MatrixCell {
+  LocationIdx from, to;
+  bool reachable = false;
+  double hours = 0;
+  std::int64_t cost_usd_cents = 0;
+  std::int64_t co2_g = 0;
+  std::optional<double> p95_hours;   ///< when samples > 0
+};
+
+struct Matrix {
+  std::vector<LocationIdx> places;
+  std::vector<MatrixCell> cells;     ///< every ordered pair from != to, row by row
+  std::uint32_t samples = 0;
+
+  /// The cell for (from, to); nullptr when either is not a place of the matrix.
+  const MatrixCell* find(LocationIdx from, LocationIdx to) const;
+};
+
+/// Computes every ordered pair of `places` on `index` (fastest itinerary).
+/// Fails with kInvalidInput for fewer than two places or duplicates, or a bad
+/// query (zero units).
+Result<Matrix> compute_matrix(const RouteIndex& index, const std::vector<LocationIdx>& places, const MatrixOptions& o);
+
+/// One row of a demand table.
+struct DemandRow {
+  LocationIdx from, to;
+  double teu_per_year = 0;
+};
+
+/// Parses a demand CSV `from,to,teu_per_year` (places by id, name or alias).
+/// Errors carry `file:line`.
+Result<std::vector<DemandRow>> parse_demand_csv(std::string_view text, std::string_view file_name, const Network& net);
+
+/// One pair before and after.
+struct OdChange {
+  MatrixCell base, scenario;
+  double demand_teu = 0;                  ///< 0 when no demand row names the pair
+  bool comparable() const { return base.reachable && scenario.reachable; }
+  double delta_hours() const { return scenario.hours - base.hours; }
+};
+
+/// Network-wide mean changes over the pairs reachable in both.
+struct MeanChange {
+  double hours = 0, cost_usd = 0, co2_kg = 0;
+  std::optional<double> p95_hours;
+  double weight = 0;                      ///< pairs (equal weights) or TEU a year (by demand)
+};
+
+struct Comparison {
+  std::vector<OdChange> pairs;            ///< every pair, in matrix order
+  std::vector<std::size_t> winners;       ///< indexes into pairs, biggest time cut first (delta < 0)
+  std::vector<std::size_t> losers;        ///< biggest time increase first (delta > 0)
+  std::vector<std::size_t> connected;     ///< reachable only with the scenarios
+  std::vector<std::size_t> disconnected;  ///< reachable only in the base
+  MeanChange equal_weights;
+  std::optional<MeanChange> by_demand;    ///< when a demand table was given
+};
+
+/// Sets two matrices over the same places side by side. `demand` may be null.
+/// Requires base.places == scenario.places.
+Comparison compare(const Matrix& base, const Matrix& scenario, const std::vector<DemandRow>* demand);
+
+}  // namespace caravan

@@ -1,0 +1,200 @@
+// Stage model, timings, Monte Carlo replay and the reliability-aware search.
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <map>
+
+#include "caravan/parallel.h"
+#include "caravan/scenario.h"
+#include "caravan/stochastic.h"
+
+namespace caravan {
+
+namespace {
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+Duration to_duration_h(double h) { return Duration(std::llround(std::max(0.0, h) * 3600.0)); }
+}  // namespace
+
+StageModel::StageModel(const RouteIndex& index, const StageDefaults& defaults) : index_(&index) {
+  const Network& net = index.network();
+  const Overlay* ov = index.overlay();
+  const std::uint32_t n_services = ov != nullptr ? ov->service_count() : net.services.size();
+
+  // Observations by stage.
+  std::map<std::pair<int, std::uint32_t>, std::vector<double>> obs;
+  for (const Observation& o : net.observations) obs[{static_cast<int>(o.kind), o.ref}].push_back(o.hours);
+  auto observed = [&](ObservationKind k, std::uint32_t ref) -> const std::vector<double>* {
+    auto it = obs.find({static_cast<int>(k), ref});
+    if (it == obs.end() || it->second.size() < defaults.min_observations) return nullptr;
+    return &it->second;
+  };
+
+  for (CrossingIdx c : net.crossings.indexes()) {
+    const Crossing& x = index.crossing(c);
+    const double med = to_hours(x.clearance_median), p90 = std::max(med, to_hours(x.clearance_p90));
+    if (ov != nullptr && ov->clearance_set(c)) {
+      clearance_.push_back(Distribution::lognormal(med, p90));
+      clearance_origin_.push_back(StageOrigin::kScenario);
+    } else if (const auto* v = observed(ObservationKind::kClearance, c.v)) {
+      clearance_.push_back(Distribution::empirical(*v));
+      clearance_origin_.push_back(StageOrigin::kObservations);
+    } else {
+      clearance_.push_back(Distribution::lognormal(med, p90));
+      clearance_origin_.push_back(StageOrigin::kDataset);
+    }
+    if (const auto* v = observed(ObservationKind::kGaugeChange, c.v)) {
+      gauge_.push_back(Distribution::empirical(*v));
+    } else {
+      const double g = to_hours(x.gauge_change_time);
+      gauge_.push_back(Distribution::lognormal(g, g * defaults.gauge_change_p90_ratio));
+    }
+  }
+  for (LinkIdx l : net.links.indexes()) {
+    const Link& k = net.links[l];
+    if (const auto* v = observed(ObservationKind::kLinkTravel, l.v)) {
+      const double nominal = to_hours(k.travel_time());
+      std::vector<double> factors;
+      for (double h : *v) factors.push_back(nominal > 0 ? h / nominal : 1.0);
+      link_factor_.push_back(Distribution::empirical(std::move(factors)));
+    } else {
+      link_factor_.push_back(Distribution::lognormal(1.0, defaults.link_factor_p90[static_cast<int>(k.mode)]));
+    }
+  }
+  for (std::uint32_t i = 0; i < n_services; ++i) {
+    const ServiceIdx s(i);
+    const Service& x = index.service(s);
+    std::optional<std::pair<Duration, Duration>> p;
+    if (ov != nullptr) p = ov->punctuality(s);
+    const std::vector<double>* v = i < net.services.size() ? observed(ObservationKind::kServiceDelay, i) : nullptr;
+    if (p) {
+      delay_.push_back(Distribution::lognormal(to_hours(p->first), std::max(to_hours(p->first), to_hours(p->second))));
+      delay_origin_.push_back(StageOrigin::kScenario);
+    } else if (v != nullptr) {
+      delay_.push_back(Distribution::empirical(*v));
+      delay_origin_.push_back(StageOrigin::kObservations);
+    } else {
+      const int m = static_cast<int>(x.mode);
+      delay_.push_back(Distribution::lognormal(defaults.service_delay_median_h[m], defaults.service_delay_p90_h[m]));
+      delay_origin_.push_back(StageOrigin::kDefault);
+    }
+  }
+}
+
+Duration QuantileTiming::clearance(CrossingIdx c, const Crossing&) { return to_duration_h(model_->clearance(c).quantile(u_)); }
+Duration QuantileTiming::gauge_change(CrossingIdx c, const Crossing&) {
+  return to_duration_h(model_->gauge_change(c).quantile(u_));
+}
+Duration QuantileTiming::link_travel(LinkIdx l, Duration nominal) {
+  return Duration(std::llround(static_cast<double>(nominal.count()) * model_->link_factor(l).quantile(u_)));
+}
+Duration QuantileTiming::service_delay(ServiceIdx s, const Service&) {
+  return Duration(std::llround(model_->service_delay(s).quantile(u_) * 3600.0));
+}
+
+Duration SampledTiming::clearance(CrossingIdx c, const Crossing&) {
+  return to_duration_h(model_->clearance(c).quantile(rng_.uniform()));
+}
+Duration SampledTiming::gauge_change(CrossingIdx c, const Crossing&) {
+  return to_duration_h(model_->gauge_change(c).quantile(rng_.uniform()));
+}
+Duration SampledTiming::link_travel(LinkIdx l, Duration nominal) {
+  return Duration(std::llround(static_cast<double>(nominal.count()) * model_->link_factor(l).quantile(rng_.uniform())));
+}
+Duration SampledTiming::service_delay(ServiceIdx s, const Service&) {
+  return Duration(std::llround(model_->service_delay(s).quantile(rng_.uniform()) * 3600.0));
+}
+
+std::vector<double> sample_arrival_hours(const StageModel& model, const RouteQuery& q, const Itinerary& it,
+                                         const MonteCarloOptions& o) {
+  std::vector<double> hours(o.samples, kInf);
+  const RouteIndex& index = model.index();
+  parallel_for(
+      o.samples, o.threads,
+      [&](std::size_t i, unsigned) {
+        SampledTiming timing(model, SampleRng(o.seed, i));
+        auto arr = replay_arrival(index, q, it.arcs, timing);
+        if (arr) hours[i] = to_hours(*arr - q.depart);
+      },
+      256);
+  return hours;
+}
+
+Reliability summarize(std::vector<double> hours, const RouteQuery& q, const std::optional<Instant>& deadline) {
+  Reliability r;
+  r.samples = static_cast<std::uint32_t>(hours.size());
+  if (hours.empty()) return r;
+  std::sort(hours.begin(), hours.end());
+  const std::size_t n = hours.size();
+  auto rank = [&](double p) { return hours[static_cast<std::size_t>(std::ceil(p * static_cast<double>(n))) - 1]; };
+  r.p50_hours = rank(0.50);
+  r.p80_hours = rank(0.80);
+  r.p95_hours = rank(0.95);
+  r.never_arrived = static_cast<std::uint32_t>(std::count(hours.begin(), hours.end(), kInf));
+  if (deadline) {
+    const double limit = to_hours(*deadline - q.depart);
+    std::size_t on_time = static_cast<std::size_t>(std::upper_bound(hours.begin(), hours.end(), limit) - hours.begin());
+    r.on_time_probability = static_cast<double>(on_time) / static_cast<double>(n);
+  }
+  return r;
+}
+
+Reliability monte_carlo(const StageModel& model, const RouteQuery& q, const Itinerary& it, const MonteCarloOptions& o) {
+  return summarize(sample_arrival_hours(model, q, it, o), q, o.deadline);
+}
+
+Result<std::vector<Itinerary>> plan_reliable(Planner& planner, const StageModel& model, const RouteQuery& q,
+                                             const MonteCarloOptions& o) {
+  auto base = planner.plan(q);
+  if (!base) return base;
+  std::vector<Itinerary> out = std::move(base).value();
+  for (Itinerary& it : out) it.reliability = monte_carlo(model, q, it, o);
+  if (!o.deadline) return out;
+
+  // Candidates found with pessimistic stage durations, timed with medians.
+  std::vector<Itinerary> extra;
+  auto known = [&](const std::vector<std::uint32_t>& arcs) {
+    for (const Itinerary& it : out) {
+      if (it.arcs == arcs) return true;
+    }
+    for (const Itinerary& it : extra) {
+      if (it.arcs == arcs) return true;
+    }
+    return false;
+  };
+  for (double u : {0.8, 0.95}) {
+    QuantileTiming pessimistic(model, u);
+    auto found = planner.plan(q, pessimistic);
+    if (!found) continue;
+    for (const Itinerary& p : *found) {
+      if (known(p.arcs)) continue;
+      auto nominal = retime(model.index(), q, p.arcs);
+      if (!nominal) continue;
+      nominal->reliability = monte_carlo(model, q, *nominal, o);
+      extra.push_back(std::move(*nominal));
+    }
+  }
+  auto better = [](const Itinerary& a, const Itinerary& b) {
+    const Reliability& x = *a.reliability;
+    const Reliability& y = *b.reliability;
+    if (*x.on_time_probability != *y.on_time_probability) return *x.on_time_probability > *y.on_time_probability;
+    if (x.p95_hours != y.p95_hours) return x.p95_hours < y.p95_hours;
+    return a.cost_usd_cents < b.cost_usd_cents;
+  };
+  std::size_t best = 0;
+  for (std::size_t i = 1; i < out.size(); ++i) {
+    if (better(out[i], out[best])) best = i;
+  }
+  std::optional<std::size_t> best_extra;
+  for (std::size_t i = 0; i < extra.size(); ++i) {
+    if (better(extra[i], out[best]) && (!best_extra || better(extra[i], extra[*best_extra]))) best_extra = i;
+  }
+  if (best_extra) {
+    out.push_back(std::move(extra[*best_extra]));
+    best = out.size() - 1;
+  }
+  out[best].most_reliable = true;
+  return out;
+}
+
+}  // namespace caravan
