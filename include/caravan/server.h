@@ -9,6 +9,11 @@
 // place, scenario or path), 413 (body too large), 414 (query too long), 422
 // (valid query, no route) and 500 only for bugs, never for bad input.
 //
+// Endpoints: GET /healthz, /v1/route, /v1/places, /v1/network,
+// /v1/openapi.json, /v1/scenarios, /v1/scenarios/{id}; POST /v1/matrix,
+// /v1/compare; and, with the token, POST /v1/scenarios and DELETE
+// /v1/scenarios/{id}.
+//
 // Safety by default: binds 127.0.0.1 unless told otherwise; write endpoints
 // need `Authorization: Bearer <token>` and refuse everything when no token is
 // configured; request bodies and targets are size-limited; the token is never
@@ -42,6 +47,13 @@ struct ServerOptions {
   std::string token;
   /// Folder of the built web UI (index.html …); empty or missing: no UI, the API still runs.
   std::filesystem::path web_dir;
+  /// The dataset's scenario files (`<data>/scenarios`), offered read-only
+  /// at /v1/scenarios; empty or missing: none. A file that does not validate
+  /// makes create() fail.
+  std::filesystem::path scenario_dir;
+  /// SQLite database of scenarios saved through the API (created if absent,
+  /// WAL mode); empty: an in-memory one, lost at exit.
+  std::filesystem::path db_path;
   /// Worker threads; 0 picks max(16, 4 × hardware threads).
   unsigned threads = 0;
   std::size_t max_body_bytes = 256 * 1024;  ///< larger request bodies get 413

@@ -22,6 +22,7 @@ struct ServeOptions {
   std::string data;
   std::string token_file;
   std::string web;
+  std::string db;
   unsigned threads = 0;
   std::size_t max_body = 256 * 1024;
   std::size_t route_cache = 2048;
@@ -51,6 +52,18 @@ Result<std::string> read_token(const std::string& file) {
   return token;
 }
 
+// $XDG_STATE_HOME/caravan/scenarios.sqlite, else ~/.local/state/caravan/…;
+// in memory when neither is known.
+std::filesystem::path default_db_path() {
+  if (const char* xdg = std::getenv("XDG_STATE_HOME"); xdg && *xdg) {
+    return std::filesystem::path(xdg) / "caravan" / "scenarios.sqlite";
+  }
+  if (const char* home = std::getenv("HOME"); home && *home) {
+    return std::filesystem::path(home) / ".local" / "state" / "caravan" / "scenarios.sqlite";
+  }
+  return ":memory:";
+}
+
 std::filesystem::path default_web_dir() {
   if (const char* env = std::getenv("CARAVAN_WEB")) return env;
   return CARAVAN_WEB_DIR;
@@ -59,7 +72,8 @@ std::filesystem::path default_web_dir() {
 int run(const ServeOptions& o) {
   auto token = read_token(o.token_file);
   if (!token) return report(token.errors());
-  auto net = load_network(o.data.empty() ? default_data_dir() : std::filesystem::path(o.data));
+  const std::filesystem::path data_dir = o.data.empty() ? default_data_dir() : std::filesystem::path(o.data);
+  auto net = load_network(data_dir);
   if (!net) return report(net.errors());
 
   // SIGINT and SIGTERM are taken by one thread with sigwait, so they are
@@ -76,6 +90,8 @@ int run(const ServeOptions& o) {
   options.token = *token;
   options.web_dir = o.web.empty() ? default_web_dir() : std::filesystem::path(o.web);
   options.threads = o.threads;
+  options.scenario_dir = data_dir / "scenarios";
+  options.db_path = o.db.empty() ? default_db_path() : std::filesystem::path(o.db);
   options.max_body_bytes = o.max_body;
   options.route_cache_entries = o.route_cache;
   bool has_web = std::filesystem::is_regular_file(options.web_dir / "index.html");
@@ -107,7 +123,8 @@ Runner add_serve_command(CLI::App& app) {
   auto o = std::make_shared<ServeOptions>();
   CLI::App* cmd = app.add_subcommand("serve", "Serve the HTTP API and the web map");
   cmd->description(
-      "Serve the JSON API under /v1/ (route, places, network; OpenAPI document at /v1/openapi.json)\n"
+      "Serve the JSON API under /v1/ (route, places, network, scenarios, matrix, compare; OpenAPI\n"
+      "document at /v1/openapi.json)\n"
       "and the web map at /, from one process, over the dataset loaded once at start.\n"
       "Listens on 127.0.0.1 unless told otherwise. Write endpoints need a bearer token, read from\n"
       "--token-file or $CARAVAN_TOKEN (never logged); without one they refuse every request.\n"
@@ -120,6 +137,9 @@ Runner add_serve_command(CLI::App& app) {
   cmd->add_option("--token-file", o->token_file,
                   "File whose first line is the bearer token for write endpoints (default: $CARAVAN_TOKEN)");
   cmd->add_option("--web", o->web, "Folder of the built web UI (default: the build's web/, or $CARAVAN_WEB)");
+  cmd->add_option("--db", o->db,
+                  "SQLite file of scenarios saved through the API (default $XDG_STATE_HOME/caravan/scenarios.sqlite "
+                  "or ~/.local/state/caravan/scenarios.sqlite; :memory: keeps none)");
   cmd->add_option("--threads", o->threads, "Worker threads (default max(16, 4 x cores)); each serves one connection at a time")
       ->check(CLI::Range(1u, 1024u));
   cmd->add_option("--max-body", o->max_body, "Largest request body in bytes (default 262144); larger gets 413")
@@ -134,6 +154,10 @@ Runner add_serve_command(CLI::App& app) {
       "      the Itinerary JSON contract, as `caravan route --format json`\n"
       "  curl 'http://127.0.0.1:8080/v1/places?q=horg'\n"
       "      places for autocomplete\n"
+      "  curl 'http://127.0.0.1:8080/v1/route?from=xian&to=tashkent&scenario=green-lanes&deadline=2026-03-12'\n"
+      "      with the dataset's green-lanes scenario, and the chance to arrive by the 12th\n"
+      "  curl -H \"Authorization: Bearer $TOKEN\" --data-binary @my.toml 'http://127.0.0.1:8080/v1/scenarios?id=my'\n"
+      "      save a scenario (validated as scenario files are)\n"
       "  CARAVAN_TOKEN=$(cat ~/.caravan-token) caravan serve --port 9000\n"
       "      with writes enabled for clients that send the token\n"
       "\nExit codes: 0 stopped cleanly, 2 bad option, data or token file, 3 cannot listen.");

@@ -10,8 +10,8 @@
 namespace caravan::server {
 namespace {
 
-constexpr std::array<std::string_view, 11> kRouteParams = {
-    "from", "to", "depart", "units", "unit", "cargo_tonnes", "by", "via", "avoid", "mode", "deadline"};
+constexpr std::array<std::string_view, 14> kRouteParams = {"from", "to",   "depart",   "units", "unit",    "cargo_tonnes", "by",
+                                                           "via",  "avoid", "mode", "deadline", "samples", "seed", "scenario"};
 
 Error field_error(Error e, std::string_view field) {
   e.column = std::string(field);
@@ -57,16 +57,17 @@ Result<std::uint32_t> parse_count(std::string_view field, std::string_view text,
   return static_cast<std::uint32_t>(v);
 }
 
-Result<QueryEcho> parse_route_params(const Network& net, const Params& params, Instant now) {
+Result<RouteRequest> parse_route_params(const Network& net, const Params& params, Instant now) {
   for (const auto& [name, value] : params) {
     if (std::find(kRouteParams.begin(), kRouteParams.end(), name) == kRouteParams.end()) {
       return field_error(Error::invalid("unknown parameter \"" + name +
                                         "\" (expected from, to, depart, units, unit, cargo_tonnes, by, via, avoid, "
-                                        "mode or deadline)"),
+                                        "mode, deadline, samples, seed or scenario)"),
                          name);
     }
   }
-  QueryEcho echo;
+  RouteRequest req;
+  QueryEcho& echo = req.echo;
   RouteQuery& q = echo.query;
 
   // Everything that needs no place lookup first, as the CLI does.
@@ -127,6 +128,31 @@ Result<QueryEcho> parse_route_params(const Network& net, const Params& params, I
     if (*t <= q.depart) return bad("deadline", "\"" + **deadline + "\" is not after the departure (expected a later date-time)");
     echo.deadline = *t;
   }
+  auto samples = single(params, "samples");
+  if (!samples) return samples.errors();
+  if (*samples) {
+    auto n = parse_count("samples", **samples, kMaxSamples);
+    if (!n) return n.errors();
+    req.samples = *n;
+  } else if (echo.deadline) {
+    req.samples = 1000;  // a deadline alone asks for reliability, as in the CLI
+  }
+  auto seed = single(params, "seed");
+  if (!seed) return seed.errors();
+  if (*seed) {
+    const std::string& s = **seed;
+    std::uint64_t v = 0;
+    auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (s.empty() || ec != std::errc() || end != s.data() + s.size()) {
+      return bad("seed", "bad number \"" + s + "\" (expected a whole number from 0 to 18446744073709551615)");
+    }
+    req.seed = v;
+  }
+  if (params.count("scenario") > kMaxPlacesPerList) return bad("scenario", "too many scenarios (expected at most 16)");
+  for (auto [it, end] = params.equal_range("scenario"); it != end; ++it) {
+    if (it->second.empty()) return bad("scenario", "empty (expected a scenario id from /v1/scenarios)");
+    echo.scenarios.push_back(it->second);
+  }
 
   for (std::string_view field : {"from", "to"}) {
     auto v = single(params, field);
@@ -158,7 +184,7 @@ Result<QueryEcho> parse_route_params(const Network& net, const Params& params, I
     if (!i) return i.errors();
     q.avoid.push_back(*i);
   }
-  return echo;
+  return req;
 }
 
 }  // namespace caravan::server
