@@ -654,6 +654,12 @@ struct Server::Impl {
     // Headers and body go out in separate writes; without this, Nagle and
     // delayed ACKs add 40 ms to every keep-alive response.
     http.set_tcp_nodelay(true);
+    // httplib's default also sets SO_REUSEPORT, which lets a second server
+    // bind the same port and steal half the connections; reuse the address only.
+    http.set_socket_options([](socket_t sock) {
+      int yes = 1;
+      ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    });
 
     http.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
       t_request_start = std::chrono::steady_clock::now();

@@ -1,0 +1,694 @@
+// The HTTP API, end to end: a Server on 127.0.0.1 with an ephemeral port, in
+// this process, over the embedded dataset; requests through cpp-httplib's
+// client. Every endpoint, every error path, the token, the size limits, and
+// every response checked against the OpenAPI document the server publishes.
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <future>
+#include <mutex>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include <gtest/gtest.h>
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+
+#include "caravan/load.h"
+#include "caravan/server.h"
+#include "openapi_check.h"
+
+namespace caravan {
+namespace {
+
+using nlohmann::json;
+using testing::OpenApiChecker;
+
+constexpr const char* kToken = "test-token-0123456789abcdef";
+const std::filesystem::path kData = CARAVAN_TEST_DATA_DIR;
+
+std::shared_ptr<const Network> dataset() {
+  static std::shared_ptr<const Network> net = [] {
+    auto n = load_network(kData);
+    if (!n) throw std::runtime_error(to_string(n.errors()));
+    return std::make_shared<const Network>(std::move(n).value());
+  }();
+  return net;
+}
+
+std::filesystem::path temp_db() {
+  static std::atomic<int> n{0};
+  auto dir = std::filesystem::temp_directory_path() / ("caravan-server-test-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  auto p = dir / ("s" + std::to_string(n++) + ".sqlite");
+  std::filesystem::remove(p);
+  return p;
+}
+
+// A server running on its own thread for the life of the object.
+class RunningServer {
+ public:
+  explicit RunningServer(ServerOptions o) {
+    o.bind = "127.0.0.1";
+    o.port = 0;
+    o.access_log = [this](std::string_view line) {
+      std::lock_guard<std::mutex> lock(mutex_);
+      log_.emplace_back(line);
+    };
+    auto s = Server::create(dataset(), std::move(o));
+    if (!s) throw std::runtime_error(to_string(s.errors()));
+    server_ = std::move(*s);
+    thread_ = std::thread([this] { status_ = server_->run(); });
+  }
+  ~RunningServer() { stop(); }
+  void stop() {
+    if (thread_.joinable()) {
+      server_->stop();
+      thread_.join();
+    }
+  }
+  int port() const { return server_->port(); }
+  std::vector<std::string> log() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return log_;
+  }
+  httplib::Client client() const {
+    httplib::Client c("127.0.0.1", port());
+    c.set_read_timeout(120);
+    return c;
+  }
+
+ private:
+  std::unique_ptr<Server> server_;
+  std::thread thread_;
+  Status status_;
+  std::mutex mutex_;
+  std::vector<std::string> log_;
+};
+
+ServerOptions default_options() {
+  ServerOptions o;
+  o.token = kToken;
+  o.scenario_dir = kData / "scenarios";
+  o.db_path = temp_db();
+  return o;
+}
+
+class Api : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    server_ = new RunningServer(default_options());
+    httplib::Client c = server_->client();
+    auto r = c.Get("/v1/openapi.json");
+    ASSERT_TRUE(r);
+    checker_ = new OpenApiChecker(json::parse(r->body));
+  }
+  static void TearDownTestSuite() {
+    delete server_;
+    delete checker_;
+    server_ = nullptr;
+    checker_ = nullptr;
+  }
+
+  // Sends a request, checks the body against the document for `doc_path`, and
+  // returns status and parsed body (null for an empty body).
+  struct Reply {
+    int status = 0;
+    json body;
+    httplib::Headers headers;
+  };
+  Reply check(const httplib::Result& r, const std::string& doc_path, const std::string& method) {
+    Reply out;
+    if (!r) {
+      ADD_FAILURE() << "no response: " << httplib::to_string(r.error());
+      return out;
+    }
+    out.status = r->status;
+    out.headers = r->headers;
+    if (!r->body.empty()) {
+      try {
+        out.body = json::parse(r->body);
+      } catch (const std::exception& e) {
+        ADD_FAILURE() << "not JSON: " << r->body.substr(0, 200);
+        return out;
+      }
+    }
+    const json* schema = checker_->response_schema(doc_path, method, r->status);
+    if (r->status == 204) return out;
+    if (schema == nullptr) {
+      ADD_FAILURE() << method << " " << doc_path << " " << r->status << " is not in the OpenAPI document";
+      return out;
+    }
+    for (const std::string& v : checker_->check(out.body, *schema)) ADD_FAILURE() << method << " " << doc_path << ": " << v;
+    return out;
+  }
+  Reply get(const std::string& target, const std::string& doc_path) {
+    auto c = server_->client();
+    return check(c.Get(target), doc_path, "get");
+  }
+  Reply post(const std::string& target, const std::string& body, const std::string& doc_path, bool token = false,
+             const std::string& content_type = "application/json") {
+    auto c = server_->client();
+    httplib::Headers h;
+    if (token) h.emplace("Authorization", std::string("Bearer ") + kToken);
+    return check(c.Post(target, h, body, content_type), doc_path, "post");
+  }
+  Reply del(const std::string& target, const std::string& doc_path, const std::string& token) {
+    auto c = server_->client();
+    httplib::Headers h;
+    if (!token.empty()) h.emplace("Authorization", "Bearer " + token);
+    return check(c.Delete(target, h), doc_path, "delete");
+  }
+
+  static void expect_error(const Reply& r, int status, const std::string& code, const json& field) {
+    EXPECT_EQ(r.status, status) << r.body.dump();
+    EXPECT_EQ(r.body["error"]["code"], code) << r.body.dump();
+    EXPECT_EQ(r.body["error"]["field"], field) << r.body.dump();
+  }
+
+  static RunningServer* server_;
+  static OpenApiChecker* checker_;
+};
+RunningServer* Api::server_ = nullptr;
+OpenApiChecker* Api::checker_ = nullptr;
+
+const std::string kRoute = "/v1/route?from=xian&to=tashkent&depart=2026-03-02T08:00Z";
+
+// Runs the CLI and returns its stdout.
+std::string run_cli(const std::string& args) {
+  std::string cmd = std::string(CARAVAN_BINARY) + " " + args + " --data " + kData.string() + " 2>/dev/null";
+  std::FILE* p = ::popen(cmd.c_str(), "r");
+  std::string out;
+  char buf[4096];
+  while (p != nullptr && !std::feof(p)) {
+    std::size_t n = std::fread(buf, 1, sizeof buf, p);
+    out.append(buf, n);
+  }
+  if (p != nullptr) ::pclose(p);
+  return out;
+}
+
+// ---- the document -----------------------------------------------------------
+
+TEST_F(Api, OpenApiDocumentDescribesEveryEndpointAndResolvesEveryRef) {
+  const json& doc = checker_->doc();
+  EXPECT_EQ(doc["openapi"].get<std::string>().substr(0, 2), "3.");
+  std::set<std::string> want = {"/healthz", "/v1/route", "/v1/places", "/v1/network", "/v1/openapi.json",
+                                "/v1/scenarios", "/v1/scenarios/{id}", "/v1/matrix", "/v1/compare"};
+  std::set<std::string> have;
+  for (const auto& [p, ops] : doc["paths"].items()) have.insert(p);
+  EXPECT_EQ(have, want);
+  // Every $ref points somewhere.
+  std::function<void(const json&)> walk = [&](const json& j) {
+    if (j.is_object()) {
+      if (j.contains("$ref")) {
+        EXPECT_NO_THROW(checker_->resolve(j["$ref"].get<std::string>())) << j["$ref"];
+      }
+      for (const auto& [k, v] : j.items()) walk(v);
+    } else if (j.is_array()) {
+      for (const auto& v : j) walk(v);
+    }
+  };
+  walk(doc);
+  // Write endpoints say they need the token.
+  EXPECT_TRUE(doc["paths"]["/v1/scenarios"]["post"].contains("security"));
+  EXPECT_TRUE(doc["paths"]["/v1/scenarios/{id}"]["delete"].contains("security"));
+}
+
+TEST_F(Api, EveryDocumentedRouteParameterIsAcceptedAndOthersRejected) {
+  const json& params = checker_->doc()["paths"]["/v1/route"]["get"]["parameters"];
+  std::map<std::string, std::string> sample = {
+      {"from", "xian"},       {"to", "tashkent"}, {"depart", "2026-03-02"}, {"units", "2"},
+      {"unit", "TEU"},        {"cargo_tonnes", "12"}, {"by", "time"},      {"via", "khorgos-cn"},
+      {"avoid", "RU"},        {"mode", "rail,road"}, {"deadline", "2026-03-30"}, {"samples", "50"},
+      {"seed", "7"},          {"scenario", "green-lanes"}};
+  std::string q;
+  for (const auto& p : params) {
+    std::string name = checker_->resolve(p["$ref"].get<std::string>())["name"];
+    ASSERT_TRUE(sample.count(name)) << "no sample value for documented parameter " << name;
+    q += (q.empty() ? "?" : "&") + name + "=" + sample[name];
+  }
+  EXPECT_EQ(params.size(), sample.size());
+  auto ok = get("/v1/route" + q, "/v1/route");
+  EXPECT_EQ(ok.status, 200) << ok.body.dump();
+  auto bad = get(kRoute + "&colour=red", "/v1/route");
+  expect_error(bad, 400, "bad_parameter", "colour");
+  EXPECT_NE(bad.body["error"]["message"].get<std::string>().find("unknown parameter \"colour\""), std::string::npos);
+}
+
+TEST_F(Api, OpenApiDocumentIsServedAsJson) {
+  auto c = server_->client();
+  auto r = c.Get("/v1/openapi.json");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(r->get_header_value("Content-Type"), "application/json");
+  EXPECT_EQ(json::parse(r->body), json::parse(std::string(openapi_document())));
+}
+
+// ---- health, places, network ------------------------------------------------
+
+TEST_F(Api, HealthzNamesTheDatasetAndItsSize) {
+  auto r = get("/healthz", "/healthz");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body["status"], "ok");
+  EXPECT_EQ(r.body["dataset"]["name"], dataset()->info.name);
+  EXPECT_EQ(r.body["locations"], dataset()->locations.size());
+  EXPECT_EQ(r.body["links"], dataset()->links.size());
+}
+
+TEST_F(Api, PlacesFindsByNameAliasAndPrefix) {
+  auto r = get("/v1/places?q=Xi%27an", "/v1/places");
+  ASSERT_EQ(r.status, 200);
+  ASSERT_FALSE(r.body["places"].empty());
+  EXPECT_EQ(r.body["places"][0]["id"], "xian");
+  EXPECT_EQ(r.body["query"], "Xi'an");
+  auto alias = get("/v1/places?q=Horgos&limit=3", "/v1/places");
+  ASSERT_FALSE(alias.body["places"].empty());
+  EXPECT_EQ(alias.body["places"][0]["id"], "khorgos-cn");  // "Horgos" is an alias of the Chinese railway port
+  EXPECT_LE(alias.body["places"].size(), 3u);
+  auto prefix = get("/v1/places?q=tashk", "/v1/places");
+  ASSERT_FALSE(prefix.body["places"].empty());
+  EXPECT_EQ(prefix.body["places"][0]["name"].get<std::string>().substr(0, 8), "Tashkent");
+}
+
+TEST_F(Api, PlacesWithEmptyQueryIsEmpty) {
+  auto r = get("/v1/places?q=", "/v1/places");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_TRUE(r.body["places"].empty());
+}
+
+TEST_F(Api, PlacesRejectsMissingQueryBadLimitAndUnknownParameter) {
+  expect_error(get("/v1/places", "/v1/places"), 400, "bad_parameter", "q");
+  expect_error(get("/v1/places?q=x&limit=0", "/v1/places"), 400, "bad_parameter", "limit");
+  expect_error(get("/v1/places?q=x&limit=51", "/v1/places"), 400, "bad_parameter", "limit");
+  expect_error(get("/v1/places?q=x&limit=ten", "/v1/places"), 400, "bad_parameter", "limit");
+  expect_error(get("/v1/places?q=x&lang=ru", "/v1/places"), 400, "bad_parameter", "lang");
+}
+
+TEST_F(Api, NetworkIsGeoJsonOfEveryLocationLinkAndCrossing) {
+  auto r = get("/v1/network", "/v1/network");
+  ASSERT_EQ(r.status, 200);
+  EXPECT_EQ(r.body["type"], "FeatureCollection");
+  std::map<std::string, std::size_t> count;
+  for (const auto& f : r.body["features"]) count[f["properties"]["feature_type"]]++;
+  EXPECT_EQ(count["location"], dataset()->locations.size());
+  EXPECT_EQ(count["link"], dataset()->links.size());
+  EXPECT_EQ(count["crossing"], dataset()->crossings.size());
+}
+
+// ---- route ------------------------------------------------------------------
+
+TEST_F(Api, RouteAnswersExactlyWhatTheCliPrints) {
+  auto r = get(kRoute + "&units=2&unit=TEU", "/v1/route");
+  ASSERT_EQ(r.status, 200);
+  json cli = json::parse(run_cli("route xian tashkent --depart 2026-03-02T08:00Z --units 2 --unit TEU --format json"));
+  EXPECT_EQ(r.body, cli);
+}
+
+TEST_F(Api, RouteWithScenarioAnswersWhatTheCliPrintsWithTheScenarioFile) {
+  auto r = get(kRoute + "&scenario=green-lanes", "/v1/route");
+  ASSERT_EQ(r.status, 200);
+  json cli = json::parse(run_cli("route xian tashkent --depart 2026-03-02T08:00Z --format json --scenario " +
+                                 (kData / "scenarios" / "green-lanes.toml").string()));
+  EXPECT_EQ(r.body, cli);
+  EXPECT_EQ(r.body["query"]["scenarios"], json::array({"green-lanes"}));
+  auto base = get(kRoute, "/v1/route");
+  EXPECT_NE(r.body["itineraries"], base.body["itineraries"]) << "green lanes changed nothing";
+}
+
+TEST_F(Api, RouteOptionsAreFastestFirstAndGoFromOriginToDestination) {
+  auto r = get(kRoute, "/v1/route");
+  ASSERT_EQ(r.status, 200);
+  const json& its = r.body["itineraries"];
+  ASSERT_GE(its.size(), 2u);
+  for (std::size_t i = 1; i < its.size(); ++i) EXPECT_LE(its[i - 1]["hours"], its[i]["hours"]);
+  for (const auto& it : its) {
+    EXPECT_EQ(it["legs"].front()["from"], "xian");
+    EXPECT_EQ(it["legs"].back()["to"], "tashkent");
+  }
+}
+
+TEST_F(Api, RepeatedRouteQueryIsServedFromTheCacheUnchanged) {
+  auto c = server_->client();
+  const std::string target = "/v1/route?from=urumqi&to=almaty&depart=2026-04-06T00:00Z";
+  auto first = c.Get(target);
+  auto second = c.Get(target);
+  ASSERT_TRUE(first && second);
+  EXPECT_EQ(first->get_header_value("X-Cache"), "miss");
+  EXPECT_EQ(second->get_header_value("X-Cache"), "hit");
+  EXPECT_EQ(first->body, second->body);
+}
+
+TEST_F(Api, RouteWithDeadlineReportsReliabilityOfEveryOption) {
+  auto r = get(kRoute + "&deadline=2026-03-09T00:00Z&samples=200&seed=3", "/v1/route");
+  ASSERT_EQ(r.status, 200);
+  EXPECT_EQ(r.body["query"]["deadline"], "2026-03-09T00:00:00Z");
+  for (const auto& it : r.body["itineraries"]) {
+    ASSERT_TRUE(it.contains("reliability"));
+    EXPECT_EQ(it["reliability"]["samples"], 200);
+    double p = it["reliability"]["on_time_probability"];
+    EXPECT_GE(p, 0.0);
+    EXPECT_LE(p, 1.0);
+    EXPECT_LE(it["reliability"]["p50_hours"].get<double>(), it["reliability"]["p95_hours"].get<double>());
+  }
+  // Same seed, same figures (the cache is bypassed by another seed first).
+  auto other = get(kRoute + "&deadline=2026-03-09T00:00Z&samples=200&seed=4", "/v1/route");
+  auto again = get(kRoute + "&deadline=2026-03-09T00:00Z&samples=200&seed=3", "/v1/route");
+  EXPECT_EQ(again.body, r.body);
+  EXPECT_EQ(other.status, 200);
+}
+
+TEST_F(Api, RouteRejectsBadParametersNamingTheField) {
+  expect_error(get("/v1/route?to=tashkent", "/v1/route"), 400, "bad_parameter", "from");
+  expect_error(get("/v1/route?from=xian", "/v1/route"), 400, "bad_parameter", "to");
+  expect_error(get(kRoute + "&unit=box", "/v1/route"), 400, "bad_parameter", "unit");
+  expect_error(get(kRoute + "&units=0", "/v1/route"), 400, "bad_parameter", "units");
+  expect_error(get(kRoute + "&units=-3", "/v1/route"), 400, "bad_parameter", "units");
+  expect_error(get(kRoute + "&units=1e9", "/v1/route"), 400, "bad_parameter", "units");
+  expect_error(get(kRoute + "&by=fun", "/v1/route"), 400, "bad_parameter", "by");
+  expect_error(get(kRoute + "&mode=rail,camel", "/v1/route"), 400, "bad_parameter", "mode");
+  expect_error(get(kRoute + "&cargo_tonnes=-1", "/v1/route"), 400, "bad_parameter", "cargo_tonnes");
+  expect_error(get(kRoute + "&samples=100000", "/v1/route"), 400, "bad_parameter", "samples");
+  expect_error(get(kRoute + "&seed=x", "/v1/route"), 400, "bad_parameter", "seed");
+  expect_error(get(kRoute + "&deadline=2026-03-01", "/v1/route"), 400, "bad_parameter", "deadline");
+  expect_error(get(kRoute + "&deadline=soon", "/v1/route"), 400, "bad_parameter", "deadline");
+  expect_error(get("/v1/route?from=xian&to=tashkent&depart=yesterday", "/v1/route"), 400, "bad_parameter", "depart");
+  expect_error(get(kRoute + "&from=urumqi", "/v1/route"), 400, "bad_parameter", "from");  // given twice
+  auto bad = get(kRoute + "&unit=box", "/v1/route");
+  EXPECT_EQ(bad.body["error"]["message"], "unit: unknown unit \"box\" (expected TEU or FEU)");
+}
+
+TEST_F(Api, RouteToUnknownPlaceIsNotFoundWithSuggestions) {
+  auto r = get("/v1/route?from=xian&to=tashknet", "/v1/route");
+  expect_error(r, 404, "not_found", "to");
+  EXPECT_NE(r.body["error"]["message"].get<std::string>().find("tashkent"), std::string::npos) << r.body.dump();
+  expect_error(get(kRoute + "&via=atlantis", "/v1/route"), 404, "not_found", "via");
+  expect_error(get(kRoute + "&avoid=ZZ", "/v1/route"), 404, "not_found", "avoid");
+  expect_error(get(kRoute + "&scenario=no-such-scenario", "/v1/route"), 404, "not_found", "scenario");
+}
+
+TEST_F(Api, RouteWithNothingConnectingIsNoRoute) {
+  auto r = get(kRoute + "&mode=sea", "/v1/route");
+  expect_error(r, 422, "no_route", nullptr);
+  EXPECT_NE(r.body["error"]["message"].get<std::string>().find("no route"), std::string::npos);
+}
+
+// ---- scenarios ----------------------------------------------------------------
+
+const char* kGoodScenario =
+    "name = \"Faster Khorgos\"\n"
+    "description = \"clearance at the Khorgos rail crossing down to two hours\"\n"
+    "\n"
+    "[[measures]]\n"
+    "type = \"set_clearance\"\n"
+    "crossing = \"khorgos-altynkol-rail\"\n"
+    "median_h = 2.0\n"
+    "p90_h = 4.0\n";
+
+TEST_F(Api, ScenariosListTheDatasetFiles) {
+  auto r = get("/v1/scenarios", "/v1/scenarios");
+  ASSERT_EQ(r.status, 200);
+  std::set<std::string> ids, files;
+  for (const auto& s : r.body["scenarios"]) {
+    if (s["origin"] == "dataset") ids.insert(s["id"]);
+  }
+  for (const auto& e : std::filesystem::directory_iterator(kData / "scenarios")) {
+    if (e.path().extension() == ".toml") files.insert(e.path().stem().string());
+  }
+  EXPECT_EQ(ids, files);
+  auto one = get("/v1/scenarios/green-lanes", "/v1/scenarios/{id}");
+  EXPECT_EQ(one.status, 200);
+  EXPECT_NE(one.body["toml"].get<std::string>().find("[[measures]]"), std::string::npos);
+  expect_error(get("/v1/scenarios/nope", "/v1/scenarios/{id}"), 404, "not_found", "id");
+  expect_error(get("/v1/scenarios?all=1", "/v1/scenarios"), 400, "bad_parameter", "all");
+}
+
+TEST_F(Api, SavingAndDeletingScenariosNeedsTheToken) {
+  auto c = server_->client();
+  expect_error(check(c.Post("/v1/scenarios?id=tok", kGoodScenario, "application/toml"), "/v1/scenarios", "post"), 401,
+               "unauthorized", nullptr);
+  httplib::Headers wrong = {{"Authorization", "Bearer not-the-token-at-all"}};
+  expect_error(check(c.Post("/v1/scenarios?id=tok", wrong, kGoodScenario, "application/toml"), "/v1/scenarios", "post"),
+               401, "unauthorized", nullptr);
+  httplib::Headers basic = {{"Authorization", std::string("Basic ") + kToken}};
+  expect_error(check(c.Post("/v1/scenarios?id=tok", basic, kGoodScenario, "application/toml"), "/v1/scenarios", "post"),
+               401, "unauthorized", nullptr);
+  auto created = post("/v1/scenarios?id=tok", kGoodScenario, "/v1/scenarios", true, "application/toml");
+  ASSERT_EQ(created.status, 201) << created.body.dump();
+  expect_error(del("/v1/scenarios/tok", "/v1/scenarios/{id}", ""), 401, "unauthorized", nullptr);
+  expect_error(del("/v1/scenarios/tok", "/v1/scenarios/{id}", "wrong-token-wrong-token"), 401, "unauthorized", nullptr);
+  EXPECT_EQ(del("/v1/scenarios/tok", "/v1/scenarios/{id}", kToken).status, 204);
+}
+
+TEST_F(Api, SavedScenarioIsListedUsableAndDeletable) {
+  auto created = post("/v1/scenarios?id=fast-khorgos", kGoodScenario, "/v1/scenarios", true, "text/plain");
+  ASSERT_EQ(created.status, 201) << created.body.dump();
+  EXPECT_EQ(created.body["id"], "fast-khorgos");
+  EXPECT_EQ(created.body["origin"], "saved");
+  EXPECT_EQ(created.body["measures"][0]["type"], "set_clearance");
+  auto list = get("/v1/scenarios", "/v1/scenarios");
+  bool listed = false;
+  for (const auto& s : list.body["scenarios"]) listed = listed || (s["id"] == "fast-khorgos" && s["origin"] == "saved");
+  EXPECT_TRUE(listed);
+
+  const std::string target = "/v1/route?from=xian&to=almaty&depart=2026-03-02T08:00Z&by=time";
+  auto base = get(target, "/v1/route");
+  auto with = get(target + "&scenario=fast-khorgos", "/v1/route");
+  ASSERT_EQ(with.status, 200) << with.body.dump();
+  EXPECT_EQ(with.body["query"]["scenarios"], json::array({"fast-khorgos"}));
+  // The CLI with the same text as a file agrees.
+  auto file = std::filesystem::temp_directory_path() / "fast-khorgos.toml";
+  std::ofstream(file) << kGoodScenario;
+  json cli = json::parse(run_cli("route xian almaty --depart 2026-03-02T08:00Z --by time --format json --scenario " + file.string()));
+  EXPECT_EQ(with.body, cli);
+  EXPECT_LT(with.body["itineraries"][0]["hours"].get<double>(), base.body["itineraries"][0]["hours"].get<double>());
+
+  expect_error(post("/v1/scenarios?id=fast-khorgos", kGoodScenario, "/v1/scenarios", true, "text/plain"), 409, "conflict", "body");
+  EXPECT_EQ(del("/v1/scenarios/fast-khorgos", "/v1/scenarios/{id}", kToken).status, 204);
+  expect_error(del("/v1/scenarios/fast-khorgos", "/v1/scenarios/{id}", kToken), 404, "not_found", "id");
+  expect_error(get(target + "&scenario=fast-khorgos", "/v1/route"), 404, "not_found", "scenario");
+}
+
+TEST_F(Api, SavingRejectsWhatAScenarioFileWouldFailOn) {
+  const std::string bad_link =
+      "name = \"x\"\ndescription = \"d\"\n\n[[measures]]\ntype = \"close_link\"\nlink = \"nope\"\n";
+  auto r = post("/v1/scenarios?id=broken", bad_link, "/v1/scenarios", true, "application/toml");
+  expect_error(r, 400, "bad_parameter", "body");
+  EXPECT_EQ(r.body["error"]["message"], "broken.toml:6: unknown link \"nope\" (expected a link id of links.csv)");
+  auto not_toml = post("/v1/scenarios?id=broken", "this is [not toml", "/v1/scenarios", true, "application/toml");
+  expect_error(not_toml, 400, "bad_parameter", "body");
+  EXPECT_NE(not_toml.body["error"]["message"].get<std::string>().find("broken.toml:1"), std::string::npos);
+  expect_error(post("/v1/scenarios?id=Bad%20Id", kGoodScenario, "/v1/scenarios", true), 400, "bad_parameter", "id");
+  expect_error(post("/v1/scenarios?id=x&why=1", kGoodScenario, "/v1/scenarios", true), 400, "bad_parameter", "why");
+  expect_error(post("/v1/scenarios?id=x", "", "/v1/scenarios", true), 400, "bad_parameter", "body");
+  expect_error(post("/v1/scenarios?id=green-lanes", kGoodScenario, "/v1/scenarios", true), 409, "conflict", "body");
+  auto list = get("/v1/scenarios", "/v1/scenarios");
+  for (const auto& s : list.body["scenarios"]) EXPECT_NE(s["id"], "broken");
+}
+
+TEST_F(Api, DatasetScenariosCannotBeDeleted) {
+  expect_error(del("/v1/scenarios/green-lanes", "/v1/scenarios/{id}", kToken), 403, "forbidden", "id");
+}
+
+TEST(ApiServer, SavedScenariosSurviveARestart) {
+  ServerOptions o = default_options();
+  {
+    RunningServer s(o);
+    auto c = s.client();
+    auto r = c.Post("/v1/scenarios?id=kept", {{"Authorization", std::string("Bearer ") + kToken}}, kGoodScenario, "text/plain");
+    ASSERT_TRUE(r);
+    ASSERT_EQ(r->status, 201) << r->body;
+  }
+  RunningServer again(o);
+  auto c = again.client();
+  auto r = c.Get("/v1/scenarios/kept");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(json::parse(r->body)["toml"], kGoodScenario);
+}
+
+TEST(ApiServer, WithoutATokenWritesAreRefused) {
+  ServerOptions o = default_options();
+  o.token.clear();
+  RunningServer s(o);
+  auto c = s.client();
+  auto r = c.Post("/v1/scenarios?id=x", {{"Authorization", "Bearer "}}, kGoodScenario, "text/plain");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 401);
+  EXPECT_NE(r->body.find("writes are disabled"), std::string::npos);
+  auto d = c.Delete("/v1/scenarios/green-lanes");
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->status, 401);
+}
+
+// ---- matrix and compare ------------------------------------------------------
+
+TEST_F(Api, MatrixHasEveryOrderedPairAndAgreesWithRouteByTime) {
+  auto r = post("/v1/matrix", R"({"places": ["xian", "Almaty", "tashkent"], "depart": "2026-03-02T08:00Z"})", "/v1/matrix");
+  ASSERT_EQ(r.status, 200) << r.body.dump();
+  EXPECT_EQ(r.body["places"], json::array({"xian", "almaty", "tashkent"}));
+  ASSERT_EQ(r.body["pairs"].size(), 6u);
+  for (const auto& p : r.body["pairs"]) {
+    if (p["from"] == "xian" && p["to"] == "tashkent") {
+      auto route = get(kRoute + "&by=time", "/v1/route");
+      EXPECT_EQ(p["hours"], route.body["itineraries"][0]["hours"]);
+      EXPECT_EQ(p["cost_usd"], route.body["itineraries"][0]["cost_usd"]);
+    }
+  }
+}
+
+TEST_F(Api, MatrixRejectsBadBodies) {
+  expect_error(post("/v1/matrix", "{not json", "/v1/matrix"), 400, "bad_parameter", "body");
+  expect_error(post("/v1/matrix", "[1,2]", "/v1/matrix"), 400, "bad_parameter", "body");
+  expect_error(post("/v1/matrix", R"({"places": ["xian"]})", "/v1/matrix"), 400, "bad_parameter", "places");
+  expect_error(post("/v1/matrix", R"({"places": ["xian", "xian"]})", "/v1/matrix"), 400, "bad_parameter", "places");
+  expect_error(post("/v1/matrix", R"({"places": "xian,almaty"})", "/v1/matrix"), 400, "bad_parameter", "places");
+  expect_error(post("/v1/matrix", R"({"places": ["xian", "gotham"]})", "/v1/matrix"), 404, "not_found", "places");
+  expect_error(post("/v1/matrix", R"({"units": 0})", "/v1/matrix"), 400, "bad_parameter", "units");
+  expect_error(post("/v1/matrix", R"({"samples": 5000})", "/v1/matrix"), 400, "bad_parameter", "samples");
+  expect_error(post("/v1/matrix", R"({"unit": "box"})", "/v1/matrix"), 400, "bad_parameter", "unit");
+  expect_error(post("/v1/matrix", R"({"depart": "soon"})", "/v1/matrix"), 400, "bad_parameter", "depart");
+  expect_error(post("/v1/matrix", R"({"scenarios": ["nope"]})", "/v1/matrix"), 404, "not_found", "scenario");
+  expect_error(post("/v1/matrix", R"({"colour": "red"})", "/v1/matrix"), 400, "bad_parameter", "colour");
+}
+
+TEST_F(Api, CompareShowsWhatGreenLanesChange) {
+  auto r = post("/v1/compare",
+                R"({"places": ["xian", "almaty", "tashkent"], "depart": "2026-03-02T08:00Z", "scenarios": ["green-lanes"],
+                    "demand": [{"from": "xian", "to": "almaty", "teu_per_year": 1000}]})",
+                "/v1/compare");
+  ASSERT_EQ(r.status, 200) << r.body.dump();
+  EXPECT_EQ(r.body["query"]["scenarios"], json::array({"green-lanes"}));
+  EXPECT_EQ(r.body["pairs"].size(), 6u);
+  EXPECT_LE(r.body["means"]["equal_weights"]["delta_hours"].get<double>(), 0.0);
+  ASSERT_TRUE(r.body["means"].contains("by_demand"));
+  EXPECT_EQ(r.body["means"]["by_demand"]["weight"], 1000.0);
+  // The pair's change is the difference of the two matrices.
+  auto base = post("/v1/matrix", R"({"places": ["xian", "almaty", "tashkent"], "depart": "2026-03-02T08:00Z"})", "/v1/matrix");
+  auto with = post("/v1/matrix", R"({"places": ["xian", "almaty", "tashkent"], "depart": "2026-03-02T08:00Z", "scenarios": ["green-lanes"]})",
+                   "/v1/matrix");
+  for (std::size_t i = 0; i < 6; ++i) {
+    EXPECT_EQ(r.body["pairs"][i]["base"]["hours"], base.body["pairs"][i]["hours"]);
+    EXPECT_EQ(r.body["pairs"][i]["scenario"]["hours"], with.body["pairs"][i]["hours"]);
+  }
+}
+
+TEST_F(Api, CompareNeedsScenariosAndGoodDemand) {
+  expect_error(post("/v1/compare", R"({"places": ["xian", "almaty"]})", "/v1/compare"), 400, "bad_parameter", "scenarios");
+  expect_error(post("/v1/compare", R"({"scenarios": ["green-lanes"], "demand": [{"from": "xian"}]})", "/v1/compare"), 400,
+               "bad_parameter", "demand");
+  expect_error(post("/v1/compare", R"({"scenarios": ["green-lanes"], "demand": [{"from": "xian", "to": "mordor", "teu_per_year": 1}]})",
+                    "/v1/compare"),
+               404, "not_found", "demand");
+  expect_error(post("/v1/compare", R"({"scenarios": ["green-lanes"], "base_scenarios": ["nope"]})", "/v1/compare"), 404,
+               "not_found", "scenario");
+}
+
+// ---- limits, unknown paths, methods -------------------------------------------
+
+TEST_F(Api, BodiesOverTheLimitAreRefusedWith413) {
+  ServerOptions o = default_options();
+  o.max_body_bytes = 1024;
+  RunningServer small(o);
+  auto c = small.client();
+  std::string body = R"({"places": [)" + std::string(2000, ' ') + R"("xian", "almaty"]})";
+  auto r = check(c.Post("/v1/matrix", body, "application/json"), "/v1/matrix", "post");
+  expect_error(r, 413, "body_too_large", nullptr);
+  auto s = check(c.Post("/v1/scenarios?id=big", {{"Authorization", std::string("Bearer ") + kToken}}, std::string(4096, '#'),
+                        "text/plain"),
+                 "/v1/scenarios", "post");
+  expect_error(s, 413, "body_too_large", nullptr);
+  auto fine = check(c.Post("/v1/matrix", R"({"places": ["xian", "almaty"], "depart": "2026-03-02"})", "application/json"),
+                    "/v1/matrix", "post");
+  EXPECT_EQ(fine.status, 200);
+}
+
+TEST_F(Api, LongQueriesAreRefusedWith414) {
+  auto r = get(kRoute + "&via=" + std::string(5000, 'a'), "/v1/route");
+  expect_error(r, 414, "query_too_long", nullptr);
+}
+
+TEST_F(Api, UnknownPathsAndMethodsAnswerJsonErrors) {
+  auto c = server_->client();
+  auto r = c.Get("/v1/nothing");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 404);
+  EXPECT_EQ(json::parse(r->body)["error"]["code"], "not_found");
+  auto m = c.Post("/v1/route", "", "text/plain");
+  ASSERT_TRUE(m);
+  EXPECT_EQ(m->status, 405);
+  EXPECT_EQ(json::parse(m->body)["error"]["code"], "method_not_allowed");
+  EXPECT_EQ(m->get_header_value("Allow"), "GET");
+  auto p = c.Put("/v1/scenarios", "", "text/plain");
+  ASSERT_TRUE(p);
+  EXPECT_EQ(p->status, 405);
+}
+
+TEST_F(Api, EveryRequestIsLoggedOnceAndTheTokenNever) {
+  auto before = server_->log().size();
+  get("/healthz", "/healthz");
+  post("/v1/scenarios?id=logged", "broken [", "/v1/scenarios", true);
+  auto log = server_->log();
+  ASSERT_EQ(log.size(), before + 2);
+  EXPECT_NE(log[before].find("\"GET /healthz\" 200"), std::string::npos) << log[before];
+  EXPECT_NE(log[before + 1].find("\"POST /v1/scenarios?id=logged\" 400"), std::string::npos) << log[before + 1];
+  for (const std::string& line : log) EXPECT_EQ(line.find(kToken), std::string::npos) << line;
+}
+
+// ---- concurrency and shutdown ------------------------------------------------
+
+// A request that keeps one worker busy for a while: the hub matrix with a
+// Monte Carlo per pair.
+const char* kSlowBody = R"({"depart": "2026-03-02T08:00Z", "samples": 1000})";
+
+TEST(ApiServer, ASlowRequestDoesNotBlockOthersAndStopFinishesIt) {
+  RunningServer s(default_options());
+  std::atomic<bool> slow_done{false};
+  auto slow = std::async(std::launch::async, [&] {
+    auto c = s.client();
+    auto r = c.Post("/v1/matrix", kSlowBody, "application/json");
+    slow_done = true;
+    return r ? r->status : -1;
+  });
+  // Wait until the slow request is being served (the server has read it).
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  auto c = s.client();
+  for (int i = 0; i < 5; ++i) {
+    auto h = c.Get("/healthz");
+    ASSERT_TRUE(h);
+    EXPECT_EQ(h->status, 200);
+  }
+  auto route = c.Get("/v1/route?from=xian&to=almaty&depart=2026-03-02");
+  ASSERT_TRUE(route);
+  EXPECT_EQ(route->status, 200);
+  EXPECT_FALSE(slow_done) << "the slow request finished before the quick ones: it proves nothing";
+  // Stop while it is in flight: it is still answered in full.
+  s.stop();
+  EXPECT_EQ(slow.get(), 200);
+  EXPECT_TRUE(slow_done);
+}
+
+TEST(ApiServer, CreateFailsOnBadOptionsAndBusyPorts) {
+  ServerOptions o = default_options();
+  o.port = 70000;
+  EXPECT_FALSE(Server::create(dataset(), o).ok());
+  RunningServer s(default_options());
+  ServerOptions same = default_options();
+  same.port = s.port();
+  auto busy = Server::create(dataset(), same);
+  ASSERT_FALSE(busy.ok());
+  EXPECT_NE(busy.error().message.find("cannot listen"), std::string::npos);
+  ServerOptions bad_dir = default_options();
+  bad_dir.scenario_dir = std::filesystem::temp_directory_path() / "caravan-bad-scenarios";
+  std::filesystem::create_directories(bad_dir.scenario_dir);
+  std::ofstream(bad_dir.scenario_dir / "x.toml") << "name = 1\n";
+  auto bad = Server::create(dataset(), bad_dir);
+  EXPECT_FALSE(bad.ok());
+  std::filesystem::remove_all(bad_dir.scenario_dir);
+}
+
+}  // namespace
+}  // namespace caravan
