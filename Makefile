@@ -1,9 +1,11 @@
 # The two commands of the README. Each installs what is missing first.
-#   make run   build (Release) and route Xi'an -> Tashkent on the embedded dataset
+#   make run   build (Release, web UI included) and serve the web map and API on the
+#              embedded dataset at http://127.0.0.1:$(PORT)/ (Ctrl-C stops)
 #   make test  build with sanitizers and warnings-as-errors, then run every test
 JOBS ?= $(shell nproc)
 RELEASE_DIR ?= build/release
 TEST_DIR ?= build/test
+PORT ?= 8080
 
 .PHONY: run test build deps bench clean
 
@@ -12,10 +14,10 @@ deps:
 
 build: deps
 	@cmake -S . -B $(RELEASE_DIR) -DCMAKE_BUILD_TYPE=Release -DCARAVAN_TESTS=OFF >/dev/null
-	@cmake --build $(RELEASE_DIR) -j $(JOBS) --target caravan_cli
+	@cmake --build $(RELEASE_DIR) -j $(JOBS) --target caravan_cli caravan_web
 
 run: build
-	$(RELEASE_DIR)/caravan route xian tashkent
+	$(RELEASE_DIR)/caravan serve --port $(PORT)
 
 test: deps
 	@cmake -S . -B $(TEST_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCARAVAN_WERROR=ON -DCARAVAN_SANITIZE=ON -DCARAVAN_BENCH=OFF >/dev/null

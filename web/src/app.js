@@ -205,11 +205,16 @@ async function loadNetwork() {
     '<span><b class="marker-icon marker-wait" style="width:14px;height:14px;display:inline-flex">W</b>wait</span>';
 }
 
+// `2026-03-02T02:09:26Z` -> `2026-03-02 02:09 UTC`.
+function utc(iso) {
+  return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+}
+
 function legPopup(leg) {
   const rows = [
     ['', `<b>${leg.kind.replace('_', ' ')}</b>${leg.from !== leg.to ? ` ${placeName(leg.from)} → ${placeName(leg.to)}` : ` at ${placeName(leg.from)}`}`],
-    ['depart', leg.depart.replace('T', ' ').replace(':00Z', ' UTC')],
-    ['arrive', leg.arrive.replace('T', ' ').replace(':00Z', ' UTC')],
+    ['depart', utc(leg.depart)],
+    ['arrive', utc(leg.arrive)],
     ['time', `${formatNumber(leg.hours, 1)} h`],
   ];
   if (leg.km > 0) rows.push(['distance', `${formatNumber(leg.km)} km`]);
@@ -239,7 +244,8 @@ function drawRoute(it) {
       L.polyline([a, b], { color: MODE_COLORS[leg.kind], weight: 5, opacity: 0.9, className: `route-leg leg-${leg.kind}` })
         .bindPopup(popup).addTo(routeLayer);
     } else if (leg.kind === 'border') {
-      if (leg.from !== leg.to) L.polyline([a, b], { color: '#1d2430', weight: 3, dashArray: '3 3' }).addTo(routeLayer);
+      // At the entry side: for a land border the two sides are a few km
+      // apart; for customs at an airport or port, the far end of the flight.
       L.marker(b, { icon: markerIcon('border', 'B'), title: `border ${leg.crossing ?? ''}`, keyboard: true })
         .bindPopup(popup).addTo(routeLayer);
     } else if (leg.kind === 'gauge_change') {
@@ -311,7 +317,7 @@ function renderOptions() {
     tbody.append(tr);
   });
   $('options-note').textContent = `${r.itineraries.length} Pareto option${r.itineraries.length === 1 ? '' : 's'}, fastest first` +
-    (state.base ? `; Δ against the base network (${state.base.itineraries.length} options)` : '');
+    (state.base ? `; Δ against the base option of the same rank (base: ${state.base.itineraries.length} options)` : '');
 }
 
 function renderScatter() {

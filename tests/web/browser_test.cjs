@@ -1,0 +1,187 @@
+// Browser test of the web map: starts `caravan serve` on 127.0.0.1 with a free
+// port, drives Debian's chromium through playwright-core (no downloaded
+// browser), and checks what a person would: search Xi'an -> Tashkent, see the
+// options, select one, the route on the map and the time/cost-distance chart,
+// toggle a scenario and see the answer change, a bad query explained, the
+// keyboard working, and no request leaving the machine.
+// Screenshots go to --artifacts.
+//
+// node browser_test.cjs --caravan BIN --web DIR --node-modules DIR --artifacts DIR
+'use strict';
+const { spawn } = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+
+function arg(name) {
+  const i = process.argv.indexOf(`--${name}`);
+  if (i < 0 || i + 1 >= process.argv.length) throw new Error(`missing --${name}`);
+  return process.argv[i + 1];
+}
+
+const caravan = arg('caravan');
+const webDir = arg('web');
+const artifacts = arg('artifacts');
+const { chromium } = require(path.join(arg('node-modules'), 'playwright-core'));
+const CHROMIUM = '/usr/bin/chromium';
+
+let passed = 0;
+let failed = 0;
+function check(cond, what) {
+  if (cond) {
+    passed++;
+    console.log(`ok - ${what}`);
+  } else {
+    failed++;
+    console.log(`not ok - ${what}`);
+  }
+}
+
+function startServer() {
+  return new Promise((resolve, reject) => {
+    const env = { ...process.env };
+    delete env.CARAVAN_TOKEN;
+    const child = spawn(caravan, ['serve', '--port', '0', '--web', webDir, '--db', ':memory:'], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    const timer = setTimeout(() => reject(new Error('server did not start in 60 s')), 60000);
+    child.stdout.on('data', (d) => {
+      out += d;
+      const m = out.match(/^(http:\/\/127\.0\.0\.1:\d+\/)$/m);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ child, url: m[1] });
+      }
+    });
+    child.stderr.on('data', () => {});  // the access log
+    child.on('exit', (code) => reject(new Error(`server exited with ${code}`)));
+  });
+}
+
+async function main() {
+  if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found (scripts/install-deps installs chromium)`);
+  if (!fs.existsSync(path.join(webDir, 'index.html'))) throw new Error(`no web UI in ${webDir}`);
+  fs.mkdirSync(artifacts, { recursive: true });
+  const { child, url } = await startServer();
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'caravan-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+      '--disable-sync', '--no-first-run'],
+    viewport: { width: 1280, height: 800 },
+  });
+  const origin = new URL(url).origin;
+  const outside = [];
+  const errors = [];
+  try {
+    const page = context.pages()[0] ?? await context.newPage();
+    // Nothing may leave the machine: every request goes to the server or is refused.
+    await context.route('**/*', (route) => {
+      const u = route.request().url();
+      if (u.startsWith(origin) || u.startsWith('data:')) return route.continue();
+      outside.push(u);
+      return route.abort();
+    });
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(url);
+    await page.waitForSelector('body[data-ready="true"]', { timeout: 30000 });
+    check(await page.locator('#map .leaflet-overlay-pane path').count() > 100, 'basemap countries drawn from world-atlas');
+
+    // Search with the autocomplete, by keyboard.
+    await page.click('#from');
+    await page.keyboard.type("Xi'an");
+    await page.waitForSelector('#from-list li');
+    check((await page.textContent('#from-list li:first-child')).includes('xian'), 'autocomplete offers Xi\'an');
+    await page.keyboard.press('Enter');
+    check(await page.inputValue('#from') === "Xi'an", 'Enter picks the suggestion');
+    await page.click('#to');
+    await page.keyboard.type('tashk');
+    await page.waitForSelector('#to-list li');
+    await page.keyboard.press('Enter');
+    await page.fill('#depart', '2026-03-02');
+    await page.fill('#deadline', '2026-03-12');
+    await page.press('#units', 'Enter');  // submits the form
+    await page.waitForSelector('#options-table tbody tr', { timeout: 60000 });
+    const rows = await page.locator('#options-table tbody tr').count();
+    check(rows >= 2, `Pareto options listed (${rows})`);
+    check((await page.textContent('#ontime-head')) === 'on time', 'the deadline brings the on-time column');
+    const firstRow = await page.textContent('#options-table tbody tr:first-child');
+    check(/\d+%/.test(firstRow), `on-time probability shown (${firstRow.replace(/\s+/g, ' ').trim()})`);
+    check(await page.locator('#scatter circle').count() === rows, 'one scatter point per option');
+
+    // Select option 2 with a click on its row.
+    await page.click('#options-table tbody tr:nth-child(2)');
+    check(await page.getAttribute('#options-table tbody tr:nth-child(2)', 'aria-selected') === 'true', 'clicked option selected');
+    const legs = await page.locator('#map path.route-leg').count();
+    check(legs >= 2, `route drawn on the map (${legs} moving legs)`);
+    check(await page.locator('#map .marker-border').count() >= 1, 'border crossings marked on the map');
+    check(await page.locator('#chart-time polyline').count() === 1 && await page.locator('#chart-cost polyline').count() === 1,
+      'time-distance and cost-distance charts drawn');
+    const pts = (await page.getAttribute('#chart-time polyline', 'points')).trim().split(/\s+/).length;
+    check(pts >= 3, `chart has a point per leg (${pts})`);
+    await page.click('#map path.route-leg >> nth=0', { force: true });
+    await page.waitForSelector('.leaflet-popup-content', { timeout: 5000 });
+    check((await page.textContent('.leaflet-popup-content')).includes('depart'), 'a leg popup shows its times');
+    await page.screenshot({ path: path.join(artifacts, 'route.png') });
+
+    // A click on a scatter point selects that option.
+    await page.click('#scatter circle[data-option="1"]', { force: true });
+    check(await page.getAttribute('#options-table tbody tr:nth-child(1)', 'aria-selected') === 'true', 'scatter click selects option 1');
+
+    // Keyboard: arrow down from the focused row, Enter selects.
+    await page.focus('#options-table tbody tr:nth-child(1)');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    check(await page.getAttribute('#options-table tbody tr:nth-child(2)', 'aria-selected') === 'true', 'keyboard selects option 2');
+
+    // The network layer toggles.
+    const before = await page.locator('#map .leaflet-overlay-pane path').count();
+    await page.check('#show-network');
+    const withNetwork = await page.locator('#map .leaflet-overlay-pane path').count();
+    check(withNetwork > before + 50, `network layer shown (${withNetwork - before} links)`);
+    await page.screenshot({ path: path.join(artifacts, 'network.png') });
+    await page.uncheck('#show-network');
+
+    // A scenario toggle re-runs the query and shows base against scenario.
+    const baseTable = await page.textContent('#options-table tbody');
+    await page.check('#scenario-list input[value="green-lanes"]');
+    await page.waitForFunction(() => document.getElementById('options-note').textContent.includes('against the base option'), null,
+      { timeout: 60000 });
+    const scenarioTable = await page.textContent('#options-table tbody');
+    check(scenarioTable !== baseTable, 'green lanes change the options');
+    check(await page.locator('#options-table .delta.better').count() >= 1, 'some option is faster or cheaper than the base');
+    check(await page.locator('#chart-time polyline').count() === 2, 'chart shows scenario and base side by side');
+    check(await page.locator('#scatter circle[data-group="base"]').count() >= 1, 'scatter shows the base options too');
+    await page.screenshot({ path: path.join(artifacts, 'scenario.png') });
+    await page.uncheck('#scenario-list input[value="green-lanes"]');
+    await page.waitForFunction(() => !document.getElementById('options-note').textContent.includes('against the base option'));
+
+    // A bad query is explained and the field marked.
+    await page.fill('#to', 'Atlantis');
+    await page.click('#go');
+    await page.waitForSelector('#message.error');
+    const msg = await page.textContent('#message');
+    check(msg.includes('unknown place "Atlantis"'), `bad place explained (${msg})`);
+    check(await page.getAttribute('#to', 'aria-invalid') === 'true', 'the bad field is marked');
+    await page.screenshot({ path: path.join(artifacts, 'error.png') });
+
+    check(errors.length === 0, `no script errors${errors.length ? `: ${errors.join('; ')}` : ''}`);
+    check(outside.length === 0, `no request left the machine${outside.length ? `: ${outside.join(', ')}` : ''}`);
+  } finally {
+    await context.close();
+    child.kill('SIGTERM');
+    fs.rmSync(profile, { recursive: true, force: true });
+  }
+  console.log(`screenshots: ${['route', 'network', 'scenario', 'error'].map((n) => path.join(artifacts, `${n}.png`)).join(' ')}`);
+  console.log(`${passed} passed, ${failed} failed`);
+  process.exit(failed === 0 ? 0 : 1);
+}
+
+main().catch((e) => {
+  console.log(`not ok - ${e.stack || e}`);
+  console.log(`${passed} passed, ${failed + 1} failed`);
+  process.exit(1);
+});
