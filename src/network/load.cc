@@ -145,6 +145,13 @@ class TableReader {
     return fallback;
   }
 
+  std::optional<Mode> mode(const CsvRow& row, std::string_view column) {
+    std::string v = text(row, column);
+    auto m = parse_mode(v);
+    if (!m && !v.empty()) error(row, column, "unknown mode \"" + v + "\" (expected rail, road, ferry, sea or air)");
+    return m;
+  }
+
   std::optional<Currency> currency(const CsvRow& row, std::string_view column) {
     std::string_view v = raw(row, column);
     auto c = Currency::parse(v);
@@ -194,6 +201,18 @@ struct Loader {
       return std::nullopt;
     }
     return detail::parse_csv(name, it->second, errors);
+  }
+
+  // Records `id -> index` unless the id is empty or taken (then reports it).
+  template <typename Map, typename Vec, typename T>
+  void add_unique(TableReader& r, const CsvRow& row, Map& by_id, Vec& items, T item, const char* what) {
+    if (item.id.empty()) return;
+    if (by_id.count(item.id)) {
+      r.error(row, "id", "duplicate " + std::string(what) + " \"" + item.id + "\" (expected unique ids)");
+      return;
+    }
+    std::string id = item.id;
+    by_id[id] = items.push_back(std::move(item));
   }
 
   SourceList sources(TableReader& r, const CsvRow& row) {
@@ -292,13 +311,7 @@ struct Loader {
       if (s.kind == SourceKind::kEstimate && s.note.empty()) {
         r.error(row, "note", "empty (expected how the estimate was derived)");
       }
-      if (s.id.empty()) continue;
-      if (net.source_by_id.count(s.id)) {
-        r.error(row, "id", "duplicate source \"" + s.id + "\" (expected unique ids)");
-        continue;
-      }
-      std::string id = s.id;
-      net.source_by_id[id] = net.sources.push_back(std::move(s));
+      add_unique(r, row, net.source_by_id, net.sources, std::move(s), "source");
     }
   }
 
@@ -333,9 +346,8 @@ struct Loader {
     for (const CsvRow& row : t->rows) {
       if (!r.check_width(row)) continue;
       EmissionFactor f;
-      std::string mode = r.text(row, "mode");
-      auto m = parse_mode(mode);
-      if (!m && !mode.empty()) r.error(row, "mode", "unknown mode \"" + mode + "\" (expected rail, road, ferry, sea or air)");
+      auto m = r.mode(row, "mode");
+      std::string mode = m ? std::string(to_string(*m)) : std::string(r.raw(row, "mode"));
       f.traction = r.text(row, "traction");
       f.g_co2e_per_tkm = r.number(row, "g_co2e_per_tkm", 0, 1e5);
       f.sources = sources(r, row);
@@ -405,13 +417,7 @@ struct Loader {
       check_fx(r, row, "currency", cur);
       l.handling_cost = r.money(row, "handling_cost", cur);
       l.sources = sources(r, row);
-      if (l.id.empty()) continue;
-      if (net.location_by_id.count(l.id)) {
-        r.error(row, "id", "duplicate location \"" + l.id + "\" (expected unique ids)");
-        continue;
-      }
-      std::string id = l.id;
-      net.location_by_id[id] = net.locations.push_back(std::move(l));
+      add_unique(r, row, net.location_by_id, net.locations, std::move(l), "location");
     }
   }
 
@@ -428,9 +434,8 @@ struct Loader {
       k.id = r.text(row, "id");
       k.from = location_ref(r, row, "from");
       k.to = location_ref(r, row, "to");
-      std::string mode = r.text(row, "mode");
-      auto m = parse_mode(mode);
-      if (!m && !mode.empty()) r.error(row, "mode", "unknown mode \"" + mode + "\" (expected rail, road, ferry, sea or air)");
+      auto m = r.mode(row, "mode");
+      std::string mode = m ? std::string(to_string(*m)) : std::string(r.raw(row, "mode"));
       if (m) k.mode = *m;
       k.length = Distance::from_km(r.number(row, "km", 0, 40000));
       if (m == Mode::kRail) {
@@ -511,9 +516,8 @@ struct Loader {
       c.id = r.text(row, "id");
       c.exit = location_ref(r, row, "exit");
       c.entry = location_ref(r, row, "entry");
-      std::string mode = r.text(row, "mode");
-      auto m = parse_mode(mode);
-      if (!m && !mode.empty()) r.error(row, "mode", "unknown mode \"" + mode + "\" (expected rail, road, ferry, sea or air)");
+      auto m = r.mode(row, "mode");
+      std::string mode = m ? std::string(to_string(*m)) : std::string(r.raw(row, "mode"));
       if (m) c.mode = *m;
       double median = r.number(row, "clearance_median_h", 0, 24 * 60);
       double p90 = r.number(row, "clearance_p90_h", 0, 24 * 60);
@@ -565,13 +569,7 @@ struct Loader {
           r.error(row, "gauge_change", "gauge change on a " + mode + " crossing (expected false; gauge is for rail)");
         }
       }
-      if (c.id.empty()) continue;
-      if (net.crossing_by_id.count(c.id)) {
-        r.error(row, "id", "duplicate crossing \"" + c.id + "\" (expected unique ids)");
-        continue;
-      }
-      std::string id = c.id;
-      net.crossing_by_id[id] = net.crossings.push_back(std::move(c));
+      add_unique(r, row, net.crossing_by_id, net.crossings, std::move(c), "crossing");
     }
   }
 
@@ -666,9 +664,8 @@ struct Loader {
       s.id = r.text(row, "id");
       s.name = r.text(row, "name");
       s.operator_name = r.text(row, "operator", false);
-      std::string mode = r.text(row, "mode");
-      auto m = parse_mode(mode);
-      if (!m && !mode.empty()) r.error(row, "mode", "unknown mode \"" + mode + "\" (expected rail, road, ferry, sea or air)");
+      auto m = r.mode(row, "mode");
+      std::string mode = m ? std::string(to_string(*m)) : std::string(r.raw(row, "mode"));
       if (m) s.mode = *m;
       bool stops_ok = true;
       for (const std::string& id : split_list(r.raw(row, "stops"))) {
@@ -764,13 +761,7 @@ struct Loader {
           s.stop_co2_g_per_t.push_back(s.stop_co2_g_per_t.back() + co2);
         }
       }
-      if (s.id.empty()) continue;
-      if (net.service_by_id.count(s.id)) {
-        r.error(row, "id", "duplicate service \"" + s.id + "\" (expected unique ids)");
-        continue;
-      }
-      std::string id = s.id;
-      net.service_by_id[id] = net.services.push_back(std::move(s));
+      add_unique(r, row, net.service_by_id, net.services, std::move(s), "service");
     }
   }
 
