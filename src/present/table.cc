@@ -143,6 +143,20 @@ std::string reliability_table(const Location& to, const QueryEcho& echo, const s
 
 }  // namespace
 
+// "2025-01-01", plus the currencies a scenario re-rated: only the conversion changes.
+static std::string fx_text(const Network& net, const Overlay* overlay) {
+  std::string out = net.fx.date().empty() ? "unknown date" : net.fx.date();
+  if (overlay == nullptr) return out;
+  std::string changed;
+  for (const auto& [c, rate] : overlay->fx().rates()) {
+    if (!net.fx.has(c) || net.fx.per_usd(c) != rate) {
+      changed += (changed.empty() ? "" : ", ") + fmt::format("{} {:g}/USD", c.str(), rate);
+    }
+  }
+  if (!changed.empty()) out += " with scenario rates " + changed;
+  return out;
+}
+
 std::string format_duration(Duration d) {
   std::int64_t m = (d.count() + 30) / 60;
   std::int64_t days = m / (24 * 60), h = m / 60 % 24, mins = m % 60;
@@ -159,7 +173,7 @@ std::string itineraries_to_table(const Network& net, const QueryEcho& echo, cons
                      q.cargo_mass().tonnes(), from.zone.format_local(q.depart));
   out += fmt::format("{} option{} ({}), fastest first. Dataset {} {}; USD at FX of {}.\n\n", its.size(),
                      its.size() == 1 ? "" : "s", q.objective == Objective::kPareto ? "Pareto: time, cost, CO2" : "best by " + std::string(to_string(q.objective)),
-                     net.info.name, net.info.version, net.fx.date().empty() ? "unknown date" : net.fx.date());
+                     net.info.name, net.info.version, fx_text(net, echo.overlay));
 
   Table summary{{"option", "arrive (local)", "time", "cost USD", "CO2 kg", "km", "borders", "gauge", "crossings"},
                 {false, false, true, true, true, true, true, true, false},
@@ -211,7 +225,7 @@ std::string itineraries_to_table(const Network& net, const QueryEcho& echo, cons
     std::string by_cur;
     for (const Money& m : it.cost_by_currency.items()) by_cur += (by_cur.empty() ? "" : " + ") + m.to_string();
     out += fmt::format(" Total: {} = {} (USD at FX of {})\n", by_cur.empty() ? "0" : by_cur, usd_text(it.cost_usd_cents),
-                       net.fx.date().empty() ? "unknown date" : net.fx.date());
+                       fx_text(net, echo.overlay));
   }
   return out;
 }

@@ -231,6 +231,7 @@ struct Walker {
       }
       dep = *next;
       travel += timing.service_delay(ServiceIdx(arc.ref), s);
+      if (travel.count() < 0) travel = Duration(0);  // an early arrival never precedes the departure
     } else {
       travel = timing.link_travel(LinkIdx(arc.ref), travel);
     }

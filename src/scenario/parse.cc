@@ -518,8 +518,13 @@ Result<Scenario> parse_scenario(std::string_view toml_text, std::string_view fil
 
   if (const toml::node* n = root.get("sources")) {
     const toml::array* arr = n->as_array();
-    if (arr == nullptr || !arr->is_array_of_tables()) {
-      r.error(line_of(*n), "key \"sources\": expected [[sources]] tables with id, kind, title, publisher, url, published, note");
+    if (arr != nullptr && !arr->empty() && arr->is_homogeneous(toml::node_type::string)) {
+      // `sources = ["id", …]`: cited ids, like `source`; checked below.
+      for (const toml::node& item : *arr) sc.sources.push_back(*item.value<std::string>());
+      p.check_source_ids(sc.sources, line_of(*n));
+    } else if (arr == nullptr || !arr->is_array_of_tables()) {
+      r.error(line_of(*n), "key \"sources\": expected a list of source ids or [[sources]] tables with id, kind, title, "
+                           "publisher, url, published, note");
     } else {
       for (const toml::node& item : *arr) {
         const toml::table& t = *item.as_table();
@@ -550,8 +555,9 @@ Result<Scenario> parse_scenario(std::string_view toml_text, std::string_view fil
     }
   }
   if (const toml::node* n = root.get("source")) {
-    sc.sources = r.string_list(*n, "source");
-    p.check_source_ids(sc.sources, line_of(*n));
+    auto cited = r.string_list(*n, "source");
+    p.check_source_ids(cited, line_of(*n));
+    sc.sources.insert(sc.sources.end(), cited.begin(), cited.end());
   }
 
   const toml::node* ms = root.get("measures");

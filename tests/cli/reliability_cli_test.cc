@@ -146,3 +146,36 @@ TEST(CliCompare, DemandWeightsTheMeans) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(CliScenario, SetFxChangesOnlyTheUsdFigures) {
+  const std::string q = "route xian almaty --depart 2026-03-02T00:00Z --by time --mode rail,road";
+  CliRun base = caravan(q + " --format json");
+  ASSERT_EQ(base.exit_code, 0);
+  auto a = nlohmann::json::parse(base.out)["itineraries"][0];
+  // Re-rate the first local currency charged to ten times as many units per USD.
+  std::string cur;
+  double rate = 0;
+  for (const auto& m : a["cost_by_currency"]) {
+    if (m["currency"] != "USD" && cur.empty()) cur = m["currency"];
+  }
+  ASSERT_FALSE(cur.empty()) << a["cost_by_currency"];
+  std::ifstream fx(std::string(CARAVAN_TEST_DATA_DIR) + "/fx.csv");
+  for (std::string line; std::getline(fx, line);) {
+    if (line.rfind(cur + ",", 0) == 0) rate = std::stod(line.substr(cur.size() + 1));
+  }
+  ASSERT_GT(rate, 0);
+  std::string path = ::testing::TempDir() + "weak-currency.toml";
+  std::ofstream(path) << "name = \"weak\"\n[[measures]]\ntype = \"set_fx\"\ncurrency = \"" << cur << "\"\nper_usd = " << rate * 10 << "\n";
+  CliRun weak = caravan(q + " --format json --scenario " + path);
+  ASSERT_EQ(weak.exit_code, 0);
+  auto b = nlohmann::json::parse(weak.out)["itineraries"][0];
+  EXPECT_EQ(a["cost_by_currency"], b["cost_by_currency"]);  // amounts as charged
+  EXPECT_EQ(a["hours"], b["hours"]);
+  EXPECT_LT(b["cost_usd"].get<double>(), a["cost_usd"].get<double>());  // the local part is worth less in USD
+  CliRun table = caravan(q + " --scenario " + path);
+  EXPECT_NE(table.out.find("with scenario rates " + cur + " "), std::string::npos) << table.out;
+}
+
+}  // namespace

@@ -418,3 +418,32 @@ TEST(Demand, ParsesPlacesByNameAndReportsBadRows) {
 
 }  // namespace
 }  // namespace caravan
+
+namespace caravan {
+namespace {
+
+TEST(ScenarioParse, SourcesMayBeCitedIdsOrNewSourceTables) {
+  Network net = load_or_fail(corridor());
+  auto ids = parse_scenario("name = \"t\"\nsources = [\"t\"]\n[[measures]]\ntype = \"close_link\"\nlink = \"kz-y\"\n", "dir/my-case.toml", net);
+  ASSERT_TRUE(ids.ok()) << to_string(ids.errors());
+  EXPECT_EQ(ids->sources, std::vector<std::string>{"t"});
+  EXPECT_EQ(ids->id, "my-case");  // no id: the file stem
+  EXPECT_EQ(ids->measures.at(0).line, 3u);
+  auto tables = parse_scenario(
+      "id = \"x\"\nname = \"t\"\nsource = [\"new\"]\n[[sources]]\nid = \"new\"\nkind = \"estimate\"\ntitle = \"T\"\nnote = \"how\"\n"
+      "[[measures]]\ntype = \"close_link\"\nlink = \"kz-y\"\nsource = \"new\"\n",
+      "t.toml", net);
+  ASSERT_TRUE(tables.ok()) << to_string(tables.errors());
+  EXPECT_EQ(tables->id, "x");
+  ASSERT_EQ(tables->new_sources.size(), 1u);
+  EXPECT_EQ(tables->new_sources[0].kind, SourceKind::kEstimate);
+  EXPECT_EQ(tables->measures.at(0).sources, std::vector<std::string>{"new"});
+  auto unsourced = parse_scenario("name = \"t\"\n[[sources]]\nid = \"e\"\nkind = \"estimate\"\ntitle = \"T\"\n"
+                                  "[[measures]]\ntype = \"close_link\"\nlink = \"kz-y\"\n",
+                                  "t.toml", net);
+  ASSERT_FALSE(unsourced.ok());
+  EXPECT_EQ(unsourced.error().to_string(), "t.toml:2: [[sources]] e: estimate without a note (expected how it was derived)");
+}
+
+}  // namespace
+}  // namespace caravan
