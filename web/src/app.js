@@ -268,7 +268,11 @@ function duration(hours) {
 }
 
 function onTime(it, result) {
-  if (it.reliability?.on_time_probability !== undefined) return `${Math.round(it.reliability.on_time_probability * 100)}%`;
+  const p = it.reliability?.on_time_probability;
+  if (p !== undefined && p !== null) {
+    const star = it.most_reliable ? ' <span title="most likely to arrive by the deadline">★</span>' : '';
+    return `${Math.round(p * 100)}%${star}`;
+  }
   const deadline = result.query.deadline;
   if (!deadline) return '—';
   return it.arrive <= deadline ? '✓ yes' : '✗ no';
