@@ -148,16 +148,17 @@ async function main() {
     // A scenario toggle re-runs the query and shows base against scenario.
     const baseTable = await page.textContent('#options-table tbody');
     await page.check('#scenario-list input[value="green-lanes"]');
-    await page.waitForFunction(() => document.getElementById('options-note').textContent.includes('against the base option'), null,
+    await page.waitForFunction(() => document.getElementById('options-note').textContent.includes('against the same route in the base'), null,
       { timeout: 60000 });
     const scenarioTable = await page.textContent('#options-table tbody');
     check(scenarioTable !== baseTable, 'green lanes change the options');
     check(await page.locator('#options-table .delta.better').count() >= 1, 'some option is faster or cheaper than the base');
+    await page.click('#options-table tbody tr:nth-child(2)');
     check(await page.locator('#chart-time polyline').count() === 2, 'chart shows scenario and base side by side');
     check(await page.locator('#scatter circle[data-group="base"]').count() >= 1, 'scatter shows the base options too');
     await page.screenshot({ path: path.join(artifacts, 'scenario.png') });
     await page.uncheck('#scenario-list input[value="green-lanes"]');
-    await page.waitForFunction(() => !document.getElementById('options-note').textContent.includes('against the base option'));
+    await page.waitForFunction(() => !document.getElementById('options-note').textContent.includes('against the same route in the base'));
 
     // A bad query is explained and the field marked.
     await page.fill('#to', 'Atlantis');

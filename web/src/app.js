@@ -278,8 +278,21 @@ function onTime(it, result) {
   return it.arrive <= deadline ? '✓ yes' : '✗ no';
 }
 
+// The moving legs of an option, as a key: the same key in the base and the
+// scenario means the same route, so their difference is what the scenario did.
+function pathKey(it) {
+  return it.legs.filter((l) => MODE_COLORS[l.kind]).map((l) => l.service || l.link || `${l.from}>${l.to}`).join(' ');
+}
+
+// The base option that takes the same route, if any.
+function baseMatch(it) {
+  if (!state.base || !it) return undefined;
+  const k = pathKey(it);
+  return state.base.itineraries.find((b) => pathKey(b) === k);
+}
+
 function delta(v, base, digits, unit) {
-  if (base === undefined) return '';
+  if (base === undefined) return '<span class="delta" title="no option of the base takes this route">new</span>';
   const d = v - base;
   if (Math.abs(d) < 10 ** -digits / 2) return '<span class="delta">±0</span>';
   const cls = d < 0 ? 'better' : 'worse';
@@ -291,7 +304,6 @@ function renderOptions() {
   const tbody = $('options-table').querySelector('tbody');
   tbody.replaceChildren();
   if (!r) return;
-  const baseBest = state.base?.itineraries?.[0];
   const anyReliability = r.itineraries.some((it) => it.reliability);
   $('ontime-head').textContent = anyReliability ? 'on time' : r.query.deadline ? 'by deadline' : 'on time';
   r.itineraries.forEach((it, i) => {
@@ -299,11 +311,11 @@ function renderOptions() {
     tr.tabIndex = 0;
     tr.dataset.option = String(i + 1);
     tr.setAttribute('aria-selected', String(i === state.selected));
-    const bi = state.base?.itineraries?.[i] ?? baseBest;
+    const bi = baseMatch(it);
     tr.innerHTML =
       `<td><span style="color:${OPTION_COLORS[i % OPTION_COLORS.length]}">●</span> ${i + 1}</td>` +
       `<td>${duration(it.hours)}${state.base ? delta(it.hours / 24, bi?.hours / 24, 1, ' d') : ''}</td>` +
-      `<td>${formatNumber(it.cost_usd)}${state.base ? delta(it.cost_usd, bi?.cost_usd, 0, '') : ''}</td>` +
+      `<td>${formatNumber(it.cost_usd)}${state.base && bi ? delta(it.cost_usd, bi.cost_usd, 0, '') : ''}</td>` +
       `<td>${formatNumber(it.co2_kg / 1000, 1)}</td>` +
       `<td title="${it.border_crossings.join(', ')}">${it.border_crossings.length}</td>` +
       `<td>${onTime(it, r)}</td>`;
@@ -321,7 +333,7 @@ function renderOptions() {
     tbody.append(tr);
   });
   $('options-note').textContent = `${r.itineraries.length} Pareto option${r.itineraries.length === 1 ? '' : 's'}, fastest first` +
-    (state.base ? `; Δ against the base option of the same rank (base: ${state.base.itineraries.length} options)` : '');
+    (state.base ? `; Δ against the same route in the base network (base: ${state.base.itineraries.length} options)` : '');
 }
 
 function renderScatter() {
@@ -351,10 +363,8 @@ function renderChart() {
   }
   const color = OPTION_COLORS[state.selected % OPTION_COLORS.length];
   const series = [{ name: state.base ? `option ${state.selected + 1} (scenario)` : `option ${state.selected + 1}`, itinerary: it, color }];
-  if (state.base) {
-    const bi = state.base.itineraries[Math.min(state.selected, state.base.itineraries.length - 1)];
-    if (bi) series.push({ name: `base option ${Math.min(state.selected, state.base.itineraries.length - 1) + 1}`, itinerary: bi, color: BASE_COLOR, dash: '6 4' });
-  }
+  const bi = baseMatch(it);
+  if (bi) series.push({ name: `base option ${state.base.itineraries.indexOf(bi) + 1} (same route)`, itinerary: bi, color: BASE_COLOR, dash: '6 4' });
   distanceChart($('chart-time'), series, (leg) => leg.hours / 24, 'days', (v) => formatNumber(v, v < 10 ? 1 : 0));
   distanceChart($('chart-cost'), series, (leg) => leg.cost_usd, 'USD',
     (v) => (v >= 1000 ? `${formatNumber(v / 1000, v < 10000 ? 1 : 0)}k` : formatNumber(v)));
