@@ -97,6 +97,10 @@ std::string cache_key(const QueryEcho& e) {
 
 const char* kJson = "application/json";
 
+// Compact JSON. Text from the request (a place name echoed in a message) may
+// not be UTF-8; bad bytes become U+FFFD instead of failing the response.
+std::string dump(const ordered_json& j) { return j.dump(-1, ' ', false, ordered_json::error_handler_t::replace); }
+
 void send_json(httplib::Response& res, int status, std::string body) {
   res.status = status;
   res.set_header("Cache-Control", "no-store");
@@ -111,7 +115,7 @@ void send_error(httplib::Response& res, int status, std::string_view code, std::
   e["field"] = field.empty() ? ordered_json(nullptr) : ordered_json(field);
   ordered_json root;
   root["error"] = e;
-  send_json(res, status, root.dump() + "\n");
+  send_json(res, status, dump(root) + "\n");
 }
 
 // The HTTP status and code word for an error of the core.
@@ -372,7 +376,7 @@ struct Server::Impl {
     ordered_json root;
     root["query"] = q;
     root["places"] = arr;
-    send_json(res, 200, root.dump() + "\n");
+    send_json(res, 200, dump(root) + "\n");
   }
 
   // ---- scenarios ----
@@ -406,14 +410,14 @@ struct Server::Impl {
     for (const auto& e : catalog->list()) arr.push_back(scenario_json(*e, false));
     ordered_json root;
     root["scenarios"] = arr;
-    send_json(res, 200, root.dump() + "\n");
+    send_json(res, 200, dump(root) + "\n");
   }
 
   void get_scenario(const httplib::Request& req, httplib::Response& res) {
     const std::string id = req.matches[1];
     auto e = catalog->find(id);
     if (!e) return send_error(res, 404, "not_found", "unknown scenario \"" + id + "\" (expected an id from /v1/scenarios)", "id");
-    send_json(res, 200, scenario_json(*e, true).dump() + "\n");
+    send_json(res, 200, dump(scenario_json(*e, true)) + "\n");
   }
 
   void post_scenario(const httplib::Request& req, httplib::Response& res) {
@@ -441,7 +445,7 @@ struct Server::Impl {
       return send_error(res, taken ? 409 : 400, taken ? "conflict" : "bad_parameter", message, "body");
     }
     res.set_header("Location", "/v1/scenarios/" + (*saved)->scenario.id);
-    send_json(res, 201, scenario_json(**saved, false).dump() + "\n");
+    send_json(res, 201, dump(scenario_json(**saved, false)) + "\n");
   }
 
   void delete_scenario(const httplib::Request& req, httplib::Response& res) {
@@ -604,7 +608,7 @@ struct Server::Impl {
     root["locations"] = net->locations.size();
     root["links"] = net->links.size();
     root["scenarios"] = catalog->list().size();
-    send_json(res, 200, root.dump() + "\n");
+    send_json(res, 200, dump(root) + "\n");
   }
 
   // Paths and the methods they answer, for 405 answers.

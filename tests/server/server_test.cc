@@ -390,6 +390,17 @@ TEST_F(Api, RouteToUnknownPlaceIsNotFoundWithSuggestions) {
   expect_error(get(kRoute + "&scenario=no-such-scenario", "/v1/route"), 404, "not_found", "scenario");
 }
 
+TEST_F(Api, BadUtf8InParametersIsABadRequestNotACrash) {
+  auto r = get("/v1/route?from=%C3%28&to=tashkent", "/v1/route");
+  expect_error(r, 404, "not_found", "from");
+  EXPECT_NE(r.body["error"]["message"].get<std::string>().find("\uFFFD"), std::string::npos) << r.body.dump();
+  auto p = get("/v1/places?q=%FF%FE", "/v1/places");
+  EXPECT_EQ(p.status, 200);
+  EXPECT_EQ(p.body["query"], "\uFFFD\uFFFD");
+  auto s = post("/v1/scenarios?id=utf", "name = \"\xff\"\n", "/v1/scenarios", true, "text/plain");
+  EXPECT_EQ(s.status, 400) << s.body.dump();
+}
+
 TEST_F(Api, RouteWithNothingConnectingIsNoRoute) {
   auto r = get(kRoute + "&mode=sea", "/v1/route");
   expect_error(r, 422, "no_route", nullptr);
