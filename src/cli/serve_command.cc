@@ -123,9 +123,9 @@ Runner add_serve_command(CLI::App& app) {
   auto o = std::make_shared<ServeOptions>();
   CLI::App* cmd = app.add_subcommand("serve", "Serve the HTTP API and the web map");
   cmd->description(
-      "Serve the JSON API under /v1/ (route, places, network, scenarios, matrix, compare; OpenAPI\n"
-      "document at /v1/openapi.json)\n"
-      "and the web map at /, from one process, over the dataset loaded once at start.\n"
+      "Serve the web map at / and the JSON API under /v1/ (route, places, network, scenarios,\n"
+      "matrix, compare; OpenAPI document at /v1/openapi.json) from one process, over the dataset\n"
+      "loaded once at start.\n"
       "Listens on 127.0.0.1 unless told otherwise. Write endpoints need a bearer token, read from\n"
       "--token-file or $CARAVAN_TOKEN (never logged); without one they refuse every request.\n"
       "One access-log line per request goes to stderr. Ctrl-C or SIGTERM stops after the\n"
@@ -136,7 +136,7 @@ Runner add_serve_command(CLI::App& app) {
   cmd->add_option("--data", o->data, "Dataset folder (default: the embedded data/central-asia, or $CARAVAN_DATA)");
   cmd->add_option("--token-file", o->token_file,
                   "File whose first line is the bearer token for write endpoints (default: $CARAVAN_TOKEN)");
-  cmd->add_option("--web", o->web, "Folder of the built web UI (default: the build's web/, or $CARAVAN_WEB)");
+  cmd->add_option("--web", o->web, "Folder of the built web UI (default: the build's web-ui/, or $CARAVAN_WEB)");
   cmd->add_option("--db", o->db,
                   "SQLite file of scenarios saved through the API (default $XDG_STATE_HOME/caravan/scenarios.sqlite "
                   "or ~/.local/state/caravan/scenarios.sqlite; :memory: keeps none)");
