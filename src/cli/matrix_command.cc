@@ -78,7 +78,8 @@ std::optional<std::vector<LocationIdx>> places_of(const Network& net, const std:
   return out;
 }
 
-Result<Matrix> run_matrix(const RouteIndex& index, const std::vector<LocationIdx>& places, MatrixOptions m, const char* label) {
+Result<Matrix> run_matrix(const RouteIndex& index, const std::vector<LocationIdx>& places, MatrixOptions m,
+                          const char* label) {
   ProgressBar bar(label);
   m.progress = [&bar](std::size_t done, std::size_t total) { bar.update(done, total); };
   return compute_matrix(index, places, m);
@@ -100,9 +101,12 @@ int run_matrix_command(const MatrixOptionsCli& o) {
   RouteIndex index(*net, overlay.get());
   auto matrix = run_matrix(index, *places, m, "matrix");
   if (!matrix) return report(matrix.errors());
-  if (o.format == "json") std::cout << matrix_to_json(*net, echo, *matrix);
-  else if (o.format == "csv") std::cout << matrix_to_csv(*net, *matrix);
-  else std::cout << matrix_to_table(*net, echo, *matrix);
+  if (o.format == "json")
+    std::cout << matrix_to_json(*net, echo, *matrix);
+  else if (o.format == "csv")
+    std::cout << matrix_to_csv(*net, *matrix);
+  else
+    std::cout << matrix_to_table(*net, echo, *matrix);
   return std::cout.good() ? kExitOk : kExitInternal;
 }
 
@@ -110,7 +114,8 @@ int run_compare_command(const MatrixOptionsCli& o) {
   MatrixOptions m;
   MatrixEcho echo;
   if (auto bad = prepare(o, m, echo)) return *bad;
-  if (o.scenarios.empty()) return report({Error::invalid("--scenario: at least one is required (expected a scenario TOML file)")});
+  if (o.scenarios.empty())
+    return report({Error::invalid("--scenario: at least one is required (expected a scenario TOML file)")});
   auto net = load_network(o.data.empty() ? default_data_dir() : std::filesystem::path(o.data));
   if (!net) return report(net.errors());
   int exit = kExitOk;
@@ -148,15 +153,17 @@ int run_compare_command(const MatrixOptionsCli& o) {
   auto with = run_matrix(index, *places, m, "scenario");
   if (!with) return report(with.errors());
   Comparison c = compare(*base, *with, demand ? &*demand : nullptr);
-  if (o.format == "json") std::cout << comparison_to_json(*net, echo, c);
-  else if (o.format == "csv") std::cout << comparison_to_csv(*net, c);
-  else std::cout << comparison_to_table(*net, echo, c);
+  if (o.format == "json")
+    std::cout << comparison_to_json(*net, echo, c);
+  else if (o.format == "csv")
+    std::cout << comparison_to_csv(*net, c);
+  else
+    std::cout << comparison_to_table(*net, echo, c);
   return std::cout.good() ? kExitOk : kExitInternal;
 }
 
 void add_common(CLI::App* cmd, MatrixOptionsCli& o) {
-  cmd->add_option("--places", o.places,
-                  "Comma-separated places by id, name or alias (default: the dataset's hubs)");
+  cmd->add_option("--places", o.places, "Comma-separated places by id, name or alias (default: the dataset's hubs)");
   cmd->add_option("--depart", o.depart, "When cargo is ready at every origin, ISO-8601 (default: the next whole hour)");
   cmd->add_option("--units", o.units, "Number of containers (default 1)");
   cmd->add_option("--unit", o.unit, "TEU or FEU (default FEU)");
@@ -197,7 +204,8 @@ Runner add_compare_command(CLI::App& app) {
       "with --demand, by flow.");
   add_common(cmd, *o);
   cmd->add_option("--scenario", o->scenarios, "Scenario TOML file to assess; repeatable, applied in order")->take_all();
-  cmd->add_option("--base-scenario", o->base_scenarios, "Scenario applied to both sides (the base); repeatable")->take_all();
+  cmd->add_option("--base-scenario", o->base_scenarios, "Scenario applied to both sides (the base); repeatable")
+      ->take_all();
   cmd->add_option("--demand", o->demand, "CSV from,to,teu_per_year: weights for the flow-weighted means");
   cmd->footer(
       "\nExamples:\n"
