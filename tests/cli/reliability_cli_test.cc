@@ -108,6 +108,14 @@ TEST(CliScenario, InvalidScenarioExitsTwoWithFileAndLine) {
   EXPECT_EQ(missing.exit_code, 2);
 }
 
+TEST(CliScenario, DataCheckAndCalibrateTakeScenarios) {
+  CliRun check = caravan("data check --scenario " + scenario("cku-railway.toml"));
+  EXPECT_EQ(check.exit_code, 0) << check.out;
+  EXPECT_NE(check.out.find("ordered pairs reach each other"), std::string::npos) << check.out;
+  EXPECT_EQ(caravan("data calibrate --format csv --scenario " + scenario("green-lanes.toml")).exit_code, 0);
+  EXPECT_EQ(caravan("data check --scenario /nonexistent.toml").exit_code, 2);
+}
+
 TEST(CliMatrix, CsvHasARowPerOrderedPair) {
   CliRun r = caravan("matrix --places xian,almaty,tashkent --depart 2026-03-02T00:00Z --samples 50 --format csv");
   ASSERT_EQ(r.exit_code, 0) << r.out;
