@@ -137,8 +137,8 @@ struct Measure {
 struct Scenario {
   std::string id, name, description;
   std::vector<std::string> sources;  ///< cited source ids (sources.csv or new_sources)
-  std::vector<Source> new_sources;   ///< sources defined by the file itself
   std::vector<Measure> measures;
+  std::vector<Source> new_sources;   ///< sources defined by the file itself ([[sources]])
 };
 
 /// Parses a scenario from TOML text. `file_name` is used in messages and, when
