@@ -80,7 +80,7 @@ class RowParser {
                         "weight is not finite " + quoted(field) + " (expected a finite number >= 0)");
       return false;
     }
-    if (v < 0 || std::signbit(v)) {
+    if (v < 0) {
       error = Error::at(std::string(file_), line_no, "weight",
                         "negative weight " + std::string(field) + " (expected a finite number >= 0)");
       return false;

@@ -11,23 +11,31 @@
 
 namespace caravan {
 
-// Forward and backward graphs; weights in arrays parallel to the heads.
+namespace {
+
+// One arc as the search reads it: the node reached and the weight, packed in
+// 12 bytes so a relaxation loads one short record (one cache miss, not two).
+struct [[gnu::packed]] WeightedArc {
+  std::uint32_t head;
+  double weight;
+};
+static_assert(sizeof(WeightedArc) == 12);
+
+}  // namespace
+
+// The forward graph, and the backward one (arcs reversed) for the search from
+// the target.
 struct ShortestPathIndex::Impl {
-  detail::CsrGraph<std::uint32_t> fwd, bwd;  // arc -> head (forward) or tail (backward)
-  std::vector<double> fwd_weight, bwd_weight;  // arc -> weight, parallel to the arcs above
+  detail::CsrGraph<WeightedArc> fwd, bwd;
 };
 
 namespace {
 
 void build_direction(std::uint32_t n, std::span<const std::uint32_t> from, std::span<const std::uint32_t> to,
-                     std::span<const double> weight, detail::CsrGraph<std::uint32_t>& g, std::vector<double>& w) {
+                     std::span<const double> weight, detail::CsrGraph<WeightedArc>& g) {
   std::vector<std::uint32_t> order = detail::csr_order(n, from, g.first_out);
   g.arcs.resize(order.size());
-  w.resize(order.size());
-  for (std::size_t k = 0; k < order.size(); ++k) {
-    g.arcs[k] = to[order[k]];
-    w[k] = weight[order[k]];
-  }
+  for (std::size_t k = 0; k < order.size(); ++k) g.arcs[k] = {to[order[k]], weight[order[k]]};
 }
 
 }  // namespace
@@ -35,8 +43,8 @@ void build_direction(std::uint32_t n, std::span<const std::uint32_t> from, std::
 ShortestPathIndex::ShortestPathIndex(const ArcList& a) : impl_(std::make_unique<Impl>()) {
   assert(a.tail.size() == a.head.size() && a.head.size() == a.weight.size());
   const std::uint32_t n = a.node_count;
-  build_direction(n, a.tail, a.head, a.weight, impl_->fwd, impl_->fwd_weight);
-  build_direction(n, a.head, a.tail, a.weight, impl_->bwd, impl_->bwd_weight);
+  build_direction(n, a.tail, a.head, a.weight, impl_->fwd);
+  build_direction(n, a.head, a.tail, a.weight, impl_->bwd);
 }
 ShortestPathIndex::~ShortestPathIndex() = default;
 ShortestPathIndex::ShortestPathIndex(ShortestPathIndex&&) noexcept = default;
@@ -45,9 +53,8 @@ std::uint32_t ShortestPathIndex::node_count() const { return impl_->fwd.node_cou
 std::uint32_t ShortestPathIndex::arc_count() const { return impl_->fwd.arc_count(); }
 std::size_t ShortestPathIndex::memory_bytes() const {
   const Impl& i = *impl_;
-  return (i.fwd.first_out.capacity() + i.bwd.first_out.capacity() + i.fwd.arcs.capacity() + i.bwd.arcs.capacity()) *
-             sizeof(std::uint32_t) +
-         (i.fwd_weight.capacity() + i.bwd_weight.capacity()) * sizeof(double);
+  return (i.fwd.first_out.capacity() + i.bwd.first_out.capacity()) * sizeof(std::uint32_t) +
+         (i.fwd.arcs.capacity() + i.bwd.arcs.capacity()) * sizeof(WeightedArc);
 }
 
 namespace {
@@ -105,8 +112,7 @@ double ShortestPathQuery::distance(std::uint32_t source, std::uint32_t target) {
     s.generation = 1;
   }
   const std::uint32_t gen = s.generation;
-  const detail::CsrGraph<std::uint32_t>* graph[2] = {&idx.fwd, &idx.bwd};
-  const double* weight[2] = {idx.fwd_weight.data(), idx.bwd_weight.data()};
+  const detail::CsrGraph<WeightedArc>* graph[2] = {&idx.fwd, &idx.bwd};
   const std::uint32_t start[2] = {source, target};
   for (int d = 0; d < 2; ++d) {
     Side& side = s.side[d];
@@ -127,11 +133,10 @@ double ShortestPathQuery::distance(std::uint32_t source, std::uint32_t target) {
     if (e.key > here.slots[e.node].dist) continue;  // stale: improved after it was pushed
     ++s.settled;
     const auto& g = *graph[d];
-    const std::uint32_t* heads = g.arcs.data();
-    const double* w = weight[d];
+    const WeightedArc* arcs = g.arcs.data();
     for (std::uint32_t a = g.begin(e.node), end = g.end(e.node); a < end; ++a) {
-      const std::uint32_t v = heads[a];
-      const double nd = e.key + w[a];
+      const std::uint32_t v = arcs[a].head;
+      const double nd = e.key + arcs[a].weight;
       Side::Slot& slot = here.slots[v];
       if (slot.stamp == gen && slot.dist <= nd) continue;
       slot = {nd, gen};
