@@ -16,7 +16,7 @@ deps:
 
 build: deps
 	@cmake -S . -B $(RELEASE_DIR) -DCMAKE_BUILD_TYPE=Release -DCARAVAN_TESTS=OFF >/dev/null
-	@cmake --build $(RELEASE_DIR) -j $(JOBS) --target caravan_cli
+	@cmake --build $(RELEASE_DIR) -j $(JOBS) --target caravan_cli caravan_python
 
 run: build
 	$(RELEASE_DIR)/caravan route xian tashkent

@@ -123,6 +123,7 @@ struct EmissionFactor {
 
 struct DatasetInfo {
   std::string name, version, description, license, fx_date;
+  std::vector<std::string> hubs;  ///< location ids of the main hubs (matrix, checks)
 };
 
 /// One loaded dataset. Build with load_network() (load.h); immutable after.

@@ -38,6 +38,20 @@ std::string itineraries_to_json(const Network& net, const QueryEcho& echo, const
 /// leg's properties and the option number.
 std::string itineraries_to_geojson(const Network& net, const std::vector<Itinerary>& its, int indent = 2);
 
+/// The whole network as GeoJSON: a Point per location and a LineString per
+/// link, crossing (exit to entry) and service (through its stops), each with its
+/// attributes as properties (`feature_type` says which). Opens in QGIS.
+std::string network_to_geojson(const Network& net, int indent = -1);
+
+/// The whole network as one flat CSV: a row per location, link, crossing and
+/// service with the same leading columns (type, id, name, from, to, mode, …).
+std::string network_to_csv(const Network& net);
+
+/// A plain-text table with aligned columns and a rule under the header;
+/// `right_aligned[i]` right-aligns column i (numbers). Widths count code points.
+std::string render_table(const std::vector<std::string>& header, const std::vector<bool>& right_aligned,
+                         const std::vector<std::vector<std::string>>& rows);
+
 /// `9d 04h`, `17h 30m`.
 std::string format_duration(Duration d);
 

@@ -27,6 +27,7 @@ using Runner = std::function<int()>;
 /// Each subcommand lives in its own file and registers itself on `app`,
 /// returning what runs it when the user picked it.
 Runner add_route_command(CLI::App& app);
+Runner add_data_command(CLI::App& app);
 Runner add_bench_command(CLI::App& app);
 
 }  // namespace caravan::cli

@@ -47,6 +47,7 @@ int main(int argc, char** argv) {
   // Subcommand name -> runner. Adding a command: a file in src/cli and one line here.
   std::vector<std::pair<std::string, Runner>> commands = {
       {"route", add_route_command(app)},
+      {"data", add_data_command(app)},
       {"bench", add_bench_command(app)},
   };
   try {

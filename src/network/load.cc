@@ -145,6 +145,13 @@ class TableReader {
     return fallback;
   }
 
+  std::optional<Mode> mode(const CsvRow& row, std::string_view column) {
+    std::string v = text(row, column);
+    auto m = parse_mode(v);
+    if (!m && !v.empty()) error(row, column, "unknown mode \"" + v + "\" (expected rail, road, ferry, sea or air)");
+    return m;
+  }
+
   std::optional<Currency> currency(const CsvRow& row, std::string_view column) {
     std::string_view v = raw(row, column);
     auto c = Currency::parse(v);
@@ -180,6 +187,8 @@ class TableReader {
 };
 
 struct Loader {
+  Loader(const DatasetFiles& f, Errors* w) : files(f), warnings(w) {}
+
   const DatasetFiles& files;
   Errors errors;
   Errors* warnings;
@@ -192,6 +201,18 @@ struct Loader {
       return std::nullopt;
     }
     return detail::parse_csv(name, it->second, errors);
+  }
+
+  // Records `id -> index` unless the id is empty or taken (then reports it).
+  template <typename Map, typename Vec, typename T>
+  void add_unique(TableReader& r, const CsvRow& row, Map& by_id, Vec& items, T item, const char* what) {
+    if (item.id.empty()) return;
+    if (by_id.count(item.id)) {
+      r.error(row, "id", "duplicate " + std::string(what) + " \"" + item.id + "\" (expected unique ids)");
+      return;
+    }
+    std::string id = item.id;
+    by_id[id] = items.push_back(std::move(item));
   }
 
   SourceList sources(TableReader& r, const CsvRow& row) {
@@ -249,11 +270,21 @@ struct Loader {
     net.info.description = get("description", false);
     net.info.license = get("license", false);
     net.info.fx_date = get("fx_date", false);
+    if (auto* hubs = t["hubs"].as_array()) {
+      for (auto& h : *hubs) {
+        if (auto v = h.value<std::string>()) {
+          net.info.hubs.push_back(*v);
+        } else {
+          errors.push_back(Error::at("dataset.toml", h.source().begin.line, "hubs", "not a string (expected location ids)"));
+        }
+      }
+      hubs_line_ = hubs->source().begin.line;
+    }
     for (auto&& [key, value] : t) {
-      static const std::set<std::string> known = {"name", "version", "description", "license", "fx_date"};
+      static const std::set<std::string> known = {"name", "version", "description", "license", "fx_date", "hubs"};
       if (!known.count(std::string(key.str()))) {
         errors.push_back(Error::at("dataset.toml", value.source().begin.line, std::string(key.str()),
-                                   "unknown key (expected name, version, description, license or fx_date)"));
+                                   "unknown key (expected name, version, description, license, fx_date or hubs)"));
       }
     }
   }
@@ -280,13 +311,7 @@ struct Loader {
       if (s.kind == SourceKind::kEstimate && s.note.empty()) {
         r.error(row, "note", "empty (expected how the estimate was derived)");
       }
-      if (s.id.empty()) continue;
-      if (net.source_by_id.count(s.id)) {
-        r.error(row, "id", "duplicate source \"" + s.id + "\" (expected unique ids)");
-        continue;
-      }
-      std::string id = s.id;
-      net.source_by_id[id] = net.sources.push_back(std::move(s));
+      add_unique(r, row, net.source_by_id, net.sources, std::move(s), "source");
     }
   }
 
@@ -321,9 +346,8 @@ struct Loader {
     for (const CsvRow& row : t->rows) {
       if (!r.check_width(row)) continue;
       EmissionFactor f;
-      std::string mode = r.text(row, "mode");
-      auto m = parse_mode(mode);
-      if (!m && !mode.empty()) r.error(row, "mode", "unknown mode \"" + mode + "\" (expected rail, road, ferry, sea or air)");
+      auto m = r.mode(row, "mode");
+      std::string mode = m ? std::string(to_string(*m)) : std::string(r.raw(row, "mode"));
       f.traction = r.text(row, "traction");
       f.g_co2e_per_tkm = r.number(row, "g_co2e_per_tkm", 0, 1e5);
       f.sources = sources(r, row);
@@ -393,13 +417,7 @@ struct Loader {
       check_fx(r, row, "currency", cur);
       l.handling_cost = r.money(row, "handling_cost", cur);
       l.sources = sources(r, row);
-      if (l.id.empty()) continue;
-      if (net.location_by_id.count(l.id)) {
-        r.error(row, "id", "duplicate location \"" + l.id + "\" (expected unique ids)");
-        continue;
-      }
-      std::string id = l.id;
-      net.location_by_id[id] = net.locations.push_back(std::move(l));
+      add_unique(r, row, net.location_by_id, net.locations, std::move(l), "location");
     }
   }
 
@@ -416,9 +434,8 @@ struct Loader {
       k.id = r.text(row, "id");
       k.from = location_ref(r, row, "from");
       k.to = location_ref(r, row, "to");
-      std::string mode = r.text(row, "mode");
-      auto m = parse_mode(mode);
-      if (!m && !mode.empty()) r.error(row, "mode", "unknown mode \"" + mode + "\" (expected rail, road, ferry, sea or air)");
+      auto m = r.mode(row, "mode");
+      std::string mode = m ? std::string(to_string(*m)) : std::string(r.raw(row, "mode"));
       if (m) k.mode = *m;
       k.length = Distance::from_km(r.number(row, "km", 0, 40000));
       if (m == Mode::kRail) {
@@ -499,9 +516,8 @@ struct Loader {
       c.id = r.text(row, "id");
       c.exit = location_ref(r, row, "exit");
       c.entry = location_ref(r, row, "entry");
-      std::string mode = r.text(row, "mode");
-      auto m = parse_mode(mode);
-      if (!m && !mode.empty()) r.error(row, "mode", "unknown mode \"" + mode + "\" (expected rail, road, ferry, sea or air)");
+      auto m = r.mode(row, "mode");
+      std::string mode = m ? std::string(to_string(*m)) : std::string(r.raw(row, "mode"));
       if (m) c.mode = *m;
       double median = r.number(row, "clearance_median_h", 0, 24 * 60);
       double p90 = r.number(row, "clearance_p90_h", 0, 24 * 60);
@@ -553,13 +569,7 @@ struct Loader {
           r.error(row, "gauge_change", "gauge change on a " + mode + " crossing (expected false; gauge is for rail)");
         }
       }
-      if (c.id.empty()) continue;
-      if (net.crossing_by_id.count(c.id)) {
-        r.error(row, "id", "duplicate crossing \"" + c.id + "\" (expected unique ids)");
-        continue;
-      }
-      std::string id = c.id;
-      net.crossing_by_id[id] = net.crossings.push_back(std::move(c));
+      add_unique(r, row, net.crossing_by_id, net.crossings, std::move(c), "crossing");
     }
   }
 
@@ -592,6 +602,15 @@ struct Loader {
     }
   }
   std::vector<std::uint32_t> link_lines_;  // link -> line in links.csv
+  std::uint32_t hubs_line_ = 0;            // line of `hubs` in dataset.toml
+
+  void check_hubs() {
+    for (const std::string& id : net.info.hubs) {
+      if (!net.find_location(id).valid()) {
+        errors.push_back(Error::at("dataset.toml", hubs_line_, "hubs", "unknown location \"" + id + "\" (expected a location id)"));
+      }
+    }
+  }
 
   // Shortest distance over open links of mode `m` from a to b; accumulates CO2
   // grams per tonne along that path. Returns false when unreachable.
@@ -645,9 +664,8 @@ struct Loader {
       s.id = r.text(row, "id");
       s.name = r.text(row, "name");
       s.operator_name = r.text(row, "operator", false);
-      std::string mode = r.text(row, "mode");
-      auto m = parse_mode(mode);
-      if (!m && !mode.empty()) r.error(row, "mode", "unknown mode \"" + mode + "\" (expected rail, road, ferry, sea or air)");
+      auto m = r.mode(row, "mode");
+      std::string mode = m ? std::string(to_string(*m)) : std::string(r.raw(row, "mode"));
       if (m) s.mode = *m;
       bool stops_ok = true;
       for (const std::string& id : split_list(r.raw(row, "stops"))) {
@@ -743,13 +761,7 @@ struct Loader {
           s.stop_co2_g_per_t.push_back(s.stop_co2_g_per_t.back() + co2);
         }
       }
-      if (s.id.empty()) continue;
-      if (net.service_by_id.count(s.id)) {
-        r.error(row, "id", "duplicate service \"" + s.id + "\" (expected unique ids)");
-        continue;
-      }
-      std::string id = s.id;
-      net.service_by_id[id] = net.services.push_back(std::move(s));
+      add_unique(r, row, net.service_by_id, net.services, std::move(s), "service");
     }
   }
 };
@@ -776,12 +788,13 @@ Result<DatasetFiles> read_dataset_files(const std::filesystem::path& dir) {
 }
 
 Result<Network> load_network(const DatasetFiles& files, Errors* warnings) {
-  Loader l{files, {}, warnings, {}, {}, {}};
+  Loader l(files, warnings);
   l.load_info();
   l.load_sources();
   l.load_fx();
   l.load_emission_factors();
   l.load_locations();
+  l.check_hubs();
   l.load_links();
   l.load_crossings();
   l.check_port_crossings();

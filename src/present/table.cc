@@ -52,7 +52,27 @@ struct Table {
   }
 };
 
+// "Altynkol / KTZE Khorgos Gateway" -> "Altynkol"; "Osh (KG)" -> "Osh": tables
+// show the short name, JSON and GeoJSON the full one.
+std::string short_name(const std::string& name) {
+  std::string s = name.substr(0, name.find(" ("));
+  return s.substr(0, s.find(" / "));
+}
+
+// "2026-03-02 08:00 +08:00": local wall-clock time and its UTC offset.
+std::string local_time(const Location& l, Instant t) {
+  std::string s = l.zone.format_local(t);  // "2026-03-02 08:00 (UTC+08:00)"
+  std::size_t open = s.find(" (UTC");
+  if (open == std::string::npos) return s;
+  return s.substr(0, open) + " " + s.substr(open + 5, 6);
+}
+
 }  // namespace
+
+std::string render_table(const std::vector<std::string>& header, const std::vector<bool>& right_aligned,
+                         const std::vector<std::vector<std::string>>& rows) {
+  return Table{header, right_aligned, rows}.render();
+}
 
 std::string format_duration(Duration d) {
   std::int64_t m = (d.count() + 30) / 60;
@@ -82,13 +102,11 @@ std::string itineraries_to_table(const Network& net, const QueryEcho& echo, cons
       if (g.kind != LegKind::kBorder) continue;
       const Location& exit = net.locations[g.from];
       const Location& entry = net.locations[g.to];
-      std::string short_name = entry.name.substr(0, entry.name.find(" ("));
-      short_name = short_name.substr(0, short_name.find(" /"));
-      names.push_back(std::string(exit.country_code()) + ">" + std::string(entry.country_code()) + " " + short_name);
+      names.push_back(std::string(exit.country_code()) + ">" + std::string(entry.country_code()) + " " + short_name(entry.name));
     }
     std::string via;
     for (const auto& n : names) via += (via.empty() ? "" : ", ") + n;
-    summary.rows.push_back({fmt::format("{}", k + 1), to.zone.format_local(it.arrive), format_duration(it.duration()),
+    summary.rows.push_back({fmt::format("{}", k + 1), local_time(to, it.arrive), format_duration(it.duration()),
                             usd_text(it.cost_usd_cents).substr(0, usd_text(it.cost_usd_cents).size() - 4),
                             kg_text(it.co2_g), fmt::format("{:.0f}", it.km.km()), std::to_string(it.border_crossings.size()),
                             std::to_string(it.gauge_changes), via});
@@ -106,13 +124,13 @@ std::string itineraries_to_table(const Network& net, const QueryEcho& echo, cons
       const Leg& g = it.legs[i];
       const Location& a = net.locations[g.from];
       const Location& b = net.locations[g.to];
-      std::string where = g.from == g.to ? a.name : a.name + " → " + b.name;
+      std::string where = g.from == g.to ? short_name(a.name) : short_name(a.name) + " → " + short_name(b.name);
       std::string note = g.note;
       if (g.kind == LegKind::kMove && g.service.valid()) note = net.services[g.service].name;
       if (g.kind == LegKind::kBorder && g.crossing.valid()) note = "crossing " + net.crossings[g.crossing].id;
       if (g.kind == LegKind::kMove) note += (note.empty() ? "" : ", ") + fmt::format("{:.0f} km", g.km.km());
-      legs.rows.push_back({std::to_string(i + 1), std::string(g.kind_name()), where, a.zone.format_local(g.depart),
-                           b.zone.format_local(g.arrive), format_duration(g.arrive - g.depart),
+      legs.rows.push_back({std::to_string(i + 1), std::string(g.kind_name()), where, local_time(a, g.depart),
+                           local_time(b, g.arrive), format_duration(g.arrive - g.depart),
                            g.cost.minor == 0 ? "-" : g.cost.to_string(),
                            g.cost_usd_cents == 0 ? "-" : usd_text(g.cost_usd_cents).substr(0, usd_text(g.cost_usd_cents).size() - 4),
                            g.co2_g == 0 ? "-" : kg_text(g.co2_g), note});

@@ -1,7 +1,9 @@
 // CLI tests: the `caravan` binary on the real dataset. They check the exit
 // codes of DESIGN.md section 10 and the Itinerary JSON contract, including
 // that the legs add up to the totals.
+#include <algorithm>
 #include <array>
+#include <map>
 #include <cstdio>
 #include <string>
 
@@ -40,7 +42,7 @@ TEST(Cli, RouteTableShowsLegsAndTotals) {
   EXPECT_NE(r.out.find(" → Tashkent: 1 × FEU"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("border"), std::string::npos);
   EXPECT_NE(r.out.find("(UTC+08:00)"), std::string::npos);
-  EXPECT_NE(r.out.find("(UTC+05:00)"), std::string::npos);
+  EXPECT_NE(r.out.find(" +05:00 "), std::string::npos) << "Tashkent local times carry their offset";
   EXPECT_NE(r.out.find("Total:"), std::string::npos);
 }
 
@@ -182,6 +184,63 @@ TEST(Cli, HelpTeachesWithExamples) {
   EXPECT_EQ(route.exit_code, 0);
   EXPECT_NE(route.out.find("--via"), std::string::npos);
   EXPECT_NE(route.out.find("Exit codes"), std::string::npos);
+}
+
+}  // namespace
+
+namespace {
+
+TEST(CliData, CheckPrintsCountsAndExitsZeroOnTheDefaultData) {
+  CliRun r = caravan("data check");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  for (const char* want : {"loads with 0 errors and 0 warnings", "locations:", "border crossings:", "gauge breaks:", "services:",
+                           "sources:", "ordered pairs reach each other"}) {
+    EXPECT_NE(r.out.find(want), std::string::npos) << want << "\n" << r.out;
+  }
+}
+
+TEST(CliData, CheckExitsTwoOnABrokenDataset) {
+  std::string cmd = std::string(CARAVAN_BINARY) + " data check --data /nonexistent 2>&1";
+  FILE* p = popen(cmd.c_str(), "r");
+  char buf[512];
+  while (fgets(buf, sizeof buf, p) != nullptr) {
+  }
+  EXPECT_EQ(WEXITSTATUS(pclose(p)), 2);
+}
+
+TEST(CliData, ExportGeoJsonHasEveryLocationLinkCrossingAndService) {
+  auto net = caravan::load_network(std::filesystem::path(CARAVAN_TEST_DATA_DIR));
+  ASSERT_TRUE(net.ok());
+  CliRun r = caravan("data export --format geojson");
+  ASSERT_EQ(r.exit_code, 0);
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["type"], "FeatureCollection");
+  std::map<std::string, std::size_t> by_type;
+  for (const auto& f : j["features"]) ++by_type[f["properties"]["feature_type"].get<std::string>()];
+  EXPECT_EQ(by_type["location"], net->locations.size());
+  EXPECT_EQ(by_type["link"], net->links.size());
+  EXPECT_EQ(by_type["crossing"], net->crossings.size());
+  EXPECT_EQ(by_type["service"], net->services.size());
+}
+
+TEST(CliData, ExportCsvHasAHeaderAndARowPerEntity) {
+  auto net = caravan::load_network(std::filesystem::path(CARAVAN_TEST_DATA_DIR));
+  ASSERT_TRUE(net.ok());
+  CliRun r = caravan("data export --format csv");
+  ASSERT_EQ(r.exit_code, 0);
+  EXPECT_EQ(r.out.rfind("type,id,name,from,to,", 0), 0u);
+  std::size_t lines = static_cast<std::size_t>(std::count(r.out.begin(), r.out.end(), '\n'));
+  // Quoted fields in the data have no newlines, so lines = header + rows.
+  EXPECT_EQ(lines, 1 + net->locations.size() + net->links.size() + net->crossings.size() + net->services.size());
+  EXPECT_EQ(caravan("data export --format kml").exit_code, 2);
+}
+
+TEST(CliData, CalibrateWritesBothTables) {
+  CliRun r = caravan("data calibrate --format markdown");
+  ASSERT_EQ(r.exit_code, 0);
+  EXPECT_NE(r.out.find("### End-to-end transit times"), std::string::npos);
+  EXPECT_NE(r.out.find("### Border crossings with a CAREC CPMM figure"), std::string::npos);
+  EXPECT_NE(r.out.find("absolute error median"), std::string::npos);
 }
 
 }  // namespace

@@ -1,0 +1,176 @@
+#include <nlohmann/json.hpp>
+
+#include "caravan/present.h"
+
+namespace caravan {
+namespace {
+
+using nlohmann::ordered_json;
+
+ordered_json source_ids(const Network& net, const SourceList& list) {
+  ordered_json a = ordered_json::array();
+  for (SourceIdx s : list) a.push_back(net.sources[s].id);
+  return a;
+}
+
+ordered_json point(const Location& l) { return {{"type", "Point"}, {"coordinates", {l.lon, l.lat}}}; }
+
+ordered_json line(const std::vector<const Location*>& stops) {
+  ordered_json coords = ordered_json::array();
+  for (const Location* l : stops) coords.push_back({l->lon, l->lat});
+  return {{"type", "LineString"}, {"coordinates", coords}};
+}
+
+std::string join_sources(const Network& net, const SourceList& list) {
+  std::string out;
+  for (SourceIdx s : list) out += (out.empty() ? "" : ";") + net.sources[s].id;
+  return out;
+}
+
+// RFC 4180: quote when needed.
+std::string csv_field(const std::string& s) {
+  if (s.find_first_of(",\"\n") == std::string::npos) return s;
+  std::string q = "\"";
+  for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return q + "\"";
+}
+
+std::string num(double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.6g", v);
+  return buf;
+}
+
+}  // namespace
+
+std::string network_to_geojson(const Network& net, int indent) {
+  ordered_json features = ordered_json::array();
+  for (const Location& l : net.locations) {
+    ordered_json aliases = l.aliases;
+    features.push_back({{"type", "Feature"},
+                        {"geometry", point(l)},
+                        {"properties",
+                         {{"feature_type", "location"},
+                          {"id", l.id},
+                          {"name", l.name},
+                          {"aliases", aliases},
+                          {"country", std::string(l.country_code())},
+                          {"kind", std::string(to_string(l.kind))},
+                          {"timezone", std::string(l.zone.name())},
+                          {"gauge_mm", l.gauge},
+                          {"transfer_hours", to_hours(l.transfer_time)},
+                          {"handling_cost", l.handling_cost.major()},
+                          {"currency", std::string(l.handling_cost.currency.str())},
+                          {"sources", source_ids(net, l.sources)}}}});
+  }
+  for (const Link& k : net.links) {
+    const Location& a = net.locations[k.from];
+    const Location& b = net.locations[k.to];
+    features.push_back({{"type", "Feature"},
+                        {"geometry", line({&a, &b})},
+                        {"properties",
+                         {{"feature_type", "link"},
+                          {"id", k.id},
+                          {"from", a.id},
+                          {"to", b.id},
+                          {"mode", std::string(to_string(k.mode))},
+                          {"km", k.length.km()},
+                          {"gauge_mm", k.gauge},
+                          {"speed_kmh", k.speed_kmh},
+                          {"hours", to_hours(k.travel_time())},
+                          {"tariff_per_unit_km", k.tariff_per_teu_km},
+                          {"tariff_per_unit", k.tariff_per_teu.major()},
+                          {"currency", std::string(k.tariff_per_teu.currency.str())},
+                          {"co2_g_per_tkm", k.co2_g_per_tkm},
+                          {"capacity_units_per_day", k.capacity_teu_per_day},
+                          {"bidirectional", k.bidirectional},
+                          {"status", std::string(to_string(k.status))},
+                          {"sources", source_ids(net, k.sources)}}}});
+  }
+  for (const Crossing& c : net.crossings) {
+    const Location& a = net.locations[c.exit];
+    const Location& b = net.locations[c.entry];
+    features.push_back({{"type", "Feature"},
+                        {"geometry", line({&a, &b})},
+                        {"properties",
+                         {{"feature_type", "crossing"},
+                          {"id", c.id},
+                          {"from", a.id},
+                          {"to", b.id},
+                          {"mode", std::string(to_string(c.mode))},
+                          {"clearance_median_h", to_hours(c.clearance_median)},
+                          {"clearance_p90_h", to_hours(c.clearance_p90)},
+                          {"cost", c.cost.major()},
+                          {"currency", std::string(c.cost.currency.str())},
+                          {"exit_open", c.exit_open.text()},
+                          {"entry_open", c.entry_open.text()},
+                          {"gauge_change", c.gauge_change},
+                          {"gauge_change_h", to_hours(c.gauge_change_time)},
+                          {"sources", source_ids(net, c.sources)}}}});
+  }
+  for (const Service& s : net.services) {
+    std::vector<const Location*> stops;
+    ordered_json ids = ordered_json::array();
+    for (LocationIdx i : s.stops) {
+      stops.push_back(&net.locations[i]);
+      ids.push_back(net.locations[i].id);
+    }
+    int per_week = 0;
+    for (int d = 0; d < 7; ++d) per_week += (s.weekdays >> d) & 1;
+    features.push_back({{"type", "Feature"},
+                        {"geometry", line(stops)},
+                        {"properties",
+                         {{"feature_type", "service"},
+                          {"id", s.id},
+                          {"name", s.name},
+                          {"operator", s.operator_name},
+                          {"mode", std::string(to_string(s.mode))},
+                          {"stops", ids},
+                          {"departures_per_week", per_week},
+                          {"hours", to_hours(s.stop_offsets.back())},
+                          {"km", s.stop_km.back().km()},
+                          {"tariff_per_unit", s.tariff_per_teu.major()},
+                          {"currency", std::string(s.tariff_per_teu.currency.str())},
+                          {"sources", source_ids(net, s.sources)}}}});
+  }
+  ordered_json fc = {{"type", "FeatureCollection"},
+                     {"name", net.info.name},
+                     {"features", features}};
+  return fc.dump(indent) + "\n";
+}
+
+std::string network_to_csv(const Network& net) {
+  std::string out =
+      "type,id,name,from,to,country,mode,lat,lon,km,gauge_mm,hours,cost,currency,co2_g_per_tkm,status,sources\n";
+  auto row = [&](std::initializer_list<std::string> cells) {
+    std::string line;
+    for (const std::string& c : cells) line += (line.empty() ? "" : ",") + csv_field(c);
+    out += line + "\n";
+  };
+  for (const Location& l : net.locations) {
+    row({"location", l.id, l.name, "", "", std::string(l.country_code()), "", num(l.lat), num(l.lon), "",
+         l.gauge ? std::to_string(l.gauge) : "", num(to_hours(l.transfer_time)), num(l.handling_cost.major()),
+         std::string(l.handling_cost.currency.str()), "", "", join_sources(net, l.sources)});
+  }
+  for (const Link& k : net.links) {
+    const Location& a = net.locations[k.from];
+    row({"link", k.id, "", a.id, net.locations[k.to].id, std::string(a.country_code()), std::string(to_string(k.mode)), "", "",
+         num(k.length.km()), k.gauge ? std::to_string(k.gauge) : "", num(to_hours(k.travel_time())),
+         num(k.tariff_per_teu_km * k.length.km() + k.tariff_per_teu.major()), std::string(k.tariff_per_teu.currency.str()),
+         num(k.co2_g_per_tkm), std::string(to_string(k.status)), join_sources(net, k.sources)});
+  }
+  for (const Crossing& c : net.crossings) {
+    row({"crossing", c.id, "", net.locations[c.exit].id, net.locations[c.entry].id, "", std::string(to_string(c.mode)), "", "",
+         "", "", num(to_hours(c.clearance_median + (c.gauge_change ? c.gauge_change_time : Duration(0)))),
+         num(c.cost.major() + (c.gauge_change ? c.gauge_change_cost_per_teu.major() : 0)), std::string(c.cost.currency.str()),
+         "", "", join_sources(net, c.sources)});
+  }
+  for (const Service& s : net.services) {
+    row({"service", s.id, s.name, net.locations[s.stops.front()].id, net.locations[s.stops.back()].id, "",
+         std::string(to_string(s.mode)), "", "", num(s.stop_km.back().km()), "", num(to_hours(s.stop_offsets.back())),
+         num(s.tariff_per_teu.major()), std::string(s.tariff_per_teu.currency.str()), "", "", join_sources(net, s.sources)});
+  }
+  return out;
+}
+
+}  // namespace caravan

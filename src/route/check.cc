@@ -1,0 +1,212 @@
+#include "caravan/check.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "../network/csv.h"
+#include "caravan/time_zone.h"
+
+namespace caravan {
+
+DatasetSummary summarize(const Network& net) {
+  DatasetSummary s;
+  auto count_sources = [&](const SourceList& list) {
+    for (SourceIdx i : list) ++s.rows_by_source_kind[std::string(to_string(net.sources[i].kind))];
+  };
+  for (const Location& l : net.locations) {
+    ++s.locations_by_country[std::string(l.country_code())];
+    count_sources(l.sources);
+  }
+  for (const Link& k : net.links) {
+    std::string mode(to_string(k.mode));
+    ++s.links_by_status[std::string(to_string(k.status))];
+    if (k.status == LinkStatus::kOpen) {
+      ++s.links_by_mode[mode];
+      s.km_by_mode[mode] += k.length.km();
+    }
+    count_sources(k.sources);
+  }
+  for (const Crossing& c : net.crossings) {
+    ++s.crossings_by_mode[std::string(to_string(c.mode))];
+    if (c.gauge_change) ++s.gauge_breaks;
+    count_sources(c.sources);
+  }
+  for (const Service& v : net.services) {
+    std::string mode(to_string(v.mode));
+    ++s.services_by_mode[mode];
+    int days = 0;
+    for (int d = 0; d < 7; ++d) days += (v.weekdays >> d) & 1;
+    s.departures_per_week_by_mode[mode] += days;
+    count_sources(v.sources);
+  }
+  for (const SourceList& f : net.fx_sources) count_sources(f);
+  for (const EmissionFactor& f : net.emission_factors) count_sources(f.sources);
+  s.sources = static_cast<int>(net.sources.size());
+  for (const Link& k : net.links) {
+    if (k.status != LinkStatus::kOpen || k.mode == Mode::kRail || k.mode == Mode::kRoad) continue;
+    bool served = false;
+    for (const Service& v : net.services) {
+      for (std::size_t i = 0; i + 1 < v.stops.size() && !served; ++i) {
+        served = v.mode == k.mode && ((v.stops[i] == k.from && v.stops[i + 1] == k.to) ||
+                                      (k.bidirectional && v.stops[i] == k.to && v.stops[i + 1] == k.from));
+      }
+    }
+    if (!served) s.idle_scheduled_links.push_back(k.id);
+  }
+  return s;
+}
+
+std::vector<LocationIdx> hub_locations(const Network& net) {
+  std::vector<LocationIdx> out;
+  for (const std::string& id : net.info.hubs) {
+    LocationIdx i = net.find_location(id);
+    if (i.valid()) out.push_back(i);
+  }
+  return out;
+}
+
+std::vector<std::pair<LocationIdx, LocationIdx>> unreachable_pairs(const RouteIndex& index,
+                                                                   const std::vector<LocationIdx>& places,
+                                                                   Instant depart) {
+  Planner planner(index);
+  std::vector<std::pair<LocationIdx, LocationIdx>> out;
+  for (LocationIdx a : places) {
+    for (LocationIdx b : places) {
+      if (a == b) continue;
+      RouteQuery q;
+      q.from = a;
+      q.to = b;
+      q.depart = depart;
+      q.objective = Objective::kTime;
+      auto r = planner.plan(q);
+      if (!r) out.emplace_back(a, b);
+    }
+  }
+  return out;
+}
+
+namespace {
+
+// Monday 2026-03-02 00:00 UTC: the reference week for calibration runs.
+constexpr std::int64_t kReferenceMonday = 20514LL * 86400;
+
+std::vector<std::string> split(std::string_view s, char sep) {
+  std::vector<std::string> out;
+  if (s.empty()) return out;
+  std::size_t start = 0;
+  while (true) {
+    std::size_t end = s.find(sep, start);
+    out.emplace_back(s.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start));
+    if (end == std::string_view::npos) return out;
+    start = end + 1;
+  }
+}
+
+// 08:00 local time at `loc` on weekday `d` (0 = Monday) of the reference week.
+Instant reference_departure(const Location& loc, int d) {
+  Instant utc_guess(Duration(kReferenceMonday + d * 86400 + 8 * 3600));
+  return utc_guess - loc.zone.offset(utc_guess);
+}
+
+}  // namespace
+
+Result<std::vector<CalibrationRow>> calibrate_transit_times(const RouteIndex& index, std::string_view calibration_csv) {
+  const Network& net = index.network();
+  Errors errors;
+  detail::CsvTable t = detail::parse_csv("calibration.csv", calibration_csv, errors);
+  auto col = [&](const detail::CsvRow& r, const char* name) -> std::string {
+    int c = t.column(name);
+    return c >= 0 && static_cast<std::size_t>(c) < r.fields.size() ? r.fields[c] : std::string();
+  };
+  for (const char* need : {"id", "from", "to", "via", "mode", "published_hours", "tolerance_pct", "depart_weekday"}) {
+    if (t.column(need) < 0) errors.push_back(Error::at(t.file, 1, need, "missing column (expected the calibration header)"));
+  }
+  if (!errors.empty()) return errors;
+  static const char* kDays[7] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+  std::vector<CalibrationRow> rows;
+  Planner planner(index);
+  for (const detail::CsvRow& r : t.rows) {
+    CalibrationRow row;
+    row.id = col(r, "id");
+    row.note = col(r, "note");
+    row.source = col(r, "source");
+    auto loc = [&](const std::string& id, const char* column) {
+      LocationIdx i = net.find_location(id);
+      if (!i.valid()) errors.push_back(Error::at(t.file, r.line, column, "unknown location \"" + id + "\" (expected a location id)"));
+      return i;
+    };
+    row.from = loc(col(r, "from"), "from");
+    row.to = loc(col(r, "to"), "to");
+    for (const std::string& v : split(col(r, "via"), ';')) row.via.push_back(loc(v, "via"));
+    for (const std::string& m : split(col(r, "mode"), ';')) {
+      auto mode = parse_mode(m);
+      if (!mode) errors.push_back(Error::at(t.file, r.line, "mode", "unknown mode \"" + m + "\" (expected rail, road, ferry, sea or air)"));
+      else row.modes.add(*mode);
+    }
+    if (row.modes.empty()) row.modes = ModeSet::all();
+    try {
+      row.published_hours = std::stod(col(r, "published_hours"));
+      std::string tol = col(r, "tolerance_pct");
+      if (!tol.empty()) row.tolerance_pct = std::stod(tol);
+    } catch (const std::exception&) {
+      errors.push_back(Error::at(t.file, r.line, "published_hours", "malformed number (expected hours and a percentage)"));
+    }
+    std::string day = col(r, "depart_weekday");
+    std::vector<int> days;
+    for (int d = 0; d < 7; ++d) {
+      if (day.empty() || day == kDays[d]) days.push_back(d);
+    }
+    if (days.empty()) errors.push_back(Error::at(t.file, r.line, "depart_weekday", "unknown day \"" + day + "\" (expected Mon … Sun or empty)"));
+    if (!errors.empty()) continue;
+    double sum = 0;
+    int found = 0;
+    for (int d : days) {
+      RouteQuery q;
+      q.from = row.from;
+      q.to = row.to;
+      q.via = row.via;
+      q.modes = row.modes;
+      q.objective = Objective::kTime;
+      q.depart = reference_departure(net.locations[row.from], d);
+      auto its = planner.plan(q);
+      if (!its) continue;
+      sum += to_hours(its->front().duration());
+      ++found;
+    }
+    if (found == static_cast<int>(days.size())) row.model_hours = sum / found;
+    rows.push_back(std::move(row));
+  }
+  if (!errors.empty()) return errors;
+  return rows;
+}
+
+std::vector<CrossingCalibration> calibrate_crossings(const Network& net) {
+  std::vector<CrossingCalibration> out;
+  for (CrossingIdx ci : net.crossings.indexes()) {
+    const Crossing& c = net.crossings[ci];
+    bool cpmm = false;
+    for (SourceIdx s : c.sources) {
+      const Source& src = net.sources[s];
+      if (src.id.find("cpmm") != std::string::npos || src.publisher.find("CAREC") != std::string::npos) cpmm = true;
+    }
+    if (!cpmm || c.clearance_median.count() == 0) continue;
+    // Arrivals every 15 minutes across the reference week.
+    const Location& ex = net.locations[c.exit];
+    const Location& en = net.locations[c.entry];
+    double total = 0;
+    int n = 0;
+    for (std::int64_t m = 0; m < 7 * 24 * 60; m += 15) {
+      Instant t(Duration(kReferenceMonday + m * 60));
+      auto open = next_open_both(t, c.exit_open, ex.zone, c.entry_open, en.zone);
+      if (!open) continue;
+      Instant done = *open + c.clearance_median + (c.gauge_change ? c.gauge_change_time : Duration(0));
+      total += to_hours(done - t);
+      ++n;
+    }
+    if (n == 0) continue;
+    out.push_back({ci, to_hours(c.clearance_median), total / n});
+  }
+  return out;
+}
+
+}  // namespace caravan

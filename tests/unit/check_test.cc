@@ -1,0 +1,98 @@
+#include <gtest/gtest.h>
+
+#include "caravan/check.h"
+#include "test_network.h"
+
+namespace caravan {
+namespace {
+
+//   a --road 100 km @ 50--> b     c (isolated)
+//   hubs: a, b, c
+Network small() {
+  auto f = testing::make_files(
+      "a,A,,KZ,city,43,76,Asia/Almaty,0,0,USD,t\n"
+      "b,B,,KZ,city,43,77,Asia/Almaty,0,0,USD,t\n"
+      "c,C,,UZ,city,41,69,Asia/Tashkent,0,0,USD,t\n",
+      "ab,a,b,road,100,,50,1,0,USD,,,true,open,t\n"
+      "bc,b,a,rail,80,1520,40,1,0,USD,,,false,planned,t\n");
+  f.text["dataset.toml"] += "hubs = [\"a\", \"b\", \"c\"]\n";
+  return testing::load_or_fail(f);
+}
+
+TEST(Check, SummarisesCountsByCountryModeAndSourceKind) {
+  Network net = small();
+  DatasetSummary s = summarize(net);
+  EXPECT_EQ(s.locations_by_country["KZ"], 2);
+  EXPECT_EQ(s.locations_by_country["UZ"], 1);
+  EXPECT_EQ(s.links_by_mode["road"], 1);
+  EXPECT_EQ(s.links_by_mode.count("rail"), 0u);  // planned links are not open
+  EXPECT_EQ(s.links_by_status["planned"], 1);
+  EXPECT_DOUBLE_EQ(s.km_by_mode["road"], 100);
+  // 3 locations + 2 links + 3 fx rows + 5 emission factors cite the one estimate source.
+  EXPECT_EQ(s.rows_by_source_kind["estimate"], 13);
+}
+
+TEST(Check, ListsHubPairsThatCannotReachEachOther) {
+  Network net = small();
+  RouteIndex index(net);
+  auto missing = unreachable_pairs(index, hub_locations(net), *parse_instant("2026-03-02"));
+  // a<->b reach each other; c reaches nothing and nothing reaches c.
+  ASSERT_EQ(missing.size(), 4u);
+  for (auto [x, y] : missing) EXPECT_TRUE(net.locations[x].id == "c" || net.locations[y].id == "c");
+}
+
+TEST(Check, UnknownHubIsALoadError) {
+  auto f = testing::make_files("a,A,,KZ,city,43,76,Asia/Almaty,0,0,USD,t\n", "");
+  f.text["dataset.toml"] += "hubs = [\"a\", \"atlantis\"]\n";
+  auto net = load_network(f);
+  ASSERT_FALSE(net.ok());
+  EXPECT_EQ(net.error().to_string(), "dataset.toml:4: column hubs: unknown location \"atlantis\" (expected a location id)");
+}
+
+TEST(Check, CalibrationComparesModelWithPublishedHours) {
+  Network net = small();
+  RouteIndex index(net);
+  // a -> b takes 2 h by road; published 2.5 h is -20%.
+  auto rows = calibrate_transit_times(index,
+                                      "id,from,to,via,mode,published_hours,tolerance_pct,depart_weekday,source,note\n"
+                                      "r1,a,b,,road,2.5,25,Mon,t,\n"
+                                      "r2,a,c,,road,10,25,,t,\n");
+  ASSERT_TRUE(rows.ok()) << to_string(rows.errors());
+  ASSERT_EQ(rows->size(), 2u);
+  ASSERT_TRUE((*rows)[0].model_hours.has_value());
+  EXPECT_DOUBLE_EQ(*(*rows)[0].model_hours, 2.0);
+  EXPECT_DOUBLE_EQ((*rows)[0].error_pct(), -20.0);
+  EXPECT_TRUE((*rows)[0].within_tolerance());
+  EXPECT_FALSE((*rows)[1].model_hours.has_value());
+  EXPECT_FALSE((*rows)[1].within_tolerance());
+}
+
+TEST(Check, CalibrationRejectsUnknownPlacesWithLine) {
+  Network net = small();
+  RouteIndex index(net);
+  auto rows = calibrate_transit_times(index,
+                                      "id,from,to,via,mode,published_hours,tolerance_pct,depart_weekday,source,note\n"
+                                      "r1,a,nowhere,,road,2.5,25,Mon,t,\n");
+  ASSERT_FALSE(rows.ok());
+  EXPECT_EQ(rows.error().to_string(), "calibration.csv:2: column to: unknown location \"nowhere\" (expected a location id)");
+}
+
+TEST(Check, CrossingCalibrationAddsTheWaitForBothPosts) {
+  // Posts open 12 h a day in the same zone. Of the arrivals every 15 minutes,
+  // the 48 a day that find the posts closed wait 12 h - k/4 h (k = 0..47),
+  // 6.125 h on average; over all 96 arrivals that is 3.0625 h, before a 2 h
+  // clearance.
+  auto f = testing::make_files(
+      "p,P,,KZ,bcp,43,76,Etc/UTC,0,0,USD,t\n"
+      "q,Q,,KG,bcp,43,77,Etc/UTC,0,0,USD,t\n",
+      "", "pq,p,q,road,2,4,0,USD,08:00-20:00,08:00-20:00,false,,,,cpmm\n");
+  f.text["sources.csv"] += "cpmm,measured,CPMM,CAREC,https://cpmm.carecprogram.org,2023,\n";
+  Network net = testing::load_or_fail(f);
+  auto cal = calibrate_crossings(net);
+  ASSERT_EQ(cal.size(), 1u);
+  EXPECT_DOUBLE_EQ(cal[0].published_hours, 2.0);
+  EXPECT_NEAR(cal[0].model_mean_hours, 5.0625, 1e-9);
+}
+
+}  // namespace
+}  // namespace caravan
