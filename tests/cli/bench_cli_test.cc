@@ -13,12 +13,12 @@
 
 namespace {
 
-struct Run {
+struct CliResult {
   int exit_code;
   std::string out;
 };
 
-Run shell(const std::string& args, bool merge_stderr) {
+CliResult shell(const std::string& args, bool merge_stderr) {
   std::string cmd = std::string(CARAVAN_BINARY) + " " + args + (merge_stderr ? " 2>&1" : " 2>/dev/null");
   FILE* p = popen(cmd.c_str(), "r");
   std::string out;
@@ -52,7 +52,7 @@ TEST(BenchSssp, PrintsOneJsonLineWithTheChecksumOfReachableQueries) {
   // 0->2 is 3.5 via 1 (not 4 direct); 2->0 unreachable adds nothing; 1->1 is 0;
   // 0->1 is 2.25. Sum 5.75.
   Files f("src,dst,weight\n0,1,2.25\n1,2,1.25\n0,2,4\n", "src,dst\n0,2\n2,0\n1,1\n0,1\n");
-  Run r = shell(f.args(), false);
+  CliResult r = shell(f.args(), false);
   ASSERT_EQ(r.exit_code, 0) << r.out;
   std::regex line(R"(\{"load_seconds":[0-9]+\.[0-9]{6},"query_seconds":[0-9]+\.[0-9]{6},"queries":4,"checksum":5\.750\}\n)");
   EXPECT_TRUE(std::regex_match(r.out, line)) << r.out;
@@ -60,7 +60,7 @@ TEST(BenchSssp, PrintsOneJsonLineWithTheChecksumOfReachableQueries) {
 
 TEST(BenchSssp, ChecksumRoundsToThreeDecimals) {
   Files f("src,dst,weight\n0,1,0.0004\n1,2,1.2345\n", "src,dst\n0,1\n0,2\n");
-  Run r = shell(f.args(), false);
+  CliResult r = shell(f.args(), false);
   ASSERT_EQ(r.exit_code, 0);
   // 0.0004 + 1.2349 = 1.2353
   EXPECT_NE(r.out.find("\"checksum\":1.235}"), std::string::npos) << r.out;
@@ -71,7 +71,7 @@ TEST(BenchSssp, ThreadsGiveTheSameChecksum) {
   for (int i = 0; i < 300; ++i) edges += std::to_string(i) + "," + std::to_string(i + 1) + ",0.5\n";
   for (int i = 0; i < 50; ++i) queries += std::to_string(i) + "," + std::to_string(300 - i) + "\n";
   Files f(edges, queries);
-  Run one = shell(f.args(), false), two = shell(f.args() + " --threads 2", false);
+  CliResult one = shell(f.args(), false), two = shell(f.args() + " --threads 2", false);
   ASSERT_EQ(one.exit_code, 0);
   ASSERT_EQ(two.exit_code, 0);
   // sum over i < 50 of (300 - 2i) / 2 = (15000 - 2450) / 2 = 6275
@@ -81,7 +81,7 @@ TEST(BenchSssp, ThreadsGiveTheSameChecksum) {
 
 TEST(BenchSssp, MalformedEdgesExitTwoWithFileAndLine) {
   Files f("src,dst,weight\n0,1,1\n1,2,-3\n", "src,dst\n0,1\n");
-  Run r = shell(f.args(), true);
+  CliResult r = shell(f.args(), true);
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(r.out, "caravan: " + (f.dir / "edges.csv").string() +
                        ":3: column weight: negative weight -3 (expected a finite number >= 0)\n");
@@ -89,7 +89,7 @@ TEST(BenchSssp, MalformedEdgesExitTwoWithFileAndLine) {
 
 TEST(BenchSssp, BadHeaderAndNonIntegerIdExitTwo) {
   Files bad_header("a,b,c\n", "src,dst\n");
-  Run r = shell(bad_header.args(), true);
+  CliResult r = shell(bad_header.args(), true);
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.out.find("edges.csv:1: bad header \"a,b,c\" (expected src,dst,weight)"), std::string::npos) << r.out;
   Files bad_id("src,dst,weight\n0,1,1\n", "src,dst\n0,one\n");
@@ -100,7 +100,7 @@ TEST(BenchSssp, BadHeaderAndNonIntegerIdExitTwo) {
 
 TEST(BenchSssp, QueryIdOutOfRangeExitsTwo) {
   Files f("src,dst,weight\n0,1,1\n", "src,dst\n0,1\n5,0\n");
-  Run r = shell(f.args(), true);
+  CliResult r = shell(f.args(), true);
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.out.find("queries.csv:3: column src: node 5 out of range (expected an id from 0 to 1 as in the edges file)"),
             std::string::npos)
@@ -114,7 +114,7 @@ TEST(BenchSssp, MissingFileAndMissingOptionExitTwo) {
 }
 
 TEST(BenchSssp, HelpTeachesTheFormatsWithAnExample) {
-  Run r = shell("bench sssp --help", false);
+  CliResult r = shell("bench sssp --help", false);
   EXPECT_EQ(r.exit_code, 0);
   EXPECT_NE(r.out.find("src,dst,weight"), std::string::npos);
   EXPECT_NE(r.out.find("checksum"), std::string::npos);

@@ -75,7 +75,8 @@ TEST(ShortestPath, ParallelArcsZeroWeightsAndLoops) {
 }
 
 TEST(ShortestPath, EqualsTextbookDijkstraOnRandomGraphs) {
-  std::mt19937 rng(6);
+  std::mt19937 gen(6);
+  auto rng = [&gen] { return static_cast<std::uint32_t>(gen()); };
   int compared = 0, unreachable = 0;
   for (int graph = 0; graph < 400; ++graph) {
     const std::uint32_t n = 1 + rng() % 40;

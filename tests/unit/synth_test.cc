@@ -1,5 +1,6 @@
 // The seeded generators: deterministic, valid, and with the features the
 // benchmarks rely on (services, crossings with hours, gauge changes).
+#include <cmath>
 #include <set>
 
 #include <gtest/gtest.h>
