@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "caravan/route.h"
+#include "csr.h"
 
 namespace caravan {
 
@@ -26,9 +27,26 @@ struct SearchArc {
   Distance km;
 };
 
-struct RouteIndex::Impl {
-  std::vector<std::uint32_t> first_out;  // location -> first arc; size n+1
-  std::vector<SearchArc> arcs;           // arcs grouped by tail location
+/// An arc of the reversed graph, for the per-query lower bounds on time.
+struct ReverseArc {
+  std::uint32_t tail = 0;        // location the forward arc leaves
+  std::uint32_t min_seconds = 0; // least time the forward arc can take: no waits, no transfer
+};
+
+/// A currency's conversion to USD cents, resolved once per index so a search
+/// compares 4-byte keys instead of looking codes up in tables.
+struct UsdRate {
+  std::uint32_t key = 0;  // the three code bytes
+  double minor_per_major = 100;
+  double per_usd = 1;
+};
+
+// The shared adjacency array (csr.h): first_out (location -> first arc) and
+// arcs (grouped by tail location), with the tables the planner reads per arc.
+struct RouteIndex::Impl : detail::CsrGraph<SearchArc> {
+  detail::CsrGraph<ReverseArc> reverse;  // head location -> arcs entering it
+  std::vector<std::uint16_t> country;    // location -> ISO code bytes, for --avoid COUNTRY without string compares
+  std::vector<UsdRate> usd;              // every currency the network charges in
 };
 
 }  // namespace caravan

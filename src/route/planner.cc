@@ -1,9 +1,9 @@
 #include <algorithm>
 #include <cmath>
-#include <queue>
 
 #include "caravan/route.h"
 #include "index.h"
+#include "min_heap.h"
 
 namespace caravan {
 
@@ -136,6 +136,44 @@ RouteIndex::RouteIndex(const Network& net) : net_(&net), impl_(std::make_unique<
   for (std::uint32_t i = 0; i < n; ++i) impl_->first_out[i + 1] = impl_->first_out[i] + static_cast<std::uint32_t>(out[i].size());
   impl_->arcs.reserve(impl_->first_out[n]);
   for (auto& v : out) impl_->arcs.insert(impl_->arcs.end(), v.begin(), v.end());
+
+  // The reversed graph with each arc's least possible time, for the lower
+  // bounds on time to the destination that prune Pareto searches.
+  auto border_s = [&](CrossingIdx ci) {
+    const Crossing& c = net.crossings[ci];
+    return c.clearance_median.count() + (c.gauge_change ? c.gauge_change_time.count() : 0);
+  };
+  std::vector<std::uint32_t> heads;
+  std::vector<ReverseArc> reverse;
+  heads.reserve(impl_->arcs.size());
+  reverse.reserve(impl_->arcs.size());
+  for (std::uint32_t u = 0; u < n; ++u) {
+    for (std::uint32_t a = impl_->begin(u); a < impl_->end(u); ++a) {
+      const SearchArc& arc = impl_->arcs[a];
+      std::int64_t t = arc.kind == ArcKind::kCrossing ? border_s(CrossingIdx(arc.ref)) : arc.travel_s;
+      if (arc.kind != ArcKind::kCrossing && arc.port_crossing.valid()) t += border_s(arc.port_crossing);
+      heads.push_back(arc.head);
+      reverse.push_back({u, static_cast<std::uint32_t>(std::clamp<std::int64_t>(t, 0, UINT32_MAX))});
+    }
+  }
+  impl_->reverse = detail::build_csr<ReverseArc>(n, heads, reverse);
+  impl_->country.resize(n);
+  for (LocationIdx i : net.locations.indexes()) {
+    const auto& c = net.locations[i].country;
+    impl_->country[i.v] = static_cast<std::uint16_t>(static_cast<unsigned char>(c[0]) | static_cast<unsigned char>(c[1]) << 8);
+  }
+  auto add_rate = [&](Currency c) {
+    UsdRate r;
+    r.key = static_cast<std::uint32_t>(static_cast<unsigned char>(c.code[0]) | static_cast<unsigned char>(c.code[1]) << 8 |
+                                       static_cast<unsigned char>(c.code[2]) << 16);
+    r.minor_per_major = pow10d(c.exponent());
+    r.per_usd = net.fx.per_usd(c);
+    impl_->usd.push_back(r);
+  };
+  add_rate(Currency::usd());
+  for (const auto& [c, rate] : net.fx.rates()) {
+    if (!(c == Currency::usd())) add_rate(c);
+  }
 }
 
 RouteIndex::~RouteIndex() = default;
@@ -162,6 +200,29 @@ struct Label {
   std::uint8_t stage;    // vias visited
 };
 
+// What dominance reads of a settled label, stored contiguously per state so a
+// bag is scanned without chasing label indexes.
+struct Criteria {
+  std::int64_t t, cost, co2;
+};
+
+// Priority of a label: the objective's criterion first, then the others,
+// then creation order, so the search order is total and reproducible.
+struct QItem {
+  std::int64_t k0, k1, k2;
+  std::uint32_t label;
+};
+struct QItemLess {
+  bool operator()(const QItem& a, const QItem& b) const {
+    if (a.k0 != b.k0) return a.k0 < b.k0;
+    if (a.k1 != b.k1) return a.k1 < b.k1;
+    if (a.k2 != b.k2) return a.k2 < b.k2;
+    return a.label < b.label;
+  }
+};
+
+constexpr std::int64_t kNoBound = INT64_MAX / 4;  // no path to the destination at all
+
 struct Outcome {
   std::int64_t t = 0, cost = 0, co2 = 0;
 };
@@ -173,14 +234,30 @@ std::int64_t floor_div(std::int64_t a, std::int64_t b) {
 
 }  // namespace
 
+// Per-query scratch. Nothing here is cleared in O(n) between queries: bags are
+// reset through the list of states touched, per-location marks through a
+// generation stamp (RoutingKit's timestamp flags), and every buffer keeps its
+// capacity, so a warm planner allocates only for the itineraries it returns
+// (and when a query needs more room than any before it).
 struct Planner::State {
   const RouteIndex* index;
   const Network* net;
   std::vector<Label> labels;
-  std::vector<std::vector<std::uint32_t>> bags;  // state -> settled labels
-  std::vector<std::uint32_t> touched;            // states with a non-empty bag
-  std::vector<std::uint32_t> target;             // settled labels at the destination
-  std::vector<std::uint8_t> blocked;             // location -> may not be entered
+  std::vector<std::uint32_t> bag_slot;       // state -> its bag in `bags`, kNone while empty
+  std::vector<std::vector<Criteria>> bags;   // slot -> criteria of the labels settled in that state
+  std::uint32_t bags_used = 0;
+  std::vector<std::uint32_t> touched;        // states with a non-empty bag
+  std::vector<std::uint32_t> target;         // settled labels at the destination
+  std::vector<std::uint32_t> blocked_stamp;  // location -> generation in which it may not be entered
+  std::vector<std::uint16_t> avoided_countries;
+  std::uint32_t generation = 0;
+  detail::MinHeap<QItem, QItemLess> heap;
+  // Lower bounds on time to the destination (Pareto only), from a Dijkstra on
+  // the reversed graph with each arc's least time; valid where stamped.
+  std::vector<std::int64_t> bound_s;
+  std::vector<std::uint32_t> bound_stamp;
+  detail::MinHeap<std::pair<std::int64_t, std::uint32_t>, std::less<>> bound_heap;
+  bool use_bounds = false;
   std::uint64_t settled = 0;
 
   // Query constants.
@@ -210,6 +287,57 @@ struct Planner::State {
     return false;
   }
 
+  bool dominated_in_bag(const Label& l) const {
+    const std::uint32_t slot = bag_slot[l.state];
+    if (slot == kNone) return false;
+    for (const Criteria& c : bags[slot]) {
+      if (dominates(Label{c.t, c.cost, c.co2, 0, 0, 0, 0, 0}, l)) return true;
+    }
+    return false;
+  }
+
+  // Least time from `loc` to the destination; kNoBound when it cannot reach it.
+  std::int64_t bound(std::uint32_t loc) const { return bound_stamp[loc] == generation ? bound_s[loc] : kNoBound; }
+
+  // True when no continuation of `l` from `loc` can be an answer: even at the
+  // least possible time it would arrive no earlier than an answer already
+  // found that costs and emits no more (within epsilon). Every continuation is
+  // at least that late and costly, so it would be dropped at the destination
+  // anyway; pruning it early changes which labels are explored, never the answers.
+  bool hopeless(const Label& l, std::uint32_t loc) const {
+    if (!use_bounds) return false;
+    const std::int64_t b = bound(loc);
+    if (b >= kNoBound) return true;
+    if (target.empty() || b == 0) return false;
+    Label optimistic = l;
+    optimistic.t += b;
+    return dominated_at_target(optimistic);
+  }
+
+  // Dijkstra from the destination over the reversed graph: bound_s[v] = least
+  // time from v to the destination ignoring waits, transfers and the query's
+  // restrictions (fewer arcs only make paths longer, so it stays a bound).
+  void compute_bounds(std::uint32_t dest) {
+    const auto& rev = index->impl().reverse;
+    bound_heap.clear();
+    bound_s[dest] = 0;
+    bound_stamp[dest] = generation;
+    bound_heap.push({0, dest});
+    while (!bound_heap.empty()) {
+      auto [d, v] = bound_heap.top();
+      bound_heap.pop();
+      if (d > bound_s[v]) continue;
+      for (std::uint32_t a = rev.begin(v); a < rev.end(v); ++a) {
+        const ReverseArc& r = rev.arcs[a];
+        const std::int64_t nd = d + r.min_seconds;
+        if (bound_stamp[r.tail] == generation && bound_s[r.tail] <= nd) continue;
+        bound_s[r.tail] = nd;
+        bound_stamp[r.tail] = generation;
+        bound_heap.push({nd, r.tail});
+      }
+    }
+  }
+
   // Answers at the destination compare with the query's epsilon slack.
   bool dominated_at_target(const Label& l) const {
     if (obj != Objective::kPareto || q->epsilon <= 0) return dominated(l, target);
@@ -224,13 +352,30 @@ struct Planner::State {
     return false;
   }
 
-  std::int64_t usd_cents(double minor, Currency c) const { return std::llround(net->fx.minor_to_usd_cents(minor, c)); }
+  // FxTable::minor_to_usd_cents with the rate resolved from the index's table
+  // (same arithmetic, same result) instead of two lookups by code string.
+  std::int64_t usd_cents(double minor, Currency c) const {
+    const auto key = static_cast<std::uint32_t>(static_cast<unsigned char>(c.code[0]) |
+                                                static_cast<unsigned char>(c.code[1]) << 8 |
+                                                static_cast<unsigned char>(c.code[2]) << 16);
+    for (const UsdRate& r : index->impl().usd) {
+      if (r.key == key) return std::llround(minor / r.minor_per_major / r.per_usd * 100.0);
+    }
+    return std::llround(net->fx.minor_to_usd_cents(minor, c));
+  }
 
   Money scaled(double minor_per_teu, Currency c) const { return Money{std::llround(minor_per_teu * teu), c}; }
 
   std::int64_t grams(double g_per_t) const { return std::llround(g_per_t * tonnes); }
 
-  bool enterable(std::uint32_t loc) const { return !blocked[loc]; }
+  bool blocked(std::uint32_t loc) const {
+    if (blocked_stamp[loc] == generation) return true;
+    if (avoided_countries.empty()) return false;
+    const std::uint16_t c = index->impl().country[loc];
+    return std::find(avoided_countries.begin(), avoided_countries.end(), c) != avoided_countries.end();
+  }
+
+  bool enterable(std::uint32_t loc) const { return !blocked(loc); }
 
   // The next departure of a service from its stop `board` at or after `t`.
   std::optional<Instant> next_departure(const Service& s, std::uint16_t board, Instant t) const {
@@ -399,7 +544,7 @@ struct Planner::State {
     if (arc.kind != ArcKind::kRide) return false;
     const Service& s = net->services[ServiceIdx(arc.ref)];
     for (std::uint16_t i = arc.board + 1; i < arc.alight; ++i) {
-      if (blocked[s.stops[i].v]) return true;
+      if (blocked(s.stops[i].v)) return true;
     }
     return false;
   }
@@ -464,40 +609,49 @@ Result<std::vector<Itinerary>> Planner::plan(const RouteQuery& q) {
   s.stages = static_cast<int>(q.via.size()) + 1;
   s.settled = 0;
 
-  s.blocked.assign(n, 0);
-  for (LocationIdx a : q.avoid) {
-    if (a.valid() && a.v < n) s.blocked[a.v] = 1;
+  // A new generation invalidates every per-location mark of the last query.
+  if (s.blocked_stamp.size() < n) {
+    s.blocked_stamp.assign(n, 0);
+    s.bound_stamp.assign(n, 0);
+    s.bound_s.assign(n, 0);
+    s.generation = 0;
   }
-  for (LocationIdx i : net.locations.indexes()) {
-    for (const std::string& c : q.avoid_countries) {
-      if (net.locations[i].country_code() == c) s.blocked[i.v] = 1;
+  if (++s.generation == 0) {  // wrapped after 2^32 queries: clear the stamps once
+    std::fill(s.blocked_stamp.begin(), s.blocked_stamp.end(), 0);
+    std::fill(s.bound_stamp.begin(), s.bound_stamp.end(), 0);
+    s.generation = 1;
+  }
+  for (LocationIdx a : q.avoid) {
+    if (a.valid() && a.v < n) s.blocked_stamp[a.v] = s.generation;
+  }
+  s.avoided_countries.clear();
+  for (const std::string& c : q.avoid_countries) {
+    if (c.size() == 2) {
+      s.avoided_countries.push_back(
+          static_cast<std::uint16_t>(static_cast<unsigned char>(c[0]) | static_cast<unsigned char>(c[1]) << 8));
     }
   }
   auto name = [&](LocationIdx i) { return net.locations[i].name; };
-  if (s.blocked[q.from.v]) return Error::invalid("the origin " + name(q.from) + " is avoided");
-  if (s.blocked[q.to.v]) return Error::invalid("the destination " + name(q.to) + " is avoided");
+  if (s.blocked(q.from.v)) return Error::invalid("the origin " + name(q.from) + " is avoided");
+  if (s.blocked(q.to.v)) return Error::invalid("the destination " + name(q.to) + " is avoided");
   for (LocationIdx v : q.via) {
-    if (s.blocked[v.v]) return Error::invalid("the via place " + name(v) + " is avoided");
+    if (s.blocked(v.v)) return Error::invalid("the via place " + name(v) + " is avoided");
   }
 
   const std::size_t n_states = static_cast<std::size_t>(n) * kModeSlots * static_cast<std::size_t>(s.stages);
-  if (s.bags.size() < n_states) s.bags.resize(n_states);
-  for (std::uint32_t st : s.touched) s.bags[st].clear();
+  if (s.bag_slot.size() < n_states) s.bag_slot.resize(n_states, kNone);
+  for (std::uint32_t st : s.touched) s.bag_slot[st] = kNone;
   s.touched.clear();
+  s.bags_used = 0;
   s.target.clear();
   s.labels.clear();
+  s.heap.clear();
+  // Single-criterion searches stop at the first answer, so only Pareto
+  // searches, which go on past it, gain from bounds.
+  s.use_bounds = q.objective == Objective::kPareto;
+  if (s.use_bounds) s.compute_bounds(q.to.v);
 
-  struct QItem {
-    std::int64_t k0, k1, k2;
-    std::uint32_t label;
-    bool operator>(const QItem& o) const {
-      if (k0 != o.k0) return k0 > o.k0;
-      if (k1 != o.k1) return k1 > o.k1;
-      if (k2 != o.k2) return k2 > o.k2;
-      return label > o.label;
-    }
-  };
-  std::priority_queue<QItem, std::vector<QItem>, std::greater<>> heap;
+  auto& heap = s.heap;
   auto key = [&](const Label& l) -> QItem {
     switch (s.obj) {
       case Objective::kCost: return {l.cost, l.t, l.co2, 0};
@@ -510,7 +664,7 @@ Result<std::vector<Itinerary>> Planner::plan(const RouteQuery& q) {
   auto push = [&](Label l) {
     std::uint32_t loc = l.state / static_cast<std::uint32_t>(s.stages) / kModeSlots;
     if (s.dominated_at_target(l)) return;
-    if (!is_target(loc, l.stage) && s.dominated(l, s.bags[l.state])) return;
+    if (!is_target(loc, l.stage) && (s.dominated_in_bag(l) || s.hopeless(l, loc))) return;
     s.labels.push_back(l);
     QItem item = key(l);
     item.label = static_cast<std::uint32_t>(s.labels.size() - 1);
@@ -532,12 +686,20 @@ Result<std::vector<Itinerary>> Planner::plan(const RouteQuery& q) {
     if (is_target(loc, l.stage)) {
       s.target.push_back(li);
       ++s.settled;
+      // With one criterion every label still queued has a key at least this
+      // answer's, so the answer dominates it: stop here (same result).
+      if (s.obj != Objective::kPareto) break;
       continue;
     }
-    auto& bag = s.bags[l.state];
-    if (s.dominated(l, bag)) continue;
-    if (bag.empty()) s.touched.push_back(l.state);
-    bag.push_back(li);
+    if (s.dominated_in_bag(l) || s.hopeless(l, loc)) continue;
+    std::uint32_t& slot = s.bag_slot[l.state];
+    if (slot == kNone) {
+      s.touched.push_back(l.state);
+      slot = s.bags_used++;
+      if (s.bags.size() < s.bags_used) s.bags.emplace_back();
+      s.bags[slot].clear();
+    }
+    s.bags[slot].push_back({l.t, l.cost, l.co2});
     ++s.settled;
     if (s.labels.size() > kMaxLabels) return Error::internal("search exceeded " + std::to_string(kMaxLabels) + " labels");
 
