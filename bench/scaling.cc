@@ -1,4 +1,4 @@
-// caravan_scaling LOCATIONS QUERIES SEED — route query time on a generated
+// caravan_scaling LOCATIONS QUERIES SEED [PARETO_QUERIES] — route query time on a generated
 // timetabled network (caravan/synth.h) of LOCATIONS locations. Prints one CSV
 // row per objective:
 //   locations,arcs,objective,queries,routes,median_ms,mean_ms,mean_labels,index_build_s,max_rss_mb
@@ -35,12 +35,13 @@ double max_rss_mb() {
 int main(int argc, char** argv) {
   using namespace caravan;
   using clock = std::chrono::steady_clock;
-  std::uint64_t n = 0, count = 0, seed = 0;
-  if (argc != 4 || !number(argv[1], n) || !number(argv[2], count) || !number(argv[3], seed) || n < 16 || n > 20'000'000 ||
-      count < 1) {
-    std::fprintf(stderr, "usage: caravan_scaling LOCATIONS QUERIES SEED   e.g. caravan_scaling 100000 20 1\n");
+  std::uint64_t n = 0, count = 0, seed = 0, pareto_count = 0;
+  if ((argc != 4 && argc != 5) || !number(argv[1], n) || !number(argv[2], count) || !number(argv[3], seed) || n < 16 ||
+      n > 20'000'000 || count < 1 || (argc == 5 && (!number(argv[4], pareto_count) || pareto_count < 1))) {
+    std::fprintf(stderr, "usage: caravan_scaling LOCATIONS QUERIES SEED [PARETO_QUERIES]   e.g. caravan_scaling 100000 20 1 5\n");
     return 2;
   }
+  if (argc == 4) pareto_count = count;
   Network net = generate_network(static_cast<std::uint32_t>(n), seed);
   auto t0 = clock::now();
   RouteIndex index(net);
@@ -56,7 +57,9 @@ int main(int argc, char** argv) {
     std::vector<double> ms;
     std::uint64_t labels = 0;
     std::size_t routes = 0;
-    for (auto [s, t] : pairs) {
+    const std::size_t runs = obj == Objective::kPareto ? std::min<std::size_t>(pareto_count, pairs.size()) : pairs.size();
+    for (std::size_t k = 0; k < runs; ++k) {
+      const auto [s, t] = pairs[k];
       RouteQuery q;
       q.from = LocationIdx(s);
       q.to = LocationIdx(t);
