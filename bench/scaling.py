@@ -21,16 +21,16 @@ FIELDS = ["locations", "arcs", "objective", "queries", "routes", "median_ms", "m
 
 
 def measure(binary, out_csv):
-    rows = []
-    for n in SIZES:
-        args = [binary, str(n), "20", "1", str(PARETO_QUERIES.get(n, 20))]
-        print(" ".join(args), file=sys.stderr, flush=True)
-        out = subprocess.run(args, check=True, capture_output=True, text=True).stdout
-        rows += [dict(zip(FIELDS, line.split(","))) for line in out.strip().splitlines()]
+    # Written size by size, so a long run that is stopped keeps what it measured.
     with open(out_csv, "w", newline="") as f:
         w = csv.DictWriter(f, FIELDS)
         w.writeheader()
-        w.writerows(rows)
+        for n in SIZES:
+            args = [binary, str(n), "20", "1", str(PARETO_QUERIES.get(n, 20))]
+            print(" ".join(args), file=sys.stderr, flush=True)
+            out = subprocess.run(args, check=True, capture_output=True, text=True).stdout
+            w.writerows(dict(zip(FIELDS, line.split(","))) for line in out.strip().splitlines())
+            f.flush()
 
 
 def plot(in_csv, out_svg):
