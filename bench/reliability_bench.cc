@@ -103,4 +103,4 @@ BENCHMARK(BM_HubMatrix)
 }  // namespace
 }  // namespace caravan
 
-BENCHMARK_MAIN();
+// main() is in route_bench.cc: one caravan_bench program runs every benchmark.
