@@ -2,12 +2,16 @@
 #   make run   build (Release, web UI included) and serve the web map and API on the
 #              embedded dataset at http://127.0.0.1:$(PORT)/ (Ctrl-C stops)
 #   make test  build with sanitizers and warnings-as-errors, then run every test
+# Benchmarks (docs/performance.md), none of them part of `make test`:
+#   make bench          route queries on the default data and a 100,000-location network
+#   make bench-peers    caravan vs Boost.Graph, igraph, networkx, pgRouting (~30 min)
+#   make bench-scaling  route query time and memory from 1,000 to 1,000,000 locations
 JOBS ?= $(shell nproc)
 RELEASE_DIR ?= build/release
 TEST_DIR ?= build/test
 PORT ?= 8080
 
-.PHONY: run test build deps bench clean
+.PHONY: run test build deps bench bench-peers bench-scaling clean
 
 deps:
 	@scripts/install-deps
@@ -28,6 +32,21 @@ bench: deps
 	@cmake -S . -B $(RELEASE_DIR) -DCMAKE_BUILD_TYPE=Release >/dev/null
 	@cmake --build $(RELEASE_DIR) -j $(JOBS) --target caravan_bench
 	$(RELEASE_DIR)/bench/caravan_bench
+
+bench-peers: deps
+	@bench/peers/install-peers
+	@cmake -S . -B $(RELEASE_DIR) -DCMAKE_BUILD_TYPE=Release >/dev/null
+	@cmake --build $(RELEASE_DIR) -j $(JOBS) --target caravan_cli caravan_graphgen
+	@mkdir -p $(RELEASE_DIR)/peers
+	g++ -O2 -std=c++17 bench/peers/boost_sssp.cc -o $(RELEASE_DIR)/peers/boost_sssp
+	/usr/bin/python3 bench/peers/run.py $(RELEASE_DIR)
+
+bench-scaling: deps
+	@dpkg-query -W -f='$${Status}' python3-matplotlib 2>/dev/null | grep -q 'install ok installed' || \
+	  ($(if $(filter 0,$(shell id -u)),,sudo) apt-get install -y -qq --no-install-recommends python3-matplotlib)
+	@cmake -S . -B $(RELEASE_DIR) -DCMAKE_BUILD_TYPE=Release >/dev/null
+	@cmake --build $(RELEASE_DIR) -j $(JOBS) --target caravan_scaling
+	/usr/bin/python3 bench/scaling.py $(RELEASE_DIR)/bench/caravan_scaling docs
 
 clean:
 	rm -rf build

@@ -54,8 +54,8 @@ void BM_ReliabilityXianTashkent(benchmark::State& state) {
     benchmark::DoNotOptimize(r);
   }
   state.counters["legs"] = static_cast<double>(its->front().legs.size());
-  state.counters["samples/s"] = benchmark::Counter(static_cast<double>(o.samples) * static_cast<double>(state.iterations()),
-                                                   benchmark::Counter::kIsRate);
+  state.counters["samples/s"] = benchmark::Counter(
+      static_cast<double>(o.samples) * static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_ReliabilityXianTashkent)->Args({10000, 1})->Args({10000, 2})->Unit(benchmark::kMillisecond)->UseRealTime();
 
@@ -92,9 +92,15 @@ void BM_HubMatrix(benchmark::State& state) {
   state.counters["places"] = static_cast<double>(hubs.size());
   state.counters["pairs"] = static_cast<double>(hubs.size() * (hubs.size() - 1));
 }
-BENCHMARK(BM_HubMatrix)->Args({0, 2})->Args({1000, 1})->Args({1000, 2})->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(3);
+BENCHMARK(BM_HubMatrix)
+    ->Args({0, 2})
+    ->Args({1000, 1})
+    ->Args({1000, 2})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->Iterations(3);
 
 }  // namespace
 }  // namespace caravan
 
-BENCHMARK_MAIN();
+// main() is in route_bench.cc: one caravan_bench program runs every benchmark.

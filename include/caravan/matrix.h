@@ -35,12 +35,12 @@ namespace caravan {
 std::vector<LocationIdx> default_hubs(const Network& net);
 
 struct MatrixOptions {
-  Instant depart{};                  ///< cargo ready at every origin
+  Instant depart{};  ///< cargo ready at every origin
   std::uint32_t units = 1;
   UnitKind unit = UnitKind::kFeu;
-  std::uint32_t samples = 0;         ///< Monte Carlo samples per pair for p95; 0: none
+  std::uint32_t samples = 0;  ///< Monte Carlo samples per pair for p95; 0: none
   std::uint64_t seed = 1;
-  unsigned threads = 0;              ///< 0: default_threads()
+  unsigned threads = 0;  ///< 0: default_threads()
   /// Called as pairs finish: (done, total). Optional.
   std::function<void(std::size_t, std::size_t)> progress;
 };
@@ -52,12 +52,12 @@ struct MatrixCell {
   double hours = 0;
   std::int64_t cost_usd_cents = 0;
   std::int64_t co2_g = 0;
-  std::optional<double> p95_hours;   ///< when samples > 0
+  std::optional<double> p95_hours;  ///< when samples > 0
 };
 
 struct Matrix {
   std::vector<LocationIdx> places;
-  std::vector<MatrixCell> cells;     ///< every ordered pair from != to, row by row
+  std::vector<MatrixCell> cells;  ///< every ordered pair from != to, row by row
   std::uint32_t samples = 0;
 
   /// The cell for (from, to); nullptr when either is not a place of the matrix.
@@ -82,7 +82,7 @@ Result<std::vector<DemandRow>> parse_demand_csv(std::string_view text, std::stri
 /// One pair before and after.
 struct OdChange {
   MatrixCell base, scenario;
-  double demand_teu = 0;                  ///< 0 when no demand row names the pair
+  double demand_teu = 0;  ///< 0 when no demand row names the pair
   bool comparable() const { return base.reachable && scenario.reachable; }
   double delta_hours() const { return scenario.hours - base.hours; }
 };
@@ -91,7 +91,7 @@ struct OdChange {
 struct MeanChange {
   double hours = 0, cost_usd = 0, co2_kg = 0;
   std::optional<double> p95_hours;
-  double weight = 0;                      ///< pairs (equal weights) or TEU a year (by demand)
+  double weight = 0;  ///< pairs (equal weights) or TEU a year (by demand)
 };
 
 struct Comparison {
@@ -101,7 +101,7 @@ struct Comparison {
   std::vector<std::size_t> connected;     ///< reachable only with the scenarios
   std::vector<std::size_t> disconnected;  ///< reachable only in the base
   MeanChange equal_weights;
-  std::optional<MeanChange> by_demand;    ///< when a demand table was given
+  std::optional<MeanChange> by_demand;  ///< when a demand table was given
 };
 
 /// Sets two matrices over the same places side by side. `demand` may be null.

@@ -92,7 +92,7 @@ struct AddService {
 };
 struct SetFrequency {
   ServiceIdx service;
-  std::uint8_t weekdays = 0;                ///< bit d = departs on weekday d (0 = Monday)
+  std::uint8_t weekdays = 0;  ///< bit d = departs on weekday d (0 = Monday)
   std::optional<std::int32_t> depart_local_s;
 };
 /// How late a service arrives: lognormal hours with this median and p90.
@@ -107,7 +107,7 @@ struct SetCapacity {
   std::uint32_t capacity = 0;
 };
 struct SetTariff {
-  LinkIdx link;          ///< exactly one of the three is valid
+  LinkIdx link;  ///< exactly one of the three is valid
   ServiceIdx service;
   CrossingIdx crossing;
   std::optional<double> tariff_per_teu_km;  ///< link, major units per TEU-km
@@ -129,16 +129,16 @@ struct Measure {
   std::string type;                  ///< `set_clearance`, … as written
   std::vector<std::string> sources;  ///< cited source ids
   std::string note;
-  std::string file;                  ///< file name used in messages
-  std::uint32_t line = 0;            ///< line of its `[[measures]]` header
+  std::string file;        ///< file name used in messages
+  std::uint32_t line = 0;  ///< line of its `[[measures]]` header
 };
 
 /// A named, sourced set of measures.
 struct Scenario {
   std::string id, name, description;
-  std::vector<std::string> sources;   ///< cited source ids (sources.csv or new_sources)
-  std::vector<Source> new_sources;    ///< sources defined by the file itself
+  std::vector<std::string> sources;  ///< cited source ids (sources.csv or new_sources)
   std::vector<Measure> measures;
+  std::vector<Source> new_sources;   ///< sources defined by the file itself ([[sources]])
 };
 
 /// Parses a scenario from TOML text. `file_name` is used in messages and, when
@@ -194,9 +194,9 @@ class Overlay {
   std::vector<std::string> scenario_ids_;
   std::unordered_map<std::uint32_t, Crossing> crossings_;  // patched crossings by index
   std::unordered_map<std::uint32_t, bool> clearance_set_;
-  std::unordered_map<std::uint32_t, Link> links_;          // patched links by index
-  std::unordered_map<std::uint32_t, Service> services_;    // patched base services by index
-  std::vector<Service> added_;                             // added services, index base count + k
+  std::unordered_map<std::uint32_t, Link> links_;        // patched links by index
+  std::unordered_map<std::uint32_t, Service> services_;  // patched base services by index
+  std::vector<Service> added_;                           // added services, index base count + k
   std::unordered_map<std::uint32_t, std::pair<Duration, Duration>> punctuality_;
   std::unordered_map<std::uint32_t, std::vector<ClosureWindow>> closures_;
   FxTable fx_;

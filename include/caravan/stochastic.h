@@ -154,10 +154,10 @@ class SampledTiming final : public StageTiming {
 };
 
 struct MonteCarloOptions {
-  std::uint32_t samples = 1000;    ///< >= 1
+  std::uint32_t samples = 1000;  ///< >= 1
   std::uint64_t seed = 1;
-  unsigned threads = 0;            ///< 0: default_threads()
-  std::optional<Instant> deadline; ///< for on_time_probability
+  unsigned threads = 0;             ///< 0: default_threads()
+  std::optional<Instant> deadline;  ///< for on_time_probability
 };
 
 /// Hours from the query's departure to arrival in each sample, in sample

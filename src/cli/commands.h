@@ -31,5 +31,6 @@ Runner add_serve_command(CLI::App& app);
 Runner add_data_command(CLI::App& app);
 Runner add_matrix_command(CLI::App& app);
 Runner add_compare_command(CLI::App& app);
+Runner add_bench_command(CLI::App& app);
 
 }  // namespace caravan::cli

@@ -12,6 +12,7 @@
 #include "caravan/load.h"
 #include "caravan/present.h"
 #include "commands.h"
+#include "scenario_options.h"
 
 namespace caravan::cli {
 namespace {
@@ -20,6 +21,7 @@ struct DataOptions {
   std::string data;
   std::string format;
   std::string depart = "2026-03-02T00:00Z";
+  std::vector<std::string> scenarios;
 };
 
 std::filesystem::path data_dir(const DataOptions& o) {
@@ -71,7 +73,10 @@ int run_check(const DataOptions& o) {
 
   auto depart = parse_instant(o.depart);
   if (!depart) return report({Error::invalid("--depart: " + depart.error().message)});
-  RouteIndex index(*net);
+  int exit = kExitOk;
+  auto overlay = load_overlay(*net, o.scenarios, &exit);
+  if (!overlay) return exit;
+  RouteIndex index(*net, overlay.get());
   std::vector<LocationIdx> hubs = hub_locations(*net);
   auto missing = unreachable_pairs(index, hubs, *depart);
   std::size_t pairs = hubs.size() * (hubs.size() - (hubs.empty() ? 0 : 1));
@@ -105,7 +110,10 @@ int run_calibrate(const DataOptions& o) {
   if (!in) return report({Error::not_found((dir / "calibration.csv").string() + ": cannot read file")});
   std::stringstream text;
   text << in.rdbuf();
-  RouteIndex index(*net);
+  int exit = kExitOk;
+  auto overlay = load_overlay(*net, o.scenarios, &exit);
+  if (!overlay) return exit;
+  RouteIndex index(*net, overlay.get());
   auto rows = calibrate_transit_times(index, text.str());
   if (!rows) return report(rows.errors());
   auto crossings = calibrate_crossings(*net);
@@ -199,6 +207,7 @@ Runner add_data_command(CLI::App& app) {
       "Exit 0 when clean, 2 on any error or unreachable hub pair.");
   check->add_option("--data", o->data, "Dataset folder (default: the embedded data/central-asia)");
   check->add_option("--depart", o->depart, "Departure used for the reachability check (default 2026-03-02T00:00Z)");
+  check->add_option("--scenario", o->scenarios, "Check hub reachability with these scenario files applied, in order")->take_all();
   check->footer("\nExample:\n  caravan data check\n  caravan data check --data my-dataset/");
   CLI::App* exp = data->add_subcommand("export", "Write the whole network as GeoJSON or CSV");
   exp->description(
@@ -216,6 +225,7 @@ Runner add_data_command(CLI::App& app) {
       "every border crossing with a CAREC CPMM figure, the model's mean time through it.");
   cal->add_option("--format", o->format, "table (default), markdown (for docs/data.md) or csv");
   cal->add_option("--data", o->data, "Dataset folder (default: the embedded data/central-asia)");
+  cal->add_option("--scenario", o->scenarios, "Calibrate with these scenario files applied, in order")->take_all();
   cal->footer("\nExample:\n  caravan data calibrate --format markdown");
   return [o, check, exp, cal] {
     if (check->parsed()) return run_check(*o);

@@ -50,6 +50,7 @@ int main(int argc, char** argv) {
       {"data", add_data_command(app)},
       {"matrix", add_matrix_command(app)},
       {"compare", add_compare_command(app)},
+      {"bench", add_bench_command(app)},
       {"serve", add_serve_command(app)},
   };
   try {

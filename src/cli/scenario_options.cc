@@ -27,7 +27,10 @@ std::unique_ptr<Overlay> load_overlay(const Network& net, const std::vector<std:
 }
 
 ProgressBar::ProgressBar(std::string label)
-    : label_(std::move(label)), tty_(isatty(STDERR_FILENO) != 0), start_(std::chrono::steady_clock::now()), last_(start_) {}
+    : label_(std::move(label)),
+      tty_(isatty(STDERR_FILENO) != 0),
+      start_(std::chrono::steady_clock::now()),
+      last_(start_) {}
 
 ProgressBar::~ProgressBar() {
   if (drawn_) std::cerr << "\r\033[K" << std::flush;

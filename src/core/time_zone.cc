@@ -1,6 +1,7 @@
 #include "caravan/time_zone.h"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <cstdio>
 #include <stdexcept>
@@ -39,7 +40,23 @@ TimeZone TimeZone::utc() {
 
 std::string_view TimeZone::name() const { return zone_->name(); }
 
-Duration TimeZone::offset(Instant t) const { return zone_->get_info(t).offset; }
+Duration TimeZone::offset(Instant t) const {
+  // A zone's offset changes a few times a year at most, and a search asks
+  // about nearby instants over and over: remembering the interval of the last
+  // answer per zone (a small per-thread cache, so no locking) turns most
+  // lookups into two comparisons instead of a walk of the tz database.
+  struct Entry {
+    const date::time_zone* zone = nullptr;
+    Instant begin{}, end{};
+    Duration offset{0};
+  };
+  thread_local std::array<Entry, 8> cache{};
+  Entry& e = cache[(reinterpret_cast<std::uintptr_t>(zone_) >> 4) & 7];
+  if (e.zone == zone_ && t >= e.begin && t < e.end) return e.offset;
+  const date::sys_info info = zone_->get_info(t);
+  e = {zone_, Instant(info.begin), Instant(info.end), info.offset};
+  return info.offset;
+}
 
 std::string format_utc_offset(Duration offset) {
   std::int64_t s = offset.count();

@@ -1,3 +1,5 @@
+#include "caravan/matrix.h"
+
 #include <algorithm>
 #include <atomic>
 #include <cmath>
@@ -5,7 +7,6 @@
 #include <set>
 
 #include "../network/csv.h"
-#include "caravan/matrix.h"
 #include "caravan/parallel.h"
 #include "caravan/places.h"
 #include "caravan/stochastic.h"
@@ -13,8 +14,9 @@
 namespace caravan {
 
 std::vector<LocationIdx> default_hubs(const Network& net) {
-  static const char* kHubs[] = {"Xi'an",  "Chongqing", "Chengdu",  "Zhengzhou", "Yiwu",     "Lianyungang", "Urumqi", "Astana",
-                                "Bishkek", "Dushanbe", "Ashgabat", "Tashkent",  "Duisburg", "Istanbul",    "Baku"};
+  static const char* kHubs[] = {"Xi'an",       "Chongqing", "Chengdu",  "Zhengzhou", "Yiwu",
+                                "Lianyungang", "Urumqi",    "Astana",   "Bishkek",   "Dushanbe",
+                                "Ashgabat",    "Tashkent",  "Duisburg", "Istanbul",  "Baku"};
   std::vector<LocationIdx> out;
   for (const std::string& id : net.info.hubs) {
     LocationIdx i = net.find_location(id);
@@ -116,8 +118,9 @@ Result<std::vector<DemandRow>> parse_demand_csv(std::string_view text, std::stri
   std::vector<DemandRow> out;
   for (const detail::CsvRow& row : t.rows) {
     if (row.fields.size() != t.header.size()) {
-      errors.push_back(Error::at(t.file, row.line, "", "row has " + std::to_string(row.fields.size()) + " fields (expected " +
-                                                           std::to_string(t.header.size()) + " as in the header)"));
+      errors.push_back(Error::at(t.file, row.line, "",
+                                 "row has " + std::to_string(row.fields.size()) + " fields (expected " +
+                                     std::to_string(t.header.size()) + " as in the header)"));
       continue;
     }
     DemandRow d;
@@ -135,7 +138,8 @@ Result<std::vector<DemandRow>> parse_demand_csv(std::string_view text, std::stri
     char* end = nullptr;
     double teu = std::strtod(v.c_str(), &end);
     if (v.empty() || end != v.c_str() + v.size() || !std::isfinite(teu) || teu < 0) {
-      errors.push_back(Error::at(t.file, row.line, "teu_per_year", "malformed number \"" + v + "\" (expected a non-negative number)"));
+      errors.push_back(Error::at(t.file, row.line, "teu_per_year",
+                                 "malformed number \"" + v + "\" (expected a non-negative number)"));
       ok = false;
     }
     d.teu_per_year = teu;
@@ -170,7 +174,8 @@ Comparison compare(const Matrix& base, const Matrix& scenario, const std::vector
       m.hours += w * p.delta_hours();
       m.cost_usd += w * static_cast<double>(p.scenario.cost_usd_cents - p.base.cost_usd_cents) / 100.0;
       m.co2_kg += w * static_cast<double>(p.scenario.co2_g - p.base.co2_g) / 1000.0;
-      if (p.base.p95_hours && p.scenario.p95_hours && std::isfinite(*p.base.p95_hours) && std::isfinite(*p.scenario.p95_hours)) {
+      if (p.base.p95_hours && p.scenario.p95_hours && std::isfinite(*p.base.p95_hours) &&
+          std::isfinite(*p.scenario.p95_hours)) {
         p95_sum += w * (*p.scenario.p95_hours - *p.base.p95_hours);
         p95_w += w;
       }

@@ -1,7 +1,7 @@
 // Matrix and comparison reports: table, CSV, JSON.
-#include <cmath>
-
 #include <fmt/format.h>
+
+#include <cmath>
 #include <nlohmann/json.hpp>
 
 #include "caravan/present.h"
@@ -11,7 +11,8 @@ namespace {
 
 using nlohmann::ordered_json;
 
-// Rounds to a decimal step (0.1, 0.01, …); dividing by the integer 1/step keeps 0.5961 from printing as 0.5961000000000001.
+// Rounds to a decimal step (0.1, 0.01, …); dividing by the integer 1/step keeps 0.5961 from printing as
+// 0.5961000000000001.
 double round_to(double v, double step) { return std::round(v / step) / std::round(1.0 / step); }
 
 std::string place(const Network& net, LocationIdx l) { return net.locations[l].name; }
@@ -62,8 +63,8 @@ std::string csv_field(const std::string& s) {
 }
 
 std::string mean_line(const char* what, const MeanChange& m) {
-  std::string s = fmt::format(" {}: time {} h, cost {} USD, CO2 {} kg", what, signed_cell(m.hours, 1), signed_cell(m.cost_usd, 0),
-                              signed_cell(m.co2_kg, 0));
+  std::string s = fmt::format(" {}: time {} h, cost {} USD, CO2 {} kg", what, signed_cell(m.hours, 1),
+                              signed_cell(m.cost_usd, 0), signed_cell(m.co2_kg, 0));
   if (m.p95_hours) s += fmt::format(", p95 {} h", signed_cell(*m.p95_hours, 1));
   return s;
 }
@@ -118,7 +119,8 @@ std::string matrix_to_table(const Network& net, const MatrixEcho& echo, const Ma
 std::string matrix_to_csv(const Network& net, const Matrix& m) {
   std::string out = "from,to,reachable,hours,cost_usd,co2_kg,p95_hours\n";
   for (const MatrixCell& c : m.cells) {
-    out += csv_field(net.locations[c.from].id) + "," + csv_field(net.locations[c.to].id) + "," + (c.reachable ? "true" : "false");
+    out += csv_field(net.locations[c.from].id) + "," + csv_field(net.locations[c.to].id) + "," +
+           (c.reachable ? "true" : "false");
     if (c.reachable) {
       out += fmt::format(",{:.2f},{:.2f},{:.3f},", c.hours, static_cast<double>(c.cost_usd_cents) / 100.0,
                          static_cast<double>(c.co2_g) / 1000.0);
@@ -153,21 +155,26 @@ std::string comparison_to_table(const Network& net, const MatrixEcho& echo, cons
                                 c.pairs.size(), echo.units, to_string(echo.unit), format_instant_utc(echo.depart));
   out += fmt::format("{} pairs faster, {} slower, {} newly connected, {} cut off.\n", c.winners.size(), c.losers.size(),
                      c.connected.size(), c.disconnected.size());
-  std::vector<std::string> header = {"from", "to", "base h", "scenario h", "Δ hours", "Δ cost USD", "Δ CO2 kg", "Δ p95 h"};
+  std::vector<std::string> header = {"from",    "to",         "base h",   "scenario h",
+                                     "Δ hours", "Δ cost USD", "Δ CO2 kg", "Δ p95 h"};
   std::vector<bool> right = {false, false, true, true, true, true, true, true};
   auto rows_of = [&](const std::vector<std::size_t>& idx) {
     std::vector<std::vector<std::string>> rows;
     for (std::size_t r = 0; r < idx.size() && r < top; ++r) {
       const OdChange& p = c.pairs[idx[r]];
       std::string dp95 = "-";
-      if (p.base.p95_hours && p.scenario.p95_hours && std::isfinite(*p.base.p95_hours) && std::isfinite(*p.scenario.p95_hours)) {
+      if (p.base.p95_hours && p.scenario.p95_hours && std::isfinite(*p.base.p95_hours) &&
+          std::isfinite(*p.scenario.p95_hours)) {
         dp95 = signed_cell(*p.scenario.p95_hours - *p.base.p95_hours, 1);
       }
-      rows.push_back({place(net, p.base.from), place(net, p.base.to), p.base.reachable ? fmt::format("{:.1f}", p.base.hours) : "-",
-                      p.scenario.reachable ? fmt::format("{:.1f}", p.scenario.hours) : "-",
-                      p.comparable() ? signed_cell(p.delta_hours(), 1) : "-",
-                      p.comparable() ? signed_cell(static_cast<double>(p.scenario.cost_usd_cents - p.base.cost_usd_cents) / 100.0, 0) : "-",
-                      p.comparable() ? signed_cell(static_cast<double>(p.scenario.co2_g - p.base.co2_g) / 1000.0, 0) : "-", dp95});
+      rows.push_back(
+          {place(net, p.base.from), place(net, p.base.to), p.base.reachable ? fmt::format("{:.1f}", p.base.hours) : "-",
+           p.scenario.reachable ? fmt::format("{:.1f}", p.scenario.hours) : "-",
+           p.comparable() ? signed_cell(p.delta_hours(), 1) : "-",
+           p.comparable()
+               ? signed_cell(static_cast<double>(p.scenario.cost_usd_cents - p.base.cost_usd_cents) / 100.0, 0)
+               : "-",
+           p.comparable() ? signed_cell(static_cast<double>(p.scenario.co2_g - p.base.co2_g) / 1000.0, 0) : "-", dp95});
     }
     return rows;
   };
@@ -183,7 +190,8 @@ std::string comparison_to_table(const Network& net, const MatrixEcho& echo, cons
   out += "\nNetwork-wide mean change over pairs reachable in both:\n";
   out += mean_line(fmt::format("equal weights ({:.0f} pairs)", c.equal_weights.weight).c_str(), c.equal_weights) + "\n";
   if (c.by_demand) {
-    out += mean_line(fmt::format("weighted by demand ({:.0f} TEU a year)", c.by_demand->weight).c_str(), *c.by_demand) + "\n";
+    out += mean_line(fmt::format("weighted by demand ({:.0f} TEU a year)", c.by_demand->weight).c_str(), *c.by_demand) +
+           "\n";
   }
   return out;
 }
@@ -192,12 +200,15 @@ std::string comparison_to_csv(const Network& net, const Comparison& c) {
   std::string out =
       "from,to,base_reachable,scenario_reachable,base_hours,scenario_hours,delta_hours,base_cost_usd,scenario_cost_usd,"
       "delta_cost_usd,base_co2_kg,scenario_co2_kg,delta_co2_kg,base_p95_hours,scenario_p95_hours,demand_teu_per_year\n";
-  auto num = [](bool ok, double v, const char* f) { return ok && std::isfinite(v) ? fmt::format(fmt::runtime(f), v) : std::string(); };
+  auto num = [](bool ok, double v, const char* f) {
+    return ok && std::isfinite(v) ? fmt::format(fmt::runtime(f), v) : std::string();
+  };
   for (const OdChange& p : c.pairs) {
     const bool b = p.base.reachable, s = p.scenario.reachable, both = p.comparable();
-    out += csv_field(net.locations[p.base.from].id) + "," + csv_field(net.locations[p.base.to].id) + "," + (b ? "true" : "false") +
-           "," + (s ? "true" : "false") + "," + num(b, p.base.hours, "{:.2f}") + "," + num(s, p.scenario.hours, "{:.2f}") + "," +
-           num(both, p.delta_hours(), "{:.2f}") + "," + num(b, static_cast<double>(p.base.cost_usd_cents) / 100.0, "{:.2f}") + "," +
+    out += csv_field(net.locations[p.base.from].id) + "," + csv_field(net.locations[p.base.to].id) + "," +
+           (b ? "true" : "false") + "," + (s ? "true" : "false") + "," + num(b, p.base.hours, "{:.2f}") + "," +
+           num(s, p.scenario.hours, "{:.2f}") + "," + num(both, p.delta_hours(), "{:.2f}") + "," +
+           num(b, static_cast<double>(p.base.cost_usd_cents) / 100.0, "{:.2f}") + "," +
            num(s, static_cast<double>(p.scenario.cost_usd_cents) / 100.0, "{:.2f}") + "," +
            num(both, static_cast<double>(p.scenario.cost_usd_cents - p.base.cost_usd_cents) / 100.0, "{:.2f}") + "," +
            num(b, static_cast<double>(p.base.co2_g) / 1000.0, "{:.3f}") + "," +
@@ -225,7 +236,8 @@ std::string comparison_to_json(const Network& net, const MatrixEcho& echo, const
   root["means"] = means;
   auto ids = [&](const std::vector<std::size_t>& idx) {
     ordered_json a = ordered_json::array();
-    for (std::size_t k : idx) a.push_back({net.locations[c.pairs[k].base.from].id, net.locations[c.pairs[k].base.to].id});
+    for (std::size_t k : idx)
+      a.push_back({net.locations[c.pairs[k].base.from].id, net.locations[c.pairs[k].base.to].id});
     return a;
   };
   root["winners"] = ids(c.winners);

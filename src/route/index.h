@@ -6,6 +6,7 @@
 
 #include "caravan/route.h"
 #include "caravan/scenario.h"
+#include "csr.h"
 
 namespace caravan {
 
@@ -27,9 +28,9 @@ struct SearchArc {
   Distance km;
 };
 
-struct RouteIndex::Impl {
-  std::vector<std::uint32_t> first_out;  // location -> first arc; size n+1
-  std::vector<SearchArc> arcs;           // arcs grouped by tail location
+// The shared adjacency array (csr.h, also behind `caravan bench sssp`):
+// first_out (location -> first arc, size n+1) and arcs grouped by tail location.
+struct RouteIndex::Impl : detail::CsrGraph<SearchArc> {
   std::vector<const Crossing*> crossing;  // crossing -> data in force (base row or overlay patch)
   std::vector<const Service*> service;    // service -> data in force; base services, then added ones
   const FxTable* fx = nullptr;            // rates in force (base or overlay)

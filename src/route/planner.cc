@@ -5,6 +5,7 @@
 #include "caravan/route.h"
 #include "caravan/scenario.h"
 #include "index.h"
+#include "min_heap.h"
 #include "walk.h"
 
 namespace caravan {
@@ -380,14 +381,17 @@ Result<std::vector<Itinerary>> Planner::State::search(const RouteQuery& query, T
   struct QItem {
     std::int64_t k0, k1, k2;
     std::uint32_t label;
-    bool operator>(const QItem& o) const {
-      if (k0 != o.k0) return k0 > o.k0;
-      if (k1 != o.k1) return k1 > o.k1;
-      if (k2 != o.k2) return k2 > o.k2;
-      return label > o.label;
+  };
+  // Lexicographic on the keys, then creation order: a total, reproducible order.
+  struct QItemLess {
+    bool operator()(const QItem& a, const QItem& b) const {
+      if (a.k0 != b.k0) return a.k0 < b.k0;
+      if (a.k1 != b.k1) return a.k1 < b.k1;
+      if (a.k2 != b.k2) return a.k2 < b.k2;
+      return a.label < b.label;
     }
   };
-  std::priority_queue<QItem, std::vector<QItem>, std::greater<>> heap;
+  detail::MinHeap<QItem, QItemLess> heap;  // the shared 4-ary heap (min_heap.h)
   auto key = [&](const Label& l) -> QItem {
     switch (s.obj) {
       case Objective::kCost: return {l.cost, l.t, l.co2, 0};

@@ -55,7 +55,9 @@ struct Walker {
   const Crossing& crossing(CrossingIdx c) const { return *impl->crossing[c.v]; }
   const Service& service(ServiceIdx s) const { return *impl->service[s.v]; }
 
-  std::int64_t usd_cents(double minor, Currency c) const { return std::llround(impl->fx->minor_to_usd_cents(minor, c)); }
+  std::int64_t usd_cents(double minor, Currency c) const {
+    return std::llround(impl->fx->minor_to_usd_cents(minor, c));
+  }
   Money scaled(double minor_per_teu, Currency c) const { return Money{std::llround(minor_per_teu * teu), c}; }
   std::int64_t grams(double g_per_t) const { return std::llround(g_per_t * tonnes); }
 
@@ -101,7 +103,8 @@ struct Walker {
 
   // Customs and, where declared, a change of gauge. Starts at `o.t` at the exit side.
   template <bool kEmit, class Timing>
-  std::optional<Outcome> border(const Crossing& c, CrossingIdx ci, Outcome o, std::vector<Leg>* legs, Timing& timing) const {
+  std::optional<Outcome> border(const Crossing& c, CrossingIdx ci, Outcome o, std::vector<Leg>* legs,
+                                Timing& timing) const {
     const Location& ex = net->locations[c.exit];
     const Location& en = net->locations[c.entry];
     Instant t(Duration(o.t));
@@ -153,7 +156,8 @@ struct Walker {
         gl.cost = g;
         gl.cost_usd_cents = g_usd;
         gl.crossing = ci;
-        gl.note = std::to_string(net->locations[c.exit].gauge) + " to " + std::to_string(net->locations[c.entry].gauge) + " mm";
+        gl.note = std::to_string(net->locations[c.exit].gauge) + " to " +
+                  std::to_string(net->locations[c.entry].gauge) + " mm";
         gl.sources = c.sources;
         legs->push_back(std::move(gl));
       }
@@ -263,7 +267,8 @@ struct Walker {
     o.t = arr.time_since_epoch().count();
     o.cost += charge_usd;
     o.co2 += co2;
-    if (arc.port_crossing.valid()) return border<kEmit>(crossing(arc.port_crossing), arc.port_crossing, o, legs, timing);
+    if (arc.port_crossing.valid())
+      return border<kEmit>(crossing(arc.port_crossing), arc.port_crossing, o, legs, timing);
     return o;
   }
 };

@@ -89,9 +89,12 @@ Result<Overlay> Overlay::build(const Network& net, const std::vector<Scenario>& 
         const Link& k = o.link(li);
         if (k.mode != m || k.status != LinkStatus::kOpen) continue;
         std::uint32_t v;
-        if (k.from.v == u) v = k.to.v;
-        else if (k.bidirectional && k.to.v == u) v = k.from.v;
-        else continue;
+        if (k.from.v == u)
+          v = k.to.v;
+        else if (k.bidirectional && k.to.v == u)
+          v = k.from.v;
+        else
+          continue;
         std::int64_t nd = d + k.length.meters;
         if (nd < dist[v]) {
           dist[v] = nd;
@@ -130,12 +133,14 @@ Result<Overlay> Overlay::build(const Network& net, const std::vector<Scenario>& 
                      [&](const CloseLocation& a) {
                        auto& v = o.closures_[a.location.v];
                        v.push_back({a.from, a.until});
-                       std::sort(v.begin(), v.end(), [](const ClosureWindow& x, const ClosureWindow& y) { return x.from < y.from; });
+                       std::sort(v.begin(), v.end(),
+                                 [](const ClosureWindow& x, const ClosureWindow& y) { return x.from < y.from; });
                      },
                      [&](const AddService& a) {
                        Service s = a.service;
                        for (const Service& other : o.added_) {
-                         if (other.id == s.id) return fail("duplicate service \"" + s.id + "\" (expected an id not added before)");
+                         if (other.id == s.id)
+                           return fail("duplicate service \"" + s.id + "\" (expected an id not added before)");
                        }
                        s.stop_km.assign(1, Distance{0});
                        s.stop_co2_g_per_t.assign(1, 0);
@@ -155,8 +160,9 @@ Result<Overlay> Overlay::build(const Network& net, const std::vector<Scenario>& 
                          Distance km;
                          double co2 = 0;
                          if (!path_km(s.stops[i], s.stops[i + 1], s.mode, km, co2)) {
-                           return fail("service " + s.id + ": no open " + std::string(to_string(s.mode)) + " link path from " +
-                                       x.id + " to " + y.id + " (expected stops joined by open links of its mode)");
+                           return fail("service " + s.id + ": no open " + std::string(to_string(s.mode)) +
+                                       " link path from " + x.id + " to " + y.id +
+                                       " (expected stops joined by open links of its mode)");
                          }
                          s.stop_km.push_back(s.stop_km.back() + km);
                          s.stop_co2_g_per_t.push_back(s.stop_co2_g_per_t.back() + co2);
@@ -172,7 +178,9 @@ Result<Overlay> Overlay::build(const Network& net, const std::vector<Scenario>& 
                        s.weekdays = a.weekdays;
                        if (a.depart_local_s) s.depart_local_s = *a.depart_local_s;
                      },
-                     [&](const SetPunctuality& a) { o.punctuality_[a.service.v] = {a.delay_median, a.delay_p90}; },
+                     [&](const SetPunctuality& a) {
+                       o.punctuality_[a.service.v] = {a.delay_median, a.delay_p90};
+                     },
                      [&](const SetCapacity& a) {
                        if (a.crossing.valid()) crossing(a.crossing).capacity_teu_per_day = a.capacity;
                        if (a.link.valid()) link(a.link).capacity_teu_per_day = a.capacity;

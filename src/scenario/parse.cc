@@ -1,12 +1,12 @@
 // Scenario TOML parsing: every key checked, every id resolved, errors at file:line.
+#include <toml++/toml.h>
+
 #include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <functional>
 #include <set>
 #include <sstream>
-
-#include <toml++/toml.h>
 
 #include "caravan/scenario.h"
 
@@ -165,7 +165,8 @@ I lookup(Reader& r, const toml::table& t, std::uint32_t line, const char* key, c
   if (!id) return I::invalid();
   auto it = by_id.find(*id);
   if (it == by_id.end()) {
-    r.error(line_of(*t.get(key)), std::string("unknown ") + noun + " \"" + *id + "\" (expected a " + noun + " id of " + file + ")",
+    r.error(line_of(*t.get(key)),
+            std::string("unknown ") + noun + " \"" + *id + "\" (expected a " + noun + " id of " + file + ")",
             ErrorCode::kNotFound);
     return I::invalid();
   }
@@ -202,9 +203,9 @@ std::optional<std::int32_t> parse_hhmm(Reader& r, std::uint32_t line, const std:
   return std::nullopt;
 }
 
-const std::vector<std::string> kMeasureTypes = {"set_clearance", "set_hours",      "open_link",     "close_link",
-                                                "close_location", "add_service",   "set_frequency", "set_punctuality",
-                                                "set_capacity",  "set_tariff",     "set_fx"};
+const std::vector<std::string> kMeasureTypes = {"set_clearance",  "set_hours",   "open_link",     "close_link",
+                                                "close_location", "add_service", "set_frequency", "set_punctuality",
+                                                "set_capacity",   "set_tariff",  "set_fx"};
 
 // Keys each measure type accepts, beside type, source and note.
 std::vector<std::string> keys_of(const std::string& type) {
@@ -213,14 +214,15 @@ std::vector<std::string> keys_of(const std::string& type) {
   if (type == "open_link" || type == "close_link") return {"link"};
   if (type == "close_location") return {"location", "from", "until"};
   if (type == "add_service") {
-    return {"id", "name", "mode", "operator", "stops", "days", "depart_local", "stop_offsets_h", "capacity_units",
-            "tariff_per_unit", "currency"};
+    return {"id",           "name",           "mode",           "operator",        "stops",   "days",
+            "depart_local", "stop_offsets_h", "capacity_units", "tariff_per_unit", "currency"};
   }
   if (type == "set_frequency") return {"service", "days", "depart_local"};
   if (type == "set_punctuality") return {"service", "delay_median_h", "delay_p90_h"};
   if (type == "set_capacity") return {"crossing", "link", "service", "capacity"};
   if (type == "set_tariff") {
-    return {"link", "service", "crossing", "tariff_per_unit_km", "tariff_per_unit", "cost", "gauge_change_cost_per_unit"};
+    return {
+        "link", "service", "crossing", "tariff_per_unit_km", "tariff_per_unit", "cost", "gauge_change_cost_per_unit"};
   }
   if (type == "set_fx") return {"currency", "per_usd"};
   return {};
@@ -277,7 +279,8 @@ struct Parser {
       auto med = r.number(t, line, "median_h", w, 0, 24 * 365);
       auto p90 = r.number(t, line, "p90_h", w, 0, 24 * 365);
       if (med && p90 && *p90 < *med) {
-        r.error(line_of(*t.get("p90_h")), "p90_h " + fmt(*p90) + " is below median_h " + fmt(*med) + " (expected p90_h >= median_h)");
+        r.error(line_of(*t.get("p90_h")),
+                "p90_h " + fmt(*p90) + " is below median_h " + fmt(*med) + " (expected p90_h >= median_h)");
       }
       if (med && p90) {
         a.median = hours(*med);
@@ -308,8 +311,10 @@ struct Parser {
       m.action = a;
     } else if (w == "open_link" || w == "close_link") {
       LinkIdx l = lookup(r, t, line, "link", w, net.link_by_id, "link", "links.csv");
-      if (w == "open_link") m.action = OpenLink{l};
-      else m.action = CloseLink{l};
+      if (w == "open_link")
+        m.action = OpenLink{l};
+      else
+        m.action = CloseLink{l};
     } else if (w == "close_location") {
       CloseLocation a;
       a.location = lookup(r, t, line, "location", w, net.location_by_id, "location", "locations.csv");
@@ -332,7 +337,8 @@ struct Parser {
       if (auto d = r.string(t, line, "days", w)) {
         if (auto bits = parse_days(r, line_of(*t.get("days")), *d)) a.weekdays = *bits;
       }
-      if (auto dep = r.string(t, line, "depart_local", w, false)) a.depart_local_s = parse_hhmm(r, line_of(*t.get("depart_local")), *dep);
+      if (auto dep = r.string(t, line, "depart_local", w, false))
+        a.depart_local_s = parse_hhmm(r, line_of(*t.get("depart_local")), *dep);
       m.action = a;
     } else if (w == "set_punctuality") {
       SetPunctuality a;
@@ -340,8 +346,8 @@ struct Parser {
       auto med = r.number(t, line, "delay_median_h", w, 0, 24 * 365);
       auto p90 = r.number(t, line, "delay_p90_h", w, 0, 24 * 365);
       if (med && p90 && *p90 < *med) {
-        r.error(line_of(*t.get("delay_p90_h")),
-                "delay_p90_h " + fmt(*p90) + " is below delay_median_h " + fmt(*med) + " (expected delay_p90_h >= delay_median_h)");
+        r.error(line_of(*t.get("delay_p90_h")), "delay_p90_h " + fmt(*p90) + " is below delay_median_h " + fmt(*med) +
+                                                    " (expected delay_p90_h >= delay_median_h)");
       }
       if (med && p90) {
         a.delay_median = hours(*med);
@@ -352,7 +358,8 @@ struct Parser {
       SetCapacity a;
       int targets = (t.get("crossing") ? 1 : 0) + (t.get("link") ? 1 : 0) + (t.get("service") ? 1 : 0);
       if (targets != 1) r.error(line, "set_capacity: expected exactly one of crossing, link or service");
-      if (t.get("crossing")) a.crossing = lookup(r, t, line, "crossing", w, net.crossing_by_id, "crossing", "crossings.csv");
+      if (t.get("crossing"))
+        a.crossing = lookup(r, t, line, "crossing", w, net.crossing_by_id, "crossing", "crossings.csv");
       if (t.get("link")) a.link = lookup(r, t, line, "link", w, net.link_by_id, "link", "links.csv");
       if (t.get("service")) a.service = lookup(r, t, line, "service", w, net.service_by_id, "service", "services.csv");
       if (auto c = r.number(t, line, "capacity", w, 0, 1e9)) a.capacity = static_cast<std::uint32_t>(std::llround(*c));
@@ -368,7 +375,8 @@ struct Parser {
           Currency c = net.links[a.link].tariff_per_teu.currency;
           a.tariff_per_teu_km = r.number(t, line, "tariff_per_unit_km", w, 0, 1e9, false);
           a.per_teu = amount(t, line, "tariff_per_unit", w, c);
-          if (!a.tariff_per_teu_km && !a.per_teu) r.error(line, "set_tariff: expected tariff_per_unit_km or tariff_per_unit for a link");
+          if (!a.tariff_per_teu_km && !a.per_teu)
+            r.error(line, "set_tariff: expected tariff_per_unit_km or tariff_per_unit for a link");
         }
         for (const char* k : {"cost", "gauge_change_cost_per_unit"}) {
           if (t.get(k)) r.error(line_of(*t.get(k)), std::string("key \"") + k + "\" applies to a crossing, not a link");
@@ -388,7 +396,8 @@ struct Parser {
           const Crossing& c = net.crossings[a.crossing];
           a.cost = amount(t, line, "cost", w, c.cost.currency);
           a.gauge_change_cost = amount(t, line, "gauge_change_cost_per_unit", w, c.gauge_change_cost_per_teu.currency);
-          if (!a.cost && !a.gauge_change_cost) r.error(line, "set_tariff: expected cost or gauge_change_cost_per_unit for a crossing");
+          if (!a.cost && !a.gauge_change_cost)
+            r.error(line, "set_tariff: expected cost or gauge_change_cost_per_unit for a crossing");
         }
         for (const char* k : {"tariff_per_unit_km", "tariff_per_unit"}) {
           if (t.get(k)) r.error(line_of(*t.get(k)), std::string("key \"") + k + "\" does not apply to a crossing");
@@ -400,9 +409,11 @@ struct Parser {
       if (auto code = r.string(t, line, "currency", w)) {
         auto c = Currency::parse(*code);
         if (!c) {
-          r.error(line_of(*t.get("currency")), "unknown currency \"" + *code + "\" (expected an ISO 4217 code such as KZT)");
+          r.error(line_of(*t.get("currency")),
+                  "unknown currency \"" + *code + "\" (expected an ISO 4217 code such as KZT)");
         } else if (!net.fx.has(*c)) {
-          r.error(line_of(*t.get("currency")), "no exchange rate for " + *code + " in the dataset (expected a currency of fx.csv)",
+          r.error(line_of(*t.get("currency")),
+                  "no exchange rate for " + *code + " in the dataset (expected a currency of fx.csv)",
                   ErrorCode::kNotFound);
         } else {
           a.currency = *c;
@@ -429,13 +440,17 @@ struct Parser {
     s.operator_name = r.string(t, line, "operator", w, false).value_or("");
     if (auto mode = r.string(t, line, "mode", w)) {
       auto md = parse_mode(*mode);
-      if (!md) r.error(line_of(*t.get("mode")), "unknown mode \"" + *mode + "\" (expected rail, road, ferry, sea or air)");
-      else s.mode = *md;
+      if (!md)
+        r.error(line_of(*t.get("mode")), "unknown mode \"" + *mode + "\" (expected rail, road, ferry, sea or air)");
+      else
+        s.mode = *md;
     }
     if (const toml::node* n = r.need(t, line, "stops", w)) {
       for (const std::string& id : r.string_list(*n, "stops")) {
         LocationIdx i = net.find_location(id);
-        if (!i.valid()) r.error(line_of(*n), "unknown location \"" + id + "\" (expected a location id of locations.csv)", ErrorCode::kNotFound);
+        if (!i.valid())
+          r.error(line_of(*n), "unknown location \"" + id + "\" (expected a location id of locations.csv)",
+                  ErrorCode::kNotFound);
         s.stops.push_back(i);
       }
       if (s.stops.size() < 2) r.error(line_of(*n), "fewer than two stops (expected a list of location ids)");
@@ -457,24 +472,29 @@ struct Parser {
             break;
           }
           Duration d = hours(*item.value<double>());
-          if (s.stop_offsets.empty() && d.count() != 0) r.error(line_of(item), "first offset is not 0 (expected 0 at the first stop)");
+          if (s.stop_offsets.empty() && d.count() != 0)
+            r.error(line_of(item), "first offset is not 0 (expected 0 at the first stop)");
           if (!s.stop_offsets.empty() && d <= s.stop_offsets.back()) {
             r.error(line_of(item), "offsets are not increasing (expected hours after the previous stop)");
           }
           s.stop_offsets.push_back(d);
         }
         if (s.stop_offsets.size() != s.stops.size()) {
-          r.error(line_of(*n), std::to_string(s.stop_offsets.size()) + " offsets for " + std::to_string(s.stops.size()) +
-                                   " stops (expected one offset per stop)");
+          r.error(line_of(*n), std::to_string(s.stop_offsets.size()) + " offsets for " +
+                                   std::to_string(s.stops.size()) + " stops (expected one offset per stop)");
         }
       }
     }
-    if (auto cap = r.number(t, line, "capacity_units", w, 0, 1e9, false)) s.capacity_teu = static_cast<std::uint32_t>(*cap);
+    if (auto cap = r.number(t, line, "capacity_units", w, 0, 1e9, false))
+      s.capacity_teu = static_cast<std::uint32_t>(*cap);
     std::optional<Currency> cur;
     if (auto code = r.string(t, line, "currency", w)) {
       cur = Currency::parse(*code);
-      if (!cur) r.error(line_of(*t.get("currency")), "unknown currency \"" + *code + "\" (expected an ISO 4217 code such as USD)");
-      else if (!net.fx.has(*cur)) r.error(line_of(*t.get("currency")), "no exchange rate for " + *code + " (expected a currency of fx.csv)");
+      if (!cur)
+        r.error(line_of(*t.get("currency")),
+                "unknown currency \"" + *code + "\" (expected an ISO 4217 code such as USD)");
+      else if (!net.fx.has(*cur))
+        r.error(line_of(*t.get("currency")), "no exchange rate for " + *code + " (expected a currency of fx.csv)");
     }
     if (auto tariff = r.number(t, line, "tariff_per_unit", w, 0, 1e12)) {
       if (cur) s.tariff_per_teu = Money::from_major(*tariff, *cur);
@@ -523,8 +543,9 @@ Result<Scenario> parse_scenario(std::string_view toml_text, std::string_view fil
       for (const toml::node& item : *arr) sc.sources.push_back(*item.value<std::string>());
       p.check_source_ids(sc.sources, line_of(*n));
     } else if (arr == nullptr || !arr->is_array_of_tables()) {
-      r.error(line_of(*n), "key \"sources\": expected a list of source ids or [[sources]] tables with id, kind, title, "
-                           "publisher, url, published, note");
+      r.error(line_of(*n),
+              "key \"sources\": expected a list of source ids or [[sources]] tables with id, kind, title, "
+              "publisher, url, published, note");
     } else {
       for (const toml::node& item : *arr) {
         const toml::table& t = *item.as_table();
@@ -538,11 +559,17 @@ Result<Scenario> parse_scenario(std::string_view toml_text, std::string_view fil
         s.published = r.string(t, line, "published", "[[sources]]", false).value_or("");
         s.note = r.string(t, line, "note", "[[sources]]", false).value_or("");
         std::string kind = r.string(t, line, "kind", "[[sources]]").value_or("");
-        if (kind == "measured") s.kind = SourceKind::kMeasured;
-        else if (kind == "published") s.kind = SourceKind::kPublished;
-        else if (kind == "announced") s.kind = SourceKind::kAnnounced;
-        else if (kind == "estimate") s.kind = SourceKind::kEstimate;
-        else if (!kind.empty()) r.error(line_of(*t.get("kind")), "unknown kind \"" + kind + "\" (expected measured, published, announced or estimate)");
+        if (kind == "measured")
+          s.kind = SourceKind::kMeasured;
+        else if (kind == "published")
+          s.kind = SourceKind::kPublished;
+        else if (kind == "announced")
+          s.kind = SourceKind::kAnnounced;
+        else if (kind == "estimate")
+          s.kind = SourceKind::kEstimate;
+        else if (!kind.empty())
+          r.error(line_of(*t.get("kind")),
+                  "unknown kind \"" + kind + "\" (expected measured, published, announced or estimate)");
         if (s.kind == SourceKind::kEstimate && s.note.empty() && !kind.empty()) {
           r.error(line, "[[sources]] " + s.id + ": estimate without a note (expected how it was derived)");
         }
@@ -577,7 +604,8 @@ Result<Scenario> parse_scenario(std::string_view toml_text, std::string_view fil
   if (!errors.empty()) {
     std::stable_sort(errors.begin(), errors.end(), [](const Error& a, const Error& b) { return a.line < b.line; });
     // An unknown id is kNotFound only when it is the whole story.
-    bool all_not_found = std::all_of(errors.begin(), errors.end(), [](const Error& e) { return e.code == ErrorCode::kNotFound; });
+    bool all_not_found =
+        std::all_of(errors.begin(), errors.end(), [](const Error& e) { return e.code == ErrorCode::kNotFound; });
     if (!all_not_found) {
       for (Error& e : errors) e.code = ErrorCode::kInvalidInput;
     }

@@ -480,7 +480,8 @@ struct Server::Impl {
     auto units = count_field(*body, "units", 1, 1, 10000);
     if (!units) return units.errors();
     m.options.units = *units;
-    auto samples = count_field(*body, "samples", 0, 0, kMaxMatrixSamples);
+    // As `caravan matrix`: p95 from 1,000 samples unless told (0 skips the Monte Carlo).
+    auto samples = count_field(*body, "samples", 1000, 0, kMaxMatrixSamples);
     if (!samples) return samples.errors();
     m.options.samples = *samples;
     if (body->contains("seed")) {

@@ -13,13 +13,14 @@ double normal_cdf(double z) { return 0.5 * std::erfc(-z / std::sqrt(2.0)); }
 double normal_quantile(double p) {
   assert(p > 0 && p < 1);
   // Acklam's algorithm.
-  static const double a[] = {-3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02,
+  static const double a[] = {-3.969683028665376e+01, 2.209460984245205e+02,  -2.759285104469687e+02,
                              1.383577518672690e+02,  -3.066479806614716e+01, 2.506628277459239e+00};
   static const double b[] = {-5.447609879822406e+01, 1.615858368580409e+02, -1.556989798598866e+02,
-                             6.680131188771972e+01,  -1.328068155288572e+01};
+                             6.680131188771972e+01, -1.328068155288572e+01};
   static const double c[] = {-7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e+00,
                              -2.549732539343734e+00, 4.374664141464968e+00,  2.938163982698783e+00};
-  static const double d[] = {7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e+00, 3.754408661907416e+00};
+  static const double d[] = {7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e+00,
+                             3.754408661907416e+00};
   const double lo = 0.02425, hi = 1 - lo;
   double x;
   if (p < lo) {
@@ -102,7 +103,8 @@ std::uint64_t mix(std::uint64_t z) {
 constexpr std::uint64_t kGolden = 0x9e3779b97f4a7c15ULL;
 }  // namespace
 
-SampleRng::SampleRng(std::uint64_t seed, std::uint64_t sample) : state_(mix(mix(seed + kGolden) ^ (sample * kGolden + 1))) {}
+SampleRng::SampleRng(std::uint64_t seed, std::uint64_t sample)
+    : state_(mix(mix(seed + kGolden) ^ (sample * kGolden + 1))) {}
 
 std::uint64_t SampleRng::next() {
   state_ += kGolden;

@@ -81,7 +81,9 @@ StageModel::StageModel(const RouteIndex& index, const StageDefaults& defaults) :
   }
 }
 
-Duration QuantileTiming::clearance(CrossingIdx c, const Crossing&) { return to_duration_h(model_->clearance(c).quantile(u_)); }
+Duration QuantileTiming::clearance(CrossingIdx c, const Crossing&) {
+  return to_duration_h(model_->clearance(c).quantile(u_));
+}
 Duration QuantileTiming::gauge_change(CrossingIdx c, const Crossing&) {
   return to_duration_h(model_->gauge_change(c).quantile(u_));
 }

@@ -1,11 +1,11 @@
+#include "caravan/parallel.h"
+
 #include <algorithm>
 #include <atomic>
 #include <exception>
 #include <mutex>
 #include <thread>
 #include <vector>
-
-#include "caravan/parallel.h"
 
 namespace caravan {
 
@@ -17,7 +17,8 @@ unsigned threads_for(std::size_t n, unsigned threads, std::size_t block) {
   return static_cast<unsigned>(std::max<std::size_t>(1, std::min<std::size_t>(threads, blocks)));
 }
 
-void parallel_for(std::size_t n, unsigned threads, const std::function<void(std::size_t, unsigned)>& fn, std::size_t block) {
+void parallel_for(std::size_t n, unsigned threads, const std::function<void(std::size_t, unsigned)>& fn,
+                  std::size_t block) {
   if (n == 0) return;
   block = std::max<std::size_t>(block, 1);
   const unsigned t = threads_for(n, threads, block);

@@ -1,10 +1,11 @@
 // Scenarios: parsing with file:line errors, each measure's effect on a small
 // network worked out by hand, and compare() on a two-place matrix.
+#include "caravan/scenario.h"
+
 #include <gtest/gtest.h>
 
 #include "caravan/matrix.h"
 #include "caravan/route.h"
-#include "caravan/scenario.h"
 #include "caravan/stochastic.h"
 #include "test_network.h"
 
@@ -16,8 +17,8 @@ using testing::make_files;
 
 Instant at(const char* iso) { return *parse_instant(iso); }
 
-//   x --road 100 km @ 50 (2 h)--> cn |cn-kz: 2 h clearance, 50 USD/TEU, 24/7| kz --road 100 km @ 50, 0.2 KZT/TEU-km--> y
-//   x --road 100 km @ 100 (1 h), planned--> cn           kz |kz-cn: 4 h clearance| cn   (the way back)
+//   x --road 100 km @ 50 (2 h)--> cn |cn-kz: 2 h clearance, 50 USD/TEU, 24/7| kz --road 100 km @ 50, 0.2 KZT/TEU-km-->
+//   y x --road 100 km @ 100 (1 h), planned--> cn           kz |kz-cn: 4 h clearance| cn   (the way back)
 // Ready 2026-03-02 09:00Z, 1 FEU (2 TEU): at cn 11:00, cleared 13:00, at y 15:00 — 6 h;
 // cost 2 x 50 USD + 2 x 100 km x 0.2 KZT = 100 USD + 40 KZT (0.08 USD at 500 KZT/USD).
 DatasetFiles corridor(const char* hours = "24/7") {
@@ -37,7 +38,9 @@ struct Corridor {
   Network net;
   explicit Corridor(const DatasetFiles& f) : net(load_or_fail(f)) {}
 
-  Result<Scenario> parse(const std::string& body) const { return parse_scenario("name = \"t\"\n" + body, "t.toml", net); }
+  Result<Scenario> parse(const std::string& body) const {
+    return parse_scenario("name = \"t\"\n" + body, "t.toml", net);
+  }
 
   // Plans x -> y by time with the scenario applied; fails the test on bad input.
   Result<std::vector<Itinerary>> plan(const std::string& body, const char* depart = "2026-03-02T09:00Z",
@@ -118,14 +121,16 @@ TEST(ScenarioEffect, ClosedLocationHoldsCargoUntilItReopens) {
   // at 11:00Z; it starts at 10:00Z on the 3rd, clears at 12:00Z, y at 14:00Z: 29 h.
   Corridor r(corridor());
   auto its = r.plan(
-      "[[measures]]\ntype = \"close_location\"\nlocation = \"kz\"\nfrom = \"2026-03-02T10:00Z\"\nuntil = 2026-03-03T10:00:00Z\n");
+      "[[measures]]\ntype = \"close_location\"\nlocation = \"kz\"\nfrom = \"2026-03-02T10:00Z\"\nuntil = "
+      "2026-03-03T10:00:00Z\n");
   ASSERT_TRUE(its.ok());
   EXPECT_EQ(hours_of(its), 29.0);
   EXPECT_EQ(its->front().legs[1].kind, LegKind::kWait);
   EXPECT_EQ(its->front().legs[1].note, "closed by scenario");
   // Ready after the window: no effect.
   auto later = r.plan(
-      "[[measures]]\ntype = \"close_location\"\nlocation = \"kz\"\nfrom = \"2026-03-02T10:00Z\"\nuntil = 2026-03-03T10:00:00Z\n",
+      "[[measures]]\ntype = \"close_location\"\nlocation = \"kz\"\nfrom = \"2026-03-02T10:00Z\"\nuntil = "
+      "2026-03-03T10:00:00Z\n",
       "2026-03-03T09:00Z");
   ASSERT_TRUE(later.ok());
   EXPECT_EQ(hours_of(later), 6.0);
@@ -151,7 +156,8 @@ TEST(ScenarioEffect, SetFxChangesOnlyTheConversion) {
   // 40 KZT charged either way; 0.08 USD at 500, 0.16 USD at 250.
   EXPECT_EQ(base->front().cost_by_currency.amount(kzt), 4000);
   EXPECT_EQ(fx->front().cost_by_currency.amount(kzt), 4000);
-  EXPECT_EQ(fx->front().cost_by_currency.amount(Currency::usd()), base->front().cost_by_currency.amount(Currency::usd()));
+  EXPECT_EQ(fx->front().cost_by_currency.amount(Currency::usd()),
+            base->front().cost_by_currency.amount(Currency::usd()));
   EXPECT_EQ(fx->front().cost_usd_cents - base->front().cost_usd_cents, 8);
   EXPECT_EQ(fx->front().duration(), base->front().duration());
   EXPECT_EQ(r.net.fx.per_usd(kzt), 500);  // the base network is untouched
@@ -160,7 +166,8 @@ TEST(ScenarioEffect, SetFxChangesOnlyTheConversion) {
 TEST(ScenarioEffect, SetCapacityIsRecordedWithoutChangingRoutes) {
   Corridor r(corridor());
   std::unique_ptr<Overlay> ov;
-  auto its = r.plan("[[measures]]\ntype = \"set_capacity\"\ncrossing = \"cn-kz\"\ncapacity = 300\n", "2026-03-02T09:00Z", &ov);
+  auto its =
+      r.plan("[[measures]]\ntype = \"set_capacity\"\ncrossing = \"cn-kz\"\ncapacity = 300\n", "2026-03-02T09:00Z", &ov);
   ASSERT_TRUE(its.ok());
   EXPECT_EQ(hours_of(its), 6.0);  // the planner does not model capacity
   EXPECT_EQ(ov->crossing(r.net.crossing_by_id.at("cn-kz")).capacity_teu_per_day, 300u);
@@ -172,7 +179,8 @@ DatasetFiles ferry() {
   return make_files(
       "a,Port A,,AZ,seaport,40,50,Asia/Baku,0,0,USD,t\n"
       "b,Port B,,AZ,seaport,40,51,Asia/Baku,0,0,USD,t\n",
-      "ab,a,b,ferry,300,,15,0,0,USD,,,true,open,t\n", "", "f1,Weekly ferry,ferry,ASCO,a;b,Mon,10:00,0;20,50,300,USD,t\n");
+      "ab,a,b,ferry,300,,15,0,0,USD,,,true,open,t\n", "",
+      "f1,Weekly ferry,ferry,ASCO,a;b,Mon,10:00,0;20,50,300,USD,t\n");
 }
 
 Result<std::vector<Itinerary>> plan_ferry(const Network& net, const std::string& body, std::unique_ptr<Overlay>& ov,
@@ -207,11 +215,12 @@ TEST(ScenarioEffect, AddServiceRunsANewFerry) {
   Network net = load_or_fail(ferry());
   std::unique_ptr<Overlay> ov;
   std::unique_ptr<RouteIndex> index;
-  auto its = plan_ferry(net,
-                        "[[measures]]\ntype = \"add_service\"\nid = \"f2\"\nname = \"Fast ferry\"\nmode = \"ferry\"\n"
-                        "stops = [\"a\", \"b\"]\ndays = \"Tue;Wed\"\ndepart_local = \"12:00\"\nstop_offsets_h = [0, 10]\n"
-                        "tariff_per_unit = 100\ncurrency = \"USD\"\n",
-                        ov, index);
+  auto its =
+      plan_ferry(net,
+                 "[[measures]]\ntype = \"add_service\"\nid = \"f2\"\nname = \"Fast ferry\"\nmode = \"ferry\"\n"
+                 "stops = [\"a\", \"b\"]\ndays = \"Tue;Wed\"\ndepart_local = \"12:00\"\nstop_offsets_h = [0, 10]\n"
+                 "tariff_per_unit = 100\ncurrency = \"USD\"\n",
+                 ov, index);
   ASSERT_TRUE(its.ok());
   // Tuesday 12:00 Baku = 08:00Z, 10 h crossing.
   const Itinerary& it = its->front();
@@ -225,8 +234,9 @@ TEST(ScenarioEffect, SetPunctualityGivesTheServiceItsDelayDistribution) {
   Network net = load_or_fail(ferry());
   std::unique_ptr<Overlay> ov;
   std::unique_ptr<RouteIndex> index;
-  auto its = plan_ferry(net, "[[measures]]\ntype = \"set_punctuality\"\nservice = \"f1\"\ndelay_median_h = 1\ndelay_p90_h = 3\n",
-                        ov, index);
+  auto its = plan_ferry(
+      net, "[[measures]]\ntype = \"set_punctuality\"\nservice = \"f1\"\ndelay_median_h = 1\ndelay_p90_h = 3\n", ov,
+      index);
   ASSERT_TRUE(its.ok());
   StageModel model(*index);
   EXPECT_EQ(model.service_delay_origin(ServiceIdx(0)), StageOrigin::kScenario);
@@ -239,10 +249,12 @@ TEST(ScenarioEffect, SetPunctualityGivesTheServiceItsDelayDistribution) {
 
 TEST(ScenarioEffect, ScenariosComposeInOrder) {
   Network net = load_or_fail(corridor());
-  auto a = parse_scenario("name = \"a\"\n[[measures]]\ntype = \"set_clearance\"\ncrossing = \"cn-kz\"\nmedian_h = 1\np90_h = 2\n",
-                          "a.toml", net);
-  auto b = parse_scenario("name = \"b\"\n[[measures]]\ntype = \"set_clearance\"\ncrossing = \"cn-kz\"\nmedian_h = 3\np90_h = 4\n",
-                          "b.toml", net);
+  auto a = parse_scenario(
+      "name = \"a\"\n[[measures]]\ntype = \"set_clearance\"\ncrossing = \"cn-kz\"\nmedian_h = 1\np90_h = 2\n", "a.toml",
+      net);
+  auto b = parse_scenario(
+      "name = \"b\"\n[[measures]]\ntype = \"set_clearance\"\ncrossing = \"cn-kz\"\nmedian_h = 3\np90_h = 4\n", "b.toml",
+      net);
   ASSERT_TRUE(a.ok() && b.ok());
   auto ab = Overlay::build(net, {*a, *b});
   auto ba = Overlay::build(net, {*b, *a});
@@ -266,14 +278,15 @@ struct ParseErrors : ::testing::Test {
 };
 
 TEST_F(ParseErrors, UnknownKeyNamesTheLineAndTheKeysExpected) {
-  EXPECT_EQ(errors("name = \"t\"\n"
-                   "[[measures]]\n"
-                   "type = \"set_clearance\"\n"
-                   "crossing = \"cn-kz\"\n"
-                   "median = 1.0\n"
-                   "p90_h = 2.0\n"),
-            "t.toml:2: set_clearance: missing key \"median_h\"\n"
-            "t.toml:5: unknown key \"median\" in set_clearance (expected type, crossing, median_h, p90_h, source or note)");
+  EXPECT_EQ(
+      errors("name = \"t\"\n"
+             "[[measures]]\n"
+             "type = \"set_clearance\"\n"
+             "crossing = \"cn-kz\"\n"
+             "median = 1.0\n"
+             "p90_h = 2.0\n"),
+      "t.toml:2: set_clearance: missing key \"median_h\"\n"
+      "t.toml:5: unknown key \"median\" in set_clearance (expected type, crossing, median_h, p90_h, source or note)");
   EXPECT_EQ(errors("name = \"t\"\nowner = \"me\"\n[[measures]]\ntype = \"close_link\"\nlink = \"kz-y\"\n"),
             "t.toml:2: unknown key \"owner\" (expected id, name, description, source, sources or measures)");
 }
@@ -288,9 +301,11 @@ TEST_F(ParseErrors, UnknownIdIsNotFound) {
 }
 
 TEST_F(ParseErrors, BadTypeSaysWhatWasExpected) {
-  EXPECT_EQ(errors("name = \"t\"\n[[measures]]\ntype = \"set_clearance\"\ncrossing = \"cn-kz\"\nmedian_h = \"six\"\np90_h = 8\n"),
+  EXPECT_EQ(errors("name = \"t\"\n[[measures]]\ntype = \"set_clearance\"\ncrossing = \"cn-kz\"\nmedian_h = "
+                   "\"six\"\np90_h = 8\n"),
             "t.toml:5: key \"median_h\": expected a number");
-  EXPECT_EQ(errors("name = \"t\"\n[[measures]]\ntype = \"close_link\"\nlink = 7\n"), "t.toml:4: key \"link\": expected a string");
+  EXPECT_EQ(errors("name = \"t\"\n[[measures]]\ntype = \"close_link\"\nlink = 7\n"),
+            "t.toml:4: key \"link\": expected a string");
   EXPECT_EQ(errors("name = \"t\"\n[[measures]]\ntype = \"widen_road\"\n"),
             "t.toml:3: unknown measure type \"widen_road\" (expected set_clearance, set_hours, open_link, close_link, "
             "close_location, add_service, set_frequency, set_punctuality, set_capacity, set_tariff or set_fx)");
@@ -299,16 +314,20 @@ TEST_F(ParseErrors, BadTypeSaysWhatWasExpected) {
 TEST_F(ParseErrors, BadWindowIsRejected) {
   EXPECT_EQ(errors("name = \"t\"\n[[measures]]\ntype = \"close_location\"\nlocation = \"kz\"\n"
                    "from = \"2026-03-02T00:00Z\"\nuntil = \"2026-03-01T00:00Z\"\n"),
-            "t.toml:6: until 2026-03-01T00:00:00Z is not after from 2026-03-02T00:00:00Z (expected a window with from < until)");
-  std::string bad = errors("name = \"t\"\n[[measures]]\ntype = \"close_location\"\nlocation = \"kz\"\n"
-                           "from = \"yesterday\"\nuntil = \"2026-03-01T00:00Z\"\n");
+            "t.toml:6: until 2026-03-01T00:00:00Z is not after from 2026-03-02T00:00:00Z (expected a window with from "
+            "< until)");
+  std::string bad = errors(
+      "name = \"t\"\n[[measures]]\ntype = \"close_location\"\nlocation = \"kz\"\n"
+      "from = \"yesterday\"\nuntil = \"2026-03-01T00:00Z\"\n");
   EXPECT_EQ(bad.rfind("t.toml:5: key \"from\": ", 0), 0u) << bad;
 }
 
 TEST_F(ParseErrors, ImpossibleValuesAreRejected) {
-  EXPECT_EQ(errors("name = \"t\"\n[[measures]]\ntype = \"set_clearance\"\ncrossing = \"cn-kz\"\nmedian_h = 5\np90_h = 2\n"),
-            "t.toml:6: p90_h 2 is below median_h 5 (expected p90_h >= median_h)");
-  EXPECT_EQ(errors("name = \"t\"\n[[measures]]\ntype = \"set_hours\"\ncrossing = \"cn-kz\"\nhours = \"always\"\n").rfind("t.toml:5: key \"hours\": ", 0),
+  EXPECT_EQ(
+      errors("name = \"t\"\n[[measures]]\ntype = \"set_clearance\"\ncrossing = \"cn-kz\"\nmedian_h = 5\np90_h = 2\n"),
+      "t.toml:6: p90_h 2 is below median_h 5 (expected p90_h >= median_h)");
+  EXPECT_EQ(errors("name = \"t\"\n[[measures]]\ntype = \"set_hours\"\ncrossing = \"cn-kz\"\nhours = \"always\"\n")
+                .rfind("t.toml:5: key \"hours\": ", 0),
             0u);
   EXPECT_EQ(errors("name = \"t\"\n"), "t.toml:1: no measures (expected at least one [[measures]] table)");
 }
@@ -326,14 +345,16 @@ TEST_F(ParseErrors, MissingFileIsNotFound) {
 
 TEST_F(ParseErrors, ServiceThatCannotRunFailsAtBuildWithItsLine) {
   auto sc = parse_scenario(
-      "name = \"t\"\n[[measures]]\ntype = \"add_service\"\nid = \"s\"\nname = \"S\"\nmode = \"rail\"\nstops = [\"x\", \"cn\"]\n"
+      "name = \"t\"\n[[measures]]\ntype = \"add_service\"\nid = \"s\"\nname = \"S\"\nmode = \"rail\"\nstops = [\"x\", "
+      "\"cn\"]\n"
       "days = \"daily\"\ndepart_local = \"08:00\"\nstop_offsets_h = [0, 2]\ntariff_per_unit = 1\ncurrency = \"USD\"\n",
       "t.toml", net);
   ASSERT_TRUE(sc.ok()) << to_string(sc.errors());
   auto ov = Overlay::build(net, {*sc});
   ASSERT_FALSE(ov.ok());
-  EXPECT_EQ(ov.error().to_string(),
-            "t.toml:2: service s: no open rail link path from x to cn (expected stops joined by open links of its mode)");
+  EXPECT_EQ(
+      ov.error().to_string(),
+      "t.toml:2: service s: no open rail link path from x to cn (expected stops joined by open links of its mode)");
 }
 
 // ---------------------------------------------------------------------------
@@ -369,11 +390,11 @@ TEST(Compare, WinnersLosersAndMeansByHand) {
   EXPECT_EQ(c.pairs[c.winners[0]].base.from, places[0]);
   EXPECT_EQ(c.pairs[c.winners[0]].delta_hours(), -1.0);
   EXPECT_EQ(c.pairs[c.losers[0]].delta_hours(), 2.0);
-  EXPECT_DOUBLE_EQ(c.equal_weights.hours, 0.5);           // (-1 + 2) / 2
+  EXPECT_DOUBLE_EQ(c.equal_weights.hours, 0.5);  // (-1 + 2) / 2
   EXPECT_EQ(c.equal_weights.weight, 2.0);
   EXPECT_DOUBLE_EQ(c.equal_weights.cost_usd, 0.0);
   ASSERT_TRUE(c.by_demand.has_value());
-  EXPECT_DOUBLE_EQ(c.by_demand->hours, -0.25);            // (300 x -1 + 100 x 2) / 400
+  EXPECT_DOUBLE_EQ(c.by_demand->hours, -0.25);  // (300 x -1 + 100 x 2) / 400
   EXPECT_EQ(c.by_demand->weight, 400.0);
   EXPECT_TRUE(c.connected.empty());
   EXPECT_TRUE(c.disconnected.empty());
@@ -413,7 +434,8 @@ TEST(Demand, ParsesPlacesByNameAndReportsBadRows) {
   ASSERT_FALSE(bad.ok());
   ASSERT_EQ(bad.errors().size(), 2u);
   EXPECT_EQ(bad.errors()[0].line, 2u);
-  EXPECT_EQ(bad.errors()[1].to_string(), "d.csv:3: column teu_per_year: malformed number \"lots\" (expected a non-negative number)");
+  EXPECT_EQ(bad.errors()[1].to_string(),
+            "d.csv:3: column teu_per_year: malformed number \"lots\" (expected a non-negative number)");
 }
 
 }  // namespace
@@ -424,13 +446,15 @@ namespace {
 
 TEST(ScenarioParse, SourcesMayBeCitedIdsOrNewSourceTables) {
   Network net = load_or_fail(corridor());
-  auto ids = parse_scenario("name = \"t\"\nsources = [\"t\"]\n[[measures]]\ntype = \"close_link\"\nlink = \"kz-y\"\n", "dir/my-case.toml", net);
+  auto ids = parse_scenario("name = \"t\"\nsources = [\"t\"]\n[[measures]]\ntype = \"close_link\"\nlink = \"kz-y\"\n",
+                            "dir/my-case.toml", net);
   ASSERT_TRUE(ids.ok()) << to_string(ids.errors());
   EXPECT_EQ(ids->sources, std::vector<std::string>{"t"});
   EXPECT_EQ(ids->id, "my-case");  // no id: the file stem
   EXPECT_EQ(ids->measures.at(0).line, 3u);
   auto tables = parse_scenario(
-      "id = \"x\"\nname = \"t\"\nsource = [\"new\"]\n[[sources]]\nid = \"new\"\nkind = \"estimate\"\ntitle = \"T\"\nnote = \"how\"\n"
+      "id = \"x\"\nname = \"t\"\nsource = [\"new\"]\n[[sources]]\nid = \"new\"\nkind = \"estimate\"\ntitle = "
+      "\"T\"\nnote = \"how\"\n"
       "[[measures]]\ntype = \"close_link\"\nlink = \"kz-y\"\nsource = \"new\"\n",
       "t.toml", net);
   ASSERT_TRUE(tables.ok()) << to_string(tables.errors());
@@ -438,11 +462,13 @@ TEST(ScenarioParse, SourcesMayBeCitedIdsOrNewSourceTables) {
   ASSERT_EQ(tables->new_sources.size(), 1u);
   EXPECT_EQ(tables->new_sources[0].kind, SourceKind::kEstimate);
   EXPECT_EQ(tables->measures.at(0).sources, std::vector<std::string>{"new"});
-  auto unsourced = parse_scenario("name = \"t\"\n[[sources]]\nid = \"e\"\nkind = \"estimate\"\ntitle = \"T\"\n"
-                                  "[[measures]]\ntype = \"close_link\"\nlink = \"kz-y\"\n",
-                                  "t.toml", net);
+  auto unsourced = parse_scenario(
+      "name = \"t\"\n[[sources]]\nid = \"e\"\nkind = \"estimate\"\ntitle = \"T\"\n"
+      "[[measures]]\ntype = \"close_link\"\nlink = \"kz-y\"\n",
+      "t.toml", net);
   ASSERT_FALSE(unsourced.ok());
-  EXPECT_EQ(unsourced.error().to_string(), "t.toml:2: [[sources]] e: estimate without a note (expected how it was derived)");
+  EXPECT_EQ(unsourced.error().to_string(),
+            "t.toml:2: [[sources]] e: estimate without a note (expected how it was derived)");
 }
 
 }  // namespace

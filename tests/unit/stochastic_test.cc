@@ -2,13 +2,14 @@
 // from the closed form of the lognormal (computed here with std::erfc, not
 // with the library's own normal functions) and tolerances from the binomial
 // standard error of an empirical proportion or quantile.
-#include <cmath>
-#include <numeric>
+#include "caravan/stochastic.h"
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <numeric>
+
 #include "caravan/route.h"
-#include "caravan/stochastic.h"
 #include "test_network.h"
 
 namespace caravan {
@@ -61,7 +62,8 @@ TEST(Distribution, EmpiricalInterpolatesBetweenOrderStatistics) {
 }
 
 TEST(Distribution, NormalQuantileInvertsTheCdf) {
-  for (double p : {1e-6, 0.01, 0.1, 0.5, 0.9, 0.975, 1 - 1e-6}) EXPECT_NEAR(phi(normal_quantile(p)), p, 1e-12 + 1e-9 * p) << p;
+  for (double p : {1e-6, 0.01, 0.1, 0.5, 0.9, 0.975, 1 - 1e-6})
+    EXPECT_NEAR(phi(normal_quantile(p)), p, 1e-12 + 1e-9 * p) << p;
   EXPECT_NEAR(normal_quantile(0.9), 1.2815515655446004, 1e-12);
 }
 
@@ -120,7 +122,7 @@ TEST(MonteCarlo, SampledPercentilesOfOneLognormalStageMatchTheClosedForm) {
     // Nearest-rank empirical quantile of arrival; minus the 4 h of road is a clearance quantile.
     double x = h[static_cast<std::size_t>(std::ceil(p * n)) - 1] - 4.0;
     double f_at = phi((std::log(x) - mu) / sigma);  // where it sits in the true distribution
-    double se = std::sqrt(p * (1 - p) / n);          // binomial SE of an empirical quantile's level
+    double se = std::sqrt(p * (1 - p) / n);         // binomial SE of an empirical quantile's level
     EXPECT_NEAR(f_at, p, 4 * se + 1.0 / 3600 / x) << "p" << p << " sample quantile " << x;
   }
   Reliability r = summarize(h, q, std::nullopt);
@@ -150,22 +152,23 @@ TEST(MonteCarlo, SameSeedSameAnswerForAnyThreadCount) {
   EXPECT_NE(sample_arrival_hours(model, q, its->front(), o), one) << "another seed";
 }
 
-//   x --road 2 h--> cn |border 24/7, clearance lognormal(8 h, 16 h)| kz --road 2 h--> p ==ferry Tue 10:00 (UTC+5), 20 h==> q
+//   x --road 2 h--> cn |border 24/7, clearance lognormal(8 h, 16 h)| kz --road 2 h--> p ==ferry Tue 10:00 (UTC+5), 20
+//   h==> q
 // Ready Monday 2026-03-02 00:00Z. The ferry leaves Tuesday 05:00Z, 29 h after
 // departure: it is caught when 2 + clearance + 2 <= 29, i.e. clearance <= 25 h.
 // Caught: arrival at 49 h. Missed: the next ferry, a week later, at 217 h.
 TEST(MonteCarlo, MissingTheWeeklyFerryCostsAWeekWithTheAnalyticProbability) {
-  Network net = load_or_fail(make_files(
-      "x,X,,CN,city,44,79,Asia/Shanghai,0,0,USD,t\n"
-      "cn,Post CN,,CN,bcp,44,80,Asia/Shanghai,0,0,USD,t\n"
-      "kz,Post KZ,,KZ,bcp,44,80.1,Asia/Almaty,0,0,USD,t\n"
-      "p,Port P,,KZ,seaport,44,81,Asia/Almaty,0,0,USD,t\n"
-      "q,Port Q,,KZ,seaport,43,51,Asia/Almaty,0,0,USD,t\n",
-      "x-cn,x,cn,road,100,,50,0,0,USD,,,true,open,t\n"
-      "kz-p,kz,p,road,100,,50,0,0,USD,,,true,open,t\n"
-      "p-q,p,q,ferry,300,,15,0,0,USD,,,true,open,t\n",
-      "cn-kz,cn,kz,road,8,16,50,USD,24/7,24/7,false,,,,t\n",
-      "f1,Weekly ferry,ferry,KMTF,p;q,Tue,10:00,0;20,50,300,USD,t\n"));
+  Network net =
+      load_or_fail(make_files("x,X,,CN,city,44,79,Asia/Shanghai,0,0,USD,t\n"
+                              "cn,Post CN,,CN,bcp,44,80,Asia/Shanghai,0,0,USD,t\n"
+                              "kz,Post KZ,,KZ,bcp,44,80.1,Asia/Almaty,0,0,USD,t\n"
+                              "p,Port P,,KZ,seaport,44,81,Asia/Almaty,0,0,USD,t\n"
+                              "q,Port Q,,KZ,seaport,43,51,Asia/Almaty,0,0,USD,t\n",
+                              "x-cn,x,cn,road,100,,50,0,0,USD,,,true,open,t\n"
+                              "kz-p,kz,p,road,100,,50,0,0,USD,,,true,open,t\n"
+                              "p-q,p,q,ferry,300,,15,0,0,USD,,,true,open,t\n",
+                              "cn-kz,cn,kz,road,8,16,50,USD,24/7,24/7,false,,,,t\n",
+                              "f1,Weekly ferry,ferry,KMTF,p;q,Tue,10:00,0;20,50,300,USD,t\n"));
   RouteIndex index(net);
   Planner planner(index);
   RouteQuery q;
@@ -199,19 +202,19 @@ TEST(MonteCarlo, MissingTheWeeklyFerryCostsAWeekWithTheAnalyticProbability) {
 // deadline 20 h out it is far more reliable: P(A) = Phi(ln(16/10)/sigma_A) ~ 0.60,
 // P(B) = Phi(ln(16/12)/sigma_B) ~ 1.
 TEST(MonteCarlo, FindsTheMostReliableOptionOffTheParetoFront) {
-  Network net = load_or_fail(make_files(
-      "x,X,,CN,city,44,79,Asia/Shanghai,0,0,USD,t\n"
-      "cn,Post A CN,,CN,bcp,44,80,Asia/Shanghai,0,0,USD,t\n"
-      "kz,Post A KZ,,KZ,bcp,44,80.1,Asia/Almaty,0,0,USD,t\n"
-      "cn2,Post B CN,,CN,bcp,45,80,Asia/Shanghai,0,0,USD,t\n"
-      "kz2,Post B KZ,,KZ,bcp,45,80.1,Asia/Almaty,0,0,USD,t\n"
-      "y,Y,,KZ,city,44,81,Asia/Almaty,0,0,USD,t\n",
-      "x-cn,x,cn,road,100,,50,0,0,USD,,,true,open,t\n"
-      "kz-y,kz,y,road,100,,50,0,0,USD,,,true,open,t\n"
-      "x-cn2,x,cn2,road,100,,50,0,0,USD,,,true,open,t\n"
-      "kz2-y,kz2,y,road,100,,50,0,0,USD,,,true,open,t\n",
-      "a,cn,kz,road,10,100,50,USD,24/7,24/7,false,,,,t\n"
-      "b,cn2,kz2,road,12,13,100,USD,24/7,24/7,false,,,,t\n"));
+  Network net =
+      load_or_fail(make_files("x,X,,CN,city,44,79,Asia/Shanghai,0,0,USD,t\n"
+                              "cn,Post A CN,,CN,bcp,44,80,Asia/Shanghai,0,0,USD,t\n"
+                              "kz,Post A KZ,,KZ,bcp,44,80.1,Asia/Almaty,0,0,USD,t\n"
+                              "cn2,Post B CN,,CN,bcp,45,80,Asia/Shanghai,0,0,USD,t\n"
+                              "kz2,Post B KZ,,KZ,bcp,45,80.1,Asia/Almaty,0,0,USD,t\n"
+                              "y,Y,,KZ,city,44,81,Asia/Almaty,0,0,USD,t\n",
+                              "x-cn,x,cn,road,100,,50,0,0,USD,,,true,open,t\n"
+                              "kz-y,kz,y,road,100,,50,0,0,USD,,,true,open,t\n"
+                              "x-cn2,x,cn2,road,100,,50,0,0,USD,,,true,open,t\n"
+                              "kz2-y,kz2,y,road,100,,50,0,0,USD,,,true,open,t\n",
+                              "a,cn,kz,road,10,100,50,USD,24/7,24/7,false,,,,t\n"
+                              "b,cn2,kz2,road,12,13,100,USD,24/7,24/7,false,,,,t\n"));
   RouteIndex index(net);
   Planner planner(index);
   RouteQuery q;
@@ -271,14 +274,16 @@ TEST(MonteCarlo, ObservationsGiveAnEmpiricalStage) {
 }
 
 TEST(Observations, BadRowsAreReportedWithFileAndLine) {
-  DatasetFiles files = make_files("x,X,,CN,city,44,79,Asia/Shanghai,0,0,USD,t\ny,Y,,CN,city,44,80,Asia/Shanghai,0,0,USD,t\n",
-                                  "x-y,x,y,road,100,,50,0,0,USD,,,true,open,t\n");
+  DatasetFiles files =
+      make_files("x,X,,CN,city,44,79,Asia/Shanghai,0,0,USD,t\ny,Y,,CN,city,44,80,Asia/Shanghai,0,0,USD,t\n",
+                 "x-y,x,y,road,100,,50,0,0,USD,,,true,open,t\n");
   files.text["observations.csv"] = "kind,id,hours,source\nclearance,nope,3,t\nspeed,x-y,3,t\nlink,x-y,-1,t\n";
   auto net = load_network(files);
   ASSERT_FALSE(net.ok());
   EXPECT_EQ(to_string(net.errors()),
             "observations.csv:2: column id: unknown crossing \"nope\" (expected an id from crossings.csv)\n"
-            "observations.csv:3: column kind: unknown kind \"speed\" (expected clearance, gauge_change, link or service_delay)\n"
+            "observations.csv:3: column kind: unknown kind \"speed\" (expected clearance, gauge_change, link or "
+            "service_delay)\n"
             "observations.csv:4: column hours: negative value -1 (expected a non-negative number)");
 }
 
