@@ -47,7 +47,8 @@ Result<std::string> read_token(const std::string& file) {
     return Error::invalid("token too short: " + std::to_string(token.size()) + " characters (expected at least 16)");
   }
   for (char c : token) {
-    if (c < 0x21 || c > 0x7e) return Error::invalid("token has a space or control character (expected printable ASCII)");
+    if (c < 0x21 || c > 0x7e)
+      return Error::invalid("token has a space or control character (expected printable ASCII)");
   }
   return token;
 }
@@ -105,7 +106,8 @@ int run(const ServeOptions& o) {
   });
   std::cerr << "caravan: serving " << (has_web ? "the web map and " : "") << "the API on " << (*server)->url()
             << (has_web ? "" : " (no web ui: build it with `make run`)") << "\n";
-  std::cerr << "caravan: " << (token->empty() ? "no token: write endpoints are disabled" : "write endpoints need the bearer token")
+  std::cerr << "caravan: "
+            << (token->empty() ? "no token: write endpoints are disabled" : "write endpoints need the bearer token")
             << "; Ctrl-C stops\n";
   std::cout << (*server)->url() << std::endl;
   Status st = (*server)->run();
@@ -130,7 +132,8 @@ Runner add_serve_command(CLI::App& app) {
       "--token-file or $CARAVAN_TOKEN (never logged); without one they refuse every request.\n"
       "One access-log line per request goes to stderr. Ctrl-C or SIGTERM stops after the\n"
       "requests in flight are answered.");
-  cmd->add_option("--bind", o->bind, "Address to listen on (default 127.0.0.1; 0.0.0.0 exposes the server to the network)");
+  cmd->add_option("--bind", o->bind,
+                  "Address to listen on (default 127.0.0.1; 0.0.0.0 exposes the server to the network)");
   cmd->add_option("--port", o->port, "TCP port (default 8080; 0 picks a free one, printed on stdout)")
       ->check(CLI::Range(0, 65535));
   cmd->add_option("--data", o->data, "Dataset folder (default: the embedded data/central-asia, or $CARAVAN_DATA)");
@@ -140,7 +143,8 @@ Runner add_serve_command(CLI::App& app) {
   cmd->add_option("--db", o->db,
                   "SQLite file of scenarios saved through the API (default $XDG_STATE_HOME/caravan/scenarios.sqlite "
                   "or ~/.local/state/caravan/scenarios.sqlite; :memory: keeps none)");
-  cmd->add_option("--threads", o->threads, "Worker threads (default max(16, 4 x cores)); each serves one connection at a time")
+  cmd->add_option("--threads", o->threads,
+                  "Worker threads (default max(16, 4 x cores)); each serves one connection at a time")
       ->check(CLI::Range(1u, 1024u));
   cmd->add_option("--max-body", o->max_body, "Largest request body in bytes (default 262144); larger gets 413")
       ->check(CLI::Range(std::size_t{1}, std::size_t{64} << 20));

@@ -58,7 +58,8 @@ bool valid_scenario_id(std::string_view id) {
   return true;
 }
 
-Result<std::unique_ptr<Catalog>> Catalog::open(std::shared_ptr<const Network> net, const std::filesystem::path& dataset_dir,
+Result<std::unique_ptr<Catalog>> Catalog::open(std::shared_ptr<const Network> net,
+                                               const std::filesystem::path& dataset_dir,
                                                std::unique_ptr<ScenarioStore> store, Errors* skipped) {
   std::unique_ptr<Catalog> c(new Catalog(net, std::move(store)));
   auto base = build_index(*net, {});
@@ -109,7 +110,8 @@ Result<std::unique_ptr<Catalog>> Catalog::open(std::shared_ptr<const Network> ne
       }
       if (c->find(sc->id) != nullptr) {
         if (skipped != nullptr) {
-          skipped->push_back(Error::invalid("saved scenario \"" + s.id + "\" has the id of a dataset scenario (skipped)"));
+          skipped->push_back(
+              Error::invalid("saved scenario \"" + s.id + "\" has the id of a dataset scenario (skipped)"));
         }
         continue;
       }
@@ -176,7 +178,8 @@ Status Catalog::remove(const std::string& id) {
     auto it = std::find_if(entries_.begin(), entries_.end(), [&](const auto& e) { return e->scenario.id == id; });
     if (it == entries_.end()) return Error::not_found("unknown scenario \"" + id + "\"");
     if ((*it)->origin == ScenarioOrigin::kDataset) {
-      return Error::invalid("scenario \"" + id + "\" comes with the dataset and cannot be deleted (expected a saved one)");
+      return Error::invalid("scenario \"" + id +
+                            "\" comes with the dataset and cannot be deleted (expected a saved one)");
     }
     Status st = store_->remove(id);
     if (!st.ok()) return st;

@@ -86,7 +86,8 @@ class Catalog {
   /// absent; a bad file fails) and the saved ones from `store` (a saved one
   /// that no longer validates against the network is skipped and reported in
   /// `*skipped`).
-  static Result<std::unique_ptr<Catalog>> open(std::shared_ptr<const Network> net, const std::filesystem::path& dataset_dir,
+  static Result<std::unique_ptr<Catalog>> open(std::shared_ptr<const Network> net,
+                                               const std::filesystem::path& dataset_dir,
                                                std::unique_ptr<ScenarioStore> store, Errors* skipped);
 
   /// Dataset scenarios first (by file name), then saved ones (by id).
@@ -123,7 +124,7 @@ class Catalog {
   std::vector<std::shared_ptr<const CatalogEntry>> entries_;
   std::uint64_t generation_ = 0;
 
-  std::mutex cache_mutex_;  // guards cache_
+  std::mutex cache_mutex_;                                                   // guards cache_
   std::list<std::pair<std::string, std::shared_ptr<ScenarioIndex>>> cache_;  // most recent first
 };
 

@@ -10,8 +10,9 @@
 namespace caravan::server {
 namespace {
 
-constexpr std::array<std::string_view, 14> kRouteParams = {"from", "to",   "depart",   "units", "unit",    "cargo_tonnes", "by",
-                                                           "via",  "avoid", "mode", "deadline", "samples", "seed", "scenario"};
+constexpr std::array<std::string_view, 14> kRouteParams = {"from",         "to",      "depart", "units",   "unit",
+                                                           "cargo_tonnes", "by",      "via",    "avoid",   "mode",
+                                                           "deadline",     "samples", "seed",   "scenario"};
 
 Error field_error(Error e, std::string_view field) {
   e.column = std::string(field);
@@ -42,7 +43,8 @@ Result<LocationIdx> place(const Network& net, std::string_view field, const std:
 }
 
 bool is_country_code(std::string_view s) {
-  return s.size() == 2 && std::isupper(static_cast<unsigned char>(s[0])) && std::isupper(static_cast<unsigned char>(s[1]));
+  return s.size() == 2 && std::isupper(static_cast<unsigned char>(s[0])) &&
+         std::isupper(static_cast<unsigned char>(s[1]));
 }
 
 }  // namespace
@@ -125,7 +127,8 @@ Result<RouteRequest> parse_route_params(const Network& net, const Params& params
   if (*deadline) {
     auto t = parse_instant(**deadline);
     if (!t) return bad("deadline", t.error().message);
-    if (*t <= q.depart) return bad("deadline", "\"" + **deadline + "\" is not after the departure (expected a later date-time)");
+    if (*t <= q.depart)
+      return bad("deadline", "\"" + **deadline + "\" is not after the departure (expected a later date-time)");
     echo.deadline = *t;
   }
   auto samples = single(params, "samples");

@@ -26,8 +26,8 @@ inline constexpr std::uint32_t kMaxSamples = 10000;
 
 /// A parsed GET /v1/route.
 struct RouteRequest {
-  QueryEcho echo;                      ///< query, deadline; scenarios = the ids asked for, in order
-  std::uint32_t samples = 0;           ///< Monte Carlo samples; 0: none (1000 when a deadline is given)
+  QueryEcho echo;             ///< query, deadline; scenarios = the ids asked for, in order
+  std::uint32_t samples = 0;  ///< Monte Carlo samples; 0: none (1000 when a deadline is given)
   std::uint64_t seed = 1;
 };
 

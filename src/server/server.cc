@@ -1,22 +1,22 @@
 #include "caravan/server.h"
 
+#include <httplib.h>
+
 #include <algorithm>
 #include <atomic>
-#include <list>
-#include <unordered_map>
 #include <chrono>
 #include <cstdio>
+#include <list>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
-#include <httplib.h>
-#include <nlohmann/json.hpp>
-
+#include "caravan/matrix.h"
 #include "caravan/places.h"
 #include "caravan/present.h"
 #include "caravan/route.h"
-#include "caravan/matrix.h"
 #include "caravan/scenario.h"
 #include "caravan/stochastic.h"
 #include "catalog.h"
@@ -73,7 +73,10 @@ class RouteCache {
 std::string cache_key(const QueryEcho& e) {
   const RouteQuery& q = e.query;
   std::string k;
-  auto add = [&k](std::int64_t v) { k += std::to_string(v); k += ','; };
+  auto add = [&k](std::int64_t v) {
+    k += std::to_string(v);
+    k += ',';
+  };
   add(q.from.v);
   add(q.to.v);
   add(q.depart.time_since_epoch().count());
@@ -121,10 +124,14 @@ void send_error(httplib::Response& res, int status, std::string_view code, std::
 // The HTTP status and code word for an error of the core.
 std::pair<int, std::string_view> http_status(const Error& e) {
   switch (e.code) {
-    case ErrorCode::kInvalidInput: return {400, "bad_parameter"};
-    case ErrorCode::kNotFound: return {404, "not_found"};
-    case ErrorCode::kNoRoute: return {422, "no_route"};
-    case ErrorCode::kInternal: return {500, "internal"};
+    case ErrorCode::kInvalidInput:
+      return {400, "bad_parameter"};
+    case ErrorCode::kNotFound:
+      return {404, "not_found"};
+    case ErrorCode::kNoRoute:
+      return {422, "no_route"};
+    case ErrorCode::kInternal:
+      return {500, "internal"};
   }
   return {500, "internal"};
 }
@@ -136,26 +143,41 @@ void send_error(httplib::Response& res, const Error& e) {
 
 std::string_view default_error_code(int status) {
   switch (status) {
-    case 400: return "bad_request";
-    case 401: return "unauthorized";
-    case 404: return "not_found";
-    case 405: return "method_not_allowed";
-    case 413: return "body_too_large";
-    case 414: return "query_too_long";
-    case 416: return "bad_range";
-    default: return status >= 500 ? "internal" : "bad_request";
+    case 400:
+      return "bad_request";
+    case 401:
+      return "unauthorized";
+    case 404:
+      return "not_found";
+    case 405:
+      return "method_not_allowed";
+    case 413:
+      return "body_too_large";
+    case 414:
+      return "query_too_long";
+    case 416:
+      return "bad_range";
+    default:
+      return status >= 500 ? "internal" : "bad_request";
   }
 }
 
 std::string_view default_error_message(int status) {
   switch (status) {
-    case 400: return "malformed request";
-    case 401: return "missing or wrong bearer token";
-    case 404: return "no such path (expected /v1/... or a file of the web ui; see /v1/openapi.json)";
-    case 405: return "method not allowed";
-    case 413: return "request body too large";
-    case 414: return "request target too long";
-    default: return status >= 500 ? "internal error" : "bad request";
+    case 400:
+      return "malformed request";
+    case 401:
+      return "missing or wrong bearer token";
+    case 404:
+      return "no such path (expected /v1/... or a file of the web ui; see /v1/openapi.json)";
+    case 405:
+      return "method not allowed";
+    case 413:
+      return "request body too large";
+    case 414:
+      return "request target too long";
+    default:
+      return status >= 500 ? "internal error" : "bad request";
   }
 }
 
@@ -232,14 +254,15 @@ Result<std::vector<std::string>> string_list(const ordered_json& body, std::stri
   if (!it->is_array()) return field_error(field, "expected an array of strings");
   if (it->size() > max) return field_error(field, "too many entries (expected at most " + std::to_string(max) + ")");
   for (const auto& v : *it) {
-    if (!v.is_string() || v.get<std::string>().empty()) return field_error(field, "expected an array of non-empty strings");
+    if (!v.is_string() || v.get<std::string>().empty())
+      return field_error(field, "expected an array of non-empty strings");
     out.push_back(v.get<std::string>());
   }
   return out;
 }
 
-Result<std::uint32_t> count_field(const ordered_json& body, std::string_view field, std::uint32_t dflt, std::uint32_t min,
-                                  std::uint32_t max) {
+Result<std::uint32_t> count_field(const ordered_json& body, std::string_view field, std::uint32_t dflt,
+                                  std::uint32_t min, std::uint32_t max) {
   auto it = body.find(std::string(field));
   if (it == body.end()) return dflt;
   if (!it->is_number_integer() || it->get<std::int64_t>() < min || it->get<std::int64_t>() > max) {
@@ -266,8 +289,7 @@ struct Server::Impl {
   std::mutex log_mutex;
 
   Impl(std::shared_ptr<const Network> n, ServerOptions o)
-      : net(std::move(n)), options(std::move(o)),
-        route_cache(options.route_cache_entries, options.route_cache_bytes) {}
+      : net(std::move(n)), options(std::move(o)), route_cache(options.route_cache_entries, options.route_cache_bytes) {}
 
   void log(const std::string& line) {
     if (options.access_log) {
@@ -350,7 +372,8 @@ struct Server::Impl {
         return send_error(res, 400, "bad_parameter", "unknown parameter \"" + name + "\" (expected q or limit)", name);
       }
     }
-    if (!req.has_param("q")) return send_error(res, 400, "bad_parameter", "q: missing (expected text to search for)", "q");
+    if (!req.has_param("q"))
+      return send_error(res, 400, "bad_parameter", "q: missing (expected text to search for)", "q");
     std::size_t limit = 10;
     if (req.has_param("limit")) {
       auto n = server::parse_count("limit", req.get_param_value("limit"), 50);
@@ -403,7 +426,8 @@ struct Server::Impl {
 
   void list_scenarios(const httplib::Request& req, httplib::Response& res) {
     if (!req.params.empty()) {
-      return send_error(res, 400, "bad_parameter", "unknown parameter \"" + req.params.begin()->first + "\" (expected none)",
+      return send_error(res, 400, "bad_parameter",
+                        "unknown parameter \"" + req.params.begin()->first + "\" (expected none)",
                         req.params.begin()->first);
     }
     ordered_json arr = ordered_json::array();
@@ -416,7 +440,9 @@ struct Server::Impl {
   void get_scenario(const httplib::Request& req, httplib::Response& res) {
     const std::string id = req.matches[1];
     auto e = catalog->find(id);
-    if (!e) return send_error(res, 404, "not_found", "unknown scenario \"" + id + "\" (expected an id from /v1/scenarios)", "id");
+    if (!e)
+      return send_error(res, 404, "not_found", "unknown scenario \"" + id + "\" (expected an id from /v1/scenarios)",
+                        "id");
     send_json(res, 200, dump(scenario_json(*e, true)) + "\n");
   }
 
@@ -425,16 +451,19 @@ struct Server::Impl {
     // Parameters of the URL only: httplib also reads a form-encoded body
     // into req.params, and a TOML body sent without a content type looks like one.
     httplib::Params query;
-    if (auto q = req.target.find('?'); q != std::string::npos) httplib::detail::parse_query_text(req.target.substr(q + 1), query);
+    if (auto q = req.target.find('?'); q != std::string::npos)
+      httplib::detail::parse_query_text(req.target.substr(q + 1), query);
     for (const auto& [name, value] : query) {
-      if (name != "id") return send_error(res, 400, "bad_parameter", "unknown parameter \"" + name + "\" (expected id)", name);
+      if (name != "id")
+        return send_error(res, 400, "bad_parameter", "unknown parameter \"" + name + "\" (expected id)", name);
     }
     std::string suggested = query.count("id") != 0 ? query.find("id")->second : "scenario";
     if (!server::valid_scenario_id(suggested)) {
       return send_error(res, 400, "bad_parameter",
                         "id: bad scenario id \"" + suggested + "\" (expected 1 to 64 of a-z, 0-9, - and _)", "id");
     }
-    if (req.body.empty()) return send_error(res, 400, "bad_parameter", "body: empty (expected the scenario as TOML text)", "body");
+    if (req.body.empty())
+      return send_error(res, 400, "bad_parameter", "body: empty (expected the scenario as TOML text)", "body");
     auto saved = catalog->save(req.body, suggested, utc_now());
     if (!saved) {
       const Error& e = saved.error();
@@ -537,13 +566,15 @@ struct Server::Impl {
       if (m.scenarios.empty()) return field_error("scenarios", "at least one is required (expected scenario ids)");
       if (body->contains("demand")) {
         const auto& d = (*body)["demand"];
-        if (!d.is_array() || d.size() > 10000) return field_error("demand", "expected an array of at most 10000 {from, to, teu_per_year}");
+        if (!d.is_array() || d.size() > 10000)
+          return field_error("demand", "expected an array of at most 10000 {from, to, teu_per_year}");
         m.has_demand = true;
         for (const auto& row : d) {
           if (!row.is_object() || !row.contains("from") || !row.contains("to") || !row.contains("teu_per_year") ||
               !row["from"].is_string() || !row["to"].is_string() || !row["teu_per_year"].is_number() ||
               row["teu_per_year"].get<double>() < 0 || row.size() != 3) {
-            return field_error("demand", "expected rows {\"from\": place, \"to\": place, \"teu_per_year\": number >= 0}");
+            return field_error("demand",
+                               "expected rows {\"from\": place, \"to\": place, \"teu_per_year\": number >= 0}");
           }
           DemandRow r;
           for (auto [name, out] : {std::pair<const char*, LocationIdx*>{"from", &r.from}, {"to", &r.to}}) {
@@ -562,7 +593,8 @@ struct Server::Impl {
             if (std::find(m.places.begin(), m.places.end(), l) == m.places.end()) m.places.push_back(l);
           }
         }
-        if (m.places.size() > kMaxMatrixPlaces) return field_error("demand", "names too many places (expected at most 40 in all)");
+        if (m.places.size() > kMaxMatrixPlaces)
+          return field_error("demand", "names too many places (expected at most 40 in all)");
       }
     }
     if (m.places.size() < 2) return field_error("places", "fewer than two places (expected at least two)");
@@ -615,8 +647,8 @@ struct Server::Impl {
   // Paths and the methods they answer, for 405 answers.
   static const std::vector<std::pair<std::string, std::string>>& known_paths() {
     static const std::vector<std::pair<std::string, std::string>> paths = {
-        {"/healthz", "GET"},          {"/v1/route", "GET"},   {"/v1/places", "GET"},   {"/v1/network", "GET"},
-        {"/v1/openapi.json", "GET"},  {"/v1/scenarios", "GET, POST"}, {"/v1/matrix", "POST"}, {"/v1/compare", "POST"},
+        {"/healthz", "GET"},         {"/v1/route", "GET"},           {"/v1/places", "GET"},  {"/v1/network", "GET"},
+        {"/v1/openapi.json", "GET"}, {"/v1/scenarios", "GET, POST"}, {"/v1/matrix", "POST"}, {"/v1/compare", "POST"},
     };
     return paths;
   }
@@ -682,7 +714,8 @@ struct Server::Impl {
         for (const auto& [path, methods] : known_paths()) {
           if (req.path == path && methods.find(req.method) == std::string::npos) {
             res.set_header("Allow", methods);
-            send_error(res, 405, "method_not_allowed", req.method + " " + path + ": method not allowed (expected " + methods + ")");
+            send_error(res, 405, "method_not_allowed",
+                       req.method + " " + path + ": method not allowed (expected " + methods + ")");
             return;
           }
         }

@@ -2,6 +2,11 @@
 // this process, over the embedded dataset; requests through cpp-httplib's
 // client. Every endpoint, every error path, the token, the size limits, and
 // every response checked against the OpenAPI document the server publishes.
+#include "caravan/server.h"
+
+#include <gtest/gtest.h>
+#include <httplib.h>
+
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -9,16 +14,12 @@
 #include <fstream>
 #include <future>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
 #include <thread>
 
-#include <gtest/gtest.h>
-#include <httplib.h>
-#include <nlohmann/json.hpp>
-
 #include "caravan/load.h"
-#include "caravan/server.h"
 #include "openapi_check.h"
 
 namespace caravan {
@@ -143,7 +144,8 @@ class Api : public ::testing::Test {
       ADD_FAILURE() << method << " " << doc_path << " " << r->status << " is not in the OpenAPI document";
       return out;
     }
-    for (const std::string& v : checker_->check(out.body, *schema)) ADD_FAILURE() << method << " " << doc_path << ": " << v;
+    for (const std::string& v : checker_->check(out.body, *schema))
+      ADD_FAILURE() << method << " " << doc_path << ": " << v;
     return out;
   }
   Reply get(const std::string& target, const std::string& doc_path) {
@@ -197,7 +199,7 @@ std::string run_cli(const std::string& args) {
 TEST_F(Api, OpenApiDocumentDescribesEveryEndpointAndResolvesEveryRef) {
   const json& doc = checker_->doc();
   EXPECT_EQ(doc["openapi"].get<std::string>().substr(0, 2), "3.");
-  std::set<std::string> want = {"/healthz", "/v1/route", "/v1/places", "/v1/network", "/v1/openapi.json",
+  std::set<std::string> want = {"/healthz",      "/v1/route",          "/v1/places", "/v1/network", "/v1/openapi.json",
                                 "/v1/scenarios", "/v1/scenarios/{id}", "/v1/matrix", "/v1/compare"};
   std::set<std::string> have;
   for (const auto& [p, ops] : doc["paths"].items()) have.insert(p);
@@ -221,11 +223,20 @@ TEST_F(Api, OpenApiDocumentDescribesEveryEndpointAndResolvesEveryRef) {
 
 TEST_F(Api, EveryDocumentedRouteParameterIsAcceptedAndOthersRejected) {
   const json& params = checker_->doc()["paths"]["/v1/route"]["get"]["parameters"];
-  std::map<std::string, std::string> sample = {
-      {"from", "xian"},       {"to", "tashkent"}, {"depart", "2026-03-02"}, {"units", "2"},
-      {"unit", "TEU"},        {"cargo_tonnes", "12"}, {"by", "time"},      {"via", "khorgos-cn"},
-      {"avoid", "RU"},        {"mode", "rail,road"}, {"deadline", "2026-03-30"}, {"samples", "50"},
-      {"seed", "7"},          {"scenario", "green-lanes"}};
+  std::map<std::string, std::string> sample = {{"from", "xian"},
+                                               {"to", "tashkent"},
+                                               {"depart", "2026-03-02"},
+                                               {"units", "2"},
+                                               {"unit", "TEU"},
+                                               {"cargo_tonnes", "12"},
+                                               {"by", "time"},
+                                               {"via", "khorgos-cn"},
+                                               {"avoid", "RU"},
+                                               {"mode", "rail,road"},
+                                               {"deadline", "2026-03-30"},
+                                               {"samples", "50"},
+                                               {"seed", "7"},
+                                               {"scenario", "green-lanes"}};
   std::string q;
   for (const auto& p : params) {
     std::string name = checker_->resolve(p["$ref"].get<std::string>())["name"];
@@ -474,11 +485,13 @@ TEST_F(Api, SavedScenarioIsListedUsableAndDeletable) {
   // The CLI with the same text as a file agrees.
   auto file = std::filesystem::temp_directory_path() / "fast-khorgos.toml";
   std::ofstream(file) << kGoodScenario;
-  json cli = json::parse(run_cli("route xian almaty --depart 2026-03-02T08:00Z --by time --format json --scenario " + file.string()));
+  json cli = json::parse(
+      run_cli("route xian almaty --depart 2026-03-02T08:00Z --by time --format json --scenario " + file.string()));
   EXPECT_EQ(with.body, cli);
   EXPECT_LT(with.body["itineraries"][0]["hours"].get<double>(), base.body["itineraries"][0]["hours"].get<double>());
 
-  expect_error(post("/v1/scenarios?id=fast-khorgos", kGoodScenario, "/v1/scenarios", true, "text/plain"), 409, "conflict", "body");
+  expect_error(post("/v1/scenarios?id=fast-khorgos", kGoodScenario, "/v1/scenarios", true, "text/plain"), 409,
+               "conflict", "body");
   EXPECT_EQ(del("/v1/scenarios/fast-khorgos", "/v1/scenarios/{id}", kToken).status, 204);
   expect_error(del("/v1/scenarios/fast-khorgos", "/v1/scenarios/{id}", kToken), 404, "not_found", "id");
   expect_error(get(target + "&scenario=fast-khorgos", "/v1/route"), 404, "not_found", "scenario");
@@ -510,7 +523,8 @@ TEST(ApiServer, SavedScenariosSurviveARestart) {
   {
     RunningServer s(o);
     auto c = s.client();
-    auto r = c.Post("/v1/scenarios?id=kept", {{"Authorization", std::string("Bearer ") + kToken}}, kGoodScenario, "text/plain");
+    auto r = c.Post("/v1/scenarios?id=kept", {{"Authorization", std::string("Bearer ") + kToken}}, kGoodScenario,
+                    "text/plain");
     ASSERT_TRUE(r);
     ASSERT_EQ(r->status, 201) << r->body;
   }
@@ -539,7 +553,8 @@ TEST(ApiServer, WithoutATokenWritesAreRefused) {
 // ---- matrix and compare ------------------------------------------------------
 
 TEST_F(Api, MatrixHasEveryOrderedPairAndAgreesWithRouteByTime) {
-  auto r = post("/v1/matrix", R"({"places": ["xian", "Almaty", "tashkent"], "depart": "2026-03-02T08:00Z"})", "/v1/matrix");
+  auto r =
+      post("/v1/matrix", R"({"places": ["xian", "Almaty", "tashkent"], "depart": "2026-03-02T08:00Z"})", "/v1/matrix");
   ASSERT_EQ(r.status, 200) << r.body.dump();
   EXPECT_EQ(r.body["places"], json::array({"xian", "almaty", "tashkent"}));
   ASSERT_EQ(r.body["pairs"].size(), 6u);
@@ -568,10 +583,11 @@ TEST_F(Api, MatrixRejectsBadBodies) {
 }
 
 TEST_F(Api, CompareShowsWhatGreenLanesChange) {
-  auto r = post("/v1/compare",
-                R"({"places": ["xian", "almaty", "tashkent"], "depart": "2026-03-02T08:00Z", "scenarios": ["green-lanes"],
+  auto r =
+      post("/v1/compare",
+           R"({"places": ["xian", "almaty", "tashkent"], "depart": "2026-03-02T08:00Z", "scenarios": ["green-lanes"],
                     "demand": [{"from": "xian", "to": "almaty", "teu_per_year": 1000}]})",
-                "/v1/compare");
+           "/v1/compare");
   ASSERT_EQ(r.status, 200) << r.body.dump();
   EXPECT_EQ(r.body["query"]["scenarios"], json::array({"green-lanes"}));
   EXPECT_EQ(r.body["pairs"].size(), 6u);
@@ -579,9 +595,12 @@ TEST_F(Api, CompareShowsWhatGreenLanesChange) {
   ASSERT_TRUE(r.body["means"].contains("by_demand"));
   EXPECT_EQ(r.body["means"]["by_demand"]["weight"], 1000.0);
   // The pair's change is the difference of the two matrices.
-  auto base = post("/v1/matrix", R"({"places": ["xian", "almaty", "tashkent"], "depart": "2026-03-02T08:00Z"})", "/v1/matrix");
-  auto with = post("/v1/matrix", R"({"places": ["xian", "almaty", "tashkent"], "depart": "2026-03-02T08:00Z", "scenarios": ["green-lanes"]})",
-                   "/v1/matrix");
+  auto base =
+      post("/v1/matrix", R"({"places": ["xian", "almaty", "tashkent"], "depart": "2026-03-02T08:00Z"})", "/v1/matrix");
+  auto with =
+      post("/v1/matrix",
+           R"({"places": ["xian", "almaty", "tashkent"], "depart": "2026-03-02T08:00Z", "scenarios": ["green-lanes"]})",
+           "/v1/matrix");
   for (std::size_t i = 0; i < 6; ++i) {
     EXPECT_EQ(r.body["pairs"][i]["base"]["hours"], base.body["pairs"][i]["hours"]);
     EXPECT_EQ(r.body["pairs"][i]["scenario"]["hours"], with.body["pairs"][i]["hours"]);
@@ -589,12 +608,15 @@ TEST_F(Api, CompareShowsWhatGreenLanesChange) {
 }
 
 TEST_F(Api, CompareNeedsScenariosAndGoodDemand) {
-  expect_error(post("/v1/compare", R"({"places": ["xian", "almaty"]})", "/v1/compare"), 400, "bad_parameter", "scenarios");
-  expect_error(post("/v1/compare", R"({"scenarios": ["green-lanes"], "demand": [{"from": "xian"}]})", "/v1/compare"), 400,
-               "bad_parameter", "demand");
-  expect_error(post("/v1/compare", R"({"scenarios": ["green-lanes"], "demand": [{"from": "xian", "to": "mordor", "teu_per_year": 1}]})",
-                    "/v1/compare"),
-               404, "not_found", "demand");
+  expect_error(post("/v1/compare", R"({"places": ["xian", "almaty"]})", "/v1/compare"), 400, "bad_parameter",
+               "scenarios");
+  expect_error(post("/v1/compare", R"({"scenarios": ["green-lanes"], "demand": [{"from": "xian"}]})", "/v1/compare"),
+               400, "bad_parameter", "demand");
+  expect_error(
+      post("/v1/compare",
+           R"({"scenarios": ["green-lanes"], "demand": [{"from": "xian", "to": "mordor", "teu_per_year": 1}]})",
+           "/v1/compare"),
+      404, "not_found", "demand");
   expect_error(post("/v1/compare", R"({"scenarios": ["green-lanes"], "base_scenarios": ["nope"]})", "/v1/compare"), 404,
                "not_found", "scenario");
 }
@@ -609,12 +631,13 @@ TEST_F(Api, BodiesOverTheLimitAreRefusedWith413) {
   std::string body = R"({"places": [)" + std::string(2000, ' ') + R"("xian", "almaty"]})";
   auto r = check(c.Post("/v1/matrix", body, "application/json"), "/v1/matrix", "post");
   expect_error(r, 413, "body_too_large", nullptr);
-  auto s = check(c.Post("/v1/scenarios?id=big", {{"Authorization", std::string("Bearer ") + kToken}}, std::string(4096, '#'),
-                        "text/plain"),
+  auto s = check(c.Post("/v1/scenarios?id=big", {{"Authorization", std::string("Bearer ") + kToken}},
+                        std::string(4096, '#'), "text/plain"),
                  "/v1/scenarios", "post");
   expect_error(s, 413, "body_too_large", nullptr);
-  auto fine = check(c.Post("/v1/matrix", R"({"places": ["xian", "almaty"], "depart": "2026-03-02"})", "application/json"),
-                    "/v1/matrix", "post");
+  auto fine =
+      check(c.Post("/v1/matrix", R"({"places": ["xian", "almaty"], "depart": "2026-03-02"})", "application/json"),
+            "/v1/matrix", "post");
   EXPECT_EQ(fine.status, 200);
 }
 
@@ -643,7 +666,8 @@ TEST_F(Api, EveryRequestIsLoggedOnceAndTheTokenNever) {
   get("/v1/places?q=log-marker", "/v1/places");
   post("/v1/scenarios?id=logged", "broken [", "/v1/scenarios", true);
   auto count = [](const std::vector<std::string>& log, const std::string& what) {
-    return std::count_if(log.begin(), log.end(), [&](const std::string& l) { return l.find(what) != std::string::npos; });
+    return std::count_if(log.begin(), log.end(),
+                         [&](const std::string& l) { return l.find(what) != std::string::npos; });
   };
   // The server logs after the response has gone out: wait for both lines.
   std::vector<std::string> log;

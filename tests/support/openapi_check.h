@@ -4,10 +4,9 @@
 // catch a response that drops a required field or changes a type.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace caravan::testing {
 
@@ -42,14 +41,16 @@ class OpenApiChecker {
   }
 
   /// Every violation of `schema` by `value`, each naming the JSON path.
-  std::vector<std::string> check(const nlohmann::json& value, const nlohmann::json& schema, const std::string& at = "$") const {
+  std::vector<std::string> check(const nlohmann::json& value, const nlohmann::json& schema,
+                                 const std::string& at = "$") const {
     std::vector<std::string> out;
     visit(value, schema, at, out);
     return out;
   }
 
  private:
-  void visit(const nlohmann::json& v, const nlohmann::json& s0, const std::string& at, std::vector<std::string>& out) const {
+  void visit(const nlohmann::json& v, const nlohmann::json& s0, const std::string& at,
+             std::vector<std::string>& out) const {
     const nlohmann::json& s = s0.contains("$ref") ? resolve(s0.at("$ref").get<std::string>()) : s0;
     if (v.is_null()) {
       if (!s.value("nullable", false) && s.contains("type")) out.push_back(at + ": null but not nullable");
@@ -57,9 +58,9 @@ class OpenApiChecker {
     }
     if (s.contains("type")) {
       const std::string t = s.at("type");
-      bool ok = (t == "object" && v.is_object()) || (t == "array" && v.is_array()) || (t == "string" && v.is_string()) ||
-                (t == "number" && v.is_number()) || (t == "integer" && v.is_number_integer()) ||
-                (t == "boolean" && v.is_boolean());
+      bool ok = (t == "object" && v.is_object()) || (t == "array" && v.is_array()) ||
+                (t == "string" && v.is_string()) || (t == "number" && v.is_number()) ||
+                (t == "integer" && v.is_number_integer()) || (t == "boolean" && v.is_boolean());
       if (!ok) {
         out.push_back(at + ": expected " + t + ", got " + v.type_name());
         return;
@@ -71,13 +72,17 @@ class OpenApiChecker {
       if (!found) out.push_back(at + ": " + v.dump() + " not in enum");
     }
     if (v.is_number()) {
-      if (s.contains("minimum") && v.get<double>() < s.at("minimum").get<double>()) out.push_back(at + ": below minimum");
-      if (s.contains("maximum") && v.get<double>() > s.at("maximum").get<double>()) out.push_back(at + ": above maximum");
+      if (s.contains("minimum") && v.get<double>() < s.at("minimum").get<double>())
+        out.push_back(at + ": below minimum");
+      if (s.contains("maximum") && v.get<double>() > s.at("maximum").get<double>())
+        out.push_back(at + ": above maximum");
     }
     if (v.is_string()) {
       auto n = v.get<std::string>().size();
-      if (s.contains("minLength") && n < s.at("minLength").get<std::size_t>()) out.push_back(at + ": shorter than minLength");
-      if (s.contains("maxLength") && n > s.at("maxLength").get<std::size_t>()) out.push_back(at + ": longer than maxLength");
+      if (s.contains("minLength") && n < s.at("minLength").get<std::size_t>())
+        out.push_back(at + ": shorter than minLength");
+      if (s.contains("maxLength") && n > s.at("maxLength").get<std::size_t>())
+        out.push_back(at + ": longer than maxLength");
     }
     if (v.is_object()) {
       if (s.contains("required")) {
@@ -97,8 +102,10 @@ class OpenApiChecker {
       }
     }
     if (v.is_array()) {
-      if (s.contains("minItems") && v.size() < s.at("minItems").get<std::size_t>()) out.push_back(at + ": fewer than minItems");
-      if (s.contains("maxItems") && v.size() > s.at("maxItems").get<std::size_t>()) out.push_back(at + ": more than maxItems");
+      if (s.contains("minItems") && v.size() < s.at("minItems").get<std::size_t>())
+        out.push_back(at + ": fewer than minItems");
+      if (s.contains("maxItems") && v.size() > s.at("maxItems").get<std::size_t>())
+        out.push_back(at + ": more than maxItems");
       if (s.contains("items")) {
         for (std::size_t i = 0; i < v.size(); ++i) visit(v[i], s.at("items"), at + "[" + std::to_string(i) + "]", out);
       }
