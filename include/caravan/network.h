@@ -22,6 +22,8 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -172,5 +174,23 @@ struct Network {
   /// error per broken one, naming it; empty when the network is sound.
   Errors validate() const;
 };
+
+/// Location -> indexes of the links that leave it (both ends of a
+/// bidirectional link). Built once, for repeated shortest_link_path calls.
+std::vector<std::vector<LinkIdx>> outgoing_links(const Network& net);
+
+/// A path over links: its length and CO2 grams per tonne of cargo.
+struct LinkPath {
+  Distance km;
+  double co2_g_per_t = 0;
+};
+
+/// The shortest path by km over open links of mode `m` from `a` to `b`, or
+/// nullopt when there is none. Services use it for the distance and emissions
+/// between consecutive stops. `link_at` gives the link data in force (the base
+/// row, or a scenario's patch); `outgoing` comes from outgoing_links().
+std::optional<LinkPath> shortest_link_path(const Network& net, const std::vector<std::vector<LinkIdx>>& outgoing,
+                                           const std::function<const Link&(LinkIdx)>& link_at, LocationIdx a,
+                                           LocationIdx b, Mode m);
 
 }  // namespace caravan

@@ -9,7 +9,6 @@
 #include <charconv>
 #include <cmath>
 #include <fstream>
-#include <queue>
 #include <set>
 #include <sstream>
 
@@ -612,39 +611,7 @@ struct Loader {
     }
   }
 
-  // Shortest distance over open links of mode `m` from a to b; accumulates CO2
-  // grams per tonne along that path. Returns false when unreachable.
-  bool path_km(LocationIdx a, LocationIdx b, Mode m, Distance& km, double& co2_g_per_t) const {
-    const std::uint32_t n = net.locations.size();
-    std::vector<std::int64_t> dist(n, INT64_MAX);
-    std::vector<double> co2(n, 0);
-    using Item = std::pair<std::int64_t, std::uint32_t>;
-    std::priority_queue<Item, std::vector<Item>, std::greater<>> q;
-    dist[a.v] = 0;
-    q.push({0, a.v});
-    while (!q.empty()) {
-      auto [d, u] = q.top();
-      q.pop();
-      if (d != dist[u]) continue;
-      if (u == b.v) {
-        km = Distance{d};
-        co2_g_per_t = co2[u];
-        return true;
-      }
-      for (const Link& k : adjacency_[u]) {
-        if (k.mode != m || k.status != LinkStatus::kOpen) continue;
-        std::uint32_t v = k.from.v == u ? k.to.v : k.from.v;
-        std::int64_t nd = d + k.length.meters;
-        if (nd < dist[v]) {
-          dist[v] = nd;
-          co2[v] = co2[u] + k.length.km() * k.co2_g_per_tkm;
-          q.push({nd, v});
-        }
-      }
-    }
-    return false;
-  }
-  std::vector<std::vector<Link>> adjacency_;
+  std::vector<std::vector<LinkIdx>> outgoing_;  // location -> links leaving it, for service distances
 
   void load_services() {
     auto t = table("services.csv", false);
@@ -653,11 +620,8 @@ struct Loader {
                   {"id", "name", "mode", "operator", "stops", "days", "depart_local", "stop_offsets_h", "capacity_units",
                    "tariff_per_unit", "currency", "source"},
                   {}, errors, warnings);
-    adjacency_.assign(net.locations.size(), {});
-    for (const Link& k : net.links) {
-      adjacency_[k.from.v].push_back(k);
-      if (k.bidirectional) adjacency_[k.to.v].push_back(k);
-    }
+    outgoing_ = outgoing_links(net);
+    auto base_link = [this](LinkIdx i) -> const Link& { return net.links[i]; };
     for (const CsvRow& row : t->rows) {
       if (!r.check_width(row)) continue;
       Service s;
@@ -750,15 +714,14 @@ struct Loader {
               r.error(row, "stops", "no crossing from " + a.id + " to " + b.id + " (expected a crossings.csv row with that exit, entry and mode " + mode + ")");
             }
           }
-          Distance km;
-          double co2 = 0;
-          if (!path_km(s.stops[i], s.stops[i + 1], s.mode, km, co2)) {
+          auto path = shortest_link_path(net, outgoing_, base_link, s.stops[i], s.stops[i + 1], s.mode);
+          if (!path) {
             r.error(row, "stops", "no open " + mode + " link path from " + a.id + " to " + b.id +
                                       " (expected consecutive stops joined by links of the service's mode)");
-            km = Distance{0};
+            path = LinkPath{};
           }
-          s.stop_km.push_back(s.stop_km.back() + km);
-          s.stop_co2_g_per_t.push_back(s.stop_co2_g_per_t.back() + co2);
+          s.stop_km.push_back(s.stop_km.back() + path->km);
+          s.stop_co2_g_per_t.push_back(s.stop_co2_g_per_t.back() + path->co2_g_per_t);
         }
       }
       add_unique(r, row, net.service_by_id, net.services, std::move(s), "service");

@@ -1,5 +1,7 @@
 #include "caravan/network.h"
 
+#include <queue>
+
 namespace caravan {
 
 std::string_view to_string(SourceKind k) {
@@ -94,6 +96,46 @@ Errors Network::validate() const {
     if (!(rate > 0)) bad("fx rate for " + std::string(cur.str()) + " is not positive");
   }
   return out;
+}
+
+std::vector<std::vector<LinkIdx>> outgoing_links(const Network& net) {
+  std::vector<std::vector<LinkIdx>> out(net.locations.size());
+  for (LinkIdx i : net.links.indexes()) {
+    const Link& k = net.links[i];
+    out[k.from.v].push_back(i);
+    if (k.bidirectional) out[k.to.v].push_back(i);
+  }
+  return out;
+}
+
+std::optional<LinkPath> shortest_link_path(const Network& net, const std::vector<std::vector<LinkIdx>>& outgoing,
+                                           const std::function<const Link&(LinkIdx)>& link_at, LocationIdx a,
+                                           LocationIdx b, Mode m) {
+  const std::uint32_t n = net.locations.size();
+  std::vector<std::int64_t> dist(n, INT64_MAX);
+  std::vector<double> co2(n, 0);
+  using Item = std::pair<std::int64_t, std::uint32_t>;
+  std::priority_queue<Item, std::vector<Item>, std::greater<>> q;
+  dist[a.v] = 0;
+  q.push({0, a.v});
+  while (!q.empty()) {
+    auto [d, u] = q.top();
+    q.pop();
+    if (d != dist[u]) continue;
+    if (u == b.v) return LinkPath{Distance{d}, co2[u]};
+    for (LinkIdx li : outgoing[u]) {
+      const Link& k = link_at(li);
+      if (k.mode != m || k.status != LinkStatus::kOpen) continue;
+      std::uint32_t v = k.from.v == u ? k.to.v : k.from.v;
+      std::int64_t nd = d + k.length.meters;
+      if (nd < dist[v]) {
+        dist[v] = nd;
+        co2[v] = co2[u] + k.length.km() * k.co2_g_per_tkm;
+        q.push({nd, v});
+      }
+    }
+  }
+  return std::nullopt;
 }
 
 }  // namespace caravan

@@ -1,6 +1,5 @@
 // The Overlay: base network plus the patches of an ordered list of scenarios.
 #include <algorithm>
-#include <queue>
 
 #include "caravan/scenario.h"
 
@@ -67,44 +66,10 @@ Result<Overlay> Overlay::build(const Network& net, const std::vector<Scenario>& 
     if (it == o.services_.end()) it = o.services_.emplace(s.v, net.services[s]).first;
     return it->second;
   };
-  // Distance and CO2 along open links of mode `m` from a to b (shortest by km).
-  auto path_km = [&](LocationIdx a, LocationIdx b, Mode m, Distance& km, double& co2_g_per_t) {
-    const std::uint32_t n = net.locations.size();
-    std::vector<std::int64_t> dist(n, INT64_MAX);
-    std::vector<double> co2(n, 0);
-    using Item = std::pair<std::int64_t, std::uint32_t>;
-    std::priority_queue<Item, std::vector<Item>, std::greater<>> q;
-    dist[a.v] = 0;
-    q.push({0, a.v});
-    while (!q.empty()) {
-      auto [d, u] = q.top();
-      q.pop();
-      if (d != dist[u]) continue;
-      if (u == b.v) {
-        km = Distance{d};
-        co2_g_per_t = co2[u];
-        return true;
-      }
-      for (LinkIdx li : net.links.indexes()) {
-        const Link& k = o.link(li);
-        if (k.mode != m || k.status != LinkStatus::kOpen) continue;
-        std::uint32_t v;
-        if (k.from.v == u)
-          v = k.to.v;
-        else if (k.bidirectional && k.to.v == u)
-          v = k.from.v;
-        else
-          continue;
-        std::int64_t nd = d + k.length.meters;
-        if (nd < dist[v]) {
-          dist[v] = nd;
-          co2[v] = co2[u] + k.length.km() * k.co2_g_per_tkm;
-          q.push({nd, v});
-        }
-      }
-    }
-    return false;
-  };
+  // Service distances follow the links in force, with this overlay's patches;
+  // the adjacency is built only when a scenario adds a service.
+  std::vector<std::vector<LinkIdx>> outgoing;
+  auto link_in_force = [&o](LinkIdx li) -> const Link& { return o.link(li); };
   auto has_port_crossing = [&](LocationIdx a, LocationIdx b, Mode m) {
     for (const Crossing& c : net.crossings) {
       if (c.exit == a && c.entry == b && c.mode == m) return true;
@@ -157,15 +122,15 @@ Result<Overlay> Overlay::build(const Network& net, const std::vector<Scenario>& 
                                          " (expected a crossings.csv row with that exit, entry and mode)");
                            }
                          }
-                         Distance km;
-                         double co2 = 0;
-                         if (!path_km(s.stops[i], s.stops[i + 1], s.mode, km, co2)) {
+                         if (outgoing.empty()) outgoing = outgoing_links(net);
+                         auto path = shortest_link_path(net, outgoing, link_in_force, s.stops[i], s.stops[i + 1], s.mode);
+                         if (!path) {
                            return fail("service " + s.id + ": no open " + std::string(to_string(s.mode)) +
                                        " link path from " + x.id + " to " + y.id +
                                        " (expected stops joined by open links of its mode)");
                          }
-                         s.stop_km.push_back(s.stop_km.back() + km);
-                         s.stop_co2_g_per_t.push_back(s.stop_co2_g_per_t.back() + co2);
+                         s.stop_km.push_back(s.stop_km.back() + path->km);
+                         s.stop_co2_g_per_t.push_back(s.stop_co2_g_per_t.back() + path->co2_g_per_t);
                        }
                        for (const std::string& id : m.sources) {
                          auto it = net.source_by_id.find(id);
