@@ -160,6 +160,39 @@ async function main() {
     await page.uncheck('#scenario-list input[value="green-lanes"]');
     await page.waitForFunction(() => !document.getElementById('options-note').textContent.includes('against the same route in the base'));
 
+    // More options: a via place and an avoided country reach the planner.
+    await page.click('#more summary');
+    await page.fill('#via', 'Bishkek');
+    await page.click('#go');
+    await page.waitForFunction(() => /via/.test(document.getElementById('more-note').textContent) &&
+      document.getElementById('message').textContent.includes('option'));
+    const viaLegs = await page.evaluate(() => [...document.querySelectorAll('#legs li')].map((li) => li.textContent).join(' '));
+    check(/Bishkek/.test(viaLegs), 'a via place is on the selected route');
+    await page.fill('#via', '');
+    await page.fill('#avoid', 'KZ');
+    await page.click('#go');
+    await page.waitForFunction(() => /avoid/.test(document.getElementById('more-note').textContent) &&
+      document.getElementById('message').textContent.includes('option'));
+    const avoidLegs = await page.evaluate(() => [...document.querySelectorAll('#legs li')].map((li) => li.textContent).join(' '));
+    const kzNames = await page.evaluate(async () => {
+      const net = await (await fetch('/v1/network')).json();
+      return net.features.filter((f) => f.geometry.type === 'Point' && f.properties.country === 'KZ').map((f) => f.properties.name);
+    });
+    check(kzNames.length >= 10 && avoidLegs.length > 0 && !kzNames.some((n) => avoidLegs.includes(n)),
+      'avoiding KZ keeps the selected route out of Kazakhstan');
+    await page.fill('#avoid', '');
+    for (const m of ['rail', 'road', 'ferry', 'sea', 'air']) await page.uncheck(`#mode input[value="${m}"]`);
+    await page.click('#go');
+    await page.waitForSelector('#message.error');
+    check(await page.getAttribute('#mode', 'aria-invalid') === 'true', 'no mode ticked is explained and marked');
+    for (const m of ['rail', 'road', 'ferry', 'sea', 'air']) await page.check(`#mode input[value="${m}"]`);
+    await page.fill('#cargo_tonnes', '500');
+    await page.click('#go');
+    await page.waitForSelector('#message.error');
+    check(await page.getAttribute('#cargo_tonnes', 'aria-invalid') === 'true' &&
+      (await page.textContent('#message')).includes('tonnes'), 'an impossible cargo mass is explained by the server');
+    await page.fill('#cargo_tonnes', '');
+
     // A bad query is explained and the field marked.
     await page.fill('#to', 'Atlantis');
     await page.click('#go');

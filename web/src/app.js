@@ -48,9 +48,10 @@ function say(text, kind = 'info') {
 }
 
 function markInvalid(field) {
-  for (const id of ['from', 'to', 'depart', 'deadline', 'units', 'unit']) {
+  for (const id of ['from', 'to', 'depart', 'deadline', 'units', 'unit', 'via', 'avoid', 'mode', 'by', 'cargo_tonnes']) {
     $(id).setAttribute('aria-invalid', String(id === field));
   }
+  if (['via', 'avoid', 'mode', 'by', 'cargo_tonnes'].includes(field)) $('more').open = true;
 }
 
 // ---- autocomplete ---------------------------------------------------------
@@ -445,6 +446,16 @@ function readQuery() {
   q.set('units', $('units').value);
   q.set('unit', $('unit').value);
   if ($('deadline').value) q.set('deadline', `${$('deadline').value}T23:59Z`);
+  // More options: sent only when they differ from the server's defaults.
+  for (const id of ['via', 'avoid']) {
+    for (const item of $(id).value.split(',').map((x) => x.trim()).filter(Boolean)) q.append(id, item);
+  }
+  const modes = [...document.querySelectorAll('#mode input:checked')].map((x) => x.value);
+  if (modes.length < document.querySelectorAll('#mode input').length) q.set('mode', modes.join(','));
+  if ($('by').value !== 'pareto') q.set('by', $('by').value);
+  if ($('cargo_tonnes').value) q.set('cargo_tonnes', $('cargo_tonnes').value);
+  const extras = ['via', 'avoid', 'mode', 'by', 'cargo_tonnes'].filter((k) => q.has(k));
+  $('more-note').textContent = extras.length ? `(${extras.join(', ')} set)` : '';
   return q;
 }
 
@@ -457,6 +468,11 @@ async function run() {
       $(id).focus();
       return;
     }
+  }
+  if (q.get('mode') === '') {
+    markInvalid('mode');
+    say('modes: tick at least one', 'error');
+    return;
   }
   state.query = q;
   markInvalid(null);
