@@ -15,6 +15,7 @@
 #include "caravan/network.h"
 #include "caravan/route.h"
 #include "caravan/scenario.h"
+#include "caravan/sim.h"
 
 namespace caravan {
 
@@ -82,6 +83,26 @@ std::string comparison_to_csv(const Network& net, const Comparison& c);
 /// {"query", "dataset", "means": {"equal_weights", "by_demand?"}, "pairs": [...], "winners", "losers",
 ///  "connected", "disconnected"} (the last four as [from, to] id pairs, best first).
 std::string comparison_to_json(const Network& net, const MatrixEcho& echo, const Comparison& c, int indent = 2);
+
+/// What a simulation report echoes.
+struct SimEcho {
+  std::string demand;                  ///< the demand file as given
+  std::vector<std::string> scenarios;  ///< scenario ids applied, in order
+};
+
+/// The simulation report for people: the window, then a table of the
+/// capacitated resources cargo used (busiest first) and one of the lanes.
+std::string sim_report_to_table(const Network& net, const SimEcho& echo, const SimReport& r);
+/// {"query": {"start","stats_from","end","seed","shipment_teu","demand","scenarios"},
+///  "dataset", "summary": {"shipments","events","plans","drained"},
+///  "resources": [{"kind","id","name","capacity","offered_teu","served_teu","utilisation","shipments",
+///                 "mean_wait_hours","p95_wait_hours","max_queue_teu","backlog_teu"}],
+///  "lanes": [{"from","to","teu_per_year","shipments","teu","unrouted","stuck","mean_hours","p95_hours",
+///             "free_flow_hours","mean_delay_hours","p95_delay_hours"}]}
+std::string sim_report_to_json(const Network& net, const SimEcho& echo, const SimReport& r, int indent = 2);
+/// One flat CSV: a row per resource (`record` = resource) and per lane
+/// (`record` = lane); columns that do not apply are empty.
+std::string sim_report_to_csv(const Network& net, const SimReport& r);
 
 /// `9d 04h`, `17h 30m`.
 std::string format_duration(Duration d);

@@ -42,6 +42,7 @@ int main(int argc, char** argv) {
       "  caravan route Xi'an Tashkent --units 2 --unit FEU --depart 2026-03-02T08:00+08:00\n"
       "  caravan route xian baku --via aktau --avoid RU   the Middle Corridor, avoiding Russia\n"
       "  caravan route urumqi almaty --by cost --format json\n"
+      "  caravan simulate --demand data/central-asia/demand.csv   queues under a year's flows\n"
       "\nRun `caravan COMMAND --help` for the options of a command.\n"
       "Exit codes: 0 success, 1 no route or nothing found, 2 bad input, 3 internal error.");
   // Subcommand name -> runner. Adding a command: a file in src/cli and one line here.
@@ -50,6 +51,7 @@ int main(int argc, char** argv) {
       {"data", add_data_command(app)},
       {"matrix", add_matrix_command(app)},
       {"compare", add_compare_command(app)},
+      {"simulate", add_simulate_command(app)},
       {"bench", add_bench_command(app)},
       {"serve", add_serve_command(app)},
   };
