@@ -174,7 +174,7 @@ TEST(Sim, ZeroCapacityMeansNotGivenAndAddsNoQueue) {
 
 TEST(Sim, SetCapacityScenarioRemovesTheQueue) {
   Fixture f(one_crossing("10"));
-  f.apply("[[measures]]\ntype = \"set_capacity\"\ncrossing = \"x1\"\ncapacity = 40\n");
+  f.apply("name = \"more room\"\n[[measures]]\ntype = \"set_capacity\"\ncrossing = \"x1\"\ncapacity = 40\n");
   SimReport r = f.run(f.lane("cn", "kz", kTenFeuADay), regular(kMonday, std::chrono::days(10)));
   const ResourceStats* x = find(r, "x1");
   ASSERT_NE(x, nullptr);
@@ -249,7 +249,7 @@ TEST(Sim, ServiceRunsLeaveFullUnderOverload) {
 
 TEST(Sim, SetCapacityScenarioLetsTheWholeBatchBoard) {
   Fixture f(weekly_ferry());
-  f.apply("[[measures]]\ntype = \"set_capacity\"\nservice = \"f1\"\ncapacity = 6\n");
+  f.apply("name = \"more room\"\n[[measures]]\ntype = \"set_capacity\"\nservice = \"f1\"\ncapacity = 6\n");
   SimReport r = f.run(f.lane("a", "b", 24 * 2 * 365), regular(kMonday, std::chrono::hours(3)));
   EXPECT_NEAR(r.lanes[0].mean_hours, 25, 1e-9);
   EXPECT_NEAR(r.lanes[0].mean_delay_hours, 0, 1e-9);
