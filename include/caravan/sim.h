@@ -67,9 +67,14 @@ struct SimOptions {
   Duration warmup = std::chrono::days(14);   ///< releases before start + warmup are not counted
   std::uint64_t seed = 1;
   Objective objective = Objective::kTime;  ///< route choice; kPareto is taken as kTime
+  ModeSet modes = ModeSet::all();          ///< moving modes routes may use (e.g. no air for container flows)
   UnitKind unit = UnitKind::kFeu;
   std::uint32_t shipment_units = 1;       ///< containers per shipment, >= 1
   ArrivalProcess arrivals = ArrivalProcess::kPoisson;
+  /// When false, runs of services have no capacity limit: for datasets whose
+  /// services are one representative train a day standing for many (as the
+  /// default dataset's are), so that only crossings and links queue.
+  bool service_capacity = true;
   unsigned threads = 0;                   ///< for planning routes; 0: default_threads()
   /// Bounds that keep a run finite: releasing more shipments, or processing
   /// more events (arrivals at capacitated resources and retries for the next
@@ -125,6 +130,7 @@ struct SimReport {
   Instant drained{};                     ///< when the last shipment arrived
   std::uint32_t shipment_teu = 2;
   std::uint64_t seed = 1;
+  bool service_capacity = true;          ///< SimOptions::service_capacity
   std::uint64_t shipments = 0;           ///< released, window or not
   std::uint64_t events = 0;
   std::uint64_t plans = 0;               ///< planner calls (cached routes)

@@ -26,6 +26,8 @@ struct SimulateOptionsCli {
   std::string unit = "FEU";
   std::string by = "time";
   std::string arrivals = "poisson";
+  std::string service_capacity = "per-run";
+  std::string modes;
   unsigned threads = 0;
   std::vector<std::string> scenarios;
   std::string format = "table";
@@ -58,6 +60,16 @@ std::optional<int> prepare(const SimulateOptionsCli& o, SimOptions& s) {
     s.arrivals = ArrivalProcess::kRegular;
   } else {
     return report({Error::invalid("--arrivals: unknown process \"" + o.arrivals + "\" (expected poisson or regular)")});
+  }
+  if (o.service_capacity != "per-run" && o.service_capacity != "ignore") {
+    return report({Error::invalid("--service-capacity: unknown value \"" + o.service_capacity +
+                                  "\" (expected per-run or ignore)")});
+  }
+  s.service_capacity = o.service_capacity == "per-run";
+  if (!o.modes.empty()) {
+    auto m = parse_mode_set(o.modes);
+    if (!m) return report({Error::invalid("--mode: " + m.error().message)});
+    s.modes = *m;
   }
   if (o.start.empty()) {
     // Next Monday 00:00 UTC: a run starts on a fresh timetable week.
@@ -135,15 +147,19 @@ Runner add_simulate_command(CLI::App& app) {
   cmd->add_option("--units", o->units, "Containers per shipment (default 1)");
   cmd->add_option("--unit", o->unit, "TEU or FEU (default FEU)");
   cmd->add_option("--by", o->by, "Route choice: time (default), cost or co2");
+  cmd->add_option("--mode", o->modes, "Moving modes routes may use, e.g. rail,road,ferry (default: all)");
   cmd->add_option("--arrivals", o->arrivals, "poisson (default) or regular (evenly spaced)");
+  cmd->add_option("--service-capacity", o->service_capacity,
+                  "per-run (default): a run carries at most its capacity_units; ignore: no limit, for datasets\n"
+                  "whose services stand for many trains a day, so only crossings and links queue");
   cmd->add_option("--threads", o->threads, "Threads for planning routes (default: all cores); results do not depend on it");
   cmd->add_option("--scenario", o->scenarios, "Apply a scenario TOML file; repeat for several, in order")->take_all();
   cmd->add_option("--format", o->format, "table (default), csv or json");
   cmd->add_option("--data", o->data, "Dataset folder (default: the embedded data/central-asia, or $CARAVAN_DATA)");
   cmd->footer(
       "\nExamples:\n"
-      "  caravan simulate --demand data/central-asia/demand.csv --start 2026-03-02\n"
-      "      90 days of the dataset's main lanes; who queues where\n"
+      "  caravan simulate --demand data/central-asia/demand.csv --start 2026-03-02 --mode rail,road,ferry\n"
+      "      90 days of the dataset's main container lanes, surface modes only; who queues where\n"
       "  caravan simulate --demand data/central-asia/demand.csv --start 2026-03-02 \\\n"
       "      --scenario data/central-asia/scenarios/green-lanes.toml --format json\n"
       "      the same flows under a scenario (set_capacity, closures, new services …)\n"

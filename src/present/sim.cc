@@ -41,6 +41,7 @@ std::string sim_report_to_table(const Network& net, const SimEcho& echo, const S
                                 r.shipment_teu, format_instant_utc(r.start), format_instant_utc(r.end),
                                 format_instant_utc(r.stats_from), r.seed);
   if (!echo.demand.empty()) out += "Demand: " + echo.demand + "\n";
+  if (!r.service_capacity) out += "Runs of services: no capacity limit (--service-capacity ignore)\n";
   if (!echo.scenarios.empty()) {
     out += "Scenarios:";
     for (const std::string& s : echo.scenarios) out += " " + s;
@@ -88,6 +89,7 @@ std::string sim_report_to_json(const Network& net, const SimEcho& echo, const Si
   q["end"] = format_instant_utc(r.end);
   q["seed"] = r.seed;
   q["shipment_teu"] = r.shipment_teu;
+  q["service_capacity"] = r.service_capacity ? "per-run" : "ignore";
   q["demand"] = echo.demand;
   q["scenarios"] = echo.scenarios;
   root["query"] = q;

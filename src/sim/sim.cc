@@ -321,6 +321,7 @@ class Simulation {
           q.depart = instant(base_hour() + static_cast<std::int64_t>(keys[i].second) * kHour);
           q.units = o_.shipment_units;
           q.unit = o_.unit;
+          q.modes = o_.modes;
           q.objective = o_.objective == Objective::kPareto ? Objective::kTime : o_.objective;
           auto r = planners[worker].plan(q);
           if (r.ok() && !r->empty()) {
@@ -349,7 +350,7 @@ class Simulation {
     switch (st.kind) {
       case StepKind::kBorder: return crossings_[st.ref].capacity > 0;
       case StepKind::kLink: return links_[st.ref].capacity > 0;
-      case StepKind::kRide: return services_[st.ref].capacity > 0;
+      case StepKind::kRide: return o_.service_capacity && services_[st.ref].capacity > 0;
       default: return false;
     }
   }
@@ -431,6 +432,11 @@ class Simulation {
     auto dep = next_departure(net_, svc, st.board, t);
     if (!dep) return std::optional<std::int64_t>();
     const std::int64_t first = *dep;
+    // Loads only grow and every shipment has the same size, so no run before
+    // the one the previous shipment between these stops boarded has room:
+    // start there instead of retrying every full run again.
+    const std::uint64_t key = (static_cast<std::uint64_t>(st.ref) << 32) | (std::uint64_t{st.board} << 16) | st.alight;
+    if (auto h = sl_hint_.find(key); h != sl_hint_.end()) dep = std::max(*dep, h->second + svc.stop_offsets[st.board].count());
     for (;;) {
       const std::int64_t run = *dep - svc.stop_offsets[st.board].count();
       std::vector<std::uint32_t>& load = sl.runs[run];
@@ -440,6 +446,7 @@ class Simulation {
       if (peak == 0 || peak + teu_ <= sl.capacity) {
         for (std::uint16_t k = st.board; k < st.alight; ++k) load[k] += teu_;
         sl.records.push_back({t, first, *dep, teu_});
+        sl_hint_[key] = run;
         return std::optional<std::int64_t>(*dep + st.dur);
       }
       if (++events_ > o_.max_events) return too_many_events();
@@ -563,6 +570,7 @@ class Simulation {
     rep.drained = o_.start;
     rep.shipment_teu = teu_;
     rep.seed = o_.seed;
+    rep.service_capacity = o_.service_capacity;
     rep.shipments = shipments_.size();
     rep.events = events_;
     rep.plans = plans_done_;
@@ -656,6 +664,7 @@ class Simulation {
   bool any_closure_ = false;
   std::vector<Server> crossings_, links_;
   std::vector<ServiceLoads> services_;
+  std::unordered_map<std::uint64_t, std::int64_t> sl_hint_;  // (service, board, alight) -> run last boarded
   std::vector<Lane> lanes_;
   std::vector<Shipment> shipments_;
   std::vector<Path> plans_;
@@ -668,6 +677,7 @@ class Simulation {
 Result<SimReport> simulate(const RouteIndex& index, const std::vector<DemandRow>& demand, const SimOptions& o) {
   if (o.shipment_units == 0) return Error::invalid("shipment units must be at least 1");
   if (o.warmup.count() < 0) return Error::invalid("warm-up must not be negative");
+  if (o.modes.empty()) return Error::invalid("modes: none allowed (expected at least one moving mode)");
   if (o.horizon <= o.warmup) {
     return Error::invalid("horizon must be longer than the warm-up (expected days > warm-up days)");
   }
