@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <fstream>
+#include <sstream>
 
 #include "caravan/present.h"
 #include "caravan/scenario.h"
@@ -401,6 +403,29 @@ TEST(Sim, DemandCsvMayCiteSources) {
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.error().to_string(),
             "demand.csv:2: column teu_per_year: malformed number \"lots\" (expected a non-negative number)");
+}
+
+// The dataset's demand table: every lane resolves and cites sources of the dataset.
+TEST(Sim, DefaultDemandTableLoadsAndCitesKnownSources) {
+  auto net = load_network(std::filesystem::path(CARAVAN_TEST_DATA_DIR));
+  ASSERT_TRUE(net.ok()) << net.error().to_string();
+  std::ifstream in(std::string(CARAVAN_TEST_DATA_DIR) + "/demand.csv");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  auto d = parse_demand_csv(ss.str(), "demand.csv", *net);
+  ASSERT_TRUE(d.ok()) << d.error().to_string();
+  EXPECT_GE(d->size(), 5u);
+  std::string line;
+  std::getline(ss.seekg(0), line);
+  EXPECT_EQ(line, "from,to,teu_per_year,source");
+  while (std::getline(ss, line)) {
+    std::string cites = line.substr(line.rfind(',') + 1);
+    for (std::size_t a = 0; a <= cites.size();) {
+      std::size_t b = std::min(cites.find(';', a), cites.size());
+      EXPECT_TRUE(net->source_by_id.count(cites.substr(a, b - a))) << cites.substr(a, b - a);
+      a = b + 1;
+    }
+  }
 }
 
 TEST(SimPresent, FormatsListResourcesAndLanes) {
