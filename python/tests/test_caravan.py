@@ -1,7 +1,12 @@
 """The Python module returns the same contracts as the CLI."""
+import json
+import os
+import subprocess
 import unittest
 
 import caravan
+
+CLI = os.environ.get("CARAVAN_BINARY")
 
 
 class DatasetTest(unittest.TestCase):
@@ -43,6 +48,74 @@ class DatasetTest(unittest.TestCase):
         geo = self.ds.network_geojson()
         self.assertEqual(geo["type"], "FeatureCollection")
         self.assertGreater(len(geo["features"]), 100)
+
+    def test_lists_the_datasets_scenarios(self):
+        ids = [s["id"] for s in self.ds.scenarios()]
+        self.assertIn("green-lanes", ids)
+        self.assertIn("khorgos-closure", ids)
+        self.assertEqual(ids, sorted(ids))
+        self.assertTrue(all(s["measures"] >= 1 for s in self.ds.scenarios()))
+
+    @unittest.skipUnless(CLI, "needs CARAVAN_BINARY")
+    def test_route_with_scenario_and_deadline_is_what_the_cli_answers(self):
+        args = dict(depart="2026-03-02T08:00+08:00", deadline="2026-03-09T00:00+05:00", samples=300, seed=7)
+        got = self.ds.route("xian", "tashkent", scenarios=["green-lanes"], **args)
+        scenario = os.path.join(os.environ["CARAVAN_DATA"], "scenarios", "green-lanes.toml")
+        out = subprocess.run([CLI, "route", "xian", "tashkent", "--depart", args["depart"], "--deadline", args["deadline"],
+                              "--samples", "300", "--seed", "7", "--scenario", scenario, "--format", "json"],
+                             check=True, capture_output=True, text=True).stdout
+        self.assertEqual(got, json.loads(out))
+        self.assertEqual(got["query"]["scenarios"], ["green-lanes"])
+
+    def test_deadline_brings_reliability_and_one_most_reliable_option(self):
+        r = self.ds.route("xian", "tashkent", depart="2026-03-02T08:00+08:00", deadline="2026-03-09T00:00+05:00")
+        for it in r["itineraries"]:
+            rel = it["reliability"]
+            self.assertEqual(rel["samples"], 1000)
+            self.assertLessEqual(rel["p50_hours"], rel["p80_hours"])
+            self.assertLessEqual(rel["p80_hours"], rel["p95_hours"])
+            self.assertTrue(0 <= rel["on_time_probability"] <= 1)
+        self.assertEqual(sum(1 for it in r["itineraries"] if it.get("most_reliable")), 1)
+
+    def test_green_lanes_never_slow_the_fastest_option(self):
+        base = self.ds.route("xian", "almaty", depart="2026-03-02T08:00+08:00", by="time")
+        green = self.ds.route("xian", "almaty", depart="2026-03-02T08:00+08:00", by="time", scenarios=["green-lanes"])
+        self.assertLessEqual(green["itineraries"][0]["hours"], base["itineraries"][0]["hours"])
+
+    def test_matrix_pairs_agree_with_single_routes(self):
+        places = ["xian", "almaty", "tashkent"]
+        m = self.ds.matrix(places=places, depart="2026-03-02T00:00Z")
+        pairs = m["pairs"]
+        self.assertEqual(len(pairs), 6)
+        for p in pairs:
+            r = self.ds.route(p["from"], p["to"], depart="2026-03-02T00:00Z", by="time")
+            self.assertEqual(p["hours"], r["itineraries"][0]["hours"], f"{p['from']} -> {p['to']}")
+
+    def test_compare_reports_changes_and_demand_weighted_means(self):
+        c = self.ds.compare(["khorgos-closure"], places=["xian", "urumqi", "almaty", "tashkent"],
+                            depart="2026-03-02T00:00Z", demand=[("xian", "almaty", 1000.0), ("urumqi", "tashkent", 500.0)])
+        self.assertEqual(c["query"]["scenarios"], ["khorgos-closure"])
+        self.assertEqual(len(c["pairs"]), 12)
+        for p in c["pairs"]:
+            if p["base"]["reachable"] and p["scenario"]["reachable"]:
+                self.assertGreaterEqual(p["delta_hours"], 0, "closing a crossing cannot make a pair faster")
+        self.assertIn("by_demand", c["means"])
+        self.assertEqual(c["means"]["by_demand"]["weight"], 1500.0)
+
+    def test_scenario_and_argument_errors_raise(self):
+        with self.assertRaises(KeyError) as e:
+            self.ds.route("xian", "tashkent", scenarios=["no-such-measure"])
+        self.assertIn("green-lanes", str(e.exception))
+        with self.assertRaises(ValueError):
+            self.ds.route("xian", "tashkent", depart="2026-03-02T00:00Z", deadline="2026-03-01T00:00Z")
+        with self.assertRaises(ValueError):
+            self.ds.route("xian", "tashkent", cargo_tonnes=500)
+        with self.assertRaises(ValueError):
+            self.ds.compare([])
+        with self.assertRaises(KeyError):
+            self.ds.compare(["green-lanes"], demand=[("xian", "atlantis", 10.0)])
+        with self.assertRaises(ValueError):
+            self.ds.matrix(places=["xian"])
 
     def test_bad_dataset_folder_raises(self):
         with self.assertRaises(ValueError):
