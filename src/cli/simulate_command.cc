@@ -132,12 +132,12 @@ Runner add_simulate_command(CLI::App& app) {
   auto o = std::make_shared<SimulateOptionsCli>();
   CLI::App* cmd = app.add_subcommand("simulate", "Flows meet capacity: queues at crossings, links and trains");
   cmd->description(
-      "Sends a demand table (TEU a year per lane) through the network for --days: every lane releases\n"
-      "shipments (one FEU each by default) as a Poisson process, each follows the planner's fastest\n"
-      "itinerary, and queues first come first served wherever a crossing (TEU a day), link (TEU a day)\n"
-      "or scheduled run (TEU a run) is full. Reports each capacitated resource's utilisation, waits and\n"
-      "backlog, and each lane's transit time against free flow. Same --seed, same report.\n"
-      "Model and assumptions: docs/simulation.md.");
+      "Sends a demand table (TEU a year per lane) through the network for --days. Every lane releases\n"
+      "shipments (one FEU each by default) as a Poisson process; each follows the planner's itinerary\n"
+      "(fastest, or as --by says) and queues first come first served wherever a crossing (TEU a day),\n"
+      "a link (TEU a day) or a scheduled run (TEU a run) is full. Reports each capacitated resource's\n"
+      "utilisation, waits and backlog, and each lane's transit time against free flow.\n"
+      "Same --seed, same report. Model and assumptions: docs/simulation.md.");
   cmd->add_option("--demand", o->demand, "CSV from,to,teu_per_year[,source]; places by id, name or alias")
       ->required();
   cmd->add_option("--days", o->days, "Days of releases, warm-up included (default 90)");
@@ -158,11 +158,13 @@ Runner add_simulate_command(CLI::App& app) {
   cmd->add_option("--data", o->data, "Dataset folder (default: the embedded data/central-asia, or $CARAVAN_DATA)");
   cmd->footer(
       "\nExamples:\n"
-      "  caravan simulate --demand data/central-asia/demand.csv --start 2026-03-02 --mode rail,road,ferry\n"
-      "      90 days of the dataset's main container lanes, surface modes only; who queues where\n"
-      "  caravan simulate --demand data/central-asia/demand.csv --start 2026-03-02 \\\n"
-      "      --scenario data/central-asia/scenarios/green-lanes.toml --format json\n"
-      "      the same flows under a scenario (set_capacity, closures, new services …)\n"
+      "  caravan simulate --demand data/central-asia/demand.csv --start 2026-03-02 --by cost --mode rail,road,ferry\n"
+      "      90 days of the dataset's main container lanes, routed by cost on surface modes: which\n"
+      "      crossings and trains fill up, and what their queues add to each lane\n"
+      "  caravan simulate --demand data/central-asia/demand.csv --start 2026-03-02 --by cost --mode rail,road,ferry \\\n"
+      "      --units 45 --service-capacity ignore \\\n"
+      "      --scenario data/central-asia/scenarios/khorgos-2024-exchange.toml\n"
+      "      block trains of 45 FEU, border capacity only, with Khorgos cut to 8 trains a day\n"
       "  printf 'from,to,teu_per_year\\nxian,almaty,50000\\n' > d.csv && caravan simulate --demand d.csv --days 30 --warmup 0\n"
       "      one lane, a month\n"
       "\nA demand file lists lanes, one a line:\n"
