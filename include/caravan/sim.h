@@ -16,9 +16,10 @@
 //     Route choice ignores queues: cargo does not re-route when they form.
 //   * Timing. Along the itinerary the shipment takes the nominal (median)
 //     durations the planner used — clearance, gauge change, transfer, link
-//     travel, ride times — but every wait is recomputed from the rules for the
-//     time it really gets there: border posts' opening hours on both sides and
-//     the next departure of a service by its weekly timetable.
+//     travel, ride times — or, with `sample_stages`, draws from the stage
+//     distributions of stochastic.h; every wait is recomputed from the rules
+//     for the time it really gets there: border posts' opening hours on both
+//     sides and the next departure of a service by its weekly timetable.
 //   * Capacity. A resource with capacity 0 is "not given" (network.h) and has
 //     no queue. Otherwise, first come first served:
 //       - a border crossing with capacity C TEU a day is one server that admits
@@ -75,6 +76,11 @@ struct SimOptions {
   /// services are one representative train a day standing for many (as the
   /// default dataset's are), so that only crossings and links queue.
   bool service_capacity = true;
+  /// When true, each shipment's stage durations (clearance, gauge change,
+  /// link travel factor, service lateness) are drawn from the StageModel of
+  /// stochastic.h instead of the medians; draws depend only on (seed,
+  /// shipment, step), so free-flow and queued walks see the same ones.
+  bool sample_stages = false;
   unsigned threads = 0;                   ///< for planning routes; 0: default_threads()
   /// Bounds that keep a run finite: releasing more shipments, or processing
   /// more events (arrivals at capacitated resources and retries for the next
@@ -131,6 +137,7 @@ struct SimReport {
   std::uint32_t shipment_teu = 2;
   std::uint64_t seed = 1;
   bool service_capacity = true;          ///< SimOptions::service_capacity
+  bool sample_stages = false;            ///< SimOptions::sample_stages
   std::uint64_t shipments = 0;           ///< released, window or not
   std::uint64_t events = 0;
   std::uint64_t plans = 0;               ///< planner calls (cached routes)

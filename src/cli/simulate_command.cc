@@ -28,6 +28,7 @@ struct SimulateOptionsCli {
   std::string arrivals = "poisson";
   std::string service_capacity = "per-run";
   std::string modes;
+  bool sample_stages = false;
   unsigned threads = 0;
   std::vector<std::string> scenarios;
   std::string format = "table";
@@ -89,6 +90,7 @@ std::optional<int> prepare(const SimulateOptionsCli& o, SimOptions& s) {
   s.shipment_units = o.units;
   s.objective = *by;
   s.threads = o.threads;
+  s.sample_stages = o.sample_stages;
   return std::nullopt;
 }
 
@@ -152,6 +154,9 @@ Runner add_simulate_command(CLI::App& app) {
   cmd->add_option("--service-capacity", o->service_capacity,
                   "per-run (default): a run carries at most its capacity_units; ignore: no limit, for datasets\n"
                   "whose services stand for many trains a day, so only crossings and links queue");
+  cmd->add_flag("--sample-stages", o->sample_stages,
+               "Draw clearance, gauge change, link travel and lateness per shipment from their\n"
+               "distributions (as the Monte Carlo does) instead of taking the medians");
   cmd->add_option("--threads", o->threads, "Threads for planning routes (default: all cores); results do not depend on it");
   cmd->add_option("--scenario", o->scenarios, "Apply a scenario TOML file; repeat for several, in order")->take_all();
   cmd->add_option("--format", o->format, "table (default), csv or json");

@@ -42,6 +42,7 @@ std::string sim_report_to_table(const Network& net, const SimEcho& echo, const S
                                 format_instant_utc(r.stats_from), r.seed);
   if (!echo.demand.empty()) out += "Demand: " + echo.demand + "\n";
   if (!r.service_capacity) out += "Runs of services: no capacity limit (--service-capacity ignore)\n";
+  if (r.sample_stages) out += "Stage durations: sampled (clearance, gauge change, link travel, lateness)\n";
   if (!echo.scenarios.empty()) {
     out += "Scenarios:";
     for (const std::string& s : echo.scenarios) out += " " + s;
@@ -90,6 +91,7 @@ std::string sim_report_to_json(const Network& net, const SimEcho& echo, const Si
   q["seed"] = r.seed;
   q["shipment_teu"] = r.shipment_teu;
   q["service_capacity"] = r.service_capacity ? "per-run" : "ignore";
+  q["sample_stages"] = r.sample_stages;
   q["demand"] = echo.demand;
   q["scenarios"] = echo.scenarios;
   root["query"] = q;

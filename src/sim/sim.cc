@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <memory>
 #include <mutex>
 #include <queue>
 #include <unordered_map>
@@ -69,7 +70,8 @@ enum class StepKind : std::uint8_t {
   kBorder,  // opening hours of both posts, then clearance `dur`; ref = crossing
   kLink,    // travel `dur` on link ref
   kRide,    // next run of service ref from stop `board`, arriving `dur` later at `alight`
-  kFixed,   // transfer, gauge change: `dur`
+  kGauge,   // gauge change `dur`; ref = crossing
+  kFixed,   // transfer: `dur`
   kHold,    // a scenario's closure: wait until `until`
 };
 
@@ -120,8 +122,11 @@ Path path_of(const RouteIndex& index, const Itinerary& it) {
           st.kind = StepKind::kFixed;
         }
         break;
-      case LegKind::kTransfer:
-      case LegKind::kGaugeChange: st.kind = StepKind::kFixed; break;
+      case LegKind::kGaugeChange:
+        st.kind = StepKind::kGauge;
+        st.ref = leg.crossing.v;
+        break;
+      case LegKind::kTransfer: st.kind = StepKind::kFixed; break;
     }
     p.push_back(st);
   }
@@ -166,6 +171,7 @@ struct Lane {
 };
 
 struct Shipment {
+  std::uint32_t id = 0;       // release order: the FIFO tie-break and the stage samples' stream
   std::uint32_t lane = 0;
   std::int64_t release = 0;
   std::int32_t path = -1;     // into plans; -1: no route
@@ -207,6 +213,7 @@ class Simulation {
     if (ov) {
       for (LocationIdx l : net_.locations.indexes()) any_closure_ = any_closure_ || !ov->closures(l).empty();
     }
+    if (o.sample_stages) stages_ = std::make_unique<StageModel>(index);
   }
 
   Result<SimReport> run(const std::vector<DemandRow>& demand) {
@@ -275,6 +282,7 @@ class Simulation {
     // Ids in release order (lane, then draw order, on ties): the FIFO tie-break.
     std::stable_sort(shipments_.begin(), shipments_.end(),
                      [](const Shipment& a, const Shipment& b) { return a.release < b.release; });
+    for (std::uint32_t i = 0; i < shipments_.size(); ++i) shipments_[i].id = i;
     return {};
   }
 
@@ -355,29 +363,57 @@ class Simulation {
     }
   }
 
-  // Passes one step with no queue; nullopt when the cargo gets stuck.
-  std::optional<std::int64_t> pass_free(const Step& st, std::int64_t t) const {
+  // The duration of step k of shipment `id`: the planner's median, or with
+  // sampled stages a draw from the stage's distribution. The draw depends only
+  // on (seed, shipment, step), so the free-flow walk and the queued walk see
+  // the same durations and the report does not depend on event order.
+  std::int64_t duration(const Step& st, std::uint32_t id, std::uint32_t k) const {
+    if (!stages_) return st.dur;
+    SampledTiming draw(*stages_, SampleRng(o_.seed ^ 0x5851f42d4c957f2dULL, (std::uint64_t{id} << 16) | k));
     switch (st.kind) {
-      case StepKind::kBorder: return clear(st, t);
+      case StepKind::kBorder: {
+        const Crossing& c = index_.crossing(CrossingIdx(st.ref));
+        return draw.clearance(CrossingIdx(st.ref), c).count();
+      }
+      case StepKind::kGauge: {
+        const Crossing& c = index_.crossing(CrossingIdx(st.ref));
+        return draw.gauge_change(CrossingIdx(st.ref), c).count();
+      }
+      case StepKind::kLink: return draw.link_travel(LinkIdx(st.ref), Duration(st.dur)).count();
+      case StepKind::kRide: {
+        const Service& svc = index_.service(ServiceIdx(st.ref));
+        return std::max<std::int64_t>(0, st.dur + draw.service_delay(ServiceIdx(st.ref), svc).count());
+      }
+      case StepKind::kHold:
+      case StepKind::kFixed: return st.dur;
+    }
+    return st.dur;
+  }
+
+  // Passes step k of shipment `id` with no queue; nullopt when the cargo gets stuck.
+  std::optional<std::int64_t> pass_free(const Step& st, std::uint32_t id, std::uint32_t k, std::int64_t t) const {
+    switch (st.kind) {
+      case StepKind::kBorder: return clear(st, t, duration(st, id, k));
       case StepKind::kRide: {
         auto dep = next_departure(net_, index_.service(ServiceIdx(st.ref)), st.board, t);
         if (!dep) return std::nullopt;
-        return *dep + st.dur;
+        return *dep + duration(st, id, k);
       }
       case StepKind::kHold: return std::max(t, st.until);
       case StepKind::kLink:
-      case StepKind::kFixed: return t + st.dur;
+      case StepKind::kGauge:
+      case StepKind::kFixed: return t + duration(st, id, k);
     }
     return t + st.dur;
   }
 
   // After admission at a border: wait until both posts are open, then clear.
-  std::optional<std::int64_t> clear(const Step& st, std::int64_t t) const {
+  std::optional<std::int64_t> clear(const Step& st, std::int64_t t, std::int64_t clearance) const {
     const Crossing& c = index_.crossing(CrossingIdx(st.ref));
     auto open = next_open_both(instant(t), c.exit_open, net_.locations[c.exit].zone, c.entry_open,
                                net_.locations[c.entry].zone);
     if (!open) return std::nullopt;
-    return secs(*open) + st.dur;
+    return secs(*open) + clearance;
   }
 
   // Walks uncapacitated steps from s.step; stops at a capacitated one
@@ -387,7 +423,7 @@ class Simulation {
     while (s.step < p.size()) {
       const Step& st = p[s.step];
       if (capacitated(st)) return true;
-      auto t = pass_free(st, s.t);
+      auto t = pass_free(st, s.id, s.step, s.t);
       if (!t) {
         s.stuck = true;
         return false;
@@ -403,16 +439,17 @@ class Simulation {
   Status serve(Shipment& s) {
     const Step& st = plans_[static_cast<std::size_t>(s.path)][s.step];
     std::optional<std::int64_t> t;
+    const std::int64_t dur = duration(st, s.id, s.step);
     switch (st.kind) {
-      case StepKind::kBorder: t = clear(st, crossings_[st.ref].admit(s.t, teu_)); break;
-      case StepKind::kLink: t = links_[st.ref].admit(s.t, teu_) + st.dur; break;
+      case StepKind::kBorder: t = clear(st, crossings_[st.ref].admit(s.t, teu_), dur); break;
+      case StepKind::kLink: t = links_[st.ref].admit(s.t, teu_) + dur; break;
       case StepKind::kRide: {
-        auto r = board(st, s.t);
+        auto r = board(st, s.t, dur);
         if (!r.ok()) return r.status();
         t = *r;
         break;
       }
-      default: t = pass_free(st, s.t); break;
+      default: t = pass_free(st, s.id, s.step, s.t); break;
     }
     if (!t) {
       s.stuck = true;
@@ -426,7 +463,7 @@ class Simulation {
   // Boards the first run from st.board at or after t with room for the
   // shipment on every segment to st.alight; returns the arrival at st.alight,
   // or nullopt when the service never runs.
-  Result<std::optional<std::int64_t>> board(const Step& st, std::int64_t t) {
+  Result<std::optional<std::int64_t>> board(const Step& st, std::int64_t t, std::int64_t ride) {
     const Service& svc = index_.service(ServiceIdx(st.ref));
     ServiceLoads& sl = services_[st.ref];
     auto dep = next_departure(net_, svc, st.board, t);
@@ -447,7 +484,7 @@ class Simulation {
         for (std::uint16_t k = st.board; k < st.alight; ++k) load[k] += teu_;
         sl.records.push_back({t, first, *dep, teu_});
         sl_hint_[key] = run;
-        return std::optional<std::int64_t>(*dep + st.dur);
+        return std::optional<std::int64_t>(*dep + ride);
       }
       if (++events_ > o_.max_events) return too_many_events();
       dep = next_departure(net_, svc, st.board, *dep + 1);
@@ -501,8 +538,9 @@ class Simulation {
 
   std::int64_t free_flow(const Shipment& s) const {
     std::int64_t t = s.release;
-    for (const Step& st : plans_[static_cast<std::size_t>(s.path)]) {
-      auto n = pass_free(st, t);
+    const Path& p = plans_[static_cast<std::size_t>(s.path)];
+    for (std::uint32_t k = 0; k < p.size(); ++k) {
+      auto n = pass_free(p[k], s.id, k, t);
       if (!n) return -1;
       t = *n;
     }
@@ -571,6 +609,7 @@ class Simulation {
     rep.shipment_teu = teu_;
     rep.seed = o_.seed;
     rep.service_capacity = o_.service_capacity;
+    rep.sample_stages = o_.sample_stages;
     rep.shipments = shipments_.size();
     rep.events = events_;
     rep.plans = plans_done_;
@@ -664,6 +703,7 @@ class Simulation {
   bool any_closure_ = false;
   std::vector<Server> crossings_, links_;
   std::vector<ServiceLoads> services_;
+  std::unique_ptr<StageModel> stages_;  // with sample_stages
   std::unordered_map<std::uint64_t, std::int64_t> sl_hint_;  // (service, board, alight) -> run last boarded
   std::vector<Lane> lanes_;
   std::vector<Shipment> shipments_;

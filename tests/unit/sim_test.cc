@@ -168,6 +168,25 @@ TEST(Sim, PoissonArrivalsAtACrossingMatchPollaczekKhinchine) {
   EXPECT_NEAR(r.lanes[0].mean_delay_hours, x->mean_wait_hours, 1e-6);
 }
 
+// Sampled stages: clearance is lognormal with median 2 h and p90 4 h, so
+// sigma = ln 2 / z90 = 0.5409 and the mean is 2 exp(sigma^2 / 2) = 2.315 h
+// (sd 1.35 h; over 2000 shipments the standard error is 0.03 h). No queue:
+// the free-flow walk sees the same draws, so the delay is exactly 0.
+TEST(Sim, SampledClearanceHasTheLognormalMean) {
+  Fixture f(one_crossing(""));
+  SimOptions o = regular(kMonday, std::chrono::days(200));
+  o.sample_stages = true;
+  SimReport r = f.run(f.lane("cn", "kz", kTenFeuADay), o);
+  const double sigma = std::log(2.0) / 1.2815515655446004;
+  EXPECT_EQ(r.lanes[0].shipments, 2000u);
+  EXPECT_NEAR(r.lanes[0].mean_hours, 2 * std::exp(sigma * sigma / 2), 0.12);
+  EXPECT_GT(r.lanes[0].p95_hours, 3.5);  // the lognormal's p95 is 4.88 h
+  EXPECT_DOUBLE_EQ(r.lanes[0].mean_delay_hours, 0);
+  SimOptions medians = o;
+  medians.sample_stages = false;
+  EXPECT_DOUBLE_EQ(f.run(f.lane("cn", "kz", kTenFeuADay), medians).lanes[0].p95_hours, 2.0);
+}
+
 TEST(Sim, ZeroCapacityMeansNotGivenAndAddsNoQueue) {
   Fixture f(one_crossing(""));
   SimReport r = f.run(f.lane("cn", "kz", 100 * kTenFeuADay), regular(kMonday, std::chrono::days(2)));
