@@ -87,6 +87,16 @@ TEST(SimulateCli, JsonIsDeterministicAndScenarioCapacityRaisesWaits) {
   EXPECT_GT(wait2, wait) << "less capacity, longer queue";
 }
 
+TEST(SimulateCli, SampledStagesAreEchoedAndChangeTransitTimes) {
+  auto medians = nlohmann::json::parse(simulate(kQuick + " --format json").out);
+  CliRun r = simulate(kQuick + " --format json --sample-stages");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  auto sampled = nlohmann::json::parse(r.out);
+  EXPECT_EQ(sampled["query"]["sample_stages"], true);
+  EXPECT_EQ(medians["query"]["sample_stages"], false);
+  EXPECT_NE(sampled["lanes"][0]["mean_hours"], medians["lanes"][0]["mean_hours"]);
+}
+
 TEST(SimulateCli, CsvHasOneRowPerResourceAndLane) {
   CliRun r = simulate(kQuick + " --format csv");
   ASSERT_EQ(r.exit_code, 0) << r.out;
