@@ -230,6 +230,9 @@ class Simulation {
   Status make_lanes(const std::vector<DemandRow>& demand) {
     if (demand.empty()) return Error::invalid("demand: no lanes (expected at least one row from,to,teu_per_year)");
     for (const DemandRow& d : demand) {
+      if (d.from.v >= net_.locations.size() || d.to.v >= net_.locations.size()) {
+        return Error::invalid("demand: unknown place (expected locations of the dataset)");
+      }
       if (d.from == d.to) {
         return Error::invalid("demand: lane from \"" + net_.locations[d.from].id +
                               "\" to itself (expected two different places)");

@@ -384,6 +384,9 @@ TEST(Sim, BadInputIsAnError) {
   auto self = simulate(*f.index, f.lane("cn", "cn", 10), o);
   ASSERT_FALSE(self.ok());
   EXPECT_EQ(self.error().message, "demand: lane from \"cn\" to itself (expected two different places)");
+  auto unknown = simulate(*f.index, {DemandRow{LocationIdx(), f.loc("kz"), 10}}, o);
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_EQ(unknown.error().message, "demand: unknown place (expected locations of the dataset)");
   auto negative = simulate(*f.index, f.lane("cn", "kz", -1), o);
   ASSERT_FALSE(negative.ok());
   EXPECT_EQ(negative.error().code, ErrorCode::kInvalidInput);
