@@ -109,8 +109,11 @@ std::int64_t Distribution::rounded_scaled_quantile(double u, double scale) const
     const double dz = 4e-9 * std::fabs(z) + 1e-14;
     const double dy = sigma_ * dz + 4 * kEps * (std::fabs(mu_) + sigma_ * std::fabs(z));
     const double err = std::fabs(v) * (2 * dy + 8 * kEps);
-    const double from_half = std::fabs(v - std::floor(v) - 0.5);
-    if (err < 0.25 && from_half > err) return std::llround(v);  // also false for NaN and infinity
+    const double whole = std::floor(v), frac = v - whole;  // v - floor(v) is exact
+    // Away from a half the nearest integer is unambiguous, so this is
+    // std::llround(v) without the library call. The test is false for NaN and
+    // infinity, and err < 0.25 keeps |v| below 2^48.
+    if (err < 0.25 && std::fabs(frac - 0.5) > err) return static_cast<std::int64_t>(whole) + (frac > 0.5 ? 1 : 0);
   }
   return std::llround(quantile(u) * scale);
 }
