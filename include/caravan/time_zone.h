@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -93,5 +94,10 @@ std::optional<Instant> next_open_both(Instant t, const OpeningHours& a, const Ti
 
 /// Weekday of local wall-clock seconds: 0 = Monday … 6 = Sunday.
 int weekday_of_local(std::int64_t local);
+
+/// A weekday from its English three-letter name, any case (`Mon`, `tue`):
+/// 0 = Monday … 6 = Sunday; nullopt for anything else. The one spelling of days
+/// in opening hours, timetables, scenarios and calibration rows.
+std::optional<int> parse_weekday(std::string_view name);
 
 }  // namespace caravan

@@ -83,18 +83,18 @@ std::string TimeZone::format_local(Instant t) const {
 
 int weekday_of_local(std::int64_t local) { return static_cast<int>(week_second(local) / kDay); }
 
-namespace {
-
-constexpr const char* kDayNames[7] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
-
-int parse_day(std::string_view s) {
-  std::string low;
-  for (char c : s) low += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  for (int i = 0; i < 7; ++i) {
-    if (low == kDayNames[i]) return i;
+std::optional<int> parse_weekday(std::string_view name) {
+  static constexpr std::string_view kNames[7] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
+  if (name.size() != 3) return std::nullopt;
+  char low[3];
+  for (int i = 0; i < 3; ++i) low[i] = static_cast<char>(std::tolower(static_cast<unsigned char>(name[i])));
+  for (int d = 0; d < 7; ++d) {
+    if (std::string_view(low, 3) == kNames[d]) return d;
   }
-  return -1;
+  return std::nullopt;
 }
+
+namespace {
 
 // "HH:MM" to seconds after midnight; 24:00 allowed; -1 on error.
 int parse_clock(std::string_view s) {
@@ -163,12 +163,12 @@ Result<OpeningHours> OpeningHours::parse(std::string_view text) {
       for (std::string_view sel : split(days_part, ',')) {
         std::size_t dash = sel.find('-');
         if (dash == std::string_view::npos) {
-          int d = parse_day(sel);
+          int d = parse_weekday(sel).value_or(-1);
           if (d < 0) return fail("unknown day \"" + std::string(sel) + "\"");
           days[d] = true;
         } else {
-          int a = parse_day(sel.substr(0, dash));
-          int b = parse_day(sel.substr(dash + 1));
+          int a = parse_weekday(sel.substr(0, dash)).value_or(-1);
+          int b = parse_weekday(sel.substr(dash + 1)).value_or(-1);
           if (a < 0 || b < 0) return fail("bad day range \"" + std::string(sel) + "\"");
           for (int d = a;; d = (d + 1) % 7) {
             days[d] = true;

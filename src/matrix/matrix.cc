@@ -6,7 +6,7 @@
 #include <mutex>
 #include <set>
 
-#include "../network/csv.h"
+#include "caravan/csv.h"
 #include "caravan/parallel.h"
 #include "caravan/places.h"
 #include "caravan/stochastic.h"
@@ -112,14 +112,14 @@ Result<Matrix> compute_matrix(const RouteIndex& index, const std::vector<Locatio
 
 Result<std::vector<DemandRow>> parse_demand_csv(std::string_view text, std::string_view file_name, const Network& net) {
   Errors errors;
-  detail::CsvTable t = detail::parse_csv(std::string(file_name), text, errors);
+  CsvTable t = parse_csv(std::string(file_name), text, errors);
   const int cf = t.column("from"), ct = t.column("to"), cv = t.column("teu_per_year");
   if (cf < 0 || ct < 0 || cv < 0) {
     errors.push_back(Error::at(std::string(file_name), 1, "", "missing column (expected header from,to,teu_per_year)"));
     return errors;
   }
   std::vector<DemandRow> out;
-  for (const detail::CsvRow& row : t.rows) {
+  for (const CsvRow& row : t.rows) {
     if (row.fields.size() != t.header.size()) {
       errors.push_back(Error::at(t.file, row.line, "",
                                  "row has " + std::to_string(row.fields.size()) + " fields (expected " +

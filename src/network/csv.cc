@@ -1,6 +1,6 @@
-#include "csv.h"
+#include "caravan/csv.h"
 
-namespace caravan::detail {
+namespace caravan {
 
 int CsvTable::column(std::string_view name) const {
   for (std::size_t i = 0; i < header.size(); ++i) {
@@ -88,4 +88,19 @@ CsvTable parse_csv(std::string file, std::string_view text, Errors& errors) {
   return table;
 }
 
-}  // namespace caravan::detail
+std::vector<std::string> split_list(std::string_view text, std::string_view separators) {
+  std::vector<std::string> items;
+  if (text.find_first_not_of(' ') == std::string_view::npos) return items;
+  std::size_t start = 0;
+  while (true) {
+    std::size_t end = text.find_first_of(separators, start);
+    std::string_view item = text.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
+    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+    items.emplace_back(item);
+    if (end == std::string_view::npos) return items;
+    start = end + 1;
+  }
+}
+
+}  // namespace caravan

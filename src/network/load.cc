@@ -14,28 +14,10 @@
 
 #include <toml++/toml.h>
 
-#include "csv.h"
+#include "caravan/csv.h"
 
 namespace caravan {
 namespace {
-
-using detail::CsvRow;
-using detail::CsvTable;
-
-std::vector<std::string> split_list(std::string_view s) {
-  std::vector<std::string> out;
-  std::size_t start = 0;
-  while (start <= s.size()) {
-    std::size_t end = s.find(';', start);
-    if (end == std::string_view::npos) end = s.size();
-    std::string item(s.substr(start, end - start));
-    while (!item.empty() && item.front() == ' ') item.erase(item.begin());
-    while (!item.empty() && item.back() == ' ') item.pop_back();
-    out.push_back(item);
-    start = end + 1;
-  }
-  return out;
-}
 
 // Reads typed fields of one CSV table and records every problem with file:line.
 class TableReader {
@@ -199,7 +181,7 @@ struct Loader {
       if (required) errors.push_back(Error{ErrorCode::kNotFound, "missing file (expected a dataset file)", name, 0, ""});
       return std::nullopt;
     }
-    return detail::parse_csv(name, it->second, errors);
+    return parse_csv(name, it->second, errors);
   }
 
   // Records `id -> index` unless the id is empty or taken (then reports it).
@@ -648,14 +630,10 @@ struct Loader {
       if (days == "daily") {
         s.weekdays = 0x7f;
       } else if (!days.empty()) {
-        static const char* names[7] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
         for (const std::string& d : split_list(days)) {
-          int found = -1;
-          for (int i = 0; i < 7; ++i) {
-            if (d == names[i]) found = i;
-          }
-          if (found < 0) r.error(row, "days", "unknown day \"" + d + "\" (expected daily or days like Mon;Thu)");
-          else s.weekdays |= static_cast<std::uint8_t>(1u << found);
+          std::optional<int> day = parse_weekday(d);
+          if (!day) r.error(row, "days", "unknown day \"" + d + "\" (expected daily or days like Mon;Thu)");
+          else s.weekdays |= static_cast<std::uint8_t>(1u << *day);
         }
       }
       std::string dep = r.text(row, "depart_local");

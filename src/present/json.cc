@@ -1,15 +1,15 @@
 #include <cmath>
 
-#include <nlohmann/json.hpp>
-
 #include "caravan/present.h"
+#include "json_writer.h"
 
 namespace caravan {
 namespace {
 
-using nlohmann::ordered_json;
+using detail::JsonWriter;
 
-// Rounds to a decimal step (0.1, 0.01, …); dividing by the integer 1/step keeps 0.5961 from printing as 0.5961000000000001.
+// Rounds to a decimal step (0.1, 0.01, …); dividing by the integer 1/step keeps 0.5961 from printing as
+// 0.5961000000000001.
 double round_to(double v, double step) { return std::round(v / step) / std::round(1.0 / step); }
 double usd(std::int64_t cents) { return static_cast<double>(cents) / 100.0; }
 double hours_of(Duration d) { return round_to(to_hours(d), 0.01); }
@@ -18,32 +18,39 @@ const Service& service_of(const Network& net, const Overlay* overlay, ServiceIdx
   return overlay != nullptr ? overlay->service(s) : net.services[s];
 }
 
-// Hours as JSON: rounded, and null when infinite (cargo that never arrives).
-ordered_json hours_json(double h) {
-  if (!std::isfinite(h)) return nullptr;
-  return round_to(h, 0.01);
+// Hours, rounded; null when infinite (cargo that never arrives).
+void hours_value(JsonWriter& w, double h) {
+  if (!std::isfinite(h))
+    w.null();
+  else
+    w.number(round_to(h, 0.01));
 }
 
-ordered_json leg_json(const Network& net, const Leg& g, const Overlay* overlay = nullptr) {
-  ordered_json j;
-  j["kind"] = std::string(g.kind_name());
-  j["from"] = net.locations[g.from].id;
-  j["to"] = net.locations[g.to].id;
-  j["depart"] = format_instant_utc(g.depart);
-  j["arrive"] = format_instant_utc(g.arrive);
-  j["hours"] = hours_of(g.arrive - g.depart);
-  j["km"] = round_to(g.km.km(), 0.1);
-  j["cost"] = {{"amount", g.cost.major()}, {"currency", std::string(g.cost.currency.str())}};
-  j["cost_usd"] = usd(g.cost_usd_cents);
-  j["co2_kg"] = round_to(static_cast<double>(g.co2_g) / 1000.0, 0.001);
-  if (g.link.valid()) j["link"] = net.links[g.link].id;
-  if (g.service.valid()) j["service"] = service_of(net, overlay, g.service).id;
-  if (g.crossing.valid()) j["crossing"] = net.crossings[g.crossing].id;
-  if (!g.note.empty()) j["note"] = g.note;
-  ordered_json src = ordered_json::array();
-  for (SourceIdx s : g.sources) src.push_back(net.sources[s].id);
-  j["sources"] = src;
-  return j;
+// The members of one leg, inside an object the caller opened.
+void leg_members(JsonWriter& w, const Network& net, const Leg& g, const Overlay* overlay) {
+  w.key("kind").string(g.kind_name());
+  w.key("from").string(net.locations[g.from].id);
+  w.key("to").string(net.locations[g.to].id);
+  w.key("depart").string(format_instant_utc(g.depart));
+  w.key("arrive").string(format_instant_utc(g.arrive));
+  w.key("hours").number(hours_of(g.arrive - g.depart));
+  w.key("km").number(round_to(g.km.km(), 0.1));
+  w.key("cost")
+      .begin_object()
+      .key("amount")
+      .number(g.cost.major())
+      .key("currency")
+      .string(g.cost.currency.str())
+      .end_object();
+  w.key("cost_usd").number(usd(g.cost_usd_cents));
+  w.key("co2_kg").number(round_to(static_cast<double>(g.co2_g) / 1000.0, 0.001));
+  if (g.link.valid()) w.key("link").string(net.links[g.link].id);
+  if (g.service.valid()) w.key("service").string(service_of(net, overlay, g.service).id);
+  if (g.crossing.valid()) w.key("crossing").string(net.crossings[g.crossing].id);
+  if (!g.note.empty()) w.key("note").string(g.note);
+  w.key("sources").begin_array();
+  for (SourceIdx s : g.sources) w.string(net.sources[s].id);
+  w.end_array();
 }
 
 }  // namespace
@@ -51,87 +58,116 @@ ordered_json leg_json(const Network& net, const Leg& g, const Overlay* overlay =
 std::string itineraries_to_json(const Network& net, const QueryEcho& echo, const std::vector<Itinerary>& its,
                                 int indent) {
   const RouteQuery& q = echo.query;
-  ordered_json root;
-  ordered_json query;
-  query["from"] = net.locations[q.from].id;
-  query["to"] = net.locations[q.to].id;
-  query["depart"] = format_instant_utc(q.depart);
-  query["units"] = q.units;
-  query["unit"] = std::string(to_string(q.unit));
-  query["by"] = std::string(to_string(q.objective));
-  if (echo.deadline) query["deadline"] = format_instant_utc(*echo.deadline);
-  query["scenarios"] = echo.scenarios;
-  ordered_json via = ordered_json::array();
-  for (LocationIdx v : q.via) via.push_back(net.locations[v].id);
-  query["via"] = via;
-  query["cargo_tonnes"] = q.cargo_mass().tonnes();
-  root["query"] = query;
-  root["dataset"] = {{"name", net.info.name}, {"version", net.info.version}, {"fx_date", net.info.fx_date}};
-  ordered_json arr = ordered_json::array();
+  JsonWriter w(indent);
+  w.begin_object();
+  w.key("query").begin_object();
+  w.key("from").string(net.locations[q.from].id);
+  w.key("to").string(net.locations[q.to].id);
+  w.key("depart").string(format_instant_utc(q.depart));
+  w.key("units").integer(q.units);
+  w.key("unit").string(to_string(q.unit));
+  w.key("by").string(to_string(q.objective));
+  if (echo.deadline) w.key("deadline").string(format_instant_utc(*echo.deadline));
+  w.key("scenarios").begin_array();
+  for (const std::string& s : echo.scenarios) w.string(s);
+  w.end_array();
+  w.key("via").begin_array();
+  for (LocationIdx v : q.via) w.string(net.locations[v].id);
+  w.end_array();
+  w.key("cargo_tonnes").number(q.cargo_mass().tonnes());
+  w.end_object();
+  w.key("dataset").begin_object();
+  w.key("name").string(net.info.name).key("version").string(net.info.version).key("fx_date").string(net.info.fx_date);
+  w.end_object();
+  w.key("itineraries").begin_array();
   for (const Itinerary& it : its) {
-    ordered_json j;
-    j["depart"] = format_instant_utc(it.depart);
-    j["arrive"] = format_instant_utc(it.arrive);
-    j["hours"] = hours_of(it.duration());
-    j["km"] = round_to(it.km.km(), 0.1);
-    j["cost_usd"] = usd(it.cost_usd_cents);
-    j["co2_kg"] = round_to(static_cast<double>(it.co2_g) / 1000.0, 0.001);
-    ordered_json by_cur = ordered_json::array();
+    w.begin_object();
+    w.key("depart").string(format_instant_utc(it.depart));
+    w.key("arrive").string(format_instant_utc(it.arrive));
+    w.key("hours").number(hours_of(it.duration()));
+    w.key("km").number(round_to(it.km.km(), 0.1));
+    w.key("cost_usd").number(usd(it.cost_usd_cents));
+    w.key("co2_kg").number(round_to(static_cast<double>(it.co2_g) / 1000.0, 0.001));
+    w.key("cost_by_currency").begin_array();
     for (const Money& m : it.cost_by_currency.items()) {
-      by_cur.push_back({{"currency", std::string(m.currency.str())}, {"amount", m.major()}});
+      w.begin_object().key("currency").string(m.currency.str()).key("amount").number(m.major()).end_object();
     }
-    j["cost_by_currency"] = by_cur;
-    ordered_json bc = ordered_json::array();
-    for (CrossingIdx c : it.border_crossings) bc.push_back(net.crossings[c].id);
-    j["border_crossings"] = bc;
-    j["gauge_changes"] = it.gauge_changes;
-    ordered_json legs = ordered_json::array();
+    w.end_array();
+    w.key("border_crossings").begin_array();
+    for (CrossingIdx c : it.border_crossings) w.string(net.crossings[c].id);
+    w.end_array();
+    w.key("gauge_changes").integer(it.gauge_changes);
     if (it.reliability) {
       const Reliability& r = *it.reliability;
-      ordered_json rel;
-      rel["samples"] = r.samples;
-      rel["p50_hours"] = hours_json(r.p50_hours);
-      rel["p80_hours"] = hours_json(r.p80_hours);
-      rel["p95_hours"] = hours_json(r.p95_hours);
-      if (r.on_time_probability) rel["on_time_probability"] = round_to(*r.on_time_probability, 0.0001);
-      else rel["on_time_probability"] = nullptr;
-      if (r.never_arrived > 0) rel["never_arrived"] = r.never_arrived;
-      j["reliability"] = rel;
+      w.key("reliability").begin_object();
+      w.key("samples").integer(r.samples);
+      w.key("p50_hours");
+      hours_value(w, r.p50_hours);
+      w.key("p80_hours");
+      hours_value(w, r.p80_hours);
+      w.key("p95_hours");
+      hours_value(w, r.p95_hours);
+      w.key("on_time_probability");
+      if (r.on_time_probability)
+        w.number(round_to(*r.on_time_probability, 0.0001));
+      else
+        w.null();
+      if (r.never_arrived > 0) w.key("never_arrived").integer(r.never_arrived);
+      w.end_object();
     }
-    if (it.most_reliable) j["most_reliable"] = true;
-    for (const Leg& g : it.legs) legs.push_back(leg_json(net, g, echo.overlay));
-    j["legs"] = legs;
-    arr.push_back(j);
+    if (it.most_reliable) w.key("most_reliable").boolean(true);
+    w.key("legs").begin_array();
+    for (const Leg& g : it.legs) {
+      w.begin_object();
+      leg_members(w, net, g, echo.overlay);
+      w.end_object();
+    }
+    w.end_array();
+    w.end_object();
   }
-  root["itineraries"] = arr;
-  return root.dump(indent) + "\n";
+  w.end_array();
+  w.end_object();
+  std::string out = w.take();
+  out += '\n';
+  return out;
 }
 
-std::string itineraries_to_geojson(const Network& net, const std::vector<Itinerary>& its, int indent, const Overlay* overlay) {
-  ordered_json fc;
-  fc["type"] = "FeatureCollection";
-  ordered_json features = ordered_json::array();
+std::string itineraries_to_geojson(const Network& net, const std::vector<Itinerary>& its, int indent,
+                                   const Overlay* overlay) {
+  JsonWriter w(indent);
+  w.begin_object();
+  w.key("type").string("FeatureCollection");
+  w.key("features").begin_array();
   for (std::size_t k = 0; k < its.size(); ++k) {
     for (const Leg& g : its[k].legs) {
       const Location& a = net.locations[g.from];
       const Location& b = net.locations[g.to];
-      ordered_json f;
-      f["type"] = "Feature";
+      w.begin_object();
+      w.key("type").string("Feature");
+      w.key("geometry").begin_object();
       if (g.from != g.to) {
-        f["geometry"] = {{"type", "LineString"}, {"coordinates", {{a.lon, a.lat}, {b.lon, b.lat}}}};
+        w.key("type").string("LineString").key("coordinates").begin_array();
+        w.begin_array().number(a.lon).number(a.lat).end_array();
+        w.begin_array().number(b.lon).number(b.lat).end_array();
+        w.end_array();
       } else {
-        f["geometry"] = {{"type", "Point"}, {"coordinates", {a.lon, a.lat}}};
+        w.key("type").string("Point").key("coordinates").begin_array().number(a.lon).number(a.lat).end_array();
       }
-      ordered_json props = leg_json(net, g, overlay);
-      props["option"] = k + 1;
-      props["from_name"] = a.name;
-      props["to_name"] = b.name;
-      f["properties"] = props;
-      features.push_back(f);
+      w.end_object();
+      w.key("properties").begin_object();
+      leg_members(w, net, g, overlay);
+      w.key("option").integer(static_cast<std::int64_t>(k + 1));
+      w.key("from_name").string(a.name);
+      w.key("to_name").string(b.name);
+      w.end_object();
+      w.end_object();
     }
   }
-  fc["features"] = features;
-  return fc.dump(indent) + "\n";
+  w.end_array();
+  w.end_object();
+  std::string out = w.take();
+  out += '\n';
+  return out;
 }
 
 }  // namespace caravan

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "../network/csv.h"
+#include "caravan/csv.h"
 #include "caravan/time_zone.h"
 
 namespace caravan {
@@ -90,18 +90,6 @@ namespace {
 // Monday 2026-03-02 00:00 UTC: the reference week for calibration runs.
 constexpr std::int64_t kReferenceMonday = 20514LL * 86400;
 
-std::vector<std::string> split(std::string_view s, char sep) {
-  std::vector<std::string> out;
-  if (s.empty()) return out;
-  std::size_t start = 0;
-  while (true) {
-    std::size_t end = s.find(sep, start);
-    out.emplace_back(s.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start));
-    if (end == std::string_view::npos) return out;
-    start = end + 1;
-  }
-}
-
 // 08:00 local time at `loc` on weekday `d` (0 = Monday) of the reference week.
 Instant reference_departure(const Location& loc, int d) {
   Instant utc_guess(Duration(kReferenceMonday + d * 86400 + 8 * 3600));
@@ -113,8 +101,8 @@ Instant reference_departure(const Location& loc, int d) {
 Result<std::vector<CalibrationRow>> calibrate_transit_times(const RouteIndex& index, std::string_view calibration_csv) {
   const Network& net = index.network();
   Errors errors;
-  detail::CsvTable t = detail::parse_csv("calibration.csv", calibration_csv, errors);
-  auto col = [&](const detail::CsvRow& r, const char* name) -> std::string {
+  CsvTable t = parse_csv("calibration.csv", calibration_csv, errors);
+  auto col = [&](const CsvRow& r, const char* name) -> std::string {
     int c = t.column(name);
     return c >= 0 && static_cast<std::size_t>(c) < r.fields.size() ? r.fields[c] : std::string();
   };
@@ -122,10 +110,9 @@ Result<std::vector<CalibrationRow>> calibrate_transit_times(const RouteIndex& in
     if (t.column(need) < 0) errors.push_back(Error::at(t.file, 1, need, "missing column (expected the calibration header)"));
   }
   if (!errors.empty()) return errors;
-  static const char* kDays[7] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
   std::vector<CalibrationRow> rows;
   Planner planner(index);
-  for (const detail::CsvRow& r : t.rows) {
+  for (const CsvRow& r : t.rows) {
     CalibrationRow row;
     row.id = col(r, "id");
     row.note = col(r, "note");
@@ -137,8 +124,8 @@ Result<std::vector<CalibrationRow>> calibrate_transit_times(const RouteIndex& in
     };
     row.from = loc(col(r, "from"), "from");
     row.to = loc(col(r, "to"), "to");
-    for (const std::string& v : split(col(r, "via"), ';')) row.via.push_back(loc(v, "via"));
-    for (const std::string& m : split(col(r, "mode"), ';')) {
+    for (const std::string& v : split_list(col(r, "via"))) row.via.push_back(loc(v, "via"));
+    for (const std::string& m : split_list(col(r, "mode"))) {
       auto mode = parse_mode(m);
       if (!mode) errors.push_back(Error::at(t.file, r.line, "mode", "unknown mode \"" + m + "\" (expected rail, road, ferry, sea or air)"));
       else row.modes.add(*mode);
@@ -153,8 +140,10 @@ Result<std::vector<CalibrationRow>> calibrate_transit_times(const RouteIndex& in
     }
     std::string day = col(r, "depart_weekday");
     std::vector<int> days;
-    for (int d = 0; d < 7; ++d) {
-      if (day.empty() || day == kDays[d]) days.push_back(d);
+    if (day.empty()) {
+      for (int d = 0; d < 7; ++d) days.push_back(d);
+    } else if (std::optional<int> d = parse_weekday(day)) {
+      days.push_back(*d);
     }
     if (days.empty()) errors.push_back(Error::at(t.file, r.line, "depart_weekday", "unknown day \"" + day + "\" (expected Mon … Sun or empty)"));
     if (!errors.empty()) continue;

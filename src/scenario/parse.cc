@@ -8,6 +8,7 @@
 #include <set>
 #include <sstream>
 
+#include "caravan/csv.h"
 #include "caravan/scenario.h"
 
 namespace caravan {
@@ -20,21 +21,6 @@ std::string join(const std::vector<std::string>& v) {
   for (std::size_t i = 0; i < v.size(); ++i) {
     if (i > 0) out += i + 1 == v.size() ? " or " : ", ";
     out += v[i];
-  }
-  return out;
-}
-
-std::vector<std::string> split_days(std::string_view s) {
-  std::vector<std::string> out;
-  std::size_t start = 0;
-  while (start <= s.size()) {
-    std::size_t end = s.find_first_of(";,", start);
-    if (end == std::string_view::npos) end = s.size();
-    std::string item(s.substr(start, end - start));
-    while (!item.empty() && item.front() == ' ') item.erase(item.begin());
-    while (!item.empty() && item.back() == ' ') item.pop_back();
-    out.push_back(item);
-    start = end + 1;
   }
   return out;
 }
@@ -175,18 +161,14 @@ I lookup(Reader& r, const toml::table& t, std::uint32_t line, const char* key, c
 
 std::optional<std::uint8_t> parse_days(Reader& r, std::uint32_t line, const std::string& days) {
   if (days == "daily") return std::uint8_t{0x7f};
-  static const char* names[7] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
   std::uint8_t bits = 0;
-  for (const std::string& d : split_days(days)) {
-    int found = -1;
-    for (int i = 0; i < 7; ++i) {
-      if (d == names[i]) found = i;
-    }
-    if (found < 0) {
+  for (const std::string& d : split_list(days, ";,")) {
+    std::optional<int> found = parse_weekday(d);
+    if (!found) {
       r.error(line, "unknown day \"" + d + "\" (expected daily or days like Mon;Thu)");
       return std::nullopt;
     }
-    bits |= static_cast<std::uint8_t>(1u << found);
+    bits |= static_cast<std::uint8_t>(1u << *found);
   }
   return bits;
 }

@@ -10,7 +10,7 @@
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
-#include "../../src/network/csv.h"
+#include "caravan/csv.h"
 #include "caravan/route.h"
 #include "caravan/time_zone.h"
 #include "test_network.h"
@@ -37,7 +37,7 @@ RC_GTEST_PROP(CsvProperty, QuotedFieldsRoundTrip, ()) {
     text += "\n";
   }
   Errors errors;
-  detail::CsvTable t = detail::parse_csv("t.csv", text, errors);
+  CsvTable t = parse_csv("t.csv", text, errors);
   RC_ASSERT(errors.empty());
   // A row of one empty field is a blank line and is skipped by design.
   std::vector<std::vector<std::string>> expected;
@@ -50,7 +50,7 @@ RC_GTEST_PROP(CsvProperty, QuotedFieldsRoundTrip, ()) {
 
 RC_GTEST_PROP(ParserProperty, ArbitraryTextNeverCrashes, (const std::string& text)) {
   Errors errors;
-  (void)detail::parse_csv("x.csv", text, errors);
+  (void)parse_csv("x.csv", text, errors);
   (void)OpeningHours::parse(text);
   (void)parse_instant(text);
   (void)parse_money(text, Currency::usd());

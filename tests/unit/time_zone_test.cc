@@ -97,5 +97,15 @@ TEST(OpeningHours, WindowsThatNeverOverlapGiveNothing) {
   EXPECT_FALSE(next_open_both(at("2026-03-02"), day, TimeZone::utc(), night, TimeZone::utc()).has_value());
 }
 
+TEST(Weekday, ParsesThreeLetterEnglishNamesInAnyCase) {
+  EXPECT_EQ(parse_weekday("Mon"), 0);
+  EXPECT_EQ(parse_weekday("thu"), 3);
+  EXPECT_EQ(parse_weekday("SUN"), 6);
+  EXPECT_EQ(parse_weekday("Monday"), std::nullopt);
+  EXPECT_EQ(parse_weekday("Mo"), std::nullopt);
+  EXPECT_EQ(parse_weekday(""), std::nullopt);
+  EXPECT_EQ(parse_weekday("Mun"), std::nullopt);
+}
+
 }  // namespace
 }  // namespace caravan

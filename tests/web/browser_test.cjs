@@ -153,12 +153,64 @@ async function main() {
     const scenarioTable = await page.textContent('#options-table tbody');
     check(scenarioTable !== baseTable, 'green lanes change the options');
     check(await page.locator('#options-table .delta.better').count() >= 1, 'some option is faster or cheaper than the base');
+    check(!(await page.textContent('#options-table')).includes('NaN'), 'every change against the base is a number or "new"');
     await page.click('#options-table tbody tr:nth-child(2)');
     check(await page.locator('#chart-time polyline').count() === 2, 'chart shows scenario and base side by side');
     check(await page.locator('#scatter circle[data-group="base"]').count() >= 1, 'scatter shows the base options too');
     await page.screenshot({ path: path.join(artifacts, 'scenario.png') });
+
+    // The scenario's effect on every trade lane: a hub-by-hub matrix of changes.
+    await page.click('#lanes-go');
+    await page.waitForSelector('#lanes-table td.lane', { timeout: 60000 });
+    const lanes = await page.locator('#lanes-table td.lane').count();
+    const hubs = await page.locator('#lanes-table thead th').count() - 1;
+    check(hubs >= 10 && lanes === hubs * (hubs - 1), `trade-lane matrix has every ordered pair of ${hubs} hubs (${lanes})`);
+    check(await page.locator('#lanes-table td.better').count() >= 1, 'green lanes make some trade lane faster');
+    check(/Mean change over \d+ pairs/.test(await page.textContent('#lanes-means')), 'network-wide mean change stated');
+    await page.locator('#lanes-table td.better').first().scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(artifacts, 'lanes.png') });
+    const lanePair = (await page.locator('#lanes-table td.better').first().getAttribute('title')).split(':')[0];
+    await page.locator('#lanes-table td.better').first().click();
+    await page.waitForFunction((pair) => document.getElementById('message').textContent.startsWith(pair), lanePair);
+    check(`${await page.inputValue('#from')} → ${await page.inputValue('#to')}` === lanePair,
+      `clicking a lane plans that pair (${lanePair})`);
+    await page.fill('#from', "Xi'an");
+    await page.fill('#to', 'Tashkent');
     await page.uncheck('#scenario-list input[value="green-lanes"]');
     await page.waitForFunction(() => !document.getElementById('options-note').textContent.includes('against the same route in the base'));
+
+    // More options: a via place and an avoided country reach the planner.
+    await page.click('#more summary');
+    await page.fill('#via', 'Bishkek');
+    await page.click('#go');
+    await page.waitForFunction(() => /via/.test(document.getElementById('more-note').textContent) &&
+      document.getElementById('message').textContent.includes('option'));
+    const viaLegs = await page.evaluate(() => [...document.querySelectorAll('#legs li')].map((li) => li.textContent).join(' '));
+    check(/Bishkek/.test(viaLegs), 'a via place is on the selected route');
+    await page.fill('#via', '');
+    await page.fill('#avoid', 'KZ');
+    await page.click('#go');
+    await page.waitForFunction(() => /avoid/.test(document.getElementById('more-note').textContent) &&
+      document.getElementById('message').textContent.includes('option'));
+    const avoidLegs = await page.evaluate(() => [...document.querySelectorAll('#legs li')].map((li) => li.textContent).join(' '));
+    const kzNames = await page.evaluate(async () => {
+      const net = await (await fetch('/v1/network')).json();
+      return net.features.filter((f) => f.geometry.type === 'Point' && f.properties.country === 'KZ').map((f) => f.properties.name);
+    });
+    check(kzNames.length >= 10 && avoidLegs.length > 0 && !kzNames.some((n) => avoidLegs.includes(n)),
+      'avoiding KZ keeps the selected route out of Kazakhstan');
+    await page.fill('#avoid', '');
+    for (const m of ['rail', 'road', 'ferry', 'sea', 'air']) await page.uncheck(`#mode input[value="${m}"]`);
+    await page.click('#go');
+    await page.waitForSelector('#message.error');
+    check(await page.getAttribute('#mode', 'aria-invalid') === 'true', 'no mode ticked is explained and marked');
+    for (const m of ['rail', 'road', 'ferry', 'sea', 'air']) await page.check(`#mode input[value="${m}"]`);
+    await page.fill('#cargo_tonnes', '500');
+    await page.click('#go');
+    await page.waitForSelector('#message.error');
+    check(await page.getAttribute('#cargo_tonnes', 'aria-invalid') === 'true' &&
+      (await page.textContent('#message')).includes('tonnes'), 'an impossible cargo mass is explained by the server');
+    await page.fill('#cargo_tonnes', '');
 
     // A bad query is explained and the field marked.
     await page.fill('#to', 'Atlantis');
@@ -176,7 +228,7 @@ async function main() {
     child.kill('SIGTERM');
     fs.rmSync(profile, { recursive: true, force: true });
   }
-  console.log(`screenshots: ${['route', 'network', 'scenario', 'error'].map((n) => path.join(artifacts, `${n}.png`)).join(' ')}`);
+  console.log(`screenshots: ${['route', 'network', 'scenario', 'lanes', 'error'].map((n) => path.join(artifacts, `${n}.png`)).join(' ')}`);
   console.log(`${passed} passed, ${failed} failed`);
   process.exit(failed === 0 ? 0 : 1);
 }

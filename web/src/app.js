@@ -48,9 +48,10 @@ function say(text, kind = 'info') {
 }
 
 function markInvalid(field) {
-  for (const id of ['from', 'to', 'depart', 'deadline', 'units', 'unit']) {
+  for (const id of ['from', 'to', 'depart', 'deadline', 'units', 'unit', 'via', 'avoid', 'mode', 'by', 'cargo_tonnes']) {
     $(id).setAttribute('aria-invalid', String(id === field));
   }
+  if (['via', 'avoid', 'mode', 'by', 'cargo_tonnes'].includes(field)) $('more').open = true;
 }
 
 // ---- autocomplete ---------------------------------------------------------
@@ -314,7 +315,7 @@ function renderOptions() {
     const bi = baseMatch(it);
     tr.innerHTML =
       `<td><span style="color:${OPTION_COLORS[i % OPTION_COLORS.length]}">●</span> ${i + 1}</td>` +
-      `<td>${duration(it.hours)}${state.base ? delta(it.hours / 24, bi?.hours / 24, 1, ' d') : ''}</td>` +
+      `<td>${duration(it.hours)}${state.base ? delta(it.hours / 24, bi === undefined ? undefined : bi.hours / 24, 1, ' d') : ''}</td>` +
       `<td>${formatNumber(it.cost_usd)}${state.base && bi ? delta(it.cost_usd, bi.cost_usd, 0, '') : ''}</td>` +
       `<td>${formatNumber(it.co2_kg / 1000, 1)}</td>` +
       `<td title="${it.border_crossings.join(', ')}">${it.border_crossings.length}</td>` +
@@ -423,6 +424,7 @@ async function loadScenarios() {
     box.type = 'checkbox';
     box.value = s.id;
     box.addEventListener('change', () => {
+      $('lanes-go').disabled = activeScenarios().length === 0;
       if (state.query) run();
     });
     label.append(box, ` ${s.name} `);
@@ -436,6 +438,115 @@ async function loadScenarios() {
   $('scenarios').hidden = state.scenarios.length === 0;
 }
 
+// ---- trade lanes: a scenario's effect on every pair of hubs ---------------
+
+async function runLanes() {
+  const scenarios = activeScenarios();
+  if (scenarios.length === 0) return;
+  const body = { scenarios, samples: 0, units: Number($('units').value), unit: $('unit').value };
+  if ($('depart').value) body.depart = `${$('depart').value}T00:00Z`;
+  say(`comparing every pair of hubs with ${scenarios.join(', ')}…`);
+  $('lanes-go').disabled = true;
+  const r = await api('/v1/compare', {
+    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body),
+  });
+  $('lanes-go').disabled = activeScenarios().length === 0;
+  if (!r.ok) {
+    say(r.error.message, 'error');
+    return;
+  }
+  renderLanes(r.body, scenarios);
+  say(`trade lanes: ${r.body.pairs.length} pairs of hubs compared with ${scenarios.join(', ')}`);
+}
+
+function signed(v, digits) {
+  return `${v > 0 ? '+' : v < 0 ? '−' : ''}${formatNumber(Math.abs(v), digits)}`;
+}
+
+function renderLanes(c, scenarios) {
+  const places = [];
+  for (const p of c.pairs) {
+    for (const id of [p.from, p.to]) if (!places.includes(id)) places.push(id);
+  }
+  const byPair = new Map(c.pairs.map((p) => [`${p.from}|${p.to}`, p]));
+  const maxAbs = Math.max(1, ...c.pairs.map((p) => Math.abs(p.delta_hours ?? 0)));
+  const table = $('lanes-table');
+  table.replaceChildren();
+  const head = table.createTHead().insertRow();
+  const corner = document.createElement('th');
+  corner.textContent = 'from \\ to';
+  head.append(corner);
+  for (const id of places) {
+    const th = document.createElement('th');
+    th.scope = 'col';
+    th.textContent = id;
+    th.title = placeName(id);
+    head.append(th);
+  }
+  const body = table.createTBody();
+  for (const from of places) {
+    const row = body.insertRow();
+    const th = document.createElement('th');
+    th.scope = 'row';
+    th.textContent = placeName(from);
+    row.append(th);
+    for (const to of places) {
+      const td = row.insertCell();
+      const p = byPair.get(`${from}|${to}`);
+      if (!p) {
+        td.textContent = '·';
+        td.className = 'self';
+        continue;
+      }
+      const b = p.base, s = p.scenario;
+      let title = `${placeName(from)} → ${placeName(to)}: `;
+      if (b.reachable && s.reachable) {
+        const d = p.delta_hours;
+        td.textContent = d === 0 ? '0' : signed(d, 1);
+        td.className = d < 0 ? 'lane better' : d > 0 ? 'lane worse' : 'lane';
+        const alpha = (0.15 + 0.65 * Math.abs(d) / maxAbs).toFixed(2);
+        if (d !== 0) td.style.background = d < 0 ? `rgba(30, 123, 52, ${alpha})` : `rgba(179, 38, 30, ${alpha})`;
+        title += `${formatNumber(b.hours, 1)} h → ${formatNumber(s.hours, 1)} h, ` +
+          `${signed(p.delta_cost_usd, 0)} USD, ${signed(p.delta_co2_kg, 0)} kg CO2`;
+      } else if (s.reachable) {
+        td.textContent = 'new';
+        td.className = 'lane better';
+        title += `newly connected: ${formatNumber(s.hours, 1)} h`;
+      } else if (b.reachable) {
+        td.textContent = 'cut';
+        td.className = 'lane worse';
+        title += 'cut off by the scenario';
+      } else {
+        td.textContent = '–';
+        td.className = 'lane';
+        title += 'no route in either';
+      }
+      td.title = title;
+      td.tabIndex = 0;
+      const plan = () => {
+        for (const [field, id] of [['from', from], ['to', to]]) {
+          $(field).value = placeName(id);
+          $(field).dataset.id = id;
+        }
+        run();
+      };
+      td.addEventListener('click', plan);
+      td.addEventListener('keydown', (e) => {
+        if (e.key === 'Enter') plan();
+      });
+    }
+  }
+  const m = c.means?.equal_weights;
+  $('lanes-means').textContent = m
+    ? `Mean change over ${formatNumber(m.weight)} pairs reachable in both: ${signed(m.delta_hours, 2)} h, ` +
+      `${signed(m.delta_cost_usd, 0)} USD, ${signed(m.delta_co2_kg, 0)} kg CO2; ` +
+      `${c.connected.length} pairs newly connected, ${c.disconnected.length} cut off.`
+    : '';
+  $('lanes-note').textContent = `(${scenarios.join(', ')} against the base, departing ${c.query.depart.slice(0, 10)})`;
+  $('lanes').hidden = false;
+  $('lanes').scrollIntoView({ block: 'nearest' });
+}
+
 // ---- query ----------------------------------------------------------------
 
 function readQuery() {
@@ -445,6 +556,16 @@ function readQuery() {
   q.set('units', $('units').value);
   q.set('unit', $('unit').value);
   if ($('deadline').value) q.set('deadline', `${$('deadline').value}T23:59Z`);
+  // More options: sent only when they differ from the server's defaults.
+  for (const id of ['via', 'avoid']) {
+    for (const item of $(id).value.split(',').map((x) => x.trim()).filter(Boolean)) q.append(id, item);
+  }
+  const modes = [...document.querySelectorAll('#mode input:checked')].map((x) => x.value);
+  if (modes.length < document.querySelectorAll('#mode input').length) q.set('mode', modes.join(','));
+  if ($('by').value !== 'pareto') q.set('by', $('by').value);
+  if ($('cargo_tonnes').value) q.set('cargo_tonnes', $('cargo_tonnes').value);
+  const extras = ['via', 'avoid', 'mode', 'by', 'cargo_tonnes'].filter((k) => q.has(k));
+  $('more-note').textContent = extras.length ? `(${extras.join(', ')} set)` : '';
   return q;
 }
 
@@ -457,6 +578,11 @@ async function run() {
       $(id).focus();
       return;
     }
+  }
+  if (q.get('mode') === '') {
+    markInvalid('mode');
+    say('modes: tick at least one', 'error');
+    return;
   }
   state.query = q;
   markInvalid(null);
@@ -512,6 +638,7 @@ async function start() {
     e.preventDefault();
     run();
   });
+  $('lanes-go').addEventListener('click', runLanes);
   $('show-network').addEventListener('change', (e) => {
     if (e.target.checked) networkLayer.addTo(map);
     else networkLayer.remove();
