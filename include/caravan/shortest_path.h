@@ -66,6 +66,9 @@ class ShortestPathIndex {
   /// from those chosen so far; a node no chosen landmark reaches either way
   /// (another component) counts as farthest. count is capped at node_count.
   explicit ShortestPathIndex(const ArcList& arcs, const LandmarkOptions& landmarks = {});
+  /// The same, taking the arc list and freeing its arrays once the adjacency
+  /// arrays are built, before the landmark table grows: a lower peak memory.
+  explicit ShortestPathIndex(ArcList&& arcs, const LandmarkOptions& landmarks = {});
   ~ShortestPathIndex();
   ShortestPathIndex(const ShortestPathIndex&) = delete;
   ShortestPathIndex& operator=(const ShortestPathIndex&) = delete;

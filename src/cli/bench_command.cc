@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <utility>
 
 #include "caravan/arc_list.h"
 #include "caravan/shortest_path.h"
@@ -61,7 +62,7 @@ int run_sssp(const SsspOptions& o) {
     auto arcs = load_arc_list_csv(o.edges);
     if (!arcs) return report(arcs.errors());
     node_count = arcs->node_count;
-    index = std::make_unique<ShortestPathIndex>(*arcs, LandmarkOptions{alt ? o.landmarks : 0, o.threads});
+    index = std::make_unique<ShortestPathIndex>(std::move(*arcs), LandmarkOptions{alt ? o.landmarks : 0, o.threads});
   }  // the arc list is freed here: only the index stays in memory
   auto queries = load_od_pairs_csv(o.queries, node_count);
   if (!queries) return report(queries.errors());

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cassert>
 #include <cmath>
+#include <cstring>
 #include <span>
 #include <thread>
 #include <vector>
@@ -133,30 +134,30 @@ void choose_landmarks(ShortestPathIndex::Impl& g, std::uint32_t count, unsigned 
   for (std::uint32_t v = 0; v < n; ++v) {
     if (std::isfinite(from[v]) && std::isfinite(to[v])) score[v] = from[v] + to[v];
   }
+  // Written node-major straight away (a query reads one node's values
+  // together); compacted at the end if fewer landmarks than asked were found.
   std::vector<std::uint32_t> chosen;
-  std::vector<std::uint16_t> columns;  // landmark-major while building
+  g.table.assign(2 * std::size_t{count} * n, kNoPath);
   while (chosen.size() < count) {
     const auto best = static_cast<std::uint32_t>(std::max_element(score.begin(), score.end()) - score.begin());
     if (!(score[best] > 0)) break;
+    const std::size_t column = 2 * chosen.size();
     chosen.push_back(best);
     both_ways(g, best, threads, from, to);
-    columns.resize(columns.size() + 2 * std::size_t{n});
-    std::uint16_t* col = columns.data() + columns.size() - 2 * std::size_t{n};
     for (std::uint32_t v = 0; v < n; ++v) {
-      col[2 * std::size_t{v}] = quantize(to[v], g.unit);
-      col[2 * std::size_t{v} + 1] = quantize(from[v], g.unit);
+      std::uint16_t* cell = g.table.data() + std::size_t{v} * 2 * count + column;
+      cell[0] = quantize(to[v], g.unit);
+      cell[1] = quantize(from[v], g.unit);
       if (std::isfinite(from[v]) && std::isfinite(to[v])) score[v] = std::min(score[v], from[v] + to[v]);
     }
   }
-  // Transpose to node-major: a query reads one node's values together.
   const std::size_t k = chosen.size();
-  g.table.resize(2 * k * n);
-  for (std::size_t i = 0; i < k; ++i) {
-    const std::uint16_t* col = columns.data() + i * 2 * n;
+  if (k < count) {
     for (std::size_t v = 0; v < n; ++v) {
-      g.table[v * 2 * k + 2 * i] = col[2 * v];
-      g.table[v * 2 * k + 2 * i + 1] = col[2 * v + 1];
+      std::memmove(g.table.data() + v * 2 * k, g.table.data() + v * 2 * count, 2 * k * sizeof(std::uint16_t));
     }
+    g.table.resize(2 * k * n);
+    g.table.shrink_to_fit();
   }
   g.landmarks = std::move(chosen);
 }
@@ -169,6 +170,15 @@ ShortestPathIndex::ShortestPathIndex(const ArcList& a, const LandmarkOptions& la
   const std::uint32_t n = a.node_count;
   build_direction(n, a.tail, a.head, a.weight, impl_->fwd);
   build_direction(n, a.head, a.tail, a.weight, impl_->bwd);
+  choose_landmarks(*impl_, std::min(landmarks.count, n), std::max(landmarks.threads, 1u));
+}
+ShortestPathIndex::ShortestPathIndex(ArcList&& a, const LandmarkOptions& landmarks)
+    : impl_(std::make_unique<Impl>()) {
+  assert(a.tail.size() == a.head.size() && a.head.size() == a.weight.size());
+  const std::uint32_t n = a.node_count;
+  build_direction(n, a.tail, a.head, a.weight, impl_->fwd);
+  build_direction(n, a.head, a.tail, a.weight, impl_->bwd);
+  a = ArcList{};  // the arc list's memory is free before the landmark table is built
   choose_landmarks(*impl_, std::min(landmarks.count, n), std::max(landmarks.threads, 1u));
 }
 ShortestPathIndex::~ShortestPathIndex() = default;
