@@ -62,9 +62,13 @@ class ShortestPathIndex {
   /// Builds from `arcs` (any order, parallel arcs and loops allowed). Weights
   /// must be finite and >= 0, ids < arcs.node_count (as parse_arc_list_csv
   /// guarantees; asserted). Landmarks are chosen by the farthest heuristic:
-  /// each next landmark is the node farthest (distance to plus distance from)
-  /// from those chosen so far; a node no chosen landmark reaches either way
-  /// (another component) counts as farthest. count is capped at node_count.
+  /// starting from the node of highest degree, each next landmark is the node
+  /// farthest (distance to plus distance from) from the start and the
+  /// landmarks chosen so far, among the nodes the start reaches both ways —
+  /// fewer than asked when that component has too few nodes at a positive
+  /// round trip. Nodes outside it get weaker bounds (or none: alt then runs
+  /// bidirectional Dijkstra for that query). Both directions of a landmark
+  /// are one full one-to-all search each.
   explicit ShortestPathIndex(const ArcList& arcs, const LandmarkOptions& landmarks = {});
   /// The same, taking the arc list and freeing its arrays once the adjacency
   /// arrays are built, before the landmark table grows: a lower peak memory.

@@ -160,6 +160,7 @@ void choose_landmarks(ShortestPathIndex::Impl& g, std::uint32_t count, unsigned 
     g.table.shrink_to_fit();
   }
   g.landmarks = std::move(chosen);
+  g.landmarks.shrink_to_fit();
 }
 
 }  // namespace
