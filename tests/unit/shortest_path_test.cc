@@ -230,9 +230,8 @@ TEST(ShortestPath, AllAlgorithmsEqualTextbookDijkstraOnRandomGraphsWithRandomLan
       for (ShortestPathAlgorithm a : kAll) {
         const double got = q.distance(s, t, a);
         const auto where = [&] {
-          return "graph " + std::to_string(graph) + " " + std::to_string(s) + "->" + std::to_string(t) +
-                 " algorithm " + std::to_string(static_cast<int>(a)) + " landmarks " +
-                 std::to_string(index.landmarks().size());
+          return "graph " + std::to_string(graph) + " " + std::to_string(s) + "->" + std::to_string(t) + " algorithm " +
+                 std::to_string(static_cast<int>(a)) + " landmarks " + std::to_string(index.landmarks().size());
         };
         if (std::isinf(want)) {
           EXPECT_TRUE(std::isinf(got)) << where();
