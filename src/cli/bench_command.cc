@@ -142,9 +142,7 @@ Runner add_bench_command(CLI::App& app) {
         o->landmarks_given = true;
       },
       "Landmarks for alt, 1 to 64 (default 16)");
-  sssp->add_option("--threads", o->threads,
-                   "Worker threads, each with its own query scratch; alt also builds its landmark table with\n"
-                   "them (default 1)");
+  sssp->add_option("--threads", o->threads, "Threads for the queries and alt's landmark table (default 1)");
   sssp->footer(
       "\nExamples:\n"
       "  printf 'src,dst,weight\\n0,1,2.5\\n1,2,1\\n0,2,4\\n' > edges.csv\n"
