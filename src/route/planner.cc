@@ -326,6 +326,12 @@ struct Planner::State {
   std::vector<Bounds> bound;
   std::vector<std::uint32_t> bound_stamp, cost_stamp, co2_stamp;
   detail::MinHeap<std::pair<std::int64_t, std::uint32_t>, std::less<>> bound_heap;
+  // Cost (USD cents) and CO2 (g) of each reversed arc's forward arc for one
+  // cargo size, clamped to 32 bits (a smaller weight is still a lower bound);
+  // recomputed only when the cargo changes.
+  std::vector<std::uint32_t> rev_cost, rev_co2;
+  double weights_teu = -1, weights_tonnes = -1;
+  bool weights_nonnegative = true;
   bool use_bounds = false;
   // The search order of the planner without bounds, reproduced on ties (see
   // created_before); only Pareto searches ordered by time + bound need it.
@@ -400,16 +406,17 @@ struct Planner::State {
     return false;
   }
 
-  // Pareto: true when no continuation of `l` from `loc` can be an answer. Its
-  // optimistic outcome o = (t, cost, co2) + bounds is reached or exceeded on
-  // every criterion by every continuation; when an answer `a` already found
-  // drops o (with epsilon) and comes strictly before o in (t, cost, co2)
-  // order, it drops every continuation too, and the search without bounds
-  // would have found `a` first (queue order) and dropped them at the
-  // destination. So pruning changes which labels are explored, never the
-  // answers. Labels at a location that cannot reach the destination go at once.
+  // True when no continuation of the non-answer label `l` at `loc` can be an
+  // answer. As without bounds: an answer already found drops `l` itself.
+  // Pareto with bounds also: `l` cannot reach the destination, or an answer
+  // `a` drops its optimistic outcome o = (t, cost, co2) + bounds (every
+  // continuation reaches or exceeds o on every criterion, so `a` drops it too)
+  // and `a` comes strictly before o in (t, cost, co2) order, so the search
+  // without bounds would have found `a` before any continuation and dropped
+  // it at the destination. Pruning changes which labels are explored, never
+  // the answers.
   bool hopeless(const Label& l, std::uint32_t loc) const {
-    if (!use_bounds) return false;
+    if (!use_bounds) return dominated_at_target(l);
     if (bound_stamp[loc] != generation) return true;
     if (target.empty()) return false;
     const Bounds& b = bound[loc];
@@ -419,18 +426,17 @@ struct Planner::State {
     o.co2 += b.co2;
     for (std::uint32_t i : target) {
       const Label& a = labels[i];
-      const bool before =
-          a.t != o.t ? a.t < o.t : (a.cost != o.cost ? a.cost < o.cost : a.co2 < o.co2);
-      if (before && drops(a, o)) return true;
+      if (!drops(a, o)) continue;  // drops(a, l) implies drops(a, o): o is no better than l anywhere
+      const bool before = a.t != o.t ? a.t < o.t : (a.cost != o.cost ? a.cost < o.cost : a.co2 < o.co2);
+      if (before || drops(a, l)) return true;
     }
     return false;
   }
 
-  // Dijkstra from `dest` over the reversed graph with `weight(reverse arc)`
-  // into `field` of `bound`. False (and the field unusable) when a weight is
-  // negative: then no bound of that kind is valid.
+  // Dijkstra from `dest` over the reversed graph with `weight(reverse arc
+  // index)` (unsigned) into `field` of `bound`.
   template <class Weight>
-  bool reverse_dijkstra(std::uint32_t dest, std::int64_t Bounds::*field, std::vector<std::uint32_t>& stamp,
+  void reverse_dijkstra(std::uint32_t dest, std::int64_t Bounds::*field, std::vector<std::uint32_t>& stamp,
                         Weight weight) {
     const auto& rev = index->impl().reverse;
     bound_heap.clear();
@@ -443,16 +449,13 @@ struct Planner::State {
       if (d > bound[v].*field) continue;
       for (std::uint32_t a = rev.begin(v); a < rev.end(v); ++a) {
         const ReverseArc& r = rev.arcs[a];
-        const std::int64_t wt = weight(r);
-        if (wt < 0) return false;
-        const std::int64_t nd = d + wt;
+        const std::int64_t nd = d + static_cast<std::int64_t>(weight(a));
         if (stamp[r.tail] == generation && bound[r.tail].*field <= nd) continue;
         bound[r.tail].*field = nd;
         stamp[r.tail] = generation;
         bound_heap.push({nd, r.tail});
       }
     }
-    return true;
   }
 
   // The three bounds, each ignoring the query's restrictions (modes, avoided
@@ -464,21 +467,35 @@ struct Planner::State {
   // only; with other stage durations the time component is 0.
   void compute_bounds(std::uint32_t dest, bool nominal_timing) {
     const auto& impl = index->impl();
-    const bool time_ok = nominal_timing && impl.nonnegative_transfer &&
-                         reverse_dijkstra(dest, &Bounds::t, bound_stamp,
-                                          [](const ReverseArc& r) { return static_cast<std::int64_t>(r.min_seconds); });
-    if (!time_ok) {
-      // Reachability still holds; take it from an all-zero search.
-      reverse_dijkstra(dest, &Bounds::t, bound_stamp, [](const ReverseArc&) { return std::int64_t{0}; });
+    if (w.teu != weights_teu || w.tonnes != weights_tonnes) {
+      const auto& rev = impl.reverse;
+      rev_cost.resize(rev.arc_count());
+      rev_co2.resize(rev.arc_count());
+      weights_nonnegative = true;
+      for (std::uint32_t a = 0; a < rev.arc_count(); ++a) {
+        const SearchArc& arc = impl.arcs[rev.arcs[a].arc];
+        const std::int64_t c = w.arc_cost_usd(arc), e = w.arc_co2_g(arc);
+        if (c < 0 || e < 0) weights_nonnegative = false;
+        rev_cost[a] = static_cast<std::uint32_t>(std::clamp<std::int64_t>(c, 0, UINT32_MAX));
+        rev_co2[a] = static_cast<std::uint32_t>(std::clamp<std::int64_t>(e, 0, UINT32_MAX));
+      }
+      weights_teu = w.teu;
+      weights_tonnes = w.tonnes;
     }
-    const bool cost_ok = impl.nonnegative_costs &&
-                         reverse_dijkstra(dest, &Bounds::cost, cost_stamp,
-                                          [&](const ReverseArc& r) { return w.arc_cost_usd(impl.arcs[r.arc]); });
-    const bool co2_ok = reverse_dijkstra(dest, &Bounds::co2, co2_stamp,
-                                         [&](const ReverseArc& r) { return w.arc_co2_g(impl.arcs[r.arc]); });
-    // A component that cannot be bounded contributes 0. Reachability (the
-    // stamps of the time search) is the same for all three: same arcs.
-    if (!time_ok || !cost_ok || !co2_ok) {
+    // Reachability (the stamps of the time search) is the same for all three:
+    // same arcs. Without a valid time bound it comes from an all-zero search.
+    const bool time_ok = nominal_timing && impl.nonnegative_transfer;
+    if (time_ok) {
+      reverse_dijkstra(dest, &Bounds::t, bound_stamp, [&](std::uint32_t a) { return impl.reverse.arcs[a].min_seconds; });
+    } else {
+      reverse_dijkstra(dest, &Bounds::t, bound_stamp, [](std::uint32_t) { return std::uint32_t{0}; });
+    }
+    const bool cost_ok = impl.nonnegative_costs && weights_nonnegative;
+    const bool co2_ok = weights_nonnegative;
+    if (cost_ok) reverse_dijkstra(dest, &Bounds::cost, cost_stamp, [&](std::uint32_t a) { return rev_cost[a]; });
+    if (co2_ok) reverse_dijkstra(dest, &Bounds::co2, co2_stamp, [&](std::uint32_t a) { return rev_co2[a]; });
+    // A component that cannot be bounded contributes 0.
+    if (!cost_ok || !co2_ok) {
       for (std::uint32_t v = 0; v < bound.size(); ++v) {
         if (bound_stamp[v] != generation) continue;
         if (!cost_ok) bound[v].cost = 0;
@@ -621,8 +638,7 @@ Result<std::vector<Itinerary>> Planner::State::search(const RouteQuery& query, T
   const std::uint8_t final_stage = static_cast<std::uint8_t>(qr.via.size());
   auto is_target = [&](std::uint32_t loc, std::uint8_t stage) { return loc == qr.to.v && stage == final_stage; };
   auto push = [&](const Label& l, std::uint32_t loc) {
-    if (s.dominated_at_target(l)) return;
-    if (!is_target(loc, l.stage) && (s.dominated_in_bag(l) || s.hopeless(l, loc))) return;
+    if (is_target(loc, l.stage) ? s.dominated_at_target(l) : (s.hopeless(l, loc) || s.dominated_in_bag(l))) return;
     s.labels.push_back(l);
     QItem item = key(l, loc);
     item.label = static_cast<std::uint32_t>(s.labels.size() - 1);
@@ -640,8 +656,8 @@ Result<std::vector<Itinerary>> Planner::State::search(const RouteQuery& query, T
     s.heap.pop();
     const Label l = s.labels[li];
     const std::uint32_t loc = l.state / static_cast<std::uint32_t>(s.stages) / kModeSlots;
-    if (s.dominated_at_target(l)) continue;
     if (is_target(loc, l.stage)) {
+      if (s.dominated_at_target(l)) continue;
       s.target.push_back(li);
       ++s.settled;
       // With one criterion every label still queued has a key at least this
@@ -649,7 +665,7 @@ Result<std::vector<Itinerary>> Planner::State::search(const RouteQuery& query, T
       if (s.obj != Objective::kPareto) break;
       continue;
     }
-    if (s.dominated_in_bag(l) || s.hopeless(l, loc)) continue;
+    if (s.hopeless(l, loc) || s.dominated_in_bag(l)) continue;
     std::uint32_t& slot = s.bag_slot[l.state];
     if (slot == kNone) {
       s.touched.push_back(l.state);
