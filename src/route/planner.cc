@@ -188,7 +188,8 @@ RouteIndex::RouteIndex(const Network& net, const Overlay* overlay)
   for (const auto& [c, per_usd] : im.fx->rates()) {
     im.usd.push_back({currency_key(c), pow10d(c.exponent()), per_usd});
   }
-  if (std::none_of(im.usd.begin(), im.usd.end(), [](const UsdRate& r) { return r.key == currency_key(Currency::usd()); })) {
+  if (std::none_of(im.usd.begin(), im.usd.end(),
+                   [](const UsdRate& r) { return r.key == currency_key(Currency::usd()); })) {
     im.usd.push_back({currency_key(Currency::usd()), pow10d(Currency::usd().exponent()), 1.0});
   }
 }
@@ -486,7 +487,8 @@ struct Planner::State {
     // same arcs. Without a valid time bound it comes from an all-zero search.
     const bool time_ok = nominal_timing && impl.nonnegative_transfer;
     if (time_ok) {
-      reverse_dijkstra(dest, &Bounds::t, bound_stamp, [&](std::uint32_t a) { return impl.reverse.arcs[a].min_seconds; });
+      reverse_dijkstra(dest, &Bounds::t, bound_stamp,
+                       [&](std::uint32_t a) { return impl.reverse.arcs[a].min_seconds; });
     } else {
       reverse_dijkstra(dest, &Bounds::t, bound_stamp, [](std::uint32_t) { return std::uint32_t{0}; });
     }
@@ -630,9 +632,12 @@ Result<std::vector<Itinerary>> Planner::State::search(const RouteQuery& query, T
   s.directed = s.use_bounds && kNominal;
   auto key = [&](const Label& l, std::uint32_t loc) -> QItem {
     switch (s.obj) {
-      case Objective::kCost: return {l.cost, l.t, l.co2, 0};
-      case Objective::kCo2: return {l.co2, l.t, l.cost, 0};
-      default: return {s.directed ? l.t + s.bound[loc].t : l.t, l.cost, l.co2, 0};
+      case Objective::kCost:
+        return {l.cost, l.t, l.co2, 0};
+      case Objective::kCo2:
+        return {l.co2, l.t, l.cost, 0};
+      default:
+        return {s.directed ? l.t + s.bound[loc].t : l.t, l.cost, l.co2, 0};
     }
   };
   const std::uint8_t final_stage = static_cast<std::uint8_t>(qr.via.size());
@@ -710,7 +715,6 @@ Result<std::vector<Itinerary>> Planner::State::search(const RouteQuery& query, T
   for (std::uint32_t i : order) out.push_back(s.build(i, timing));
   return out;
 }
-
 
 // ---------------------------------------------------------------------------
 // Replay

@@ -90,7 +90,9 @@ struct Walker {
     if (arc.port_crossing.valid()) usd += border_cost_usd(crossing(arc.port_crossing));
     return usd;
   }
-  std::int64_t arc_co2_g(const SearchArc& arc) const { return arc.kind == ArcKind::kCrossing ? 0 : grams(arc.co2_g_per_t); }
+  std::int64_t arc_co2_g(const SearchArc& arc) const {
+    return arc.kind == ArcKind::kCrossing ? 0 : grams(arc.co2_g_per_t);
+  }
 
   // The next departure of a service from its stop `board` at or after `t`.
   std::optional<Instant> next_departure(const Service& s, std::uint16_t board, Instant t) const {
