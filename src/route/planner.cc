@@ -284,8 +284,6 @@ struct Bounds {
   std::int64_t t, cost, co2;
 };
 
-constexpr std::int64_t kNoBound = INT64_MAX / 4;
-
 }  // namespace
 
 // Per-query scratch, kept across queries: nothing here is cleared in O(n)
