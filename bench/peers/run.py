@@ -10,8 +10,12 @@ Writes BUILD_DIR/peers/{10k,1m}/ (graphs), BUILD_DIR/peers/results.json and
 BUILD_DIR/peers/table.md, and prints the table. Every peer prints the JSON line
 {"load_seconds","query_seconds","queries","checksum"}; peak memory is the
 maximum resident set size from /usr/bin/time (for pgRouting, the server
-backend's VmHWM). Bounded: the slow peers run one pass over a prefix of the
-queries on the large graph, and their time per query is scaled to 200.
+backend's VmHWM). caravan runs twice: its default algorithm (ALT: bidirectional
+A* with landmarks, after a landmark preprocessing counted in its load time) and
+`--algorithm bidijkstra` (no preprocessing), so the table shows both; the
+"x caravan" ratios are against the default. Bounded: on the large graph the slow
+peers run 3 passes over a prefix of the queries, and their time per query is
+the median pass's divided by the prefix length.
 """
 import json
 import os
@@ -29,14 +33,24 @@ QUERIES = 200
 GRAPHS = [("10k", 10_000), ("1m", 1_000_000)]
 PYTHON = "/usr/bin/python3"  # Debian's, where python3-igraph and python3-networkx live
 HERE = os.path.dirname(os.path.abspath(__file__))
-# (runs, queries) per peer and graph: caravan and Boost get the median of 5
-# full runs; the others fewer runs, and a prefix of the queries on 1m.
+# (runs, queries) per peer and graph: caravan (both algorithms) and Boost get
+# the median of 5 full runs; the others 3 runs, on a prefix of the queries on
+# 1m (5 runs of those would take the whole comparison past 25 minutes).
 PLAN = {
     "caravan": {"10k": (5, 200), "1m": (5, 200)},
+    "caravan-bidijkstra": {"10k": (5, 200), "1m": (5, 200)},
     "boost": {"10k": (5, 200), "1m": (5, 200)},
-    "igraph": {"10k": (3, 200), "1m": (1, 50)},
-    "networkx": {"10k": (3, 200), "1m": (1, 10)},
-    "pgrouting": {"10k": (3, 200), "1m": (1, 50)},
+    "igraph": {"10k": (3, 200), "1m": (3, 50)},
+    "networkx": {"10k": (3, 200), "1m": (3, 10)},
+    "pgrouting": {"10k": (3, 200), "1m": (3, 50)},
+}
+NAMES = {
+    "caravan": "caravan (ALT)",
+    "caravan-bidijkstra": "caravan (bidirectional Dijkstra)",
+    "boost": "Boost.Graph",
+    "igraph": "python-igraph",
+    "networkx": "networkx",
+    "pgrouting": "pgRouting",
 }
 # Checksums are sums of 200 doubles printed with 3 decimals; peers add path
 # weights in different orders, so they may differ in the last digits.
@@ -150,6 +164,7 @@ def main():
     versions = {}
     versions["caravan"] = subprocess.run(["git", "-C", HERE, "describe", "--always", "--dirty"], capture_output=True,
                                          text=True).stdout.strip() or "?"
+    versions["caravan-bidijkstra"] = versions["caravan"]
     versions["boost"] = "Boost " + subprocess.run(["dpkg-query", "-W", "-f", "${Version}", "libboost-graph-dev"],
                                                   capture_output=True, text=True).stdout.strip()
     for mod in ("igraph", "networkx"):
@@ -175,6 +190,8 @@ def main():
                     reference[qfile] = timed([caravan, "bench", "sssp", "--edges", edges, "--queries", qfile])[0]["checksum"]
                 cmd = {
                     "caravan": [caravan, "bench", "sssp", "--edges", edges, "--queries", qfile],
+                    "caravan-bidijkstra": [caravan, "bench", "sssp", "--edges", edges, "--queries", qfile,
+                                           "--algorithm", "bidijkstra"],
                     "boost": [boost, edges, qfile],
                     "igraph": [PYTHON, os.path.join(HERE, "python_sssp.py"), "igraph", edges, qfile],
                     "networkx": [PYTHON, os.path.join(HERE, "python_sssp.py"), "networkx", edges, qfile],
@@ -185,7 +202,10 @@ def main():
                     samples.append(pg.run(edges, qfile) if peer == "pgrouting" else timed(cmd))
                 ok = all(abs(s[0]["checksum"] - reference[qfile]) <= ABS_TOL + REL_TOL * abs(reference[qfile])
                          for s in samples)
+                extra = {k: samples[0][0][k] for k in ("algorithm", "landmarks", "settled_nodes", "index_bytes", "arcs")
+                         if k in samples[0][0]}
                 results.append({
+                    **extra,
                     "graph": name, "nodes": nodes, "peer": peer, "version": versions[peer], "runs": runs,
                     "queries": samples[0][0]["queries"],
                     "load_seconds": statistics.median(s[0]["load_seconds"] for s in samples),
@@ -215,7 +235,7 @@ def render(results):
         pq = per_query[(r["graph"], r["peer"])]
         ratio = pq / per_query[(r["graph"], "caravan")]
         lines.append(
-            f"| {r['graph']} | {r['peer']} | {r['version']} | {r['runs']} | {r['queries']} | {r['load_seconds']:.2f} | "
+            f"| {r['graph']} | {NAMES[r['peer']]} | {r['version']} | {r['runs']} | {r['queries']} | {r['load_seconds']:.2f} | "
             f"{r['query_seconds']:.2f} | {1 / pq:.1f} | {pq * 1000:.2f} | {r['max_rss_mb']:.0f} | {ratio:.1f} | "
             f"{r['checksum']:.3f} {'ok' if r['checksum_ok'] else 'MISMATCH'} |")
     return "\n".join(lines) + "\n"

@@ -24,6 +24,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <span>
 #include <vector>
 
 #include "caravan/error.h"
@@ -57,6 +58,12 @@ class Distribution {
   double sigma() const { return sigma_; }
   /// The u-quantile, u in (0, 1).
   double quantile(double u) const;
+  /// quantile(u) * scale rounded to the nearest whole number (halves away
+  /// from zero): how a sampled stage becomes whole seconds. Always exactly
+  /// std::llround(quantile(u) * scale), but for a lognormal it usually skips
+  /// the refinement step of normal_quantile, which is most of the cost of a
+  /// draw (docs/adr/0330-exact-rounded-lognormal-draws.md).
+  std::int64_t rounded_scaled_quantile(double u, double scale) const;
   /// P(X <= x).
   double cdf(double x) const;
   double median() const { return quantile(0.5); }
@@ -68,13 +75,29 @@ class Distribution {
   std::vector<double> sorted_;
 };
 
+namespace detail {
+/// splitmix64's output function.
+inline std::uint64_t splitmix64_mix(std::uint64_t z) {
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
+}
+inline constexpr std::uint64_t kSplitmix64Golden = 0x9e3779b97f4a7c15ULL;
+}  // namespace detail
+
 /// Random numbers for one sample: a splitmix64 stream seeded from (seed, sample).
+/// Defined inline: a replay draws several numbers per leg.
 class SampleRng {
  public:
-  SampleRng(std::uint64_t seed, std::uint64_t sample);
-  std::uint64_t next();
-  /// Uniform in (0, 1), never 0 or 1.
-  double uniform();
+  SampleRng(std::uint64_t seed, std::uint64_t sample)
+      : state_(detail::splitmix64_mix(detail::splitmix64_mix(seed + detail::kSplitmix64Golden) ^
+                                      (sample * detail::kSplitmix64Golden + 1))) {}
+  std::uint64_t next() {
+    state_ += detail::kSplitmix64Golden;
+    return detail::splitmix64_mix(state_);
+  }
+  /// Uniform in (0, 1), never 0 or 1: 53 random bits, shifted by half a step.
+  double uniform() { return (static_cast<double>(next() >> 11) + 0.5) * (1.0 / 9007199254740992.0); }
 
  private:
   std::uint64_t state_;
@@ -164,13 +187,23 @@ struct MonteCarloOptions {
 /// order (infinity when the cargo got stuck). The same for any thread count.
 std::vector<double> sample_arrival_hours(const StageModel& model, const RouteQuery& q, const Itinerary& it,
                                          const MonteCarloOptions& o);
+/// The same into `hours` (resized to o.samples; its capacity is reused, so a
+/// caller replaying many itineraries allocates once per thread).
+void sample_arrival_hours(const StageModel& model, const RouteQuery& q, const Itinerary& it, const MonteCarloOptions& o,
+                          std::vector<double>& hours);
 
 /// p50/p80/p95 (nearest rank) and P(arrive by deadline) of the replay.
 Reliability summarize(std::vector<double> hours, const RouteQuery& q, const std::optional<Instant>& deadline);
+/// The same without a copy: reorders `hours`.
+Reliability summarize_in_place(std::span<double> hours, const RouteQuery& q, const std::optional<Instant>& deadline);
 
 /// sample_arrival_hours + summarize. `it` must have been planned on
 /// model.index() for `q`.
 Reliability monte_carlo(const StageModel& model, const RouteQuery& q, const Itinerary& it, const MonteCarloOptions& o);
+/// The same with `scratch` as the buffer of sampled hours (its contents are
+/// overwritten); for callers that run many replays on one thread.
+Reliability monte_carlo(const StageModel& model, const RouteQuery& q, const Itinerary& it, const MonteCarloOptions& o,
+                        std::vector<double>& scratch);
 
 /// Plans `q` and attaches a Monte Carlo reliability to every option. With a
 /// deadline it also searches for the option most likely to arrive by it: the

@@ -61,7 +61,10 @@ Result<Matrix> compute_matrix(const RouteIndex& index, const std::vector<Locatio
   std::optional<StageModel> model;
   if (o.samples > 0) model.emplace(index);
   const unsigned threads = threads_for(m.cells.size(), o.threads, 1);
+  // Per-thread scratch, reused across pairs: a planner and the buffer of
+  // sampled hours (one allocation per thread, not one per pair).
   std::vector<std::optional<Planner>> planners(threads);
+  std::vector<std::vector<double>> sampled_hours(threads);
   std::atomic<std::size_t> done{0};
   std::mutex progress_mu;
   Errors internal;
@@ -90,7 +93,7 @@ Result<Matrix> compute_matrix(const RouteIndex& index, const std::vector<Locatio
             mc.samples = o.samples;
             mc.seed = o.seed;
             mc.threads = 1;  // pairs are already spread over the threads
-            c.p95_hours = monte_carlo(*model, q, it, mc).p95_hours;
+            c.p95_hours = monte_carlo(*model, q, it, mc, sampled_hours[worker]).p95_hours;
           }
         } else if (its.error().code == ErrorCode::kInternal) {
           std::lock_guard<std::mutex> lock(internal_mu);

@@ -23,6 +23,10 @@ class MinHeap {
  public:
   static constexpr std::size_t kArity = 4;
 
+  MinHeap() = default;
+  /// With a comparator that carries state (e.g. the labels it compares by).
+  explicit MinHeap(Less less) : less_(std::move(less)) {}
+
   bool empty() const { return items_.empty(); }
   std::size_t size() const { return items_.size(); }
   const T& top() const { return items_.front(); }

@@ -55,11 +55,44 @@ struct Walker {
   const Crossing& crossing(CrossingIdx c) const { return *impl->crossing[c.v]; }
   const Service& service(ServiceIdx s) const { return *impl->service[s.v]; }
 
+  // FxTable::minor_to_usd_cents with the rate resolved from the index's table
+  // (the same arithmetic, so the same rounding) instead of two lookups by code.
   std::int64_t usd_cents(double minor, Currency c) const {
+    const std::uint32_t key = currency_key(c);
+    for (const UsdRate& r : impl->usd) {
+      if (r.key == key) return std::llround(minor / r.minor_per_major / r.per_usd * 100.0);
+    }
     return std::llround(impl->fx->minor_to_usd_cents(minor, c));
   }
   Money scaled(double minor_per_teu, Currency c) const { return Money{std::llround(minor_per_teu * teu), c}; }
   std::int64_t grams(double g_per_t) const { return std::llround(g_per_t * tonnes); }
+
+  // What a crossing charges (customs, and a gauge change where declared), USD
+  // cents; border() adds exactly these amounts.
+  std::int64_t border_cost_usd(const Crossing& c) const {
+    Money fee = scaled(static_cast<double>(c.cost.minor), c.cost.currency);
+    std::int64_t usd = usd_cents(static_cast<double>(fee.minor), fee.currency);
+    if (c.gauge_change) {
+      Money g = scaled(static_cast<double>(c.gauge_change_cost_per_teu.minor), c.gauge_change_cost_per_teu.currency);
+      usd += usd_cents(static_cast<double>(g.minor), g.currency);
+    }
+    return usd;
+  }
+
+  // What taking `arc` charges in USD cents and emits in grams, whatever the
+  // timing and leaving out a transfer at its tail: traverse() adds exactly
+  // these amounts plus the handling charge of a change of mode. For the lower
+  // bounds of the planner.
+  std::int64_t arc_cost_usd(const SearchArc& arc) const {
+    if (arc.kind == ArcKind::kCrossing) return border_cost_usd(crossing(CrossingIdx(arc.ref)));
+    Money charge = scaled(arc.cost_minor_per_teu, arc.currency);
+    std::int64_t usd = usd_cents(static_cast<double>(charge.minor), charge.currency);
+    if (arc.port_crossing.valid()) usd += border_cost_usd(crossing(arc.port_crossing));
+    return usd;
+  }
+  std::int64_t arc_co2_g(const SearchArc& arc) const {
+    return arc.kind == ArcKind::kCrossing ? 0 : grams(arc.co2_g_per_t);
+  }
 
   // The next departure of a service from its stop `board` at or after `t`.
   std::optional<Instant> next_departure(const Service& s, std::uint16_t board, Instant t) const {

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <limits>
 #include <numeric>
 
 #include "caravan/route.h"
@@ -65,6 +66,48 @@ TEST(Distribution, NormalQuantileInvertsTheCdf) {
   for (double p : {1e-6, 0.01, 0.1, 0.5, 0.9, 0.975, 1 - 1e-6})
     EXPECT_NEAR(phi(normal_quantile(p)), p, 1e-12 + 1e-9 * p) << p;
   EXPECT_NEAR(normal_quantile(0.9), 1.2815515655446004, 1e-12);
+}
+
+// rounded_scaled_quantile must be exactly llround(quantile(u) * scale): the
+// Monte Carlo's numbers for a seed must not depend on which path it takes.
+// Random u mostly take the fast path; u chosen so that quantile(u) * scale
+// lands on a half (where the two roundings could disagree) force the exact one.
+TEST(Distribution, RoundedScaledQuantileEqualsRoundingTheExactQuantile) {
+  const std::vector<Distribution> dists = {
+      Distribution::lognormal(1.0, 1.33),    Distribution::lognormal(1.0, 1.10),
+      Distribution::lognormal(3.0, 24.0),    Distribution::lognormal(12.0, 72.0),
+      Distribution::lognormal(10.0, 20.0),   Distribution::lognormal(0.5, 50.0),
+      Distribution::lognormal(400.0, 900.0), Distribution::lognormal(0, 0),
+      Distribution::lognormal(4.0, 4.0),     Distribution::empirical({-1.0, 0.5, 2.0, 7.25, 30.0})};
+  const double scales[] = {3600.0, 1.0, 7.0 * 3600.0, 123457.0};
+  std::size_t checked = 0;
+  for (const Distribution& d : dists) {
+    for (double scale : scales) {
+      auto expect_exact = [&](double u) {
+        ASSERT_EQ(d.rounded_scaled_quantile(u, scale), std::llround(d.quantile(u) * scale))
+            << "u=" << u << " scale=" << scale << " mu=" << d.mu() << " sigma=" << d.sigma();
+        ++checked;
+      };
+      SampleRng rng(99, static_cast<std::uint64_t>(scale));
+      for (int i = 0; i < 20000; ++i) expect_exact(rng.uniform());
+      if (d.kind() != Distribution::Kind::kLognormal || d.sigma() == 0) continue;
+      // Values k + 0.5 between the 5% and 95% quantiles, and u around each
+      // by 0 to 2^40 ulps either side: inside and outside the guard band.
+      const double lo = d.quantile(0.05) * scale, hi = d.quantile(0.95) * scale;
+      for (int step = 0; step < 16; ++step) {
+        const double half = std::floor(lo + (hi - lo) * step / 16.0) + 0.5;
+        const double u0 = d.cdf(half / scale);
+        if (!(u0 > 0.03 && u0 < 0.97)) continue;
+        expect_exact(u0);
+        for (int j = 0; j <= 40; j += 2) {
+          const double du = std::ldexp(std::numeric_limits<double>::epsilon(), j) * u0;
+          expect_exact(u0 + du);
+          expect_exact(u0 - du);
+        }
+      }
+    }
+  }
+  EXPECT_GT(checked, 800000u);
 }
 
 TEST(SampleRng, StreamsDependOnSeedAndSampleOnly) {
@@ -150,6 +193,59 @@ TEST(MonteCarlo, SameSeedSameAnswerForAnyThreadCount) {
   EXPECT_EQ(sample_arrival_hours(model, q, its->front(), o), one) << "repeated run";
   o.seed = 2027;
   EXPECT_NE(sample_arrival_hours(model, q, its->front(), o), one) << "another seed";
+}
+
+// Nearest rank on 20 samples: p50 is the 10th smallest, p80 the 16th, p95 the
+// 19th. Here 18 arrive (1 to 18 hours) and 2 never do, so p95 is infinite; by
+// a deadline 12.5 h after departure 12 of 20 have arrived.
+TEST(MonteCarlo, SummaryTakesNearestRankPercentilesOfUnsortedSamples) {
+  const double inf = std::numeric_limits<double>::infinity();
+  std::vector<double> hours = {7, inf, 3, 18, 1, 12, 9, 16, 2, 14, 5, inf, 10, 17, 4, 13, 8, 6, 15, 11};
+  RouteQuery q;
+  q.depart = at("2026-03-02T00:00Z");
+  const Instant deadline = at("2026-03-02T12:30Z");
+  Reliability r = summarize(hours, q, deadline);
+  EXPECT_EQ(r.samples, 20u);
+  EXPECT_EQ(r.p50_hours, 10);
+  EXPECT_EQ(r.p80_hours, 16);
+  EXPECT_EQ(r.p95_hours, inf);
+  EXPECT_EQ(r.never_arrived, 2u);
+  ASSERT_TRUE(r.on_time_probability.has_value());
+  EXPECT_DOUBLE_EQ(*r.on_time_probability, 0.6);
+  // In place: the same answer, on the caller's buffer.
+  Reliability s = summarize_in_place(hours, q, deadline);
+  EXPECT_EQ(s.p50_hours, 10);
+  EXPECT_EQ(s.p80_hours, 16);
+  EXPECT_EQ(s.p95_hours, inf);
+  EXPECT_EQ(*s.on_time_probability, 0.6);
+  // A single sample is every percentile.
+  Reliability one = summarize({42.0}, q, std::nullopt);
+  EXPECT_EQ(one.p50_hours, 42);
+  EXPECT_EQ(one.p95_hours, 42);
+  EXPECT_FALSE(one.on_time_probability.has_value());
+}
+
+TEST(MonteCarlo, ReusedScratchBufferGivesTheSameSamplesAndSummary) {
+  BorderFixture f;
+  StageModel model(*f.index);
+  RouteQuery q = f.query();
+  auto its = f.planner->plan(q);
+  ASSERT_TRUE(its.ok());
+  MonteCarloOptions o;
+  o.samples = 500;
+  o.seed = 11;
+  o.threads = 1;
+  o.deadline = at("2026-03-03T00:00Z");
+  const std::vector<double> fresh = sample_arrival_hours(model, q, its->front(), o);
+  std::vector<double> scratch(2000, -1.0);  // longer, with stale contents
+  sample_arrival_hours(model, q, its->front(), o, scratch);
+  EXPECT_EQ(scratch, fresh);
+  const Reliability a = monte_carlo(model, q, its->front(), o);
+  const Reliability b = monte_carlo(model, q, its->front(), o, scratch);
+  EXPECT_EQ(a.p50_hours, b.p50_hours);
+  EXPECT_EQ(a.p95_hours, b.p95_hours);
+  EXPECT_EQ(a.on_time_probability, b.on_time_probability);
+  EXPECT_EQ(a.p95_hours, summarize(fresh, q, o.deadline).p95_hours);
 }
 
 //   x --road 2 h--> cn |border 24/7, clearance lognormal(8 h, 16 h)| kz --road 2 h--> p ==ferry Tue 10:00 (UTC+5), 20

@@ -1,12 +1,13 @@
 // The seeded generators: deterministic, valid, and with the features the
 // benchmarks rely on (services, crossings with hours, gauge changes).
-#include <cmath>
-#include <set>
+#include "caravan/synth.h"
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <set>
+
 #include "caravan/route.h"
-#include "caravan/synth.h"
 
 namespace caravan {
 namespace {
@@ -96,6 +97,47 @@ TEST(SyntheticNetwork, PlannerCrossesBordersAndRidesServices) {
   EXPECT_GE(found, 28);
   EXPECT_GT(crossed, 5);
   EXPECT_GT(rode, 0);
+}
+
+// Pareto searches are pruned by lower bounds and ordered by time plus a bound;
+// single-criterion searches use neither. With epsilon 0 the exact Pareto set
+// holds each single criterion's optimum, so the two kinds of search check each
+// other on networks big enough for the bounds to prune most labels.
+TEST(SyntheticNetwork, ParetoSetHoldsTheOptimumOfEachSingleCriterion) {
+  const Network net = generate_network(3000, 4);
+  RouteIndex index(net);
+  Planner planner(index);
+  const OdPairs pairs = generate_od_pairs(net.locations.size(), 12, 9);
+  int compared = 0;
+  for (auto [from, to] : pairs) {
+    RouteQuery q;
+    q.from = LocationIdx(from);
+    q.to = LocationIdx(to);
+    q.depart = *parse_instant("2026-03-04T10:00+03:00");
+    q.epsilon = 0;
+    auto front = planner.plan(q);
+    q.objective = Objective::kTime;
+    auto fastest = planner.plan(q);
+    ASSERT_EQ(front.ok(), fastest.ok()) << from << " -> " << to;
+    if (!front.ok()) continue;
+    q.objective = Objective::kCost;
+    auto cheapest = planner.plan(q);
+    q.objective = Objective::kCo2;
+    auto cleanest = planner.plan(q);
+    ASSERT_TRUE(cheapest.ok() && cleanest.ok());
+    Instant first = front->front().arrive;
+    std::int64_t least_cost = INT64_MAX, least_co2 = INT64_MAX;
+    for (const Itinerary& it : *front) {
+      first = std::min(first, it.arrive);
+      least_cost = std::min(least_cost, it.cost_usd_cents);
+      least_co2 = std::min(least_co2, it.co2_g);
+    }
+    EXPECT_EQ(first, fastest->front().arrive) << from << " -> " << to;
+    EXPECT_EQ(least_cost, cheapest->front().cost_usd_cents) << from << " -> " << to;
+    EXPECT_EQ(least_co2, cleanest->front().co2_g) << from << " -> " << to;
+    ++compared;
+  }
+  EXPECT_GE(compared, 10);
 }
 
 }  // namespace
