@@ -4,7 +4,7 @@
 #   make test  build with sanitizers and warnings-as-errors, then run every test
 # Benchmarks (docs/performance.md), none of them part of `make test`:
 #   make bench          route queries on the default data and a 100,000-location network
-#   make bench-peers    caravan vs Boost.Graph, igraph, networkx, pgRouting (~22 min)
+#   make bench-peers    caravan vs Boost.Graph, igraph, networkx, pgRouting (~15 min)
 #   make bench-scaling  route query time and memory from 1,000 to 1,000,000 locations
 JOBS ?= $(shell nproc)
 RELEASE_DIR ?= build/release

@@ -24,9 +24,9 @@ struct SimulateOptionsCli {
   std::uint64_t seed = 1;
   std::uint32_t units = 1;
   std::string unit = "FEU";
-  std::string by = "time";
+  std::string by = "cost";
   std::string arrivals = "poisson";
-  std::string service_capacity = "per-run";
+  std::string service_capacity = "ignore";
   std::string modes;
   bool sample_stages = false;
   unsigned threads = 0;
@@ -136,7 +136,7 @@ Runner add_simulate_command(CLI::App& app) {
   cmd->description(
       "Sends a demand table (TEU a year per lane) through the network for --days. Every lane releases\n"
       "shipments (one FEU each by default) as a Poisson process; each follows the planner's itinerary\n"
-      "(fastest, or as --by says) and queues first come first served wherever a crossing (TEU a day),\n"
+      "(cheapest, or as --by says) and queues first come first served wherever a crossing (TEU a day),\n"
       "a link (TEU a day) or a scheduled run (TEU a run) is full. Reports each capacitated resource's\n"
       "utilisation, waits and backlog, and each lane's transit time against free flow.\n"
       "Same --seed, same report. Model and assumptions: docs/simulation.md.");
@@ -148,12 +148,13 @@ Runner add_simulate_command(CLI::App& app) {
   cmd->add_option("--seed", o->seed, "Seed of the arrival processes (default 1)");
   cmd->add_option("--units", o->units, "Containers per shipment (default 1)");
   cmd->add_option("--unit", o->unit, "TEU or FEU (default FEU)");
-  cmd->add_option("--by", o->by, "Route choice: time (default), cost or co2");
+  cmd->add_option("--by", o->by, "Route choice: cost (default: how container flows are booked), time or co2");
   cmd->add_option("--mode", o->modes, "Moving modes routes may use, e.g. rail,road,ferry (default: all)");
   cmd->add_option("--arrivals", o->arrivals, "poisson (default) or regular (evenly spaced)");
   cmd->add_option("--service-capacity", o->service_capacity,
-                  "per-run (default): a run carries at most its capacity_units; ignore: no limit, for datasets\n"
-                  "whose services stand for many trains a day, so only crossings and links queue");
+                  "ignore (default): runs have no limit, so only crossings and links queue — right for datasets\n"
+                  "whose services stand for many trains a day, as the embedded one's do; per-run: a run carries\n"
+                  "at most its capacity_units, for datasets that list every run");
   cmd->add_flag("--sample-stages", o->sample_stages,
                "Draw clearance, gauge change, link travel and lateness per shipment from their\n"
                "distributions (as the Monte Carlo does) instead of taking the medians");
@@ -163,13 +164,14 @@ Runner add_simulate_command(CLI::App& app) {
   cmd->add_option("--data", o->data, "Dataset folder (default: the embedded data/central-asia, or $CARAVAN_DATA)");
   cmd->footer(
       "\nExamples:\n"
-      "  caravan simulate --demand data/central-asia/demand.csv --start 2026-03-02 --by cost --mode rail,road,ferry\n"
-      "      90 days of the dataset's main container lanes, routed by cost on surface modes: which\n"
-      "      crossings and trains fill up, and what their queues add to each lane\n"
-      "  caravan simulate --demand data/central-asia/demand.csv --start 2026-03-02 --by cost --mode rail,road,ferry \\\n"
-      "      --units 45 --service-capacity ignore \\\n"
+      "  caravan simulate --demand data/central-asia/demand.csv --start 2026-03-02 --units 45\n"
+      "      90 days of the dataset's main container lanes as block trains of 45 FEU, routed by cost:\n"
+      "      which crossings fill up, and what their queues add to each lane\n"
+      "  caravan simulate --demand data/central-asia/demand.csv --start 2026-03-02 --units 45 \\\n"
       "      --scenario data/central-asia/scenarios/khorgos-2024-exchange.toml\n"
-      "      block trains of 45 FEU, border capacity only, with Khorgos cut to 8 trains a day\n"
+      "      the same with Khorgos cut to 8 trains a day\n"
+      "  caravan simulate --demand data/central-asia/demand.csv --service-capacity per-run --mode rail,road,ferry\n"
+      "      also hold every scheduled run to its capacity (here the one weekly Caspian feeder overflows)\n"
       "  printf 'from,to,teu_per_year\\nxian,almaty,50000\\n' > d.csv && caravan simulate --demand d.csv --days 30 --warmup 0\n"
       "      one lane, a month\n"
       "\nA demand file lists lanes, one a line:\n"
