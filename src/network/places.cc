@@ -1,7 +1,6 @@
 #include "caravan/places.h"
 
 #include <algorithm>
-#include <cctype>
 
 namespace caravan {
 namespace {
@@ -25,6 +24,47 @@ char fold_latin(unsigned char lead, unsigned char next) {
     if (f.lead == lead && f.next == next) return f.ascii;
   }
   return 0;
+}
+
+// Reads a place name as normalize_place_name spells it, one byte at a time,
+// so a name can be compared with a normalized query without building a string.
+class NormalizedReader {
+ public:
+  explicit NormalizedReader(std::string_view s) : s_(s) {}
+
+  // The next byte of the normalized spelling, or -1 at its end.
+  int next() {
+    while (i_ < s_.size()) {
+      const unsigned char c = static_cast<unsigned char>(s_[i_]);
+      if (c >= 0x80) {
+        if (i_ + 1 < s_.size()) {
+          if (char f = fold_latin(c, static_cast<unsigned char>(s_[i_ + 1])); f != 0) {
+            i_ += 2;
+            return static_cast<unsigned char>(f);
+          }
+        }
+        ++i_;
+        return c;  // other UTF-8 bytes are kept as they are
+      }
+      ++i_;
+      if (c == '\'' || c == ' ' || c == '-' || c == '.' || c == '_' || c == '`') continue;
+      return (c >= 'A' && c <= 'Z') ? c - 'A' + 'a' : c;
+    }
+    return -1;
+  }
+
+ private:
+  std::string_view s_;
+  std::size_t i_ = 0;
+};
+
+// True when `name` normalizes to `normalized`.
+bool spells(std::string_view name, std::string_view normalized) {
+  NormalizedReader r(name);
+  for (char c : normalized) {
+    if (r.next() != static_cast<unsigned char>(c)) return false;
+  }
+  return r.next() < 0;
 }
 
 std::size_t edit_distance(std::string_view a, std::string_view b) {
@@ -57,23 +97,8 @@ std::string describe(const Network& net, LocationIdx i) {
 
 std::string normalize_place_name(std::string_view s) {
   std::string out;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x80) {
-      if (i + 1 < s.size()) {
-        char f = fold_latin(c, static_cast<unsigned char>(s[i + 1]));
-        if (f != 0) {
-          out += f;
-          ++i;
-          continue;
-        }
-      }
-      out += static_cast<char>(c);  // other UTF-8 bytes are kept as they are
-      continue;
-    }
-    if (c == '\'' || c == ' ' || c == '-' || c == '.' || c == '_' || c == '`') continue;
-    out += static_cast<char>(std::tolower(c));
-  }
+  NormalizedReader r(s);
+  for (int c = r.next(); c >= 0; c = r.next()) out += static_cast<char>(c);
   return out;
 }
 
@@ -111,10 +136,16 @@ Result<LocationIdx> resolve_place(const Network& net, std::string_view query) {
   int best_tier = 3;
   std::vector<LocationIdx> best;
   for (LocationIdx i : net.locations.indexes()) {
+    // Compared in place: resolving runs on every request, and normalizing
+    // every spelling of every location each time dominated it.
+    const Location& l = net.locations[i];
     int tier = 3;
-    for_each_spelling(net.locations[i], [&](const std::string& sp, int t) {
-      if (sp == q) tier = std::min(tier, t);
-    });
+    if (spells(l.id, q))
+      tier = 0;
+    else if (spells(l.name, q))
+      tier = 1;
+    else if (std::any_of(l.aliases.begin(), l.aliases.end(), [&](const std::string& a) { return spells(a, q); }))
+      tier = 2;
     if (tier < best_tier) {
       best_tier = tier;
       best = {i};

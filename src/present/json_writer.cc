@@ -56,7 +56,15 @@ void JsonWriter::newline_and_indent(std::size_t depth) {
 
 void JsonWriter::append_escaped(std::string_view s) {
   static constexpr char kHex[] = "0123456789abcdef";
-  for (char c : s) {
+  auto plain = [](char c) { return static_cast<unsigned char>(c) >= 0x20 && c != '"' && c != '\\'; };
+  for (std::size_t i = 0; i < s.size();) {
+    // Runs of bytes that need no escape (nearly all text) go in one append.
+    std::size_t j = i;
+    while (j < s.size() && plain(s[j])) ++j;
+    out_.append(s.data() + i, j - i);
+    if (j == s.size()) return;
+    const char c = s[j];
+    i = j + 1;
     switch (c) {
       case '"':
         out_ += "\\\"";
@@ -79,14 +87,10 @@ void JsonWriter::append_escaped(std::string_view s) {
       case '\t':
         out_ += "\\t";
         break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          out_ += "\\u00";
-          out_ += kHex[(c >> 4) & 0xf];
-          out_ += kHex[c & 0xf];
-        } else {
-          out_ += c;  // UTF-8 passes through unescaped
-        }
+      default:  // the other control characters
+        out_ += "\\u00";
+        out_ += kHex[(c >> 4) & 0xf];
+        out_ += kHex[c & 0xf];
     }
   }
 }

@@ -1,6 +1,9 @@
+#include "caravan/units.h"
+
+#include <date/date.h>
 #include <gtest/gtest.h>
 
-#include "caravan/units.h"
+#include <random>
 
 namespace caravan {
 namespace {
@@ -24,12 +27,25 @@ TEST(Instant, AppliesUtcOffset) {
 }
 
 TEST(Instant, RejectsImpossibleDates) {
-  for (const char* bad : {"2026-02-30", "2026-13-01", "2026-03-02T24:00", "2026-3-2", "yesterday", "2026-03-02T08:00+5"}) {
+  for (const char* bad :
+       {"2026-02-30", "2026-13-01", "2026-03-02T24:00", "2026-3-2", "yesterday", "2026-03-02T08:00+5"}) {
     auto t = parse_instant(bad);
     EXPECT_FALSE(t.ok()) << bad;
     if (!t.ok()) {
       EXPECT_NE(t.error().message.find("expected ISO-8601"), std::string::npos);
     }
+  }
+}
+
+TEST(Instant, FormatsUtcAsTheDateLibraryDoes) {
+  std::mt19937_64 rng(3);
+  // 1900-01-01 .. 2199-12-31, any second.
+  std::uniform_int_distribution<std::int64_t> second(-2208988800LL, 7258118399LL);
+  for (int i = 0; i < 20000; ++i) {
+    const Instant t{Duration(second(rng))};
+    const std::string want = date::format("%Y-%m-%dT%H:%M:%SZ", date::sys_seconds(t.time_since_epoch()));
+    ASSERT_EQ(format_instant_utc(t), want);
+    ASSERT_EQ(parse_instant(want).value(), t);
   }
 }
 
