@@ -688,12 +688,20 @@ TEST_F(Api, EveryRequestIsLoggedOnceAndTheTokenNever) {
 
 // ---- concurrency and shutdown ------------------------------------------------
 
-// A request that keeps one worker busy for a while: the hub matrix with a
-// Monte Carlo per pair.
-const char* kSlowBody = R"({"depart": "2026-03-02T08:00Z", "samples": 1000})";
+// A request that keeps one worker busy for a while, whatever the speed of the
+// planner: the largest matrix the API takes (40 terminals, 1,560 pairs) with
+// the largest Monte Carlo per pair — several times the hub matrix's work.
+std::string slow_body() {
+  nlohmann::json places = nlohmann::json::array();
+  for (const Location& l : dataset()->locations) {
+    if (places.size() < 40 && l.kind == LocationKind::kTerminal) places.push_back(l.id);
+  }
+  return nlohmann::json{{"depart", "2026-03-02T08:00Z"}, {"samples", 1000}, {"places", places}}.dump();
+}
 
 TEST(ApiServer, ASlowRequestDoesNotBlockOthersAndStopFinishesIt) {
   RunningServer s(default_options());
+  const std::string kSlowBody = slow_body();
   std::atomic<bool> slow_done{false};
   auto slow = std::async(std::launch::async, [&] {
     auto c = s.client();
