@@ -1,5 +1,6 @@
 // The `caravan` Python module: load a dataset, resolve places, plan routes
-// (with reliability and scenarios), hub matrices and scenario comparisons.
+// (with reliability and scenarios), hub matrices, scenario comparisons and
+// the capacity and queue simulation.
 // Results are the same JSON contracts as the CLI and the HTTP API, returned as
 // Python dicts, so notebooks and scripts see exactly what other tools see.
 // Long computations release the GIL.
@@ -20,6 +21,7 @@
 #include "caravan/present.h"
 #include "caravan/route.h"
 #include "caravan/scenario.h"
+#include "caravan/sim.h"
 #include "caravan/stochastic.h"
 
 namespace py = pybind11;
@@ -205,6 +207,58 @@ class Dataset {
     return loads(json);
   }
 
+  py::object simulate(const py::object& demand, const std::optional<std::string>& start, double days, double warmup,
+                      std::uint64_t seed, std::uint32_t units, const std::string& unit, const std::string& by,
+                      const std::optional<std::string>& modes, const std::string& service_capacity,
+                      const std::string& arrivals, bool sample_stages, const std::vector<std::string>& scenario_names,
+                      unsigned threads) const {
+    caravan::SimOptions o;
+    o.start = instant_or_throw("start", start);
+    if (!(days > 0 && days <= 3650)) throw std::invalid_argument("days: expected more than 0 and at most 3650");
+    if (!(warmup >= 0 && warmup < days)) throw std::invalid_argument("warmup: expected at least 0 and less than days");
+    o.horizon = caravan::Duration(std::llround(days * 86400.0));
+    o.warmup = caravan::Duration(std::llround(warmup * 86400.0));
+    o.seed = seed;
+    o.shipment_units = units_or_throw(units);
+    o.unit = unit_or_throw(unit);
+    auto objective = caravan::parse_objective(by);
+    if (!objective || *objective == caravan::Objective::kPareto) {
+      throw std::invalid_argument("by: unknown route choice \"" + by + "\" (expected cost, time or co2)");
+    }
+    o.objective = *objective;
+    if (modes) {
+      auto m = caravan::parse_mode_set(*modes);
+      if (!m) throw std::invalid_argument("modes: " + m.error().message);
+      o.modes = *m;
+    }
+    if (service_capacity != "per-run" && service_capacity != "ignore") {
+      throw std::invalid_argument("service_capacity: expected per-run or ignore");
+    }
+    o.service_capacity = service_capacity == "per-run";
+    if (arrivals != "poisson" && arrivals != "regular")
+      throw std::invalid_argument("arrivals: expected poisson or regular");
+    o.arrivals = arrivals == "poisson" ? caravan::ArrivalProcess::kPoisson : caravan::ArrivalProcess::kRegular;
+    o.sample_stages = sample_stages;
+    o.threads = threads;
+    std::vector<caravan::DemandRow> flows = demand_or_throw(demand);
+    Scenarios sc = scenarios_or_throw(scenario_names);
+    caravan::SimEcho echo;
+    echo.demand = py::isinstance<py::str>(demand) ? demand.cast<std::string>() : std::string("(list)");
+    echo.scenarios = sc.ids;
+    std::string json;
+    {
+      py::gil_scoped_release unlocked;
+      caravan::RouteIndex index(*net_, sc.overlay.get());
+      auto report = caravan::simulate(index, flows, o);
+      if (!report) {
+        py::gil_scoped_acquire locked;
+        throw std::invalid_argument(caravan::to_string(report.errors()));
+      }
+      json = caravan::sim_report_to_json(*net_, echo, *report, -1);
+    }
+    return loads(json);
+  }
+
   py::object network_geojson() const { return loads(caravan::network_to_geojson(*net_)); }
 
  private:
@@ -376,5 +430,14 @@ PYBIND11_MODULE(caravan, m) {
            "What scenarios change for every pair: the matrix on the base (plus base_scenarios) and with the\n"
            "scenarios, as the JSON of `caravan compare --format json` (winners, losers, means). demand: a CSV\n"
            "path (from,to,teu_per_year) or a list of (from, to, teu_per_year) for flow-weighted means.")
+      .def("simulate", &Dataset::simulate, py::arg("demand"), py::arg("start") = py::none(), py::arg("days") = 90.0,
+           py::arg("warmup") = 14.0, py::arg("seed") = 1, py::arg("units") = 1, py::arg("unit") = "FEU",
+           py::arg("by") = "cost", py::arg("modes") = py::none(), py::arg("service_capacity") = "ignore",
+           py::arg("arrivals") = "poisson", py::arg("sample_stages") = false,
+           py::arg("scenarios") = std::vector<std::string>{}, py::arg("threads") = 0,
+           "Demand meets capacity: the JSON of `caravan simulate --format json` (utilisation, queue waits\n"
+           "and backlog per capacitated crossing, link or run; transit and delay per lane). demand: a CSV\n"
+           "path (from,to,teu_per_year) or a list of (from, to, teu_per_year); start: ISO-8601 (default\n"
+           "2026-03-02T00:00Z); units: containers per shipment (45 for block trains). Same seed, same report.")
       .def("network_geojson", &Dataset::network_geojson, "The whole network as a GeoJSON FeatureCollection dict.");
 }

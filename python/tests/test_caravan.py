@@ -102,6 +102,29 @@ class DatasetTest(unittest.TestCase):
         self.assertIn("by_demand", c["means"])
         self.assertEqual(c["means"]["by_demand"]["weight"], 1500.0)
 
+    @unittest.skipUnless(CLI, "needs CARAVAN_BINARY")
+    def test_simulate_is_what_the_cli_reports(self):
+        demand = os.path.join(os.environ["CARAVAN_DATA"], "demand.csv")
+        got = self.ds.simulate(demand, start="2026-03-02T00:00Z", days=30, warmup=7, units=45, seed=3)
+        out = subprocess.run([CLI, "simulate", "--demand", demand, "--start", "2026-03-02T00:00Z", "--days", "30",
+                              "--warmup", "7", "--units", "45", "--seed", "3", "--format", "json"],
+                             check=True, capture_output=True, text=True).stdout
+        self.assertEqual(got, json.loads(out))
+        self.assertTrue(any(r["kind"] == "crossing" for r in got["resources"]))
+
+    def test_simulate_takes_a_list_of_lanes_and_a_scenario(self):
+        lanes = [("xian", "almaty", 200000.0)]
+        base = self.ds.simulate(lanes, start="2026-03-02T00:00Z", days=30, warmup=0, units=45)
+        cut = self.ds.simulate(lanes, start="2026-03-02T00:00Z", days=30, warmup=0, units=45,
+                               scenarios=["khorgos-2024-exchange"])
+        self.assertEqual(cut["query"]["scenarios"], ["khorgos-2024-exchange"])
+        mean = lambda r: r["lanes"][0]["mean_hours"]
+        self.assertGreaterEqual(mean(cut), mean(base), "less capacity at Khorgos cannot speed the lane up")
+        with self.assertRaises(ValueError):
+            self.ds.simulate(lanes, days=0)
+        with self.assertRaises(ValueError):
+            self.ds.simulate(lanes, by="pareto")
+
     def test_scenario_and_argument_errors_raise(self):
         with self.assertRaises(KeyError) as e:
             self.ds.route("xian", "tashkent", scenarios=["no-such-measure"])
