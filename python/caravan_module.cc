@@ -8,10 +8,8 @@
 #include <pybind11/stl.h>
 
 #include <algorithm>
-#include <fstream>
 #include <memory>
 #include <optional>
-#include <sstream>
 #include <stdexcept>
 
 #include "caravan/check.h"
@@ -353,14 +351,8 @@ class Dataset {
   // A CSV path (from,to,teu_per_year) or a list of (from, to, teu_per_year).
   std::vector<caravan::DemandRow> demand_or_throw(const py::object& demand) const {
     if (py::isinstance<py::str>(demand)) {
-      const std::string path = demand.cast<std::string>();
-      std::ifstream in(path, std::ios::binary);
-      if (!in)
-        throw std::invalid_argument("demand: cannot read \"" + path + "\" (expected a CSV from,to,teu_per_year)");
-      std::ostringstream text;
-      text << in.rdbuf();
-      auto rows = caravan::parse_demand_csv(text.str(), path, *net_);
-      if (!rows) throw std::invalid_argument(caravan::to_string(rows.errors()));
+      auto rows = caravan::load_demand_csv(demand.cast<std::string>(), *net_);
+      if (!rows) throw std::invalid_argument("demand: " + caravan::to_string(rows.errors()));
       return std::move(rows).value();
     }
     std::vector<caravan::DemandRow> out;

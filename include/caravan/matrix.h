@@ -79,6 +79,10 @@ struct DemandRow {
 /// Errors carry `file:line`.
 Result<std::vector<DemandRow>> parse_demand_csv(std::string_view text, std::string_view file_name, const Network& net);
 
+/// Reads and parses a demand file; messages name it by `path`. Fails with
+/// kNotFound when the file cannot be read.
+Result<std::vector<DemandRow>> load_demand_csv(const std::string& path, const Network& net);
+
 /// One pair before and after.
 struct OdChange {
   MatrixCell base, scenario;

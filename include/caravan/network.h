@@ -175,6 +175,13 @@ struct Network {
   Errors validate() const;
 };
 
+/// The next departure of service `s` from its stop `board` (< s.stops.size())
+/// at or after `t`: a run leaves the first stop on its weekdays at its local
+/// departure time there (on that stop's clock), and reaches each later stop
+/// its offset after. nullopt when it never runs. The one timetable rule of the
+/// planner, the Monte Carlo and the simulator. `s` may be a scenario's service.
+std::optional<Instant> next_departure(const Network& net, const Service& s, std::size_t board, Instant t);
+
 /// Location -> indexes of the links that leave it (both ends of a
 /// bidirectional link). Built once, for repeated shortest_link_path calls.
 std::vector<std::vector<LinkIdx>> outgoing_links(const Network& net);

@@ -1,9 +1,7 @@
 // `caravan matrix …` and `caravan compare …`: many-to-many, and what scenarios change.
 #include <chrono>
-#include <fstream>
 #include <iostream>
 #include <memory>
-#include <sstream>
 
 #include "caravan/load.h"
 #include "caravan/matrix.h"
@@ -123,11 +121,7 @@ int run_compare_command(const MatrixOptionsCli& o) {
   if (!places) return exit;
   std::optional<std::vector<DemandRow>> demand;
   if (!o.demand.empty()) {
-    std::ifstream in(o.demand, std::ios::binary);
-    if (!in) return report({Error::not_found(o.demand + ": cannot read file (expected a CSV from,to,teu_per_year)")});
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    auto d = parse_demand_csv(ss.str(), o.demand, *net);
+    auto d = load_demand_csv(o.demand, *net);
     if (!d) return report(d.errors());
     demand = std::move(*d);
     for (const DemandRow& r : *demand) {

@@ -1,10 +1,8 @@
 // `caravan simulate …`: a demand table through the network, with capacities and queues.
 #include <chrono>
 #include <cmath>
-#include <fstream>
 #include <iostream>
 #include <memory>
-#include <sstream>
 
 #include "caravan/load.h"
 #include "caravan/matrix.h"
@@ -99,11 +97,7 @@ int run_simulate_command(const SimulateOptionsCli& o) {
   if (auto bad = prepare(o, s)) return *bad;
   auto net = load_network(o.data.empty() ? default_data_dir() : std::filesystem::path(o.data));
   if (!net) return report(net.errors());
-  std::ifstream in(o.demand, std::ios::binary);
-  if (!in) return report({Error::not_found(o.demand + ": cannot read file (expected a CSV from,to,teu_per_year)")});
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  auto demand = parse_demand_csv(ss.str(), o.demand, *net);
+  auto demand = load_demand_csv(o.demand, *net);
   if (!demand) return report(demand.errors());
   int exit = kExitOk;
   std::vector<Scenario> scenarios;

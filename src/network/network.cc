@@ -138,4 +138,23 @@ std::optional<LinkPath> shortest_link_path(const Network& net, const std::vector
   return std::nullopt;
 }
 
+std::optional<Instant> next_departure(const Network& net, const Service& s, std::size_t board, Instant t) {
+  constexpr std::int64_t kDay = 86400;
+  if (s.weekdays == 0 || board >= s.stops.size()) return std::nullopt;
+  const TimeZone& z0 = net.locations[s.stops[0]].zone;
+  const Instant want = t - s.stop_offsets[board];  // the run must leave the first stop at or after this
+  const std::int64_t local = z0.local_seconds(want);
+  const std::int64_t day0 = (local >= 0 ? local / kDay : (local - kDay + 1) / kDay) * kDay;
+  // From the day before (a zone ahead of UTC) to a week and a day on.
+  for (int k = -1; k <= 8; ++k) {
+    const std::int64_t ldep = day0 + k * kDay + s.depart_local_s;
+    if (!((s.weekdays >> weekday_of_local(ldep)) & 1u)) continue;
+    const Instant guess(Duration(ldep - z0.offset(want).count()));
+    const Instant dep(Duration(ldep - z0.offset(guess).count()));
+    if (dep < want) continue;
+    return dep + s.stop_offsets[board];
+  }
+  return std::nullopt;
+}
+
 }  // namespace caravan

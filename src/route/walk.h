@@ -18,16 +18,10 @@
 namespace caravan::detail {
 
 inline constexpr std::uint8_t kNoMode = kModeCount;  // at the origin, before any moving leg
-inline constexpr std::int64_t kDay = 86400;
 
 struct Outcome {
   std::int64_t t = 0, cost = 0, co2 = 0;
 };
-
-inline std::int64_t floor_div(std::int64_t a, std::int64_t b) {
-  std::int64_t q = a / b;
-  return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
-}
 
 /// Medians and the timetable: what the deterministic planner assumes.
 struct NominalTiming {
@@ -96,19 +90,7 @@ struct Walker {
 
   // The next departure of a service from its stop `board` at or after `t`.
   std::optional<Instant> next_departure(const Service& s, std::uint16_t board, Instant t) const {
-    const TimeZone& z0 = net->locations[s.stops[0]].zone;
-    const Instant want = t - s.stop_offsets[board];  // first-stop departure must be >= want
-    const std::int64_t local = z0.local_seconds(want);
-    const std::int64_t day0 = floor_div(local, kDay) * kDay;
-    for (int k = -1; k <= 8; ++k) {
-      std::int64_t ldep = day0 + k * kDay + s.depart_local_s;
-      if (!((s.weekdays >> weekday_of_local(ldep)) & 1u)) continue;
-      Instant guess(Duration(ldep - z0.offset(want).count()));
-      Instant dep(Duration(ldep - z0.offset(guess).count()));
-      if (dep < want) continue;
-      return dep + s.stop_offsets[board];
-    }
-    return std::nullopt;
+    return caravan::next_departure(*net, s, board, t);
   }
 
   // The first instant >= t at which none of the arc's locations (tail, head,

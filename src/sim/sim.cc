@@ -43,25 +43,12 @@ std::int64_t floor_div(std::int64_t a, std::int64_t b) {
   return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
 }
 
-// The next departure of `s` from its stop `board` at or after `t`: the
-// timetable rule of the planner (weekdays and the local departure time at the
-// first stop, then the stop's offset). Tested against the planner's own ride
-// legs (sim_test: FreeFlowTransitEqualsThePlannersItinerary).
+// The planner's timetable rule (caravan::next_departure), in the seconds the
+// simulation counts in.
 std::optional<std::int64_t> next_departure(const Network& net, const Service& s, std::size_t board, std::int64_t t) {
-  if (s.weekdays == 0 || s.stops.empty()) return std::nullopt;
-  const TimeZone& z0 = net.locations[s.stops[0]].zone;
-  const Instant want = instant(t) - s.stop_offsets[board];
-  const std::int64_t local = z0.local_seconds(want);
-  const std::int64_t day0 = floor_div(local, kDay) * kDay;
-  for (int k = -1; k <= 8; ++k) {
-    std::int64_t ldep = day0 + k * kDay + s.depart_local_s;
-    if (!((s.weekdays >> weekday_of_local(ldep)) & 1u)) continue;
-    Instant guess(Duration(ldep - z0.offset(want).count()));
-    Instant dep(Duration(ldep - z0.offset(guess).count()));
-    if (dep < want) continue;
-    return secs(dep + s.stop_offsets[board]);
-  }
-  return std::nullopt;
+  auto dep = caravan::next_departure(net, s, board, instant(t));
+  if (!dep) return std::nullopt;
+  return secs(*dep);
 }
 
 // One step of a shipment's path, from an itinerary leg. Waits are not steps:
@@ -616,31 +603,26 @@ class Simulation {
     rep.shipments = shipments_.size();
     rep.events = events_;
     rep.plans = plans_done_;
-    for (CrossingIdx c : net_.crossings.indexes()) {
-      const Server& sv = crossings_[c.v];
-      if (sv.records.empty()) continue;
-      const Crossing& x = index_.crossing(c);
+    // Crossings and links are both a server between two locations.
+    auto add_server = [&](const Server& sv, ResourceKind kind, std::uint32_t index, const std::string& id,
+                          LocationIdx from, LocationIdx to) {
+      if (sv.records.empty()) return;
       ResourceStats r;
-      r.kind = ResourceKind::kCrossing;
-      r.index = c.v;
-      r.id = x.id;
-      r.name = net_.locations[x.exit].name + " → " + net_.locations[x.entry].name;
+      r.kind = kind;
+      r.index = index;
+      r.id = id;
+      r.name = net_.locations[from].name + " → " + net_.locations[to].name;
       r.capacity = sv.capacity;
       server_stats(sv, r);
       rep.resources.push_back(std::move(r));
+    };
+    for (CrossingIdx c : net_.crossings.indexes()) {
+      const Crossing& x = index_.crossing(c);
+      add_server(crossings_[c.v], ResourceKind::kCrossing, c.v, x.id, x.exit, x.entry);
     }
     for (LinkIdx l : net_.links.indexes()) {
-      const Server& sv = links_[l.v];
-      if (sv.records.empty()) continue;
       const Link& x = link(l);
-      ResourceStats r;
-      r.kind = ResourceKind::kLink;
-      r.index = l.v;
-      r.id = x.id;
-      r.name = net_.locations[x.from].name + " → " + net_.locations[x.to].name;
-      r.capacity = sv.capacity;
-      server_stats(sv, r);
-      rep.resources.push_back(std::move(r));
+      add_server(links_[l.v], ResourceKind::kLink, l.v, x.id, x.from, x.to);
     }
     for (std::uint32_t s = 0; s < services_.size(); ++s) {
       const ServiceLoads& sl = services_[s];
