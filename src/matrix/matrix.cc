@@ -46,7 +46,19 @@ Result<Matrix> compute_matrix(const RouteIndex& index, const std::vector<Locatio
   if (std::set<LocationIdx>(places.begin(), places.end()).size() != places.size()) {
     return Error::invalid("a place is listed twice (expected distinct places)");
   }
-  if (o.units == 0) return Error::invalid("units must be at least 1");
+  RouteQuery proto;
+  proto.depart = o.depart;
+  proto.units = o.units;
+  proto.unit = o.unit;
+  proto.cargo_per_unit = o.cargo_per_unit;
+  proto.volume_m3 = o.volume_m3;
+  proto.equipment = o.equipment;
+  proto.value_of_time_usd = o.value_of_time_usd;
+  proto.objective = o.objective == Objective::kPareto ? Objective::kGeneralized : o.objective;
+  proto.modes = o.modes;
+  proto.budget = o.budget;
+  if (proto.modes.empty()) return Error::invalid("no mode allowed (expected at least one of rail, road, ferry, sea, air)");
+  if (auto st = check_cargo(index.network(), proto); !st.ok()) return st.errors();
   Matrix m;
   m.places = places;
   m.samples = o.samples;
@@ -76,13 +88,9 @@ Result<Matrix> compute_matrix(const RouteIndex& index, const std::vector<Locatio
       [&](std::size_t k, unsigned worker) {
         if (!planners[worker]) planners[worker].emplace(index);
         MatrixCell& c = m.cells[k];
-        RouteQuery q;
+        RouteQuery q = proto;
         q.from = c.from;
         q.to = c.to;
-        q.depart = o.depart;
-        q.units = o.units;
-        q.unit = o.unit;
-        q.objective = Objective::kTime;
         auto its = planners[worker]->plan(q);
         if (its) {
           const Itinerary& it = its->front();
@@ -90,6 +98,7 @@ Result<Matrix> compute_matrix(const RouteIndex& index, const std::vector<Locatio
           c.hours = to_hours(it.duration());
           c.cost_usd_cents = it.cost_usd_cents;
           c.co2_g = it.co2_g;
+          c.generalized_cost_usd_cents = it.generalized_cost_usd_cents;
           if (model) {
             MonteCarloOptions mc;
             mc.samples = o.samples;
@@ -97,7 +106,7 @@ Result<Matrix> compute_matrix(const RouteIndex& index, const std::vector<Locatio
             mc.threads = 1;  // pairs are already spread over the threads
             c.p95_hours = monte_carlo(*model, q, it, mc, sampled_hours[worker]).p95_hours;
           }
-        } else if (its.error().code == ErrorCode::kInternal) {
+        } else if (its.error().code != ErrorCode::kNoRoute) {
           std::lock_guard<std::mutex> lock(internal_mu);
           internal.push_back(its.error());
         }
@@ -187,6 +196,8 @@ Comparison compare(const Matrix& base, const Matrix& scenario, const std::vector
       m.hours += w * p.delta_hours();
       m.cost_usd += w * static_cast<double>(p.scenario.cost_usd_cents - p.base.cost_usd_cents) / 100.0;
       m.co2_kg += w * static_cast<double>(p.scenario.co2_g - p.base.co2_g) / 1000.0;
+      m.generalized_cost_usd +=
+          w * static_cast<double>(p.scenario.generalized_cost_usd_cents - p.base.generalized_cost_usd_cents) / 100.0;
       if (p.base.p95_hours && p.scenario.p95_hours && std::isfinite(*p.base.p95_hours) &&
           std::isfinite(*p.scenario.p95_hours)) {
         p95_sum += w * (*p.scenario.p95_hours - *p.base.p95_hours);
@@ -197,6 +208,7 @@ Comparison compare(const Matrix& base, const Matrix& scenario, const std::vector
       m.hours /= m.weight;
       m.cost_usd /= m.weight;
       m.co2_kg /= m.weight;
+      m.generalized_cost_usd /= m.weight;
     }
     if (p95_w > 0) m.p95_hours = p95_sum / p95_w;
     return m;

@@ -38,6 +38,7 @@ ordered_json cell_json(const Network& net, const MatrixCell& c) {
     j["hours"] = round_to(c.hours, 0.01);
     j["cost_usd"] = static_cast<double>(c.cost_usd_cents) / 100.0;
     j["co2_kg"] = round_to(static_cast<double>(c.co2_g) / 1000.0, 0.001);
+    j["generalized_cost_usd"] = static_cast<double>(c.generalized_cost_usd_cents) / 100.0;
     if (c.p95_hours) j["p95_hours"] = hours_json(*c.p95_hours);
   }
   return j;
@@ -48,7 +49,12 @@ ordered_json query_json(const MatrixEcho& e, std::uint32_t samples) {
   q["depart"] = format_instant_utc(e.depart);
   q["units"] = e.units;
   q["unit"] = std::string(to_string(e.unit));
-  q["by"] = "time";
+  q["by"] = std::string(to_string(e.objective));
+  std::string modes;
+  for (int i = 0; i < kModeCount; ++i) {
+    if (e.modes.has(static_cast<Mode>(i))) modes += (modes.empty() ? "" : ",") + std::string(to_string(static_cast<Mode>(i)));
+  }
+  q["modes"] = modes;
   q["samples"] = samples;
   q["base_scenarios"] = e.base_scenarios;
   q["scenarios"] = e.scenarios;
@@ -75,6 +81,7 @@ ordered_json mean_json(const MeanChange& m) {
   j["delta_hours"] = round_to(m.hours, 0.01);
   j["delta_cost_usd"] = round_to(m.cost_usd, 0.01);
   j["delta_co2_kg"] = round_to(m.co2_kg, 0.001);
+  j["delta_generalized_cost_usd"] = round_to(m.generalized_cost_usd, 0.01);
   if (m.p95_hours) j["delta_p95_hours"] = round_to(*m.p95_hours, 0.01);
   return j;
 }
@@ -82,9 +89,9 @@ ordered_json mean_json(const MeanChange& m) {
 }  // namespace
 
 std::string matrix_to_table(const Network& net, const MatrixEcho& echo, const Matrix& m) {
-  std::string out = fmt::format("Fastest itineraries between {} places, {} × {} ready {} (UTC); USD at FX of {}.\n",
-                                m.places.size(), echo.units, to_string(echo.unit), format_instant_utc(echo.depart),
-                                net.fx.date().empty() ? "unknown date" : net.fx.date());
+  std::string out = fmt::format("Best itineraries by {} between {} places, {} × {} ready {} (UTC); USD at FX of {}.\n",
+                                to_string(echo.objective), m.places.size(), echo.units, to_string(echo.unit),
+                                format_instant_utc(echo.depart), net.fx.date().empty() ? "unknown date" : net.fx.date());
   if (!echo.scenarios.empty()) {
     std::string s;
     for (const auto& id : echo.scenarios) s += (s.empty() ? "" : ", ") + id;
@@ -151,8 +158,9 @@ std::string comparison_to_table(const Network& net, const MatrixEcho& echo, cons
   for (std::size_t i = 0; i < echo.base_scenarios.size(); ++i) base += (i == 0 ? " + " : ", ") + echo.base_scenarios[i];
   std::string with;
   for (const auto& id : echo.scenarios) with += (with.empty() ? "" : ", ") + id;
-  std::string out = fmt::format("{} against {}: {} pairs, fastest itineraries, {} × {} ready {} (UTC).\n", with, base,
-                                c.pairs.size(), echo.units, to_string(echo.unit), format_instant_utc(echo.depart));
+  std::string out = fmt::format("{} against {}: {} pairs, best itineraries by {}, {} × {} ready {} (UTC).\n", with, base,
+                                c.pairs.size(), to_string(echo.objective), echo.units, to_string(echo.unit),
+                                format_instant_utc(echo.depart));
   out += fmt::format("{} pairs faster, {} slower, {} newly connected, {} cut off.\n", c.winners.size(), c.losers.size(),
                      c.connected.size(), c.disconnected.size());
   std::vector<std::string> header = {"from",    "to",         "base h",   "scenario h",
