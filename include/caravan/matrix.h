@@ -70,6 +70,7 @@ struct MatrixCell {
 };
 
 struct Matrix {
+  Objective objective = Objective::kGeneralized;  ///< what chose each cell's itinerary
   std::vector<LocationIdx> places;
   std::vector<MatrixCell> cells;  ///< every ordered pair from != to, row by row
   std::uint32_t samples = 0;
@@ -103,6 +104,9 @@ struct OdChange {
   double demand_teu = 0;  ///< 0 when no demand row names the pair
   bool comparable() const { return base.reachable && scenario.reachable; }
   double delta_hours() const { return scenario.hours - base.hours; }
+  /// The change in what the matrices minimised: hours (time), USD (cost,
+  /// generalized) or kg (co2). Negative: better.
+  double delta(Objective o) const;
 };
 
 /// Network-wide mean changes over the pairs reachable in both.
@@ -113,17 +117,20 @@ struct MeanChange {
 };
 
 struct Comparison {
+  Objective objective = Objective::kGeneralized;  ///< winners and losers are by its criterion
   std::vector<OdChange> pairs;            ///< every pair, in matrix order
-  std::vector<std::size_t> winners;       ///< indexes into pairs, biggest time cut first (delta < 0)
-  std::vector<std::size_t> losers;        ///< biggest time increase first (delta > 0)
+  std::vector<std::size_t> winners;       ///< indexes into pairs, biggest improvement first (delta(objective) < 0)
+  std::vector<std::size_t> losers;        ///< biggest worsening first (delta(objective) > 0)
   std::vector<std::size_t> connected;     ///< reachable only with the scenarios
   std::vector<std::size_t> disconnected;  ///< reachable only in the base
   MeanChange equal_weights;
   std::optional<MeanChange> by_demand;  ///< when a demand table was given
 };
 
-/// Sets two matrices over the same places side by side. `demand` may be null.
-/// Requires base.places == scenario.places.
+/// Sets two matrices over the same places side by side; winners and losers
+/// by the matrices' objective (generalized cost by default: a measure's effect
+/// on the same kind of route). `demand` may be null. Requires base.places ==
+/// scenario.places and the same objective.
 Comparison compare(const Matrix& base, const Matrix& scenario, const std::vector<DemandRow>* demand);
 
 }  // namespace caravan

@@ -60,6 +60,7 @@ Result<Matrix> compute_matrix(const RouteIndex& index, const std::vector<Locatio
   if (proto.modes.empty()) return Error::invalid("no mode allowed (expected at least one of rail, road, ferry, sea, air)");
   if (auto st = check_cargo(index.network(), proto); !st.ok()) return st.errors();
   Matrix m;
+  m.objective = proto.objective;
   m.places = places;
   m.samples = o.samples;
   const std::size_t n = places.size();
@@ -171,9 +172,21 @@ Result<std::vector<DemandRow>> parse_demand_csv(std::string_view text, std::stri
   return out;
 }
 
+double OdChange::delta(Objective o) const {
+  switch (o) {
+    case Objective::kTime: return delta_hours();
+    case Objective::kCost: return static_cast<double>(scenario.cost_usd_cents - base.cost_usd_cents) / 100.0;
+    case Objective::kCo2: return static_cast<double>(scenario.co2_g - base.co2_g) / 1000.0;
+    case Objective::kPareto:
+    case Objective::kGeneralized: break;
+  }
+  return static_cast<double>(scenario.generalized_cost_usd_cents - base.generalized_cost_usd_cents) / 100.0;
+}
+
 Comparison compare(const Matrix& base, const Matrix& scenario, const std::vector<DemandRow>* demand) {
-  assert(base.places == scenario.places);
+  assert(base.places == scenario.places && base.objective == scenario.objective);
   Comparison c;
+  c.objective = base.objective;
   for (std::size_t k = 0; k < base.cells.size(); ++k) {
     OdChange ch{base.cells[k], scenario.cells[k], 0};
     c.pairs.push_back(ch);
@@ -219,8 +232,8 @@ Comparison compare(const Matrix& base, const Matrix& scenario, const std::vector
   for (std::size_t k = 0; k < c.pairs.size(); ++k) {
     const OdChange& p = c.pairs[k];
     if (p.comparable()) {
-      if (p.delta_hours() < -kTie) c.winners.push_back(k);
-      if (p.delta_hours() > kTie) c.losers.push_back(k);
+      if (p.delta(c.objective) < -kTie) c.winners.push_back(k);
+      if (p.delta(c.objective) > kTie) c.losers.push_back(k);
     } else if (p.scenario.reachable) {
       c.connected.push_back(k);
     } else if (p.base.reachable) {
@@ -228,10 +241,9 @@ Comparison compare(const Matrix& base, const Matrix& scenario, const std::vector
     }
   }
   // Stable sorts keep matrix order among equal changes, so output is reproducible.
-  std::stable_sort(c.winners.begin(), c.winners.end(),
-                   [&](std::size_t a, std::size_t b) { return c.pairs[a].delta_hours() < c.pairs[b].delta_hours(); });
-  std::stable_sort(c.losers.begin(), c.losers.end(),
-                   [&](std::size_t a, std::size_t b) { return c.pairs[a].delta_hours() > c.pairs[b].delta_hours(); });
+  auto d = [&](std::size_t k) { return c.pairs[k].delta(c.objective); };
+  std::stable_sort(c.winners.begin(), c.winners.end(), [&](std::size_t a, std::size_t b) { return d(a) < d(b); });
+  std::stable_sort(c.losers.begin(), c.losers.end(), [&](std::size_t a, std::size_t b) { return d(a) > d(b); });
   return c;
 }
 

@@ -69,8 +69,9 @@ std::string csv_field(const std::string& s) {
 }
 
 std::string mean_line(const char* what, const MeanChange& m) {
-  std::string s = fmt::format(" {}: time {} h, cost {} USD, CO2 {} kg", what, signed_cell(m.hours, 1),
-                              signed_cell(m.cost_usd, 0), signed_cell(m.co2_kg, 0));
+  std::string s = fmt::format(" {}: time {} h, cost {} USD, CO2 {} kg, generalized cost {} USD", what,
+                              signed_cell(m.hours, 1), signed_cell(m.cost_usd, 0), signed_cell(m.co2_kg, 0),
+                              signed_cell(m.generalized_cost_usd, 0));
   if (m.p95_hours) s += fmt::format(", p95 {} h", signed_cell(*m.p95_hours, 1));
   return s;
 }
@@ -161,11 +162,13 @@ std::string comparison_to_table(const Network& net, const MatrixEcho& echo, cons
   std::string out = fmt::format("{} against {}: {} pairs, best itineraries by {}, {} × {} ready {} (UTC).\n", with, base,
                                 c.pairs.size(), to_string(echo.objective), echo.units, to_string(echo.unit),
                                 format_instant_utc(echo.depart));
-  out += fmt::format("{} pairs faster, {} slower, {} newly connected, {} cut off.\n", c.winners.size(), c.losers.size(),
-                     c.connected.size(), c.disconnected.size());
-  std::vector<std::string> header = {"from",    "to",         "base h",   "scenario h",
-                                     "Δ hours", "Δ cost USD", "Δ CO2 kg", "Δ p95 h"};
-  std::vector<bool> right = {false, false, true, true, true, true, true, true};
+  const char* better = c.objective == Objective::kTime ? "faster" : c.objective == Objective::kCo2 ? "cleaner" : "cheaper";
+  const char* worse = c.objective == Objective::kTime ? "slower" : c.objective == Objective::kCo2 ? "dirtier" : "dearer";
+  out += fmt::format("{} pairs {}, {} {} by {}, {} newly connected, {} cut off.\n", c.winners.size(), better,
+                     c.losers.size(), worse, to_string(c.objective), c.connected.size(), c.disconnected.size());
+  std::vector<std::string> header = {"from",    "to",         "base h",   "scenario h", "Δ hours",
+                                     "Δ cost USD", "Δ CO2 kg", "Δ generalized USD", "Δ p95 h"};
+  std::vector<bool> right = {false, false, true, true, true, true, true, true, true};
   auto rows_of = [&](const std::vector<std::size_t>& idx) {
     std::vector<std::vector<std::string>> rows;
     for (std::size_t r = 0; r < idx.size() && r < top; ++r) {
@@ -182,7 +185,8 @@ std::string comparison_to_table(const Network& net, const MatrixEcho& echo, cons
            p.comparable()
                ? signed_cell(static_cast<double>(p.scenario.cost_usd_cents - p.base.cost_usd_cents) / 100.0, 0)
                : "-",
-           p.comparable() ? signed_cell(static_cast<double>(p.scenario.co2_g - p.base.co2_g) / 1000.0, 0) : "-", dp95});
+           p.comparable() ? signed_cell(static_cast<double>(p.scenario.co2_g - p.base.co2_g) / 1000.0, 0) : "-",
+           p.comparable() ? signed_cell(p.delta(Objective::kGeneralized), 0) : "-", dp95});
     }
     return rows;
   };
@@ -265,6 +269,7 @@ std::string comparison_to_json(const Network& net, const MatrixEcho& echo, const
     j["scenario"].erase("to");
     if (p.comparable()) {
       j["delta_hours"] = round_to(p.delta_hours(), 0.01);
+      j["delta_generalized_cost_usd"] = round_to(p.delta(Objective::kGeneralized), 0.01);
       j["delta_cost_usd"] = static_cast<double>(p.scenario.cost_usd_cents - p.base.cost_usd_cents) / 100.0;
       j["delta_co2_kg"] = round_to(static_cast<double>(p.scenario.co2_g - p.base.co2_g) / 1000.0, 0.001);
     }

@@ -121,6 +121,7 @@ struct Planner::State {
   double vot_cents_per_s = 0;  // generalized cost per second of the shipment
   std::int64_t empty_return = 0;
   std::vector<std::uint8_t> via_port;  // via stage -> 1 when that via is a seaport (a vessel must load or discharge there)
+  bool chain_pruned = false;           // the chain rule dropped a label (the no-route message says so)
 
   std::uint32_t state_of(std::uint32_t loc, Vehicle v, std::uint8_t stage) const {
     return (loc * kVehicleSlots + static_cast<std::uint32_t>(v)) * static_cast<std::uint32_t>(stages) + stage;
@@ -386,7 +387,7 @@ std::string Planner::State::no_route_reason(const RouteQuery& qr) const {
     why += "; road is not available in " + no_road + " for this cargo (a truck with one " + std::string(to_string(qr.unit)) +
            " would exceed the country's gross limit, trucking.csv)";
   }
-  why += " within the chain rule (at most two changes between rail and road)";
+  if (chain_pruned) why += " within the chain rule (at most two changes between rail and road)";
   return why;
 }
 
@@ -407,6 +408,7 @@ Result<std::vector<Itinerary>> Planner::State::search(const RouteQuery& query, T
   detail::make_walker(*s.index, qr, s.w);
   s.stages = static_cast<int>(qr.via.size()) + 1;
   s.settled = 0;
+  s.chain_pruned = false;
   s.vot_cents_per_s = detail::value_of_time_cents_per_hour(network, qr) / 3600.0;
   s.empty_return = detail::empty_return_usd(s.w, qr);
   s.via_port.clear();
@@ -524,7 +526,11 @@ Result<std::vector<Itinerary>> Planner::State::search(const RouteQuery& query, T
       const bool sails = is_vessel(arc);
       const std::uint8_t stage = sails ? s.advance_stage(loc, l.stage, true, false) : l.stage;
       auto o = s.w.traverse<false>(arc, loc, Outcome{l.t, l.cost, l.co2, l.vehicle, l.changes}, nullptr, timing);
-      if (!o || o->changes > kMaxChanges) continue;
+      if (!o) continue;
+      if (o->changes > kMaxChanges) {
+        s.chain_pruned = true;
+        continue;
+      }
       Label next{o->t, o->cost, o->co2, 0, li, a, o->vehicle, o->changes, 0};
       next.stage = s.advance_stage(arc.head, stage, false, sails);
       const bool at_target = is_target(arc.head, next.stage);
