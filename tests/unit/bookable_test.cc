@@ -623,6 +623,99 @@ TEST(Bookable, StorageApproximationCostsAtMostTheDaysGainedByArrivingLater) {
 }
 
 // ---------------------------------------------------------------------------
+// Scenario measures on the new figures.
+
+// A green lane for block trains only: the train's border 1 h (5 h door to
+// door), the wagons' still 10 h (14 h). Without a class, every class: 4 h.
+TEST(BookableScenario, SetClearanceForOneTrafficClass) {
+  Fixture f(classes());
+  f.apply("[[measures]]\ntype = \"set_clearance\"\ncrossing = \"rail-x\"\nclass = \"block_train\"\nmedian_h = 1\np90_h = 2\n");
+  auto its = f.plan(f.query("a", "b", "2026-03-02T21:00Z"));
+  ASSERT_TRUE(its.ok());
+  ASSERT_EQ(its->size(), 2u);
+  EXPECT_EQ((*its)[0].duration().count(), 5 * 3600);
+  EXPECT_EQ((*its)[1].duration().count(), 14 * 3600);
+  EXPECT_TRUE(f.index->view().clearance_set(CrossingIdx(0), TrafficClass::kBlockTrain));
+  EXPECT_FALSE(f.index->view().clearance_set(CrossingIdx(0), TrafficClass::kRail));
+  f.apply("[[measures]]\ntype = \"set_clearance\"\ncrossing = \"rail-x\"\nmedian_h = 4\np90_h = 6\n");
+  auto all = f.plan(f.query("a", "b", "2026-03-02T21:00Z"));
+  ASSERT_TRUE(all.ok());
+  // 8 h either way: the free wagons dominate the train at 100 USD.
+  ASSERT_EQ(all->size(), 1u);
+  EXPECT_EQ(all->front().duration().count(), 8 * 3600);
+  EXPECT_EQ(all->front().cost_usd_cents, 0);
+}
+
+// Rail traffic (not block trains) stopped at the border until 3 March 12:00Z:
+// the wagons reach cx at 23:00Z, wait 13 h, clear 10 h, 2 h on: 27 h.
+TEST(BookableScenario, CloseCrossingForOneTrafficClass) {
+  Fixture f(classes());
+  f.apply("[[measures]]\ntype = \"close_crossing\"\ncrossing = \"rail-x\"\nclass = \"rail\"\n"
+          "from = \"2026-03-02T00:00Z\"\nuntil = \"2026-03-03T12:00Z\"\n");
+  auto its = f.plan(f.query("a", "b", "2026-03-02T21:00Z"));
+  ASSERT_TRUE(its.ok());
+  ASSERT_EQ(its->size(), 2u);
+  EXPECT_EQ((*its)[0].duration().count(), 6 * 3600);
+  EXPECT_EQ((*its)[1].duration().count(), 27 * 3600);
+  EXPECT_EQ((*its)[1].legs[1].note, "crossing closed");
+}
+
+TEST(BookableScenario, SetPortDwell) {
+  Fixture f(port("0", "30"));
+  f.apply("[[measures]]\ntype = \"set_port_dwell\"\nlocation = \"p\"\nmedian_h = 30\np90_h = 40\n");
+  EXPECT_EQ(format_instant_utc(f.plan(f.query("p", "q", "2026-03-01T12:00Z"))->front().arrive), "2026-03-10T01:00:00Z");
+}
+
+// The train's 40-ft through-rate to 450 USD and the wagons to 0.3 USD per
+// TEU-km (600 USD a to b).
+TEST(BookableScenario, SetTariffOnAThroughRateAndARailProduct) {
+  Fixture f(train_and_wagons());
+  f.apply("[[measures]]\ntype = \"set_tariff\"\nservice = \"s1\"\ntariff_per_feu = 450\n"
+          "[[measures]]\ntype = \"set_tariff\"\nrail_product = \"kz\"\ntariff_per_teu_km = 0.3\n");
+  auto its = f.plan(f.query("a", "b", "2026-03-02T00:00Z"));
+  ASSERT_TRUE(its.ok());
+  ASSERT_EQ(its->size(), 2u);
+  EXPECT_EQ((*its)[0].cost_usd_cents, 60000);
+  EXPECT_EQ((*its)[1].cost_usd_cents, 45000);
+}
+
+// A daily train with a 1-hour cut-off at 80 USD per FEU beside the weekly one.
+TEST(BookableScenario, AddServiceWithCutOffAndFeuRate) {
+  Fixture f(with(make_files("a,A,,KZ,terminal,43,76,Asia/Almaty,0,0,USD,t\n"
+                            "b,B,,KZ,terminal,43,77,Asia/Almaty,0,0,USD,t\n",
+                            "ab,a,b,rail,500,1520,50,0,0,USD,,,true,open,t\n"),
+                 "services.csv", kServicesFull + "s1,Block train,rail,KTZ,a;b,Mon,10:00,0;10,100,100,USD,t,2,,\n"));
+  f.apply("[[measures]]\ntype = \"add_service\"\nid = \"s2\"\nname = \"Daily\"\nmode = \"rail\"\nstops = [\"a\", \"b\"]\n"
+          "days = \"daily\"\ndepart_local = \"10:00\"\nstop_offsets_h = [0, 10]\ntariff_per_unit = 50\ncurrency = \"USD\"\n"
+          "cutoff_h = 1\ntariff_per_feu = 80\n");
+  // Tuesday 03:30Z is 08:30 local: the daily train's cut-off is 09:00.
+  auto its = f.plan(f.query("a", "b", "2026-03-03T03:30Z"));
+  ASSERT_TRUE(its.ok());
+  EXPECT_EQ(format_instant_utc(its->front().arrive), "2026-03-03T15:00:00Z");
+  EXPECT_EQ(its->front().cost_usd_cents, 8000);
+  EXPECT_EQ(format_instant_utc(f.plan(f.query("a", "b", "2026-03-03T04:01Z"))->front().arrive), "2026-03-04T15:00:00Z");
+}
+
+TEST(BookableScenario, MeasuresOnTheNewFiguresAreChecked) {
+  Fixture f(classes());
+  auto errors = [&](const std::string& body) {
+    auto sc = parse_scenario("name = \"t\"\n" + body, "t.toml", f.net);
+    return sc.ok() ? std::string() : to_string(sc.errors());
+  };
+  EXPECT_EQ(errors("[[measures]]\ntype = \"set_hours\"\ncrossing = \"road-x\"\nhours = \"24/7\"\nexit_open = \"24/7\"\n"),
+            "t.toml:2: set_hours: hours and exit_open/entry_open together (expected hours for both sides, or the sides)");
+  EXPECT_EQ(errors("[[measures]]\ntype = \"set_clearance\"\ncrossing = \"road-x\"\nclass = \"block_train\"\n"
+                   "median_h = 1\np90_h = 2\n"),
+            "t.toml:5: class block_train on a road crossing (expected block_train or rail on a rail crossing, truck on a "
+            "road crossing)");
+  EXPECT_EQ(errors("[[measures]]\ntype = \"set_port_dwell\"\nlocation = \"a\"\nmedian_h = 1\np90_h = 2\n"),
+            "t.toml:4: location \"a\" is a terminal (expected a seaport)");
+  EXPECT_EQ(errors("[[measures]]\ntype = \"set_tariff\"\nrail_product = \"CN-wagons\"\ncost = 3\n"),
+            "t.toml:2: set_tariff: expected tariff_per_teu_km or tariff_per_teu_km_eastbound for a rail product\n"
+            "t.toml:5: key \"cost\" does not apply to a rail product");
+}
+
+// ---------------------------------------------------------------------------
 // The per-request budget.
 TEST(Bookable, BudgetStopsTheSearchWithAClearError) {
   Fixture f(train_and_wagons());
