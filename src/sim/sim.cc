@@ -309,6 +309,7 @@ class Simulation {
           q.unit = o_.unit;
           q.modes = o_.modes;
           q.objective = o_.objective == Objective::kPareto ? Objective::kTime : o_.objective;
+          q.budget = o_.budget;
           auto r = planners[worker].plan(q);
           if (r.ok() && !r->empty()) {
             plans_[i] = r->front().arcs;
@@ -459,6 +460,9 @@ class Simulation {
       auto [t, id] = heap.top();
       heap.pop();
       if (++events_ > o_.max_events) return too_many_events();
+      if ((events_ & 4095) == 0) {
+        if (auto st = o_.budget.check_time(); !st.ok()) return st;
+      }
       Shipment& s = shipments_[id];
       if (auto st = serve(s); !st.ok()) return st;
       if (!s.stuck && walk(s)) {
