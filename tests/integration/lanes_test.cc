@@ -7,6 +7,7 @@
 
 #include "caravan/load.h"
 #include "caravan/scenario.h"
+#include "caravan/stochastic.h"
 #include "invariants.h"
 
 namespace caravan {
@@ -47,6 +48,33 @@ TEST(MainLanes, EveryOptionIsBookable) {
     }
   }
   EXPECT_GE(options, 48);
+}
+
+// The most reliable option is marked on the front when its route is there;
+// one found only by the pessimistic searches is appended, never a second
+// copy of a front member's route.
+TEST(MainLanes, TheMostReliableOptionIsNoCopyOfAFrontMember) {
+  auto net = load_network(kData);
+  ASSERT_TRUE(net.ok());
+  RouteIndex index(*net);
+  Planner planner(index);
+  StageModel model(index);
+  for (const char* to : {"tashkent", "duisburg", "baku"}) {
+    RouteQuery q;
+    q.from = net->find_location("xian");
+    q.to = net->find_location(to);
+    q.depart = *parse_instant("2026-03-02T00:00Z");
+    MonteCarloOptions mc;
+    mc.samples = 300;
+    mc.threads = 1;
+    mc.deadline = q.depart + std::chrono::days(20);
+    auto its = plan_reliable(planner, model, q, mc);
+    ASSERT_TRUE(its.ok()) << its.error().to_string();
+    EXPECT_EQ(testing::broken_rule(index.view(), q, *its), "") << to;
+    int marked = 0;
+    for (const Itinerary& it : *its) marked += it.most_reliable ? 1 : 0;
+    EXPECT_EQ(marked, 1) << to;
+  }
 }
 
 TEST(MainLanes, TheCkuScenarioOpensRailAcrossTorugart) {

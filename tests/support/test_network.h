@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include "caravan/load.h"
+#include "caravan/route.h"
 
 namespace caravan::testing {
 
@@ -76,6 +77,17 @@ inline DatasetFiles make_files(const std::string& locations, const std::string& 
 inline DatasetFiles with(DatasetFiles f, const std::string& name, const std::string& text) {
   f.text[name] = text;
   return f;
+}
+
+/// "road a>b, wait b, …": the kinds and places of an itinerary's legs, for compact asserts.
+inline std::string leg_summary(const Network& net, const Itinerary& it) {
+  std::string out;
+  for (const Leg& g : it.legs) {
+    if (!out.empty()) out += ", ";
+    out += std::string(g.kind_name()) + " " + net.locations[g.from].id;
+    if (g.to != g.from) out += ">" + net.locations[g.to].id;
+  }
+  return out;
 }
 
 /// Loads and fails the test with every error when the dataset does not load.

@@ -55,16 +55,7 @@ struct Fixture {
     return q;
   }
   Result<std::vector<Itinerary>> plan(const RouteQuery& q) { return planner->plan(q); }
-  // "road a>b, wait b, …": the kinds and places of the legs.
-  std::string legs(const Itinerary& it) const {
-    std::string out;
-    for (const Leg& g : it.legs) {
-      if (!out.empty()) out += ", ";
-      out += std::string(g.kind_name()) + " " + net.locations[g.from].id;
-      if (g.to != g.from) out += ">" + net.locations[g.to].id;
-    }
-    return out;
-  }
+  std::string legs(const Itinerary& it) const { return testing::leg_summary(net, it); }
 };
 
 bool flies(const Itinerary& it) {

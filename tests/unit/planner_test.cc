@@ -32,16 +32,7 @@ struct Fixture {
     q.depart = at(depart);
     return q;
   }
-  // "road a>b, wait b, …": the kinds and places of the legs, for compact asserts.
-  std::string legs(const Itinerary& it) const {
-    std::string out;
-    for (const Leg& g : it.legs) {
-      if (!out.empty()) out += ", ";
-      out += std::string(g.kind_name()) + " " + net.locations[g.from].id;
-      if (g.to != g.from) out += ">" + net.locations[g.to].id;
-    }
-    return out;
-  }
+  std::string legs(const Itinerary& it) const { return testing::leg_summary(net, it); }
 };
 
 //   a ==ferry (Mon 10:00 Baku time, 20 h)==> b
