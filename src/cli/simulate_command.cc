@@ -95,13 +95,14 @@ std::optional<int> prepare(const SimulateOptionsCli& o, SimOptions& s) {
 int run_simulate_command(const SimulateOptionsCli& o) {
   SimOptions s;
   if (auto bad = prepare(o, s)) return *bad;
-  auto net = load_network(o.data.empty() ? default_data_dir() : std::filesystem::path(o.data));
+  const std::filesystem::path data = o.data.empty() ? default_data_dir() : std::filesystem::path(o.data);
+  auto net = load_network(data);
   if (!net) return report(net.errors());
   auto demand = load_demand_csv(o.demand, *net);
   if (!demand) return report(demand.errors());
   int exit = kExitOk;
   std::vector<Scenario> scenarios;
-  auto overlay = load_overlay(*net, o.scenarios, &exit, &scenarios);
+  auto overlay = load_overlay(*net, data, o.scenarios, &exit, &scenarios);
   if (!overlay) return exit;
   SimEcho echo;
   echo.demand = o.demand;
