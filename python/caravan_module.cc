@@ -163,52 +163,24 @@ class Dataset {
     return loads(json);
   }
 
-  py::object simulate(const py::object& demand, const std::optional<std::string>& start, double days, double warmup,
-                      std::uint64_t seed, std::uint32_t units, const std::string& unit, const std::string& by,
-                      const std::optional<std::string>& modes, const std::string& service_capacity,
-                      const std::string& arrivals, bool sample_stages, const std::vector<std::string>& scenario_names,
-                      unsigned threads) const {
-    caravan::SimOptions o;
-    o.start = instant_or_throw("start", start);
-    if (!(days > 0 && days <= 3650)) throw std::invalid_argument("days: expected more than 0 and at most 3650");
-    if (!(warmup >= 0 && warmup < days)) throw std::invalid_argument("warmup: expected at least 0 and less than days");
-    o.horizon = caravan::Duration(std::llround(days * 86400.0));
-    o.warmup = caravan::Duration(std::llround(warmup * 86400.0));
-    o.seed = seed;
-    o.shipment_units = units_or_throw(units);
-    o.unit = unit_or_throw(unit);
-    auto objective = caravan::parse_objective(by);
-    if (!objective || *objective == caravan::Objective::kPareto) {
-      throw std::invalid_argument("by: unknown route choice \"" + by + "\" (expected cost, time or co2)");
-    }
-    o.objective = *objective;
-    if (modes) {
-      auto m = caravan::parse_mode_set(*modes);
-      if (!m) throw std::invalid_argument("modes: " + m.error().message);
-      o.modes = *m;
-    }
-    if (service_capacity != "per-run" && service_capacity != "ignore") {
-      throw std::invalid_argument("service_capacity: expected per-run or ignore");
-    }
-    o.service_capacity = service_capacity == "per-run";
-    if (arrivals != "poisson" && arrivals != "regular")
-      throw std::invalid_argument("arrivals: expected poisson or regular");
-    o.arrivals = arrivals == "poisson" ? caravan::ArrivalProcess::kPoisson : caravan::ArrivalProcess::kRegular;
-    o.sample_stages = sample_stages;
-    o.threads = threads;
-    std::vector<caravan::DemandRow> flows = demand_or_throw(demand);
-    Scenarios sc = scenarios_or_throw(scenario_names);
+  py::object simulate(const py::object& demand, const py::kwargs& options) const {
+    caravan::RequestFields fields;
+    add_fields(fields, "demand", demand);
+    add_options(fields, options);
+    auto req = caravan::parse_simulate_request(*net_, fields, now());
+    if (!req) throw_error(req.error());
+    Scenarios sc = scenarios_or_throw(req->scenarios);
     caravan::SimEcho echo;
-    echo.demand = py::isinstance<py::str>(demand) ? demand.cast<std::string>() : std::string("(list)");
+    echo.demand = req->demand_source;
     echo.scenarios = sc.ids;
     std::string json;
     {
       py::gil_scoped_release unlocked;
       caravan::RouteIndex index(*net_, sc.overlay.get());
-      auto report = caravan::simulate(index, flows, o);
+      auto report = caravan::simulate(index, req->demand, req->options);
       if (!report) {
         py::gil_scoped_acquire locked;
-        throw std::invalid_argument(caravan::to_string(report.errors()));
+        throw_error(report.error());
       }
       json = caravan::sim_report_to_json(*net_, echo, *report, -1);
     }
@@ -319,40 +291,6 @@ class Dataset {
     return echo;
   }
 
-  caravan::Instant instant_or_throw(const char* what, const std::optional<std::string>& text) const {
-    auto t = caravan::parse_instant(text.value_or("2026-03-02T00:00Z"));
-    if (!t) throw std::invalid_argument(std::string(what) + ": " + t.error().message);
-    return *t;
-  }
-
-  static std::uint32_t units_or_throw(std::uint32_t units) {
-    if (units == 0 || units > 10000) throw std::invalid_argument("units: expected 1 to 10000 containers");
-    return units;
-  }
-
-  static caravan::UnitKind unit_or_throw(const std::string& unit) {
-    auto u = caravan::parse_unit_kind(unit);
-    if (!u) throw std::invalid_argument("unit: unknown unit \"" + unit + "\" (expected TEU or FEU)");
-    return *u;
-  }
-
-  // A CSV path (from,to,teu_per_year) or a list of (from, to, teu_per_year).
-  std::vector<caravan::DemandRow> demand_or_throw(const py::object& demand) const {
-    if (py::isinstance<py::str>(demand)) {
-      auto rows = caravan::load_demand_csv(demand.cast<std::string>(), *net_);
-      if (!rows) throw std::invalid_argument("demand: " + caravan::to_string(rows.errors()));
-      return std::move(rows).value();
-    }
-    std::vector<caravan::DemandRow> out;
-    for (const py::handle& item : demand) {
-      auto row = item.cast<std::tuple<std::string, std::string, double>>();
-      const double teu = std::get<2>(row);
-      if (!(teu >= 0)) throw std::invalid_argument("demand: teu_per_year must be a number >= 0");
-      out.push_back({place_or_throw(std::get<0>(row)), place_or_throw(std::get<1>(row)), teu});
-    }
-    return out;
-  }
-
   caravan::LocationIdx place_or_throw(const std::string& text) const {
     auto r = caravan::resolve_place(*net_, text);
     if (!r) throw py::key_error(r.error().message);
@@ -384,7 +322,8 @@ std::string options_doc(const std::string& summary, std::span<const caravan::Opt
 py::dict request_options() {
   py::dict out;
   for (auto [name, specs] : {std::pair{"route", caravan::route_options()}, std::pair{"matrix", caravan::matrix_options()},
-                             std::pair{"compare", caravan::compare_options()}}) {
+                             std::pair{"compare", caravan::compare_options()},
+                             std::pair{"simulate", caravan::simulate_options()}}) {
     py::list rows;
     for (const caravan::OptionSpec& s : specs) {
       py::dict d;
@@ -421,7 +360,7 @@ PYBIND11_MODULE(caravan, m) {
       "    ds.route(\"xian\", \"tashkent\", deadline=\"2026-03-09T00:00+05:00\", scenario=\"green-lanes\")\n"
       "    ds.compare([\"cku-railway\"], samples=0)[\"winners\"][:5]\n";
   m.def("request_options", &request_options,
-        "The options of route, matrix and compare with their limits, as every front end takes them.");
+        "The options of route, matrix, compare and simulate with their limits, as every front end takes them.");
   py::class_<Dataset>(m, "Dataset", "A loaded, validated dataset. Raises ValueError listing every data error.")
       .def(py::init<const std::optional<std::string>&>(), py::arg("path") = py::none(),
            "Load a dataset folder (default: the embedded central-asia dataset or $CARAVAN_DATA).")
@@ -449,14 +388,12 @@ PYBIND11_MODULE(caravan, m) {
                        "the scenarios, as the JSON of `caravan compare --format json` and POST /v1/compare.",
                        caravan::compare_options(), {"scenario"})
                .c_str())
-      .def("simulate", &Dataset::simulate, py::arg("demand"), py::arg("start") = py::none(), py::arg("days") = 90.0,
-           py::arg("warmup") = 14.0, py::arg("seed") = 1, py::arg("units") = 1, py::arg("unit") = "FEU",
-           py::arg("by") = "cost", py::arg("modes") = py::none(), py::arg("service_capacity") = "ignore",
-           py::arg("arrivals") = "poisson", py::arg("sample_stages") = false,
-           py::arg("scenarios") = std::vector<std::string>{}, py::arg("threads") = 0,
-           "Demand meets capacity: the JSON of `caravan simulate --format json` (utilisation, queue waits\n"
-           "and backlog per capacitated crossing, link or run; transit and delay per lane). demand: a CSV\n"
-           "path (from,to,teu_per_year) or a list of (from, to, teu_per_year); start: ISO-8601 (default\n"
-           "2026-03-02T00:00Z); units: containers per shipment (45 for block trains). Same seed, same report.")
+      .def("simulate", &Dataset::simulate, py::arg("demand"),
+           options_doc("Demand meets capacity: the JSON of `caravan simulate --format json` and POST /v1/simulate\n"
+                       "(utilisation, queue waits and backlog per capacitated crossing, link or run; transit and\n"
+                       "delay per lane). demand: a CSV path or a list of (from, to, teu_per_year). Same seed, same\n"
+                       "report.",
+                       caravan::simulate_options(), {"demand"})
+               .c_str())
       .def("network_geojson", &Dataset::network_geojson, "The whole network as a GeoJSON FeatureCollection dict.");
 }

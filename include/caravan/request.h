@@ -48,6 +48,7 @@
 #include "caravan/network.h"
 #include "caravan/route.h"
 #include "caravan/scenario.h"
+#include "caravan/sim.h"
 #include "caravan/units.h"
 
 namespace caravan {
@@ -121,11 +122,18 @@ inline constexpr std::size_t kMaxAvoid = 16;
 inline constexpr std::size_t kMaxScenarios = 16;
 inline constexpr std::size_t kMaxMatrixPlaces = 40;  ///< with the places demand rows add
 inline constexpr std::size_t kMaxDemandRows = 10000;
+/// A simulation's work grows with its lanes (routes planned per lane and hour
+/// of the week), its days and the shipments they release; each is bounded.
+inline constexpr double kMaxSimDays = 730;
+inline constexpr std::size_t kMaxSimLanes = 200;
+inline constexpr std::uint64_t kMaxSimShipments = 500000;
+inline constexpr std::uint64_t kMaxSimEvents = 10000000;
 
 /// The options of each request, in documentation order.
 std::span<const OptionSpec> route_options();
 std::span<const OptionSpec> matrix_options();
 std::span<const OptionSpec> compare_options();
+std::span<const OptionSpec> simulate_options();
 
 /// A route request: what `caravan route`, `GET /v1/route` and
 /// `Dataset.route` take.
@@ -156,6 +164,21 @@ struct MatrixRequest {
 Result<MatrixRequest> parse_matrix_request(const Network& net, const RequestFields& fields, const RequestContext& ctx);
 /// As parse_matrix_request, with base_scenario and demand; at least one scenario is required.
 Result<MatrixRequest> parse_compare_request(const Network& net, const RequestFields& fields, const RequestContext& ctx);
+
+/// A simulation request: `caravan simulate`, `POST /v1/simulate`,
+/// `Dataset.simulate`.
+struct SimulateRequest {
+  /// start (default: the next Monday 00:00 UTC), horizon, warmup, seed,
+  /// objective (default cost), modes, unit, shipment_units, arrivals,
+  /// service_capacity (default off), sample_stages, threads; max_shipments
+  /// and max_events are kMaxSimShipments and kMaxSimEvents.
+  SimOptions options;
+  std::vector<DemandRow> demand;       ///< the lanes, at most kMaxSimLanes
+  std::string demand_source;           ///< the CSV file as given, or `N rows`
+  std::vector<std::string> scenarios;  ///< as RouteRequest::scenarios
+};
+Result<SimulateRequest> parse_simulate_request(const Network& net, const RequestFields& fields,
+                                               const RequestContext& ctx);
 
 /// The error for `text` given to option `name` of `options` (unknown name:
 /// the unknown-option error). For a front end that cannot hand the value over

@@ -76,6 +76,7 @@ RequestFields RequestOptions::fields() const {
 int report_request(const Errors& errors) {
   Errors shown = errors;
   for (Error& e : shown) {
+    if (!e.file.empty()) continue;  // a data file's error: its column is the file's
     if (e.column.empty() || e.column == "from" || e.column == "to") {
       e.column.clear();
       continue;

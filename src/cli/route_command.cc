@@ -23,8 +23,9 @@ struct RouteCli {
 };
 
 int run(const RouteCli& o) {
-  if (o.format != "table" && o.format != "json" && o.format != "geojson") {
-    return report({Error::invalid("--format: unknown format \"" + o.format + "\" (expected table, json or geojson)")});
+  if (o.format != "table" && o.format != "json" && o.format != "geojson" && o.format != "csv") {
+    return report(
+        {Error::invalid("--format: unknown format \"" + o.format + "\" (expected table, json, geojson or csv)")});
   }
   const std::filesystem::path data = o.data.empty() ? default_data_dir() : std::filesystem::path(o.data);
   auto net = load_network(data);
@@ -57,6 +58,7 @@ int run(const RouteCli& o) {
   for (const Scenario& sc : scenarios) echo.scenarios.push_back(sc.id);
   if (o.format == "json") std::cout << itineraries_to_json(*net, echo, *its);
   else if (o.format == "geojson") std::cout << itineraries_to_geojson(*net, *its, 2, overlay.get());
+  else if (o.format == "csv") std::cout << itineraries_to_csv(*net, *its, overlay.get());
   else std::cout << itineraries_to_table(*net, echo, *its);
   return std::cout.good() ? kExitOk : kExitInternal;
 }
@@ -73,7 +75,7 @@ Runner add_route_command(CLI::App& app) {
       "border clearance, gauge changes at 1435/1520 mm breaks, and transfers between modes.\n"
       "Costs are shown in the currency charged and in USD at the dataset's FX date.");
   o->request = std::make_unique<RequestOptions>(cmd, route_options(), std::vector<std::string_view>{"from", "to"});
-  cmd->add_option("--format", o->format, "table (default), json (Itinerary JSON contract) or geojson");
+  cmd->add_option("--format", o->format, "table (default), json (Itinerary JSON contract), geojson or csv (a row per option and per leg)");
   cmd->add_option("--data", o->data, "Dataset folder (default: the embedded data/central-asia, or $CARAVAN_DATA)");
   cmd->footer(
       "\nExamples:\n"

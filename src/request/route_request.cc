@@ -52,14 +52,7 @@ const std::vector<Option<RouteRequest>>& table() {
                r.query.avoid = std::move(a.places);
                r.query.avoid_countries = std::move(a.countries);
              }),
-      row<R>({.name = "mode",
-              .type = OptionType::kChoices,
-              .help = "Modes allowed for moving legs",
-              .default_text = "all",
-              .max_items = kModeCount,
-              .choices = "rail|road|ferry|sea|air",
-              .aliases = "modes"},
-             read::modes, [](R& r, ModeSet m) { r.query.modes = m; }),
+      row<R>(request::kMode, read::modes, [](R& r, ModeSet m) { r.query.modes = m; }),
       row<R>({.name = "deadline",
               .type = OptionType::kInstant,
               .help = "Arrive by this instant: adds P(on time) per option and marks the most reliable one"},

@@ -1,6 +1,7 @@
 #include "request_fields.h"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <httplib.h>
 #include <nlohmann/json.hpp>
@@ -130,6 +131,77 @@ Result<RequestFields> json_fields(std::string_view body, std::span<const OptionS
   if (reader.error) return *reader.error;
   if (!ok) return body_error("malformed JSON");
   return std::move(reader.fields);
+}
+
+namespace {
+
+// The quality Accept gives a media type: that of the most specific range
+// matching it (type/subtype, then type/*, then */*); 0 when none does.
+double quality(std::string_view accept, std::string_view type, std::string_view subtype) {
+  double best_q = 0;
+  int best_rank = -1;
+  while (!accept.empty()) {
+    const std::size_t comma = accept.find(',');
+    std::string_view range = accept.substr(0, comma);
+    accept = comma == std::string_view::npos ? std::string_view() : accept.substr(comma + 1);
+    double q = 1;
+    if (std::size_t semi = range.find(';'); semi != std::string_view::npos) {
+      std::string_view params = range.substr(semi);
+      range = range.substr(0, semi);
+      if (std::size_t at = params.find("q="); at != std::string_view::npos) {
+        params.remove_prefix(at + 2);
+        auto [end, ec] = std::from_chars(params.data(), params.data() + params.size(), q);
+        if (ec != std::errc() || q < 0 || q > 1) q = 0;
+      }
+    }
+    while (!range.empty() && range.front() == ' ') range.remove_prefix(1);
+    while (!range.empty() && range.back() == ' ') range.remove_suffix(1);
+    const std::size_t slash = range.find('/');
+    if (slash == std::string_view::npos) continue;
+    auto same = [](std::string_view a, std::string_view b) {
+      return a.size() == b.size() &&
+             std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+             return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+           });
+    };
+    const std::string_view t = range.substr(0, slash), s = range.substr(slash + 1);
+    int rank = -1;
+    if (same(t, type) && same(s, subtype))
+      rank = 2;
+    else if (same(t, type) && s == "*")
+      rank = 1;
+    else if (t == "*" && s == "*")
+      rank = 0;
+    if (rank > best_rank) {
+      best_rank = rank;
+      best_q = q;
+    }
+  }
+  return best_q;
+}
+
+}  // namespace
+
+Result<std::optional<ResponseFormat>> take_format(RequestFields& fields, std::string_view accept) {
+  std::optional<std::string> given;
+  for (auto it = fields.begin(); it != fields.end();) {
+    if (it->name != "format") {
+      ++it;
+      continue;
+    }
+    if (given) return member_error("format", "given more than once (expected a single value)");
+    given = it->value;
+    it = fields.erase(it);
+  }
+  if (given) {
+    if (*given == "json") return std::optional<ResponseFormat>(ResponseFormat::kJson);
+    if (*given == "csv") return std::optional<ResponseFormat>(ResponseFormat::kCsv);
+    return member_error("format", "unknown format \"" + *given + "\" (expected json or csv)");
+  }
+  if (accept.empty()) return std::optional<ResponseFormat>(ResponseFormat::kJson);
+  const double json = quality(accept, "application", "json"), csv = quality(accept, "text", "csv");
+  if (json == 0 && csv == 0) return std::optional<ResponseFormat>();
+  return std::optional<ResponseFormat>(csv > json ? ResponseFormat::kCsv : ResponseFormat::kJson);
 }
 
 Result<std::uint32_t> parse_count(std::string_view field, std::string_view text, std::uint32_t max) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -29,6 +30,14 @@ RequestFields query_fields(std::string_view target, std::initializer_list<std::s
 /// `body` for malformed JSON or another shape, and names the member for a
 /// number too large for a double (as invalid_value(`options`) does).
 Result<RequestFields> json_fields(std::string_view body, std::span<const OptionSpec> options);
+
+enum class ResponseFormat : std::uint8_t { kJson, kCsv };
+
+/// The format of the answer: the `format` field (json or csv), taken out of
+/// `fields`, else the Accept header: CSV when it prefers text/csv to
+/// application/json, JSON otherwise. Fails with field `format` for another
+/// format; nullopt when Accept admits neither (406).
+Result<std::optional<ResponseFormat>> take_format(RequestFields& fields, std::string_view accept);
 
 /// Parses a strictly positive decimal integer no larger than `max`.
 Result<std::uint32_t> parse_count(std::string_view field, std::string_view text, std::uint32_t max);

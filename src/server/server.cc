@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <list>
 #include <mutex>
+#include <span>
 #include <nlohmann/json.hpp>
 #include <thread>
 #include <unordered_map>
@@ -19,6 +20,7 @@
 #include "caravan/request.h"
 #include "caravan/route.h"
 #include "caravan/scenario.h"
+#include "caravan/sim.h"
 #include "caravan/stochastic.h"
 #include "catalog.h"
 #include "request_fields.h"
@@ -109,6 +111,14 @@ void send_json(httplib::Response& res, int status, std::string body) {
   res.status = status;
   res.set_header("Cache-Control", "no-store");
   res.set_content(std::move(body), kJson);
+}
+
+// A CSV answer (Accept: text/csv or format=csv), offered as a file to save.
+void send_csv(httplib::Response& res, std::string body, const std::string& name) {
+  res.status = 200;
+  res.set_header("Cache-Control", "no-store");
+  res.set_header("Content-Disposition", "attachment; filename=\"caravan-" + name + ".csv\"");
+  res.set_content(std::move(body), "text/csv; charset=utf-8");
 }
 
 void send_error(httplib::Response& res, int status, std::string_view code, std::string_view message,
@@ -278,18 +288,50 @@ struct Server::Impl {
     return true;
   }
 
+  // The fields of a request (its query string, and its JSON body for a
+  // POST) and the answer's format; false when an error was sent instead.
+  bool read_request(const httplib::Request& req, httplib::Response& res, std::span<const OptionSpec> specs,
+                    RequestFields& fields, server::ResponseFormat& format) {
+    res.set_header("Vary", "Accept");
+    if (req.method == "POST") {
+      auto body = server::json_fields(req.body, specs);
+      if (!body) {
+        send_error(res, body.error());
+        return false;
+      }
+      fields = std::move(*body);
+    }
+    RequestFields query = server::query_fields(req.target);
+    fields.insert(fields.end(), query.begin(), query.end());
+    auto f = server::take_format(fields, req.get_header_value("Accept"));
+    if (!f) {
+      send_error(res, f.error());
+      return false;
+    }
+    if (!*f) {
+      send_error(res, 406, "not_acceptable", "no format the Accept header admits (expected application/json or text/csv)");
+      return false;
+    }
+    format = **f;
+    return true;
+  }
+
   // ---- GET /v1/route ----
   void route(const httplib::Request& req, httplib::Response& res) {
-    auto request = parse_route_request(*net, server::query_fields(req.target), remote_now());
+    RequestFields fields;
+    server::ResponseFormat format{};
+    if (!read_request(req, res, route_options(), fields, format)) return;
+    auto request = parse_route_request(*net, fields, remote_now());
     if (!request) return send_error(res, request.error());
     QueryEcho echo{request->query, request->deadline, request->scenarios, nullptr};
+    const bool csv = format == server::ResponseFormat::kCsv;
     auto index = catalog->index_for(echo.scenarios);
     if (!index) return send_error(res, index.error());
     std::string key = cache_key(echo) + "n" + std::to_string(request->samples) + "," + std::to_string(request->seed) +
-                      "g" + std::to_string(catalog->generation());
+                      "g" + std::to_string(catalog->generation()) + (csv ? "csv" : "");
     if (auto hit = route_cache.find(key)) {
       res.set_header("X-Cache", "hit");
-      return send_json(res, 200, *hit);
+      return csv ? send_csv(res, *hit, "route") : send_json(res, 200, *hit);
     }
     const ScenarioIndex& si = **index;
     Result<std::vector<Itinerary>> its = [&]() -> Result<std::vector<Itinerary>> {
@@ -304,10 +346,11 @@ struct Server::Impl {
     }();
     if (!its) return send_error(res, its.error());
     echo.overlay = si.overlay.get();
-    auto body = std::make_shared<const std::string>(itineraries_to_json(*net, echo, *its, -1));
+    auto body = std::make_shared<const std::string>(csv ? itineraries_to_csv(*net, *its, si.overlay.get())
+                                                        : itineraries_to_json(*net, echo, *its, -1));
     route_cache.put(key, body);
     res.set_header("X-Cache", "miss");
-    send_json(res, 200, *body);
+    csv ? send_csv(res, *body, "route") : send_json(res, 200, *body);
   }
 
   // ---- GET /v1/places ----
@@ -435,17 +478,7 @@ struct Server::Impl {
     res.status = 204;
   }
 
-  // ---- POST /v1/matrix, /v1/compare ----
-  Result<MatrixRequest> parse_matrix(const httplib::Request& req, bool compare) {
-    auto specs = compare ? compare_options() : matrix_options();
-    auto fields = server::json_fields(req.body, specs);
-    if (!fields) return fields.errors();
-    auto m = compare ? parse_compare_request(*net, *fields, remote_now())
-                     : parse_matrix_request(*net, *fields, remote_now());
-    if (m) m->threads = 1;  // one request, one core
-    return m;
-  }
-
+  // ---- POST /v1/matrix, /v1/compare, /v1/simulate ----
   static MatrixEcho echo_of(const MatrixRequest& m) {
     MatrixEcho echo;
     echo.depart = m.query.depart;
@@ -456,31 +489,48 @@ struct Server::Impl {
     return echo;
   }
 
-  void matrix(const httplib::Request& req, httplib::Response& res) {
-    auto m = parse_matrix(req, false);
+  void matrix(const httplib::Request& req, httplib::Response& res, bool comparison) {
+    RequestFields fields;
+    server::ResponseFormat format{};
+    if (!read_request(req, res, comparison ? compare_options() : matrix_options(), fields, format)) return;
+    auto m = comparison ? parse_compare_request(*net, fields, remote_now())
+                        : parse_matrix_request(*net, fields, remote_now());
     if (!m) return send_error(res, m.error());
-    auto index = catalog->index_for(m->scenarios);
-    if (!index) return send_error(res, index.error());
-    auto result = compute_matrix(*(*index)->index, m->places, m->options());
-    if (!result) return send_error(res, result.error());
-    send_json(res, 200, matrix_to_json(*net, echo_of(*m), *result, -1));
-  }
-
-  void compare_scenarios(const httplib::Request& req, httplib::Response& res) {
-    auto m = parse_matrix(req, true);
-    if (!m) return send_error(res, m.error());
-    auto base_index = catalog->index_for(m->base_scenarios);
-    if (!base_index) return send_error(res, base_index.error());
+    m->threads = 1;  // one request, one core
     std::vector<std::string> all = m->base_scenarios;
     all.insert(all.end(), m->scenarios.begin(), m->scenarios.end());
     auto index = catalog->index_for(all);
     if (!index) return send_error(res, index.error());
-    auto base = compute_matrix(*(*base_index)->index, m->places, m->options());
-    if (!base) return send_error(res, base.error());
     auto with = compute_matrix(*(*index)->index, m->places, m->options());
     if (!with) return send_error(res, with.error());
+    const bool csv = format == server::ResponseFormat::kCsv;
+    if (!comparison) {
+      return csv ? send_csv(res, matrix_to_csv(*net, *with), "matrix")
+                 : send_json(res, 200, matrix_to_json(*net, echo_of(*m), *with, -1));
+    }
+    auto base_index = catalog->index_for(m->base_scenarios);
+    if (!base_index) return send_error(res, base_index.error());
+    auto base = compute_matrix(*(*base_index)->index, m->places, m->options());
+    if (!base) return send_error(res, base.error());
     Comparison c = compare(*base, *with, m->demand ? &*m->demand : nullptr);
-    send_json(res, 200, comparison_to_json(*net, echo_of(*m), c, -1));
+    csv ? send_csv(res, comparison_to_csv(*net, c), "compare")
+        : send_json(res, 200, comparison_to_json(*net, echo_of(*m), c, -1));
+  }
+
+  void simulate_flows(const httplib::Request& req, httplib::Response& res) {
+    RequestFields fields;
+    server::ResponseFormat format{};
+    if (!read_request(req, res, simulate_options(), fields, format)) return;
+    auto s = parse_simulate_request(*net, fields, remote_now());
+    if (!s) return send_error(res, s.error());
+    s->options.threads = 1;  // one request, one core
+    auto index = catalog->index_for(s->scenarios);
+    if (!index) return send_error(res, index.error());
+    auto report = simulate(*(*index)->index, s->demand, s->options);
+    if (!report) return send_error(res, report.error());
+    if (format == server::ResponseFormat::kCsv) return send_csv(res, sim_report_to_csv(*net, *report), "simulate");
+    SimEcho echo{s->demand_source, s->scenarios};
+    send_json(res, 200, sim_report_to_json(*net, echo, *report, -1));
   }
 
   void healthz(httplib::Response& res) const {
@@ -498,6 +548,7 @@ struct Server::Impl {
     static const std::vector<std::pair<std::string, std::string>> paths = {
         {"/healthz", "GET"},         {"/v1/route", "GET"},           {"/v1/places", "GET"},  {"/v1/network", "GET"},
         {"/v1/openapi.json", "GET"}, {"/v1/scenarios", "GET, POST"}, {"/v1/matrix", "POST"}, {"/v1/compare", "POST"},
+        {"/v1/simulate", "POST"},
     };
     return paths;
   }
@@ -521,8 +572,9 @@ struct Server::Impl {
     http.Get(R"(/v1/scenarios/([^/]+))", [this](Req req, Res res) { get_scenario(req, res); });
     http.Post("/v1/scenarios", [this](Req req, Res res) { post_scenario(req, res); });
     http.Delete(R"(/v1/scenarios/([^/]+))", [this](Req req, Res res) { delete_scenario(req, res); });
-    http.Post("/v1/matrix", [this](Req req, Res res) { matrix(req, res); });
-    http.Post("/v1/compare", [this](Req req, Res res) { compare_scenarios(req, res); });
+    http.Post("/v1/matrix", [this](Req req, Res res) { matrix(req, res, false); });
+    http.Post("/v1/compare", [this](Req req, Res res) { matrix(req, res, true); });
+    http.Post("/v1/simulate", [this](Req req, Res res) { simulate_flows(req, res); });
   }
 
   void configure() {

@@ -201,7 +201,7 @@ TEST_F(Api, OpenApiDocumentDescribesEveryEndpointAndResolvesEveryRef) {
   const json& doc = checker_->doc();
   EXPECT_EQ(doc["openapi"].get<std::string>().substr(0, 2), "3.");
   std::set<std::string> want = {"/healthz",      "/v1/route",          "/v1/places", "/v1/network", "/v1/openapi.json",
-                                "/v1/scenarios", "/v1/scenarios/{id}", "/v1/matrix", "/v1/compare"};
+                                "/v1/scenarios", "/v1/scenarios/{id}", "/v1/matrix", "/v1/compare", "/v1/simulate"};
   std::set<std::string> have;
   for (const auto& [p, ops] : doc["paths"].items()) have.insert(p);
   EXPECT_EQ(have, want);
@@ -237,7 +237,8 @@ TEST_F(Api, EveryDocumentedRouteParameterIsAcceptedAndOthersRejected) {
                                                {"deadline", "2026-03-30"},
                                                {"samples", "50"},
                                                {"seed", "7"},
-                                               {"scenario", "green-lanes"}};
+                                               {"scenario", "green-lanes"},
+                                               {"format", "json"}};
   std::string q;
   for (const auto& p : params) {
     std::string name = checker_->resolve(p["$ref"].get<std::string>())["name"];
@@ -293,6 +294,9 @@ void expect_schema_matches(const OptionSpec& spec, const json& schema, const std
       EXPECT_TRUE(schema.contains("type"));
       break;
   }
+  if (spec.type == OptionType::kFlag) {
+    EXPECT_EQ(schema["type"], "boolean");
+  }
 }
 
 TEST_F(Api, OpenApiDocumentsEveryOptionWithTheLimitsOfTheRequestTables) {
@@ -313,10 +317,12 @@ TEST_F(Api, OpenApiDocumentsEveryOptionWithTheLimitsOfTheRequestTables) {
     EXPECT_EQ(p["required"].get<bool>(), s.required) << s.name;
     expect_schema_matches(s, p["schema"], "GET /v1/route");
   }
-  EXPECT_EQ(params.size(), remote);
-  for (auto [schema_name, specs] : {std::pair{"MatrixRequest", matrix_options()}, std::pair{"CompareRequest", compare_options()}}) {
+  EXPECT_EQ(params.size(), remote + 1);  // and format
+  EXPECT_TRUE(params.count("format"));
+  for (auto [schema_name, specs] : {std::pair{"MatrixRequest", matrix_options()}, std::pair{"CompareRequest", compare_options()},
+                                    std::pair{"SimulateRequest", simulate_options()}}) {
     const json& body = checker_->doc()["components"]["schemas"][schema_name];
-    std::set<std::string> names, required;
+    std::set<std::string> names = {"format"}, required;  // format: the server's own, not the request's
     for (const OptionSpec& s : specs) {
       if (s.local_only) continue;
       names.insert(std::string(s.name));
@@ -731,6 +737,173 @@ TEST_F(Api, CompareNeedsScenariosAndGoodDemand) {
       404, "not_found", "demand");
   expect_error(post("/v1/compare", R"({"scenarios": ["green-lanes"], "base_scenarios": ["nope"]})", "/v1/compare"), 404,
                "not_found", "scenario");
+}
+
+// ---- CSV and the simulator -----------------------------------------------------
+
+// The fields of each CSV line (RFC 4180 quotes honoured).
+std::vector<std::vector<std::string>> csv_rows(const std::string& text) {
+  std::vector<std::vector<std::string>> rows(1, std::vector<std::string>(1));
+  bool quoted = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (quoted) {
+      if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') {
+        rows.back().back() += '"';
+        ++i;
+      } else if (c == '"') {
+        quoted = false;
+      } else {
+        rows.back().back() += c;
+      }
+    } else if (c == '"') {
+      quoted = true;
+    } else if (c == ',') {
+      rows.back().emplace_back();
+    } else if (c == '\n') {
+      rows.emplace_back(1);
+    } else {
+      rows.back().back() += c;
+    }
+  }
+  if (rows.back().size() == 1 && rows.back()[0].empty()) rows.pop_back();
+  return rows;
+}
+
+TEST_F(Api, RouteAsCsvIsWhatTheCliWritesAndAddsUpToTheJson) {
+  auto c = server_->client();
+  auto by_param = c.Get(kRoute + "&format=csv");
+  auto by_accept = c.Get(kRoute, {{"Accept", "text/csv"}});
+  ASSERT_TRUE(by_param && by_accept);
+  EXPECT_EQ(by_param->status, 200);
+  EXPECT_EQ(by_param->get_header_value("Content-Type"), "text/csv; charset=utf-8");
+  EXPECT_NE(by_param->get_header_value("Content-Disposition").find("caravan-route.csv"), std::string::npos);
+  EXPECT_EQ(by_accept->body, by_param->body);
+  EXPECT_EQ(by_param->body, run_cli("route xian tashkent --depart 2026-03-02T08:00Z --format csv"));
+  auto j = get(kRoute, "/v1/route");
+  auto rows = csv_rows(by_param->body);
+  ASSERT_GT(rows.size(), 1u);
+  const std::vector<std::string>& header = rows[0];
+  auto col = [&](const char* name) {
+    return static_cast<std::size_t>(std::find(header.begin(), header.end(), name) - header.begin());
+  };
+  std::size_t options = 0;
+  double legs_usd = 0;
+  for (std::size_t r = 1; r < rows.size(); ++r) {
+    ASSERT_EQ(rows[r].size(), header.size()) << "row " << r;
+    if (rows[r][0] == "option") {
+      if (options > 0) {
+        EXPECT_NEAR(legs_usd, j.body["itineraries"][options - 1]["cost_usd"].get<double>(), 0.05);
+      }
+      const json& it = j.body["itineraries"][options];
+      EXPECT_EQ(std::stod(rows[r][col("hours")]), it["hours"].get<double>());
+      EXPECT_EQ(std::stod(rows[r][col("cost_usd")]), it["cost_usd"].get<double>());
+      EXPECT_EQ(rows[r][col("from")], "xian");
+      EXPECT_EQ(rows[r][col("to")], "tashkent");
+      ++options;
+      legs_usd = 0;
+    } else {
+      EXPECT_EQ(rows[r][0], "leg");
+      legs_usd += std::stod(rows[r][col("cost_usd")]);
+    }
+  }
+  EXPECT_NEAR(legs_usd, j.body["itineraries"][options - 1]["cost_usd"].get<double>(), 0.05);
+  EXPECT_EQ(options, j.body["itineraries"].size());
+}
+
+TEST_F(Api, FormatIsNegotiatedByParameterOrAccept) {
+  auto c = server_->client();
+  auto json_wins = c.Get(kRoute, {{"Accept", "text/csv;q=0.5, application/json"}});
+  ASSERT_TRUE(json_wins);
+  EXPECT_EQ(json_wins->get_header_value("Content-Type"), "application/json");
+  auto any = c.Get(kRoute, {{"Accept", "*/*"}});
+  EXPECT_EQ(any->get_header_value("Content-Type"), "application/json");
+  auto csv_wins = c.Get(kRoute, {{"Accept", "application/json;q=0.2, text/*"}});
+  EXPECT_EQ(csv_wins->get_header_value("Content-Type"), "text/csv; charset=utf-8");
+  auto param_wins = c.Get(kRoute + "&format=json", {{"Accept", "text/csv"}});
+  EXPECT_EQ(param_wins->get_header_value("Content-Type"), "application/json");
+  auto none = check(c.Get(kRoute, {{"Accept", "text/html"}}), "/v1/route", "get");
+  expect_error(none, 406, "not_acceptable", nullptr);
+  expect_error(get(kRoute + "&format=xml", "/v1/route"), 400, "bad_parameter", "format");
+  expect_error(get(kRoute + "&format=csv&format=json", "/v1/route"), 400, "bad_parameter", "format");
+  // Errors stay JSON.
+  auto bad = c.Get("/v1/route?from=xian&to=atlantis&format=csv");
+  EXPECT_EQ(bad->status, 404);
+  EXPECT_EQ(bad->get_header_value("Content-Type"), "application/json");
+}
+
+TEST_F(Api, MatrixAndCompareAsCsvAreWhatTheCliWrites) {
+  auto c = server_->client();
+  const std::string body = R"({"places": ["xian", "almaty", "tashkent"], "depart": "2026-03-02T08:00Z", "samples": 0})";
+  auto m = c.Post("/v1/matrix?format=csv", body, "application/json");
+  ASSERT_TRUE(m);
+  EXPECT_EQ(m->status, 200) << m->body;
+  EXPECT_EQ(m->body, run_cli("matrix --places xian,almaty,tashkent --depart 2026-03-02T08:00Z --samples 0 --format csv"));
+  auto cmp = c.Post("/v1/compare", {{"Accept", "text/csv"}},
+                    R"({"places": ["xian", "almaty"], "depart": "2026-03-02T08:00Z", "samples": 0, "scenario": "green-lanes"})",
+                    "application/json");
+  ASSERT_TRUE(cmp);
+  EXPECT_EQ(cmp->status, 200) << cmp->body;
+  EXPECT_EQ(cmp->body, run_cli("compare --places xian,almaty --depart 2026-03-02T08:00Z --samples 0 --scenario "
+                               "green-lanes --format csv"));
+  // The format may also come in the body.
+  auto in_body = c.Post("/v1/matrix", R"({"places": ["xian", "almaty"], "samples": 0, "depart": "2026-03-02", "format": "csv"})",
+                        "application/json");
+  EXPECT_EQ(in_body->get_header_value("Content-Type"), "text/csv; charset=utf-8");
+}
+
+TEST_F(Api, SimulateAnswersWhatTheCliReports) {
+  const std::string demand = (kData / "demand.csv").string();
+  auto r = post("/v1/simulate",
+                R"({"demand": [{"from": "xian", "to": "almaty", "teu_per_year": 50000},
+                               {"from": "chongqing", "to": "tashkent", "teu_per_year": 20000}],
+                    "start": "2026-03-02", "days": 30, "warmup": 7, "units": 45, "seed": 3, "by": "cost",
+                    "scenario": ["khorgos-2024-exchange"]})",
+                "/v1/simulate");
+  ASSERT_EQ(r.status, 200) << r.body.dump();
+  auto file = temp_db().parent_path() / "lanes.csv";
+  std::ofstream(file) << "from,to,teu_per_year\nxian,almaty,50000\nchongqing,tashkent,20000\n";
+  json cli = json::parse(run_cli("simulate --demand " + file.string() +
+                                 " --start 2026-03-02 --days 30 --warmup 7 --units 45 --seed 3 --by cost --scenario "
+                                 "khorgos-2024-exchange --format json"));
+  EXPECT_EQ(r.body["query"]["demand"], "2 rows");
+  cli["query"]["demand"] = "2 rows";  // the CLI names its file
+  EXPECT_EQ(r.body, cli);
+  EXPECT_EQ(r.body["query"]["scenarios"], json::array({"khorgos-2024-exchange"}));
+  EXPECT_EQ(r.body["lanes"].size(), 2u);
+  auto c = server_->client();
+  auto csv = c.Post("/v1/simulate?format=csv",
+                    R"({"demand": [{"from": "xian", "to": "almaty", "teu_per_year": 50000}], "start": "2026-03-02",
+                        "days": 14, "warmup": 0, "units": 45})",
+                    "application/json");
+  ASSERT_TRUE(csv);
+  EXPECT_EQ(csv->status, 200) << csv->body;
+  std::ofstream(file) << "from,to,teu_per_year\nxian,almaty,50000\n";
+  EXPECT_EQ(csv->body, run_cli("simulate --demand " + file.string() +
+                               " --start 2026-03-02 --days 14 --warmup 0 --units 45 --format csv"));
+}
+
+TEST_F(Api, SimulateIsBoundedInDaysLanesAndShipments) {
+  const std::string lane = R"({"from": "xian", "to": "almaty", "teu_per_year": 1000})";
+  expect_error(post("/v1/simulate", "{}", "/v1/simulate"), 400, "bad_parameter", "demand");
+  expect_error(post("/v1/simulate", R"({"demand": [)" + lane + R"(], "days": 731})", "/v1/simulate"), 400,
+               "bad_parameter", "days");
+  expect_error(post("/v1/simulate", R"({"demand": [)" + lane + R"(], "days": 10, "warmup": 10})", "/v1/simulate"), 400,
+               "bad_parameter", "warmup");
+  std::string lanes;
+  for (int i = 0; i < 201; ++i) lanes += (i ? "," : "") + lane;
+  expect_error(post("/v1/simulate", R"({"demand": [)" + lanes + "]}", "/v1/simulate"), 400, "bad_parameter", "demand");
+  expect_error(post("/v1/simulate", R"({"demand": "/etc/passwd"})", "/v1/simulate"), 400, "bad_parameter", "demand");
+  expect_error(post("/v1/simulate", R"({"demand": [)" + lane + R"(], "threads": 4})", "/v1/simulate"), 400,
+               "bad_parameter", "threads");
+  // A lane of a million TEU a year in single boxes releases more shipments than a request may.
+  auto many = post("/v1/simulate",
+                   R"({"demand": [{"from": "xian", "to": "almaty", "teu_per_year": 1000000000}], "days": 730, "warmup": 0,
+                       "unit": "TEU"})",
+                   "/v1/simulate");
+  EXPECT_EQ(many.status, 400) << many.body.dump();
+  EXPECT_NE(many.body["error"]["message"].get<std::string>().find("expected at most 500000"), std::string::npos)
+      << many.body.dump();
 }
 
 // ---- limits, unknown paths, methods -------------------------------------------

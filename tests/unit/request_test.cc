@@ -307,6 +307,71 @@ TEST(Request, CompareNeedsAScenarioAndTakesDemandRows) {
   EXPECT_GT(file->demand->size(), 1u);
 }
 
+// ---- simulate --------------------------------------------------------------------
+
+RequestField lane(const char* from, const char* to, const char* teu) {
+  return {"demand", "", {{"from", from}, {"to", to}, {"teu_per_year", teu}}};
+}
+
+TEST(Request, SimulateDefaultsAreTheCommandsAndItsWorkIsBounded) {
+  auto s = parse_simulate_request(net(), {lane("xian", "almaty", "1000")}, kRemote);
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  EXPECT_EQ(format_instant_utc(s->options.start), "2026-03-09T00:00:00Z");  // the Monday after 2026-03-02T08:15Z
+  EXPECT_EQ(s->options.horizon, std::chrono::days(90));
+  EXPECT_EQ(s->options.warmup, std::chrono::days(14));
+  EXPECT_EQ(s->options.objective, Objective::kCost);
+  EXPECT_FALSE(s->options.service_capacity);
+  EXPECT_EQ(s->options.max_shipments, kMaxSimShipments);
+  EXPECT_EQ(s->options.max_events, kMaxSimEvents);
+  EXPECT_EQ(s->demand_source, "1 row");
+  expect_error(parse_simulate_request(net(), {}, kRemote), "demand");
+  expect_error(parse_simulate_request(net(), {lane("xian", "almaty", "1"), {"days", "730.5", {}}}, kRemote), "days");
+  expect_error(parse_simulate_request(net(), {lane("xian", "almaty", "1"), {"days", "0", {}}}, kRemote), "days");
+  expect_error(parse_simulate_request(net(), {lane("xian", "almaty", "1"), {"days", "7", {}}}, kRemote), "warmup");
+  expect_error(parse_simulate_request(net(), {lane("xian", "almaty", "1"), {"by", "pareto", {}}}, kRemote), "by");
+  EXPECT_TRUE(parse_simulate_request(net(), {lane("xian", "almaty", "1"), {"days", "730", {}}}, kRemote).ok());
+  RequestFields lanes;
+  for (std::size_t i = 0; i <= kMaxSimLanes; ++i) lanes.push_back(lane("xian", "almaty", "1"));
+  expect_error(parse_simulate_request(net(), lanes, kRemote), "demand");
+  lanes.pop_back();
+  EXPECT_TRUE(parse_simulate_request(net(), lanes, kRemote).ok());
+}
+
+TEST(Request, SimulateTakesEveryOption) {
+  auto s = parse_simulate_request(net(),
+                                  {{"demand", (kData / "demand.csv").string(), {}},
+                                   {"start", "2026-03-02", {}},
+                                   {"days", "30.5", {}},
+                                   {"warmup", "7", {}},
+                                   {"seed", "9", {}},
+                                   {"units", "45", {}},
+                                   {"unit", "TEU", {}},
+                                   {"by", "time", {}},
+                                   {"mode", "rail,road", {}},
+                                   {"arrivals", "regular", {}},
+                                   {"service_capacity", "per-run", {}},
+                                   {"sample_stages", "true", {}},
+                                   {"scenario", "green-lanes", {}},
+                                   {"threads", "3", {}}},
+                                  kLocal);
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  EXPECT_EQ(format_instant_utc(s->options.start), "2026-03-02T00:00:00Z");
+  EXPECT_EQ(s->options.horizon, Duration(30 * 86400 + 43200));
+  EXPECT_EQ(s->options.warmup, std::chrono::days(7));
+  EXPECT_EQ(s->options.seed, 9u);
+  EXPECT_EQ(s->options.shipment_units, 45u);
+  EXPECT_EQ(s->options.unit, UnitKind::kTeu);
+  EXPECT_EQ(s->options.objective, Objective::kTime);
+  EXPECT_FALSE(s->options.modes.has(Mode::kAir));
+  EXPECT_EQ(s->options.arrivals, ArrivalProcess::kRegular);
+  EXPECT_TRUE(s->options.service_capacity);
+  EXPECT_TRUE(s->options.sample_stages);
+  EXPECT_EQ(s->options.threads, 3u);
+  EXPECT_EQ(s->scenarios, std::vector<std::string>{"green-lanes"});
+  EXPECT_EQ(s->demand_source, (kData / "demand.csv").string());
+  EXPECT_GT(s->demand.size(), 1u);
+}
+
 // ---- scenarios -------------------------------------------------------------------
 
 TEST(Request, ScenariosAreIdsOfTheDatasetOrPaths) {
@@ -332,7 +397,7 @@ TEST(Request, ScenariosAreIdsOfTheDatasetOrPaths) {
 // ---- the tables ----------------------------------------------------------------------
 
 TEST(Request, TablesHaveUniqueNamesHelpAndSaneLimits) {
-  for (auto specs : {route_options(), matrix_options(), compare_options()}) {
+  for (auto specs : {route_options(), matrix_options(), compare_options(), simulate_options()}) {
     std::set<std::string_view> names;
     for (const OptionSpec& s : specs) {
       EXPECT_TRUE(names.insert(s.name).second) << s.name;
@@ -353,7 +418,7 @@ TEST(Request, DocsListEveryOptionWithItsLimitAndDefault) {
   text << in.rdbuf();
   const std::string doc = text.str();
   for (auto [command, specs] : {std::pair{"route", route_options()}, std::pair{"matrix", matrix_options()},
-                                std::pair{"compare", compare_options()}}) {
+                                std::pair{"compare", compare_options()}, std::pair{"simulate", simulate_options()}}) {
     const std::size_t start = doc.find(std::string("### ") + command + "\n");
     ASSERT_NE(start, std::string::npos) << command;
     const std::string section = doc.substr(start, doc.find("\n\n", doc.find("|---", start)) - start);
