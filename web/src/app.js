@@ -47,11 +47,62 @@ function say(text, kind = 'info') {
   m.className = kind;
 }
 
-function markInvalid(field) {
-  for (const id of ['from', 'to', 'depart', 'deadline', 'units', 'unit', 'via', 'avoid', 'mode', 'by', 'cargo_tonnes']) {
+// Inputs named as the request's fields, so a server error's `field` is an id here.
+const FIELDS = ['from', 'to', 'depart', 'deadline', 'units', 'unit', 'cargo_tonnes', 'equipment', 'volume_m3',
+  'via', 'avoid', 'mode', 'by', 'value_of_time'];
+const MORE = ['via', 'avoid', 'mode', 'by', 'value_of_time'];
+
+// Marks `field` invalid (none: null) and shows `message` beside it.
+function markInvalid(field, message = '') {
+  for (const id of FIELDS) {
     $(id).setAttribute('aria-invalid', String(id === field));
+    $(`${id}-error`)?.remove();
+    if (id !== field) $(id).removeAttribute('aria-describedby');
   }
-  if (['via', 'avoid', 'mode', 'by', 'cargo_tonnes'].includes(field)) $('more').open = true;
+  if (!field || !$(field)) return;
+  if (MORE.includes(field)) $('more').open = true;
+  if (!message) return;
+  const p = document.createElement('p');
+  p.id = `${field}-error`;
+  p.className = 'field-error';
+  p.textContent = message;
+  ($(field).closest('.field') ?? $(field)).append(p);
+  $(field).setAttribute('aria-describedby', p.id);
+}
+
+// ---- cargo: containers or general cargo by weight -------------------------
+
+const cargoKind = () => ($('kind-kg').checked ? 'kg' : 'boxes');
+
+// Shows the fields of the chosen kind; each kind keeps its own count (boxes
+// or kilograms), so switching back and forth loses nothing.
+function showCargoKind() {
+  const kind = cargoKind();
+  const units = $('units');
+  if (units.dataset.kind && units.dataset.kind !== kind) {
+    units.dataset[units.dataset.kind] = units.value;
+    units.value = units.dataset[kind] ?? (kind === 'kg' ? '1000' : '1');
+  }
+  units.dataset.kind = kind;
+  $('units-label').textContent = kind === 'kg' ? 'Weight kg' : 'Boxes';
+  for (const el of document.querySelectorAll('#cargo [data-for]')) el.hidden = el.dataset.for !== kind;
+  $('value_of_time-label').textContent = `Value of time, USD/${kind === 'kg' ? 't' : 'box'}-h`;
+}
+
+// The shipment's fields as the request layer names them, only those that
+// differ from its defaults besides units and unit.
+function shipmentFields() {
+  const f = { units: $('units').value.trim() };
+  if (cargoKind() === 'kg') {
+    f.unit = 'KG';
+    if ($('volume_m3').value) f.volume_m3 = $('volume_m3').value;
+  } else {
+    f.unit = $('unit').value;
+    if ($('cargo_tonnes').value) f.cargo_tonnes = $('cargo_tonnes').value;
+    if ($('equipment').value !== 'coc') f.equipment = $('equipment').value;
+  }
+  if ($('value_of_time').value) f.value_of_time = $('value_of_time').value;
+  return f;
 }
 
 // ---- autocomplete ---------------------------------------------------------
@@ -279,6 +330,11 @@ function onTime(it, result) {
   return it.arrive <= deadline ? '✓ yes' : '✗ no';
 }
 
+// The modes an option moves by, in the order it first uses them.
+function modesOf(it) {
+  return [...new Set(it.legs.filter((l) => MODE_COLORS[l.kind]).map((l) => l.kind))];
+}
+
 // The moving legs of an option, as a key: the same key in the base and the
 // scenario means the same route, so their difference is what the scenario did.
 function pathKey(it) {
@@ -318,6 +374,7 @@ function renderOptions() {
       `<td>${duration(it.hours)}${state.base ? delta(it.hours / 24, bi === undefined ? undefined : bi.hours / 24, 1, ' d') : ''}</td>` +
       `<td>${formatNumber(it.cost_usd)}${state.base && bi ? delta(it.cost_usd, bi.cost_usd, 0, '') : ''}</td>` +
       `<td>${formatNumber(it.co2_kg / 1000, 1)}</td>` +
+      `<td class="modes">${modesOf(it).join(' · ')}</td>` +
       `<td title="${it.border_crossings.join(', ')}">${it.border_crossings.length}</td>` +
       `<td>${onTime(it, r)}</td>`;
     tr.addEventListener('click', () => select(i));
@@ -443,7 +500,9 @@ async function loadScenarios() {
 async function runLanes() {
   const scenarios = activeScenarios();
   if (scenarios.length === 0) return;
-  const body = { scenarios, samples: 0, units: Number($('units').value), unit: $('unit').value };
+  const body = { scenarios, samples: 0 };
+  for (const [k, v] of Object.entries(shipmentFields())) body[k] = ['unit', 'equipment'].includes(k) ? v : Number(v);
+  if ($('by').value !== 'pareto') body.by = $('by').value;  // a matrix has no pareto: the server's default
   if ($('depart').value) body.depart = `${$('depart').value}T00:00Z`;
   say(`comparing every pair of hubs with ${scenarios.join(', ')}…`);
   $('lanes-go').disabled = true;
@@ -452,6 +511,7 @@ async function runLanes() {
   });
   $('lanes-go').disabled = activeScenarios().length === 0;
   if (!r.ok) {
+    markInvalid(r.error.field, r.error.message);
     say(r.error.message, 'error');
     return;
   }
@@ -553,8 +613,7 @@ function readQuery() {
   const q = new URLSearchParams();
   for (const id of ['from', 'to']) q.set(id, $(id).dataset.id || $(id).value.trim());
   if ($('depart').value) q.set('depart', $('depart').value);
-  q.set('units', $('units').value);
-  q.set('unit', $('unit').value);
+  for (const [k, v] of Object.entries(shipmentFields())) q.set(k, v);
   if ($('deadline').value) q.set('deadline', `${$('deadline').value}T23:59Z`);
   // More options: sent only when they differ from the server's defaults.
   for (const id of ['via', 'avoid']) {
@@ -563,8 +622,7 @@ function readQuery() {
   const modes = [...document.querySelectorAll('#mode input:checked')].map((x) => x.value);
   if (modes.length < document.querySelectorAll('#mode input').length) q.set('mode', modes.join(','));
   if ($('by').value !== 'pareto') q.set('by', $('by').value);
-  if ($('cargo_tonnes').value) q.set('cargo_tonnes', $('cargo_tonnes').value);
-  const extras = ['via', 'avoid', 'mode', 'by', 'cargo_tonnes'].filter((k) => q.has(k));
+  const extras = MORE.filter((k) => q.has(k));
   $('more-note').textContent = extras.length ? `(${extras.join(', ')} set)` : '';
   return q;
 }
@@ -601,7 +659,7 @@ async function run() {
     if (main.error.code === 'no_route') {
       say(`No route: ${main.error.message}`, 'error');
     } else {
-      markInvalid(main.error.field);
+      markInvalid(main.error.field, main.error.message);
       say(main.error.message, 'error');
       if (main.error.field && $(main.error.field)) $(main.error.field).focus();
     }
@@ -611,7 +669,8 @@ async function run() {
   state.base = base && base.ok ? base.body : null;
   state.selected = 0;
   const r = main.body;
-  say(`${placeName(r.query.from)} → ${placeName(r.query.to)}: ${r.itineraries.length} option${r.itineraries.length === 1 ? '' : 's'}` +
+  const cargo = r.query.unit === 'KG' ? `${formatNumber(r.query.units)} kg` : `${r.query.units} × ${r.query.unit}`;
+  say(`${placeName(r.query.from)} → ${placeName(r.query.to)}, ${cargo}: ${r.itineraries.length} option${r.itineraries.length === 1 ? '' : 's'}` +
       (scenarios.length ? ` with ${scenarios.join(', ')}` : '') + ` (dataset ${r.dataset.name} ${r.dataset.version}, FX ${r.dataset.fx_date})`);
   renderOptions();
   select(0);
@@ -639,6 +698,8 @@ async function start() {
     run();
   });
   $('lanes-go').addEventListener('click', runLanes);
+  for (const id of ['kind-boxes', 'kind-kg']) $(id).addEventListener('change', showCargoKind);
+  showCargoKind();
   $('show-network').addEventListener('change', (e) => {
     if (e.target.checked) networkLayer.addTo(map);
     else networkLayer.remove();
