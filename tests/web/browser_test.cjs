@@ -88,7 +88,7 @@ async function main() {
     });
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(url);
-    await page.waitForSelector('body[data-ready="true"]', { timeout: 30000 });
+    await page.waitForSelector('body[data-ready="true"]', { timeout: 60000 });  // a loaded machine
     check(await page.locator('#map .leaflet-overlay-pane path').count() > 100, 'basemap countries drawn from world-atlas');
 
     // Search with the autocomplete, by keyboard.

@@ -374,7 +374,8 @@ function renderOptions() {
       `<td>${duration(it.hours)}${state.base ? delta(it.hours / 24, bi === undefined ? undefined : bi.hours / 24, 1, ' d') : ''}</td>` +
       `<td>${formatNumber(it.cost_usd)}${state.base && bi ? delta(it.cost_usd, bi.cost_usd, 0, '') : ''}</td>` +
       `<td>${formatNumber(it.co2_kg / 1000, 1)}</td>` +
-      `<td class="modes">${modesOf(it).join(' · ')}</td>` +
+      `<td class="modes" title="${modesOf(it).join(', ')}">` +
+      `${modesOf(it).map((m) => `<i style="background:${MODE_COLORS[m]}"></i><span class="sr">${m} </span>`).join('')}</td>` +
       `<td title="${it.border_crossings.join(', ')}">${it.border_crossings.length}</td>` +
       `<td>${onTime(it, r)}</td>`;
     tr.addEventListener('click', () => select(i));
