@@ -39,22 +39,20 @@ const OptionSpec kBy{.name = "by",
 
 template <class R>
 std::vector<Option<R>> matrix_rows() {
-  return {
-      row<R>(kPlaces, read::places, [](R& r, std::vector<LocationIdx> p) { r.places = std::move(p); }),
-      row<R>(request::kDepart, read::instant, request::set_depart),
-      row<R>(request::kUnits, read::count, request::set_units),
-      row<R>(request::kUnit, request::read_unit, request::set_unit),
-      row<R>(request::kCargoTonnes, read::number, request::set_cargo),
-      row<R>(request::kVolume, read::number, request::set_volume),
-      row<R>(request::kEquipment, read::choice, request::set_equipment),
-      row<R>(kBy, read::choice, request::set_objective),
-      row<R>(request::kValueOfTime, read::number, request::set_value_of_time),
-      row<R>(request::kMode, read::modes, [](R& r, ModeSet m) { r.query.modes = m; }),
-      row<R>(kSamples, read::count, [](R& r, std::uint64_t n) { r.samples = static_cast<std::uint32_t>(n); }),
-      row<R>(request::kSeed, read::count, request::set_seed),
-      row<R>(request::kScenario, read::scenarios, request::set_scenarios),
-      row<R>(request::kThreads, read::count, request::set_threads),
-  };
+  return request::with_shipment_rows<R>(
+      {
+          row<R>(kPlaces, read::places, [](R& r, std::vector<LocationIdx> p) { r.places = std::move(p); }),
+          row<R>(request::kDepart, read::instant, request::set_depart),
+      },
+      {
+          row<R>(kBy, read::choice, request::set_objective),
+          row<R>(request::kValueOfTime, read::number, request::set_value_of_time),
+          row<R>(request::kMode, read::modes, [](R& r, ModeSet m) { r.query.modes = m; }),
+          row<R>(kSamples, read::count, [](R& r, std::uint64_t n) { r.samples = static_cast<std::uint32_t>(n); }),
+          row<R>(request::kSeed, read::count, request::set_seed),
+          row<R>(request::kScenario, read::scenarios, request::set_scenarios),
+          row<R>(request::kThreads, read::count, request::set_threads),
+      });
 }
 
 const std::vector<Option<MatrixRequest>>& matrix_table() {

@@ -13,58 +13,56 @@ constexpr std::uint32_t kSamplesUnset = std::numeric_limits<std::uint32_t>::max(
 
 const std::vector<Option<RouteRequest>>& table() {
   using R = RouteRequest;
-  static const std::vector<Option<R>> rows = {
-      row<R>({.name = "from",
-              .type = OptionType::kPlace,
-              .help = "Origin, any case (\"Xi'an\", xian)",
-              .required = true},
-             read::place, [](R& r, LocationIdx i) { r.query.from = i; }),
-      row<R>({.name = "to", .type = OptionType::kPlace, .help = "Destination", .required = true},
-             read::place, [](R& r, LocationIdx i) { r.query.to = i; }),
-      row<R>(request::kDepart, read::instant, request::set_depart),
-      row<R>(request::kUnits, read::count, request::set_units),
-      row<R>(request::kUnit, request::read_unit, request::set_unit),
-      row<R>(request::kCargoTonnes, read::number, request::set_cargo),
-      row<R>(request::kVolume, read::number, request::set_volume),
-      row<R>(request::kEquipment, read::choice, request::set_equipment),
-      row<R>({.name = "by",
-              .type = OptionType::kChoice,
-              .help = "pareto: every good option on time, cost and CO2; time, cost or co2: the single best; "
-                      "generalized: the one that minimises money plus the value of time x boxes x hours",
-              .default_text = "pareto",
-              .choices = "pareto|time|cost|co2|generalized"},
-             read::choice, request::set_objective),
-      row<R>(request::kValueOfTime, read::number, request::set_value_of_time),
-      row<R>({.name = "via",
-              .type = OptionType::kPlaces,
-              .help = "Pass through these places, in order",
-              .max_items = kMaxVia},
-             read::places, [](R& r, std::vector<LocationIdx> v) { r.query.via = std::move(v); }),
-      row<R>({.name = "avoid",
-              .type = OptionType::kAvoid,
-              .help = "Never enter these places, or any place of these countries (RU, Russia)",
-              .max_items = kMaxAvoid},
-             read::avoid,
-             [](R& r, request::Avoid a) {
-               r.query.avoid = std::move(a.places);
-               r.query.avoid_countries = std::move(a.countries);
-             }),
-      row<R>(request::kMode, read::modes, [](R& r, ModeSet m) { r.query.modes = m; }),
-      row<R>({.name = "deadline",
-              .type = OptionType::kInstant,
-              .help = "Arrive by this instant: adds P(on time) per option and marks the most reliable one"},
-             read::instant, [](R& r, Instant t) { r.deadline = t; }),
-      row<R>({.name = "samples",
-              .type = OptionType::kCount,
-              .help = "Monte Carlo samples for p50/p80/p95 arrival; 0: none",
-              .default_text = "1000 with a deadline, else 0",
-              .min = 0,
-              .max = kMaxRouteSamples},
-             read::count, [](R& r, std::uint64_t n) { r.samples = static_cast<std::uint32_t>(n); }),
-      row<R>(request::kSeed, read::count, request::set_seed),
-      row<R>(request::kScenario, read::scenarios, request::set_scenarios),
-      row<R>(request::kThreads, read::count, request::set_threads),
-  };
+  static const std::vector<Option<R>> rows = request::with_shipment_rows<R>(
+      {
+          row<R>({.name = "from",
+                  .type = OptionType::kPlace,
+                  .help = "Origin, any case (\"Xi'an\", xian)",
+                  .required = true},
+                 read::place, [](R& r, LocationIdx i) { r.query.from = i; }),
+          row<R>({.name = "to", .type = OptionType::kPlace, .help = "Destination", .required = true}, read::place,
+                 [](R& r, LocationIdx i) { r.query.to = i; }),
+          row<R>(request::kDepart, read::instant, request::set_depart),
+      },
+      {
+          row<R>({.name = "by",
+                  .type = OptionType::kChoice,
+                  .help = "pareto: every good option on time, cost and CO2; time, cost or co2: the single best; "
+                          "generalized: the one that minimises money plus the value of time x boxes x hours",
+                  .default_text = "pareto",
+                  .choices = "pareto|time|cost|co2|generalized"},
+                 read::choice, request::set_objective),
+          row<R>(request::kValueOfTime, read::number, request::set_value_of_time),
+          row<R>({.name = "via",
+                  .type = OptionType::kPlaces,
+                  .help = "Pass through these places, in order",
+                  .max_items = kMaxVia},
+                 read::places, [](R& r, std::vector<LocationIdx> v) { r.query.via = std::move(v); }),
+          row<R>({.name = "avoid",
+                  .type = OptionType::kAvoid,
+                  .help = "Never enter these places, or any place of these countries (RU, Russia)",
+                  .max_items = kMaxAvoid},
+                 read::avoid,
+                 [](R& r, request::Avoid a) {
+                   r.query.avoid = std::move(a.places);
+                   r.query.avoid_countries = std::move(a.countries);
+                 }),
+          row<R>(request::kMode, read::modes, [](R& r, ModeSet m) { r.query.modes = m; }),
+          row<R>({.name = "deadline",
+                  .type = OptionType::kInstant,
+                  .help = "Arrive by this instant: adds P(on time) per option and marks the most reliable one"},
+                 read::instant, [](R& r, Instant t) { r.deadline = t; }),
+          row<R>({.name = "samples",
+                  .type = OptionType::kCount,
+                  .help = "Monte Carlo samples for p50/p80/p95 arrival; 0: none",
+                  .default_text = "1000 with a deadline, else 0",
+                  .min = 0,
+                  .max = kMaxRouteSamples},
+                 read::count, [](R& r, std::uint64_t n) { r.samples = static_cast<std::uint32_t>(n); }),
+          row<R>(request::kSeed, read::count, request::set_seed),
+          row<R>(request::kScenario, read::scenarios, request::set_scenarios),
+          row<R>(request::kThreads, read::count, request::set_threads),
+      });
   return rows;
 }
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <limits>
+#include <vector>
 
 #include "option.h"
 
@@ -101,11 +102,6 @@ inline constexpr OptionSpec kScenario{.name = "scenario",
 
 // Setters for the options above, for any request with these members.
 inline constexpr auto set_depart = [](auto& r, Instant t) { r.query.depart = t; };
-inline constexpr auto set_units = [](auto& r, std::uint64_t n) { r.query.units = static_cast<std::uint32_t>(n); };
-inline constexpr auto set_unit = [](auto& r, UnitKind u) { r.query.unit = u; };
-inline constexpr auto set_cargo = [](auto& r, double t) { r.query.cargo_per_unit = Mass::from_tonnes(t); };
-inline constexpr auto set_volume = [](auto& r, double m3) { r.query.volume_m3 = m3; };
-inline constexpr auto set_equipment = [](auto& r, std::string_view e) { r.query.equipment = *parse_equipment(e); };
 inline constexpr auto set_value_of_time = [](auto& r, double v) { r.query.value_of_time_usd = v; };
 inline constexpr auto set_objective = [](auto& r, std::string_view o) { r.query.objective = *parse_objective(o); };
 inline constexpr auto set_seed = [](auto& r, std::uint64_t n) { r.seed = n; };
@@ -114,6 +110,24 @@ inline constexpr auto set_scenarios = [](auto& r, std::vector<std::string> s) { 
 
 /// A unit of s.choices by its name or an alias of parse_unit_kind (HC, 40HC).
 Result<UnitKind> read_unit(const OptionSpec& s, const Values& v, const Env& env);
+
+/// A request's table: `before`, the shipment's rows (units, unit,
+/// cargo_tonnes, volume_m3, equipment), then `after`. Every request with a
+/// RouteQuery lists the shipment this way, so each of its options is declared
+/// here once.
+template <class R>
+std::vector<Option<R>> with_shipment_rows(std::vector<Option<R>> before, const std::vector<Option<R>>& after) {
+  const std::vector<Option<R>> shipment = {
+      row<R>(kUnits, read::count, [](R& r, std::uint64_t n) { r.query.units = static_cast<std::uint32_t>(n); }),
+      row<R>(kUnit, read_unit, [](R& r, UnitKind u) { r.query.unit = u; }),
+      row<R>(kCargoTonnes, read::number, [](R& r, double t) { r.query.cargo_per_unit = Mass::from_tonnes(t); }),
+      row<R>(kVolume, read::number, [](R& r, double m3) { r.query.volume_m3 = m3; }),
+      row<R>(kEquipment, read::choice, [](R& r, std::string_view e) { r.query.equipment = *parse_equipment(e); }),
+  };
+  before.insert(before.end(), shipment.begin(), shipment.end());
+  before.insert(before.end(), after.begin(), after.end());
+  return before;
+}
 
 /// What the shipment options say together, past each one's own range: a KG
 /// shipment takes no cargo_tonnes or equipment and needs road or air; boxes
