@@ -10,27 +10,13 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 
+const { parseCsv } = require('../support/csv.cjs');
 const { arg, check, finish } = require('../support/tap.cjs');
 const caravan = arg('caravan');
 const data = arg('data');
 const { getIssues } = require(path.join(arg('node-modules'), '@placemarkio/check-geojson'));
 
-// RFC 4180 rows of a CSV file as objects keyed by the header.
-function readCsv(file) {
-  const text = fs.readFileSync(file, 'utf8');
-  const rows = [];
-  let row = [], field = '', quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') { field += '"'; i++; } else if (c === '"') quoted = false; else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') { row.push(field); field = ''; } else if (c === '\n') { row.push(field); rows.push(row); row = []; field = ''; } else if (c !== '\r') field += c;
-  }
-  if (field !== '' || row.length) { row.push(field); rows.push(row); }
-  const [header, ...body] = rows.filter((r) => !(r.length === 1 && r[0] === '') && !r[0].startsWith('#'));
-  return body.map((r) => Object.fromEntries(header.map((h, k) => [h, r[k]])));
-}
+const readCsv = (file) => parseCsv(fs.readFileSync(file, 'utf8'));
 
 const out = fs.mkdtempSync(path.join(os.tmpdir(), 'caravan-geojson-'));
 try {
