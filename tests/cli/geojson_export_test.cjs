@@ -60,6 +60,11 @@ try {
     }
     check(wrong.length === 0, `${layer}: geometry is the dataset's coordinates${wrong.length ? ` (wrong: ${wrong.slice(0, 5).join(', ')})` : ''}`);
   }
+  // The hubs are dataset.toml's `hubs = [...]`.
+  const hubs = JSON.parse(/^hubs\s*=\s*(\[.*\])\s*$/m.exec(fs.readFileSync(path.join(data, 'dataset.toml'), 'utf8'))[1]).sort();
+  const marked = JSON.parse(fs.readFileSync(path.join(out, 'locations.geojson'), 'utf8')).features
+    .filter((f) => f.properties.hub === true).map((f) => f.properties.id).sort();
+  check(hubs.length > 0 && JSON.stringify(marked) === JSON.stringify(hubs), `the locations marked hub are dataset.toml's hubs (${marked.length})`);
   const links = JSON.parse(fs.readFileSync(path.join(out, 'links.geojson'), 'utf8')).features;
   const modes = new Set(links.map((f) => f.properties.mode));
   check(modes.has('rail') && modes.has('road'), `rail and road links are lines of the links layer (${[...modes].join(', ')})`);
