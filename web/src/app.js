@@ -236,8 +236,9 @@ function utc(iso) {
 function legPopup(leg) {
   const rows = [
     ['', `<b>${leg.kind.replace('_', ' ')}</b>${leg.from !== leg.to ? ` ${placeName(leg.from)} → ${placeName(leg.to)}` : ` at ${placeName(leg.from)}`}`],
-    ['depart', `${localTime(leg.depart, state.places.get(leg.from)?.timezone)} (${utc(leg.depart)})`],
-    ['arrive', `${localTime(leg.arrive, state.places.get(leg.to)?.timezone)} (${utc(leg.arrive)})`],
+    ['depart', localTime(leg.depart, state.places.get(leg.from)?.timezone)],
+    ['arrive', localTime(leg.arrive, state.places.get(leg.to)?.timezone)],
+    ['UTC', `${utc(leg.depart).slice(0, 16)} → ${utc(leg.arrive)}`],
     ['time', `${formatNumber(leg.hours, 1)} h`],
   ];
   if (leg.km > 0) rows.push(['distance', `${formatNumber(leg.km)} km`]);
