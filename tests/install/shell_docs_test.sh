@@ -16,7 +16,7 @@ man=$docs/caravan.1
 # ---- man page -----------------------------------------------------------------
 warnings=$(groff -man -ww -z "$man" 2>&1 || true)
 check "groff reads caravan.1 without a warning${warnings:+: $warnings}" test -z "$warnings"
-text=$(MANWIDTH=200 man -l "$man" 2>/dev/null | col -b)
+text=$(MANWIDTH=200 man -l "$man" 2>/dev/null)
 check "the page names the version of the program ($("$caravan" --version))" grep -qF "$("$caravan" --version)" <<<"$text"
 # The commands --help lists, and theirs: `route`, `data check`, …
 subcommands() { "$caravan" "$@" --help | awk '/^Subcommands:/ {on = 1; next} on && /^$/ {exit} on && /^  [a-z]/ {print $1}'; }
