@@ -15,7 +15,7 @@ const { withBrowser } = require('./harness.cjs');
 async function main() {
   await withBrowser(async ({ page, url, artifacts }) => {
     await page.goto(url);
-    await page.waitForSelector('body[data-ready="true"]', { timeout: 30000 });
+    await page.waitForSelector('body[data-ready="true"]', { timeout: 90000 });
     check(await page.locator('#map .leaflet-overlay-pane path').count() > 100, 'basemap countries drawn from world-atlas');
 
     // Search with the autocomplete, by keyboard.

@@ -39,7 +39,7 @@ async function main() {
     const { getIssues } = require(path.join(nodeModules, '@placemarkio/check-geojson'));
     const api = (p) => page.evaluate(async (u) => (await fetch(u)).json(), p);
     await page.goto(url);
-    await page.waitForSelector('body[data-ready="true"]', { timeout: 30000 });
+    await page.waitForSelector('body[data-ready="true"]', { timeout: 90000 });
     const network = await api('/v1/network');
     const hubs = network.features.filter((f) => f.properties.hub).map((f) => f.properties.name);
 
@@ -83,7 +83,7 @@ async function main() {
 
     // A reload restores the view: the form, the scenario, the answer, the selection.
     await page.reload();
-    await page.waitForSelector('body[data-ready="true"]');
+    await page.waitForSelector('body[data-ready="true"]', { timeout: 90000 });
     await answered(page);
     const form = await page.evaluate(() => ({
       from: document.getElementById('from').value, to: document.getElementById('to').value,
@@ -104,7 +104,7 @@ async function main() {
     // A shared link opens the same view in a new page.
     const other = await page.context().newPage();
     await other.goto(shared.href);
-    await other.waitForSelector('body[data-ready="true"]');
+    await other.waitForSelector('body[data-ready="true"]', { timeout: 90000 });
     await answered(other);
     check(await other.textContent('#options-table tbody') === table &&
       await other.getAttribute('#options-table tbody tr:nth-child(2)', 'aria-selected') === 'true',
