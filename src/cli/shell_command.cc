@@ -8,10 +8,13 @@
 #include <cstdio>
 #include <iostream>
 #include <memory>
+#include <span>
 #include <sstream>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "caravan/request.h"
 #include "commands.h"
 
 namespace caravan::cli {
@@ -33,12 +36,38 @@ struct CommandDoc {
   std::vector<CommandDoc> subcommands;
 };
 
-// Options whose value is a file or folder, by the name every command uses.
+// Options whose value is a file or folder, by the name every command uses
+// (the request options say it themselves: request_spec below).
 bool is_path_option(const std::string& name) {
-  for (const char* p : {"--data", "--scenario", "--base-scenario", "--demand", "--token-file", "--web", "--db", "--out"}) {
+  for (const char* p : {"--data", "--token-file", "--web", "--db", "--out"}) {
     if (name == p) return true;
   }
   return false;
+}
+
+// The request option (caravan/request.h) behind `flag` of a command, if any:
+// its table knows the words a choice takes and which values may be files.
+const OptionSpec* request_spec(const std::vector<std::string>& path, const std::string& flag) {
+  if (path.size() != 1) return nullptr;
+  std::span<const OptionSpec> table = path[0] == "route"      ? route_options()
+                                      : path[0] == "matrix"   ? matrix_options()
+                                      : path[0] == "compare"  ? compare_options()
+                                      : path[0] == "simulate" ? simulate_options()
+                                                              : std::span<const OptionSpec>{};
+  for (const OptionSpec& s : table) {
+    if (s.cli_flag() == flag) return &s;
+  }
+  return nullptr;
+}
+
+std::vector<std::string> split(std::string_view text, char sep) {
+  std::vector<std::string> out;
+  for (std::size_t start = 0; start <= text.size();) {
+    std::size_t end = std::min(text.find(sep, start), text.size());
+    if (end > start) out.emplace_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
 }
 
 // CLI11 writes an IsMember check into the type name: `TEXT:{a,b,c}`.
@@ -79,6 +108,11 @@ CommandDoc describe(const CLI::App& app, std::vector<std::string> path) {
       for (char& c : o.value) c = c == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     }
     o.path = !o.names.empty() && is_path_option(o.names.front());
+    if (const OptionSpec* spec = o.positional ? nullptr : request_spec(path, o.names.front())) {
+      // Scenarios and demand may name files on the command line: complete file names.
+      o.path = spec->type == OptionType::kScenarios || spec->type == OptionType::kDemand;
+      if (spec->type == OptionType::kChoice || spec->type == OptionType::kChoices) o.choices = split(spec->choices, '|');
+    }
     doc.options.push_back(std::move(o));
   }
   for (const CLI::App* sub : app.get_subcommands([](const CLI::App* s) { return !s->get_group().empty(); })) {

@@ -29,7 +29,7 @@ root=$tmp/root
 dpkg -x "$deb" "$root"
 for f in usr/bin/caravan usr/share/caravan/central-asia/dataset.toml usr/share/man/man1/caravan.1 \
          usr/share/bash-completion/completions/caravan usr/share/zsh/vendor-completions/_caravan \
-         usr/include/caravan/route.h; do
+         usr/include/caravan/route.h usr/include/caravan/request.h; do
   check "the package holds /$f" test -e "$root/$f"
 done
 check "the package holds the CMake package" test -n "$(find "$root/usr/lib" -name caravanConfig.cmake)"
@@ -39,6 +39,14 @@ out=$(cd / && env -u CARAVAN_DATA -u CARAVAN_WEB "$root/usr/bin/caravan" route x
 check "caravan route runs from the unpacked package" grep -q '^Xi.an → Tashkent: 1 × FEU' <<<"$out"
 check "… on the dataset the package carries" grep -q 'Dataset central-asia 0.0.0-unpacked' <<<"$out"
 check "… with options leg by leg" grep -q 'border' <<<"$out"
+# A scenario by its id is read from the packaged dataset: it changes the answer.
+run_json() { (cd / && env -u CARAVAN_DATA "$root/usr/bin/caravan" route xian tashkent --depart 2026-03-02T08:00+08:00 "$@" --format json); }
+with=$(run_json --scenario green-lanes) without=$(run_json)
+check "… with a scenario of the dataset it carries, by id" \
+  python3 -c 'import json, sys; sys.exit(json.loads(sys.argv[1])["query"]["scenarios"] != ["green-lanes"])' "$with"
+check "… which changes the answer" \
+  python3 -c 'import json, sys; sys.exit(json.loads(sys.argv[1])["itineraries"] == json.loads(sys.argv[2])["itineraries"])' \
+  "$with" "$without"
 
 if [ -f "$root/usr/share/caravan/web/index.html" ]; then
   echo '<!-- unpacked copy -->' >>"$root/usr/share/caravan/web/index.html"

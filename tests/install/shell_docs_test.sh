@@ -34,6 +34,10 @@ for c in "${commands[@]}"; do
   done
 done
 check "exit codes and the environment are documented" grep -q 'CARAVAN_DATA' <<<"$text"
+# The request layer's wording (caravan/request.h) reaches the page.
+check "the page says --avoid takes country names" grep -q 'ISO 3166-1 alpha-2 codes or names' <<<"$text"
+check "the page says lists are comma-separated or repeated" grep -q 'comma-separated or repeated' <<<"$text"
+check "the page lists route's csv format" grep -q 'geojson or csv' <<<"$text"
 
 # ---- bash ---------------------------------------------------------------------
 complete_bash() {  # complete_bash WORD... : what bash offers for the last word
@@ -44,11 +48,23 @@ check "bash: caravan r → route" test "$(complete_bash caravan r)" = "route"
 check "bash: caravan data ex → export" test "$(complete_bash caravan data ex)" = "export"
 check "bash: caravan route xian tashkent --dep → --depart" test "$(complete_bash caravan route xian tashkent --dep)" = "--depart"
 check "bash: caravan data export --fo → --format" test "$(complete_bash caravan data export --fo)" = "--format"
+check "bash: caravan route a b --cargo → --cargo-tonnes" test "$(complete_bash caravan route a b --cargo)" = "--cargo-tonnes"
+check "bash: caravan compare --base → --base-scenario" test "$(complete_bash caravan compare --base)" = "--base-scenario"
+# Values of the request options come from their table: route's --by differs from simulate's.
+check "bash: caravan route a b --unit <tab> → TEU FEU" test "$(complete_bash caravan route a b --unit '')" = "TEU FEU"
+check "bash: caravan route a b --by <tab> → pareto time cost co2" \
+  test "$(complete_bash caravan route a b --by '')" = "pareto time cost co2"
+check "bash: caravan simulate --by <tab> → time cost co2" test "$(complete_bash caravan simulate --by '')" = "time cost co2"
+check "bash: caravan simulate --service-capacity p → per-run" \
+  test "$(complete_bash caravan simulate --service-capacity p)" = "per-run"
+check "bash: caravan route a b --mode <tab> → the modes" test "$(complete_bash caravan route a b --mode '')" = "rail road ferry sea air"
 check "bash: a place is not completed with commands" test -z "$(complete_bash caravan route x)"
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 touch "$dir/green-lanes.toml"
 check "bash: --scenario completes file names" test "$(complete_bash caravan route a b --scenario "$dir/gr")" = "$dir/green-lanes.toml"
+touch "$dir/flows.csv"
+check "bash: --demand completes file names" test "$(complete_bash caravan simulate --demand "$dir/fl")" = "$dir/flows.csv"
 check "bash: completion's shell argument gets nothing but options after a dash" \
   test "$(complete_bash caravan completion --h)" = "--help"
 
@@ -63,6 +79,8 @@ if command -v zsh >/dev/null; then
   check "zsh: caravan <tab> offers route with its description" grep -q '^route:Plan' <<<"$(complete_zsh caravan '')"
   check "zsh: caravan data <tab> offers export" grep -q '^export:' <<<"$(complete_zsh caravan data '')"
   check "zsh: caravan route a b -<tab> offers --deadline" grep -q '^--deadline:' <<<"$(complete_zsh caravan route a b -)"
+  check "zsh: caravan route a b --by <tab> offers the objectives" \
+    test "$(complete_zsh caravan route a b --by '' | tr '\n' ' ')" = "pareto time cost co2 "
   check "zsh: --data completes files" test "$(complete_zsh caravan matrix --data '')" = "_files"
 else
   echo "# zsh not installed: zsh checks skipped (scripts/install-deps installs it)"

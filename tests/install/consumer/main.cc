@@ -1,38 +1,43 @@
-// Plans the fastest route with an installed caravan library and prints its
-// arrival, for comparison with `caravan route --by time`.
-//   consumer DATA_DIR FROM TO DEPART
+// Plans a route with an installed caravan library, the request read by its
+// request layer from name=value arguments (the fields `caravan route` passes
+// it), and prints the first option's arrival, for comparison with the CLI.
+//   consumer DATA_DIR NAME=VALUE...   e.g. from=xian to=tashkent by=time avoid=Kazakhstan
 #include <iostream>
+#include <string>
 
 #include "caravan/load.h"
-#include "caravan/places.h"
+#include "caravan/request.h"
 #include "caravan/route.h"
 #include "caravan/units.h"
 
 int main(int argc, char** argv) {
-  if (argc != 5) {
-    std::cerr << "usage: consumer DATA_DIR FROM TO DEPART\n";
+  if (argc < 2) {
+    std::cerr << "usage: consumer DATA_DIR NAME=VALUE...\n";
     return 2;
+  }
+  caravan::RequestFields fields;
+  for (int i = 2; i < argc; ++i) {
+    std::string arg = argv[i];
+    auto eq = arg.find('=');
+    if (eq == std::string::npos) {
+      std::cerr << "not NAME=VALUE: " << arg << "\n";
+      return 2;
+    }
+    fields.push_back({arg.substr(0, eq), arg.substr(eq + 1), {}});
   }
   auto net = caravan::load_network(argv[1]);
   if (!net) {
     std::cerr << net.errors().front().to_string() << "\n";
     return 2;
   }
-  auto from = caravan::resolve_place(*net, argv[2]);
-  auto to = caravan::resolve_place(*net, argv[3]);
-  auto depart = caravan::parse_instant(argv[4]);
-  if (!from || !to || !depart) {
-    std::cerr << "bad place or departure\n";
+  auto request = caravan::parse_route_request(*net, fields, caravan::RequestContext{});
+  if (!request) {
+    std::cerr << request.errors().front().to_string() << "\n";
     return 2;
   }
   caravan::RouteIndex index(*net);
   caravan::Planner planner(index);
-  caravan::RouteQuery q;
-  q.from = *from;
-  q.to = *to;
-  q.depart = *depart;
-  q.objective = caravan::Objective::kTime;
-  auto its = planner.plan(q);
+  auto its = planner.plan(request->query);
   if (!its) {
     std::cerr << its.errors().front().to_string() << "\n";
     return 1;
