@@ -2,6 +2,8 @@
 #   make run   build (Release, web UI included) and serve the web map and API on the
 #              embedded dataset at http://127.0.0.1:$(PORT)/ (Ctrl-C stops)
 #   make test  build with sanitizers and warnings-as-errors, then run every test
+#   make package  the Release build's Debian package, build/release/caravan_<version>_<arch>.deb
+#   make golden   rewrite the CLI's golden answers (tests/cli/golden) with today's, for review
 # Benchmarks (docs/performance.md), none of them part of `make test`:
 #   make bench          route queries on the default data and a 100,000-location network
 #   make bench-peers    caravan vs Boost.Graph, igraph, networkx, pgRouting (~15 min)
@@ -19,6 +21,18 @@ deps:
 build: deps
 	@cmake -S . -B $(RELEASE_DIR) -DCMAKE_BUILD_TYPE=Release -DCARAVAN_TESTS=OFF >/dev/null
 	@cmake --build $(RELEASE_DIR) -j $(JOBS) --target caravan_cli caravan_web caravan_python
+
+.PHONY: package golden
+package: build
+	@cmake --build $(RELEASE_DIR) -j $(JOBS) --target caravan_shell_docs
+	cd $(RELEASE_DIR) && cpack -G DEB
+
+# After a change of model or data: every file rewritten, then `git diff tests/cli/golden`.
+golden: deps
+	@cmake -S . -B $(RELEASE_DIR) -DCMAKE_BUILD_TYPE=Release -DCARAVAN_TESTS=OFF >/dev/null
+	@cmake --build $(RELEASE_DIR) -j $(JOBS) --target caravan_cli
+	tests/cli/golden/run --update $(RELEASE_DIR)/caravan
+	@git diff --stat -- tests/cli/golden 2>/dev/null || true
 
 run: build
 	$(RELEASE_DIR)/caravan serve --port $(PORT)

@@ -1,6 +1,7 @@
 // `caravan data check | export | calibrate`
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -22,6 +23,8 @@ struct DataOptions {
   std::string format;
   std::string depart = "2026-03-02T00:00Z";
   std::vector<std::string> scenarios;
+  std::string out;    // export: folder for one GeoJSON file per layer
+  std::string layer;  // export: one layer on stdout
 };
 
 std::filesystem::path data_dir(const DataOptions& o) {
@@ -99,14 +102,73 @@ int run_check(const DataOptions& o) {
   return kExitBadInput;
 }
 
+// Every layer is written to a temporary file beside its target first and
+// renamed only when all were written, so a failure leaves no half of an export.
+int write_layers(const std::vector<GeoJsonLayer>& layers, const std::filesystem::path& dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return report({Error::invalid("--out: cannot create folder \"" + dir.string() + "\": " + ec.message())});
+  std::vector<std::filesystem::path> written;
+  auto discard = [&] {
+    for (const auto& p : written) std::filesystem::remove(p, ec);
+  };
+  for (const GeoJsonLayer& l : layers) {
+    std::filesystem::path tmp = dir / ("." + l.name + ".geojson.tmp");
+    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
+    if (f) written.push_back(tmp);
+    f << l.geojson;
+    f.close();
+    if (!f) {
+      discard();
+      return report({Error::invalid("--out: cannot write \"" + (dir / (l.name + ".geojson")).string() + "\"")});
+    }
+  }
+  for (std::size_t i = 0; i < layers.size(); ++i) {
+    std::filesystem::rename(written[i], dir / (layers[i].name + ".geojson"), ec);
+    if (ec) {
+      discard();
+      return report({Error::invalid("--out: cannot write \"" + (dir / (layers[i].name + ".geojson")).string() + "\": " +
+                                    ec.message())});
+    }
+  }
+  return kExitOk;
+}
+
 int run_export(const DataOptions& o) {
   if (o.format != "geojson" && o.format != "csv") {
     return report({Error::invalid("--format: unknown format \"" + o.format + "\" (expected geojson or csv)")});
   }
+  if (o.format == "csv" && (!o.out.empty() || !o.layer.empty())) {
+    return report({Error::invalid("--out and --layer apply to --format geojson only (csv is one table on stdout)")});
+  }
+  if (o.format == "geojson" && o.out.empty() == o.layer.empty()) {
+    return report({Error::invalid("--format geojson: give --out DIR (a file per layer) or --layer NAME (one layer on stdout), "
+                                  "not both or neither")});
+  }
   auto net = load_network(data_dir(o));
   if (!net) return report(net.errors());
-  std::cout << (o.format == "geojson" ? network_to_geojson(*net) : network_to_csv(*net));
-  return std::cout.good() ? kExitOk : kExitInternal;
+  if (o.format == "csv") {
+    std::cout << network_to_csv(*net);
+    return std::cout.good() ? kExitOk : kExitInternal;
+  }
+  std::vector<GeoJsonLayer> layers = network_to_geojson_layers(*net);
+  if (!o.layer.empty()) {
+    std::string names;
+    for (const GeoJsonLayer& l : layers) {
+      if (l.name == o.layer) {
+        std::cout << l.geojson;
+        return std::cout.good() ? kExitOk : kExitInternal;
+      }
+      names += (names.empty() ? "" : ", ") + l.name;
+    }
+    return report({Error::invalid("--layer: unknown layer \"" + o.layer + "\" (expected one of " + names + ")")});
+  }
+  if (int exit = write_layers(layers, o.out); exit != kExitOk) return exit;
+  std::cout << fmt::format(
+      "wrote {}: locations.geojson ({} points), links.geojson ({} lines), crossings.geojson ({} lines), "
+      "services.geojson ({} lines)\n",
+      o.out, net->locations.size(), net->links.size(), net->crossings.size(), net->services.size());
+  return kExitOk;
 }
 
 int run_calibrate(const DataOptions& o) {
@@ -219,14 +281,22 @@ Runner add_data_command(CLI::App& app) {
   check->add_option("--depart", o->depart, "Departure used for the reachability check (default 2026-03-02T00:00Z)");
   check->add_option("--scenario", o->scenarios, "Check hub reachability with these scenario files applied, in order")->take_all();
   check->footer("\nExample:\n  caravan data check\n  caravan data check --data my-dataset/");
-  CLI::App* exp = data->add_subcommand("export", "Write the whole network as GeoJSON or CSV");
+  CLI::App* exp = data->add_subcommand("export", "Write the whole network as GeoJSON layers or CSV");
   exp->description(
-      "GeoJSON: a Point per location, a LineString per link, crossing and service, with their\n"
-      "attributes as properties (feature_type tells which); opens in QGIS or any GeoJSON viewer.\n"
+      "GeoJSON: one FeatureCollection per layer, each of one geometry type, so that QGIS opens each\n"
+      "file as one named layer: locations.geojson (Points), links.geojson, crossings.geojson (exit to\n"
+      "entry) and services.geojson (through the stops) (LineStrings), with the dataset's attributes\n"
+      "as properties and `layer` naming the layer. Lines are the geometry the dataset holds: straight\n"
+      "between a link's two locations. Loading them in QGIS: docs/gis.md.\n"
       "CSV: one flat table with a row per location, link, crossing and service.");
   exp->add_option("--format", o->format, "geojson or csv")->required();
+  exp->add_option("--out", o->out, "GeoJSON: write a file per layer into this folder (created when missing)");
+  exp->add_option("--layer", o->layer, "GeoJSON: write only this layer to stdout (locations, links, crossings, services)");
   exp->add_option("--data", o->data, "Dataset folder (default: the embedded data/central-asia)");
-  exp->footer("\nExamples:\n  caravan data export --format geojson > network.geojson\n  caravan data export --format csv > network.csv");
+  exp->footer(
+      "\nExamples:\n  caravan data export --format geojson --out network/\n"
+      "  caravan data export --format geojson --layer links > links.geojson\n"
+      "  caravan data export --format csv > network.csv");
   CLI::App* cal = data->add_subcommand("calibrate", "Compare model times with published transit and border times");
   cal->description(
       "For every published end-to-end transit time in calibration.csv, the model's fastest time for the\n"

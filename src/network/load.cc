@@ -752,9 +752,19 @@ Result<Network> load_network(const std::filesystem::path& dir, Errors* warnings)
 #define CARAVAN_INSTALL_DATA_DIR "/usr/local/share/caravan/central-asia"
 #endif
 
+std::filesystem::path installed_share_dir() {
+  std::error_code ec;
+  std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (ec || exe.empty()) return {};
+  return exe.parent_path().parent_path() / "share" / "caravan";
+}
+
 std::filesystem::path default_data_dir() {
   if (const char* env = std::getenv("CARAVAN_DATA"); env != nullptr && *env != '\0') return env;
   std::error_code ec;
+  if (auto share = installed_share_dir(); !share.empty() && std::filesystem::is_directory(share / "central-asia", ec)) {
+    return share / "central-asia";
+  }
   if (std::filesystem::is_directory(CARAVAN_SOURCE_DATA_DIR, ec)) return CARAVAN_SOURCE_DATA_DIR;
   return CARAVAN_INSTALL_DATA_DIR;
 }
