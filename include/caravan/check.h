@@ -5,12 +5,14 @@
 // Thread safety: pure functions over an immutable Network.
 #pragma once
 
+#include <array>
 #include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "caravan/error.h"
+#include "caravan/load.h"
 #include "caravan/network.h"
 #include "caravan/route.h"
 
@@ -34,6 +36,34 @@ struct DatasetSummary {
 };
 
 DatasetSummary summarize(const Network& net);
+
+/// How a numeric field of the data is known (docs/data.md, "Provenance").
+enum class Provenance : std::uint8_t { kStated, kDerived, kProxy, kEstimate };
+std::string_view to_string(Provenance p);
+/// stated for measured, published and announced sources; otherwise the kind.
+Provenance provenance_of(SourceKind k);
+
+/// Numeric fields by provenance.
+struct ProvenanceCounts {
+  std::array<int, 4> fields{};  ///< indexed by Provenance
+  int total() const { return fields[0] + fields[1] + fields[2] + fields[3]; }
+  double share(Provenance p) const { return total() ? static_cast<double>(fields[static_cast<int>(p)]) / total() : 0.0; }
+};
+
+/// Field-level provenance of a dataset, for `caravan data check`. A field's
+/// sources are the row's `column=id` citations for its column, or the row's
+/// plain citations when its column has none; the field takes the weakest
+/// provenance among them (estimate < proxy < derived < stated).
+struct ProvenanceReport {
+  std::map<std::string, ProvenanceCounts> by_file;  ///< every data CSV with a source column
+  ProvenanceCounts overall;
+  std::array<double, 4> rail_road_km{};  ///< km of rail and road links by the provenance of their `km`
+};
+/// Counts every non-empty numeric cell (a number, or a `;`-list of numbers) of
+/// the dataset's CSV files except sources.csv, calibration.csv and demand.csv.
+/// `net` resolves source ids to kinds; ids it does not know are skipped (the
+/// loader has reported them).
+ProvenanceReport provenance(const DatasetFiles& files, const Network& net);
 
 /// The dataset's hubs (dataset.toml `hubs`), as indexes.
 std::vector<LocationIdx> hub_locations(const Network& net);

@@ -35,6 +35,28 @@ std::string join_counts(const Map& m, const char* sep = "  ") {
   return out;
 }
 
+// Shares of numeric fields by provenance, per file and overall, and of rail and
+// road kilometres by the provenance of their length.
+void print_provenance(const ProvenanceReport& p) {
+  auto shares = [](const ProvenanceCounts& c) {
+    return fmt::format("{:5.1f}% stated, {:5.1f}% derived, {:5.1f}% proxy, {:5.1f}% estimate", 100 * c.share(Provenance::kStated),
+                       100 * c.share(Provenance::kDerived), 100 * c.share(Provenance::kProxy), 100 * c.share(Provenance::kEstimate));
+  };
+  std::cout << "numeric fields by provenance (stated in a source, derived from sourced figures of the same place, proxy from another place, estimate):\n";
+  for (const auto& [file, c] : p.by_file) {
+    if (c.total() > 0) std::cout << fmt::format("  {:<22} {:>5} fields: {}\n", file, c.total(), shares(c));
+  }
+  const ProvenanceCounts& all = p.overall;
+  std::cout << fmt::format("  {:<22} {:>5} fields: {}; stated or derived {:.1f}%\n", "overall", all.total(), shares(all),
+                           100 * (all.share(Provenance::kStated) + all.share(Provenance::kDerived)));
+  double km = p.rail_road_km[0] + p.rail_road_km[1] + p.rail_road_km[2] + p.rail_road_km[3];
+  if (km > 0) {
+    std::cout << fmt::format("rail and road km by provenance of the length: {:.0f} km; {:.1f}% stated, {:.1f}% derived, {:.1f}% proxy, {:.1f}% estimate\n",
+                             km, 100 * p.rail_road_km[0] / km, 100 * p.rail_road_km[1] / km, 100 * p.rail_road_km[2] / km,
+                             100 * p.rail_road_km[3] / km);
+  }
+}
+
 int run_check(const DataOptions& o) {
   Errors warnings;
   auto dir = data_dir(o);
@@ -64,6 +86,7 @@ int run_check(const DataOptions& o) {
   }
   std::cout << fmt::format("services: {} ({})\n", net->services.size(), services);
   std::cout << fmt::format("sources: {}; data rows citing them by kind: {}\n", s.sources, join_counts(s.rows_by_source_kind, ", "));
+  if (auto files = read_dataset_files(dir)) print_provenance(provenance(*files, *net));
   if (!s.idle_scheduled_links.empty()) {
     std::string ids;
     for (const std::string& id : s.idle_scheduled_links) ids += (ids.empty() ? "" : ", ") + id;

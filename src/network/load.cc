@@ -203,10 +203,15 @@ struct Loader {
       r.error(row, "source", "empty (expected one or more source ids from sources.csv)");
       return out;
     }
-    for (const std::string& id : split_list(v)) {
-      auto it = net.source_by_id.find(id);
+    // `column=id` cites a source for one column (field-level provenance).
+    for (const SourceRef& ref : parse_source_refs(v)) {
+      if (!ref.column.empty() && (ref.column == "source" || r.table().column(ref.column) < 0)) {
+        r.error(row, "source", "unknown column \"" + ref.column + "\" in \"" + ref.column + "=" + ref.id +
+                                   "\" (expected a column of " + r.table().file + ")");
+      }
+      auto it = net.source_by_id.find(ref.id);
       if (it == net.source_by_id.end()) {
-        r.error(row, "source", "unknown source \"" + id + "\" (expected an id from sources.csv)");
+        r.error(row, "source", "unknown source \"" + ref.id + "\" (expected an id from sources.csv)");
       } else {
         out.push_back(it->second);
       }
@@ -279,18 +284,15 @@ struct Loader {
       Source s;
       s.id = r.text(row, "id");
       std::string kind = r.text(row, "kind");
-      if (kind == "measured") s.kind = SourceKind::kMeasured;
-      else if (kind == "published") s.kind = SourceKind::kPublished;
-      else if (kind == "announced") s.kind = SourceKind::kAnnounced;
-      else if (kind == "estimate") s.kind = SourceKind::kEstimate;
-      else if (!kind.empty()) r.error(row, "kind", "unknown kind \"" + kind + "\" (expected measured, published, announced or estimate)");
+      if (auto k = parse_source_kind(kind)) s.kind = *k;
+      else if (!kind.empty()) r.error(row, "kind", "unknown kind \"" + kind + "\" (expected measured, published, announced, estimate, derived or proxy)");
       s.title = r.text(row, "title");
       s.publisher = r.text(row, "publisher", false);
       s.url = r.text(row, "url", false);
       s.published = r.text(row, "published", false);
       s.note = r.text(row, "note", false);
-      if (s.kind == SourceKind::kEstimate && s.note.empty()) {
-        r.error(row, "note", "empty (expected how the estimate was derived)");
+      if (source_kind_needs_note(s.kind) && s.note.empty()) {
+        r.error(row, "note", "empty (expected how the " + std::string(to_string(s.kind)) + " figure was derived)");
       }
       add_unique(r, row, net.source_by_id, net.sources, std::move(s), "source");
     }
@@ -764,7 +766,9 @@ Result<DatasetFiles> read_dataset_files(const std::filesystem::path& dir) {
   }
   DatasetFiles files;
   for (const char* name : {"dataset.toml", "sources.csv", "locations.csv", "links.csv", "crossings.csv", "services.csv",
-                           "fx.csv", "emission_factors.csv", "observations.csv"}) {
+                           "fx.csv", "emission_factors.csv", "observations.csv", "equipment.csv", "trucking.csv",
+                           "rail_products.csv", "crossing_classes.csv", "closures.csv", "fares.csv", "air_rates.csv",
+                           "empty_return.csv"}) {
     std::filesystem::path p = dir / name;
     if (!std::filesystem::exists(p, ec)) continue;
     std::ifstream in(p, std::ios::binary);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 
 #include "caravan/csv.h"
 #include "caravan/time_zone.h"
@@ -54,6 +55,88 @@ DatasetSummary summarize(const Network& net) {
     if (!served) s.idle_scheduled_links.push_back(k.id);
   }
   return s;
+}
+
+std::string_view to_string(Provenance p) {
+  switch (p) {
+    case Provenance::kStated: return "stated";
+    case Provenance::kDerived: return "derived";
+    case Provenance::kProxy: return "proxy";
+    case Provenance::kEstimate: return "estimate";
+  }
+  return "?";
+}
+
+Provenance provenance_of(SourceKind k) {
+  switch (k) {
+    case SourceKind::kDerived: return Provenance::kDerived;
+    case SourceKind::kProxy: return Provenance::kProxy;
+    case SourceKind::kEstimate: return Provenance::kEstimate;
+    case SourceKind::kMeasured:
+    case SourceKind::kPublished:
+    case SourceKind::kAnnounced: return Provenance::kStated;
+  }
+  return Provenance::kEstimate;
+}
+
+namespace {
+
+// A number, or a `;`-list of numbers (stop offsets): one numeric field.
+bool is_numeric(std::string_view cell) {
+  if (cell.empty()) return false;
+  for (const std::string& item : split_list(cell)) {
+    if (item.empty()) return false;
+    char* end = nullptr;
+    std::strtod(item.c_str(), &end);
+    if (end != item.c_str() + item.size()) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+ProvenanceReport provenance(const DatasetFiles& files, const Network& net) {
+  ProvenanceReport report;
+  for (const auto& [name, text] : files.text) {
+    if (name.size() < 4 || name.compare(name.size() - 4, 4, ".csv") != 0) continue;
+    if (name == "sources.csv" || name == "calibration.csv" || name == "demand.csv") continue;
+    Errors ignored;  // the loader reports syntax errors
+    CsvTable t = parse_csv(name, text, ignored);
+    const int source_col = t.column("source");
+    if (source_col < 0) continue;
+    const int mode_col = t.column("mode"), km_col = t.column("km"), status_col = t.column("status");
+    ProvenanceCounts& counts = report.by_file[name];
+    for (const CsvRow& row : t.rows) {
+      auto cell = [&](int c) -> std::string_view {
+        return c >= 0 && static_cast<std::size_t>(c) < row.fields.size() ? std::string_view(row.fields[c]) : std::string_view();
+      };
+      std::optional<Provenance> whole;                     // weakest of the plain citations
+      std::map<std::string, Provenance> by_column;         // weakest of each column's citations
+      for (const SourceRef& ref : parse_source_refs(cell(source_col))) {
+        auto it = net.source_by_id.find(ref.id);
+        if (it == net.source_by_id.end()) continue;
+        Provenance p = provenance_of(net.sources[it->second].kind);
+        if (ref.column.empty()) {
+          whole = std::max(whole.value_or(p), p);
+        } else {
+          auto [slot, fresh] = by_column.try_emplace(ref.column, p);
+          if (!fresh) slot->second = std::max(slot->second, p);
+        }
+      }
+      for (std::size_t c = 0; c < row.fields.size() && c < t.header.size(); ++c) {
+        if (static_cast<int>(c) == source_col || !is_numeric(row.fields[c])) continue;
+        auto col = by_column.find(t.header[c]);
+        Provenance p = col != by_column.end() ? col->second : whole.value_or(Provenance::kEstimate);
+        ++counts.fields[static_cast<int>(p)];
+        ++report.overall.fields[static_cast<int>(p)];
+        if (name == "links.csv" && static_cast<int>(c) == km_col && (cell(mode_col) == "rail" || cell(mode_col) == "road") &&
+            (cell(status_col).empty() || cell(status_col) == "open")) {
+          report.rail_road_km[static_cast<int>(p)] += std::strtod(row.fields[c].c_str(), nullptr);
+        }
+      }
+    }
+  }
+  return report;
 }
 
 std::vector<LocationIdx> hub_locations(const Network& net) {

@@ -41,9 +41,11 @@ TEST(CliReliability, JsonCarriesTheReliabilityContractAndOneMostReliable) {
   for (const auto& it : j["itineraries"]) {
     ASSERT_TRUE(it.contains("reliability"));
     const auto& rel = it["reliability"];
-    for (const char* k : {"samples", "p50_hours", "p80_hours", "p95_hours", "on_time_probability"})
+    for (const char* k : {"samples", "p5_hours", "p10_hours", "p50_hours", "p80_hours", "p95_hours", "on_time_probability"})
       EXPECT_TRUE(rel.contains(k)) << k;
     EXPECT_EQ(rel["samples"], 400);
+    EXPECT_LE(rel["p5_hours"].get<double>(), rel["p10_hours"].get<double>());
+    EXPECT_LE(rel["p10_hours"].get<double>(), rel["p50_hours"].get<double>());
     EXPECT_LE(rel["p50_hours"].get<double>(), rel["p80_hours"].get<double>());
     EXPECT_LE(rel["p80_hours"].get<double>(), rel["p95_hours"].get<double>());
     double p = rel["on_time_probability"].get<double>();

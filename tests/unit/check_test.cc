@@ -32,6 +32,33 @@ TEST(Check, SummarisesCountsByCountryModeAndSourceKind) {
   EXPECT_EQ(s.rows_by_source_kind["estimate"], 13);
 }
 
+// Field-level provenance, worked by hand: each numeric field takes the weakest
+// kind among its column's `column=id` citations, or the row's plain citations.
+TEST(Check, ClassifiesEveryNumericFieldByItsWeakestSource) {
+  auto f = testing::make_files(
+      // a: lat from the estimate, the other three from the publication.
+      "a,A,,KZ,city,43,76,Asia/Almaty,1,5,USD,p;lat=t\n"
+      // b: plain citations p and d (weakest derived); transfer_hours a proxy.
+      "b,B,,KZ,city,43,77,Asia/Almaty,1,5,USD,p;d;transfer_hours=x\n",
+      // km published; speed and both tariffs from the plain estimate.
+      "ab,a,b,road,100,,50,1,0,USD,,,true,open,km=p;t\n");
+  f.text["sources.csv"] +=
+      "p,published,a table,someone,https://example.org,2025,\n"
+      "d,derived,a sum,tests,,2026,a + b of the table\n"
+      "x,proxy,another place,tests,,2026,the figure of another place because none is published here\n";
+  Network net = testing::load_or_fail(f);
+  ProvenanceReport r = provenance(f, net);
+  const ProvenanceCounts& loc = r.by_file["locations.csv"];
+  EXPECT_EQ(loc.fields, (std::array<int, 4>{3, 3, 1, 1}));  // stated, derived, proxy, estimate
+  EXPECT_EQ(r.by_file["links.csv"].fields, (std::array<int, 4>{1, 0, 0, 3}));
+  EXPECT_EQ(r.by_file["fx.csv"].fields, (std::array<int, 4>{0, 0, 0, 3}));  // per_usd; dates are not numbers
+  EXPECT_EQ(r.by_file["emission_factors.csv"].fields, (std::array<int, 4>{0, 0, 0, 5}));
+  EXPECT_EQ(r.overall.fields, (std::array<int, 4>{4, 3, 1, 12}));
+  EXPECT_DOUBLE_EQ(r.overall.share(Provenance::kStated), 0.2);
+  EXPECT_EQ(r.rail_road_km, (std::array<double, 4>{100, 0, 0, 0}));
+  EXPECT_EQ(r.by_file.count("sources.csv"), 0u);
+}
+
 TEST(Check, ListsHubPairsThatCannotReachEachOther) {
   Network net = small();
   RouteIndex index(net);
