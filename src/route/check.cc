@@ -124,7 +124,9 @@ ProvenanceReport provenance(const DatasetFiles& files, const Network& net) {
         }
       }
       for (std::size_t c = 0; c < row.fields.size() && c < t.header.size(); ++c) {
-        if (static_cast<int>(c) == source_col || !is_numeric(row.fields[c])) continue;
+        const std::string& column = t.header[c];
+        const bool is_date = column.size() >= 4 && column.compare(column.size() - 4, 4, "date") == 0;  // a date is no figure
+        if (static_cast<int>(c) == source_col || is_date || !is_numeric(row.fields[c])) continue;
         auto col = by_column.find(t.header[c]);
         Provenance p = col != by_column.end() ? col->second : whole.value_or(Provenance::kEstimate);
         ++counts.fields[static_cast<int>(p)];
@@ -200,6 +202,15 @@ Result<std::vector<CalibrationRow>> calibrate_transit_times(const RouteIndex& in
     row.id = col(r, "id");
     row.note = col(r, "note");
     row.source = col(r, "source");
+    row.date = col(r, "date");
+    if (std::string c = col(r, "case"); !c.empty()) row.case_kind = c;
+    if (row.case_kind != "typical" && row.case_kind != "average" && row.case_kind != "planned" && row.case_kind != "record" &&
+        row.case_kind != "best") {
+      errors.push_back(Error::at(t.file, r.line, "case", "unknown case \"" + row.case_kind + "\" (expected typical, average, planned, record or best)"));
+    }
+    std::string kind = col(r, "kind");
+    if (kind == "price") row.kind = CalibrationRow::Kind::kPrice;
+    else if (!kind.empty() && kind != "time") errors.push_back(Error::at(t.file, r.line, "kind", "unknown kind \"" + kind + "\" (expected time or price)"));
     auto loc = [&](const std::string& id, const char* column) {
       LocationIdx i = net.find_location(id);
       if (!i.valid()) errors.push_back(Error::at(t.file, r.line, column, "unknown location \"" + id + "\" (expected a location id)"));
@@ -215,11 +226,25 @@ Result<std::vector<CalibrationRow>> calibrate_transit_times(const RouteIndex& in
     }
     if (row.modes.empty()) row.modes = ModeSet::all();
     try {
-      row.published_hours = std::stod(col(r, "published_hours"));
+      if (row.kind == CalibrationRow::Kind::kTime) row.published_hours = std::stod(col(r, "published_hours"));
       std::string tol = col(r, "tolerance_pct");
       if (!tol.empty()) row.tolerance_pct = std::stod(tol);
     } catch (const std::exception&) {
       errors.push_back(Error::at(t.file, r.line, "published_hours", "malformed number (expected hours and a percentage)"));
+    }
+    if (row.kind == CalibrationRow::Kind::kPrice) {
+      auto cur = Currency::parse(col(r, "currency"));
+      auto unit = parse_unit_kind(col(r, "unit"));
+      if (!cur || !net.fx.has(*cur)) {
+        errors.push_back(Error::at(t.file, r.line, "currency", "unknown currency \"" + col(r, "currency") + "\" (expected one of fx.csv)"));
+      } else if (auto m = parse_money(col(r, "published_price"), *cur); !m || m->minor <= 0) {
+        errors.push_back(Error::at(t.file, r.line, "published_price", "malformed price \"" + col(r, "published_price") + "\" (expected a positive amount)"));
+      } else {
+        row.published_price = *m;
+        row.published_usd = static_cast<double>(net.fx.to_usd_cents(*m)) / 100.0;
+      }
+      if (!unit) errors.push_back(Error::at(t.file, r.line, "unit", "unknown unit \"" + col(r, "unit") + "\" (expected TEU or FEU)"));
+      else row.unit = *unit;
     }
     std::string day = col(r, "depart_weekday");
     std::vector<int> days;
@@ -238,18 +263,46 @@ Result<std::vector<CalibrationRow>> calibrate_transit_times(const RouteIndex& in
       q.to = row.to;
       q.via = row.via;
       q.modes = row.modes;
-      q.objective = Objective::kTime;
+      q.unit = row.unit;
+      q.objective = row.kind == CalibrationRow::Kind::kTime ? Objective::kTime : Objective::kCost;
       q.depart = reference_departure(net.locations[row.from], d);
       auto its = planner.plan(q);
       if (!its) continue;
-      sum += to_hours(its->front().duration());
+      const Itinerary& best = its->front();
+      sum += row.kind == CalibrationRow::Kind::kTime ? to_hours(best.duration())
+                                                     : static_cast<double>(best.cost_usd_cents) / 100.0 / static_cast<double>(q.units);
+      if (found == 0) {
+        row.query = q;
+        row.fastest = best;
+      }
       ++found;
     }
-    if (found == static_cast<int>(days.size())) row.model_hours = sum / found;
+    if (found == static_cast<int>(days.size())) {
+      (row.kind == CalibrationRow::Kind::kTime ? row.model_hours : row.model_usd) = sum / found;
+    }
     rows.push_back(std::move(row));
   }
   if (!errors.empty()) return errors;
   return rows;
+}
+
+CalibrationSummary summarize_calibration(const std::vector<CalibrationRow>& rows, CalibrationRow::Kind kind) {
+  CalibrationSummary s;
+  std::vector<double> err;
+  for (const CalibrationRow& r : rows) {
+    if (r.kind != kind) continue;
+    ++s.rows;
+    if (!r.model()) continue;
+    ++s.answered;
+    err.push_back(std::abs(r.error_pct()));
+    if (r.within_tolerance()) ++s.within;
+  }
+  if (err.empty()) return s;
+  std::sort(err.begin(), err.end());
+  const std::size_t n = err.size();
+  s.median_abs_error_pct = n % 2 ? err[n / 2] : (err[n / 2 - 1] + err[n / 2]) / 2;
+  s.worst_abs_error_pct = err.back();
+  return s;
 }
 
 std::vector<CrossingCalibration> calibrate_crossings(const Network& net) {

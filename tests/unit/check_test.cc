@@ -68,6 +68,45 @@ TEST(Check, ListsHubPairsThatCannotReachEachOther) {
   for (auto [x, y] : missing) EXPECT_TRUE(net.locations[x].id == "c" || net.locations[y].id == "c");
 }
 
+// A record may lie outside the tolerance only inside the model's p5-p95.
+TEST(Check, RecordRowPassesOnlyInsideTheModelsTail) {
+  CalibrationRow r;
+  r.published_hours = 100;
+  r.model_hours = 150;  // +50%
+  r.tolerance_pct = 20;
+  EXPECT_FALSE(r.within_tolerance());
+  r.p5_hours = 95;
+  r.p95_hours = 200;
+  EXPECT_FALSE(r.within_tolerance()) << "a typical row is not judged by the tail";
+  r.case_kind = "record";
+  EXPECT_TRUE(r.within_tolerance());
+  r.p5_hours = 101;
+  EXPECT_FALSE(r.within_tolerance()) << "the published record is faster than the model's p5";
+}
+
+TEST(Check, CalibrationReadsPriceRowsInTheirCurrency) {
+  Network net = small();
+  RouteIndex index(net);
+  auto rows = calibrate_transit_times(index,
+                                      "id,from,to,via,mode,published_hours,tolerance_pct,depart_weekday,source,note,kind,published_price,currency,unit,date,case\n"
+                                      "t1,a,b,,road,2,20,Mon,t,,time,,,,2025,\n"
+                                      "p1,a,b,,road,,20,Mon,t,,price,1000,KZT,FEU,2025-01,typical\n");
+  ASSERT_TRUE(rows.ok()) << to_string(rows.errors());
+  ASSERT_EQ(rows->size(), 2u);
+  const CalibrationRow& p = (*rows)[1];
+  EXPECT_EQ(p.kind, CalibrationRow::Kind::kPrice);
+  EXPECT_DOUBLE_EQ(p.published_usd, 2.0);  // 1,000 KZT at 500 KZT per USD
+  EXPECT_TRUE(p.model_usd.has_value());
+  EXPECT_EQ(summarize_calibration(*rows, CalibrationRow::Kind::kTime).rows, 1);
+  EXPECT_EQ(summarize_calibration(*rows, CalibrationRow::Kind::kPrice).answered, 1);
+  auto bad = calibrate_transit_times(index,
+                                     "id,from,to,via,mode,published_hours,tolerance_pct,depart_weekday,source,note,kind,published_price,currency,unit,date,case\n"
+                                     "p1,a,b,,road,,20,Mon,t,,price,1000,KZT,FEU,2025,rumour\n");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().to_string(),
+            "calibration.csv:2: column case: unknown case \"rumour\" (expected typical, average, planned, record or best)");
+}
+
 TEST(Check, UnknownHubIsALoadError) {
   auto f = testing::make_files("a,A,,KZ,city,43,76,Asia/Almaty,0,0,USD,t\n", "");
   f.text["dataset.toml"] += "hubs = [\"a\", \"atlantis\"]\n";
