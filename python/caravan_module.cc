@@ -137,8 +137,8 @@ class Dataset {
         if (its.error().code == caravan::ErrorCode::kNoRoute) throw py::value_error(its.error().message);
         throw std::invalid_argument(its.error().message);
       }
-      caravan::QueryEcho echo{q, due, sc.ids, sc.overlay.get()};
-      json = caravan::itineraries_to_json(*net_, echo, *its, -1);
+      caravan::QueryEcho echo{q, due, sc.ids};
+      json = caravan::itineraries_to_json(index.view(), echo, *its, -1);
     }
     return loads(json);
   }

@@ -18,6 +18,12 @@ struct MatrixOptionsCli {
   std::string depart;
   std::uint32_t units = 1;
   std::string unit = "FEU";
+  double cargo_tonnes = 0;
+  double volume_m3 = 0;
+  std::string equipment = "coc";
+  double value_of_time = -1;
+  std::string by = "generalized";
+  std::string modes;
   std::uint32_t samples = 1000;
   std::uint64_t seed = 1;
   unsigned threads = 0;
@@ -30,8 +36,24 @@ struct MatrixOptionsCli {
 // Checks the options that need no data and fills the core options.
 std::optional<int> prepare(const MatrixOptionsCli& o, MatrixOptions& m, MatrixEcho& echo) {
   auto unit = parse_unit_kind(o.unit);
-  if (!unit) return report({Error::invalid("--unit: unknown unit \"" + o.unit + "\" (expected TEU or FEU)")});
+  if (!unit) return report({Error::invalid("--unit: unknown unit \"" + o.unit + "\" (expected TEU, FEU, FEU_HC or KG)")});
   if (o.units == 0) return report({Error::invalid("--units: must be at least 1")});
+  auto objective = parse_objective(o.by);
+  if (!objective || *objective == Objective::kPareto) {
+    return report({Error::invalid("--by: unknown objective \"" + o.by + "\" (expected generalized, time, cost or co2)")});
+  }
+  auto equipment = parse_equipment(o.equipment);
+  if (!equipment) return report({Error::invalid("--equipment: unknown \"" + o.equipment + "\" (expected coc or soc)")});
+  if (!o.modes.empty()) {
+    auto modes = parse_mode_set(o.modes);
+    if (!modes) return report({Error::invalid("--mode: " + modes.error().message)});
+    m.modes = *modes;
+  }
+  m.objective = *objective;
+  m.equipment = *equipment;
+  if (o.cargo_tonnes != 0) m.cargo_per_unit = Mass::from_tonnes(o.cargo_tonnes);
+  if (o.volume_m3 != 0) m.volume_m3 = o.volume_m3;
+  if (o.value_of_time >= 0) m.value_of_time_usd = o.value_of_time;
   if (o.format != "table" && o.format != "csv" && o.format != "json") {
     return report({Error::invalid("--format: unknown format \"" + o.format + "\" (expected table, csv or json)")});
   }
@@ -51,6 +73,8 @@ std::optional<int> prepare(const MatrixOptionsCli& o, MatrixOptions& m, MatrixEc
   echo.depart = m.depart;
   echo.units = m.units;
   echo.unit = m.unit;
+  echo.objective = m.objective;
+  echo.modes = m.modes;
   return std::nullopt;
 }
 
@@ -160,7 +184,16 @@ void add_common(CLI::App* cmd, MatrixOptionsCli& o) {
   cmd->add_option("--places", o.places, "Comma-separated places by id, name or alias (default: the dataset's hubs)");
   cmd->add_option("--depart", o.depart, "When cargo is ready at every origin, ISO-8601 (default: the next whole hour)");
   cmd->add_option("--units", o.units, "Number of containers (default 1)");
-  cmd->add_option("--unit", o.unit, "TEU or FEU (default FEU)");
+  cmd->add_option("--unit", o.unit, "TEU, FEU (default), FEU_HC or KG (then --units is kilograms)");
+  cmd->add_option("--cargo-tonnes", o.cargo_tonnes, "Cargo per container, tonnes (default 10 per TEU, 20 per FEU)");
+  cmd->add_option("--volume-m3", o.volume_m3, "KG only: the cargo's volume (air charges by volume at 1:6000)");
+  cmd->add_option("--equipment", o.equipment, "coc (default; adds the empty return) or soc");
+  cmd->add_option("--value-of-time", o.value_of_time, "USD per box-hour (KG: tonne-hour); default: the dataset's");
+  cmd->add_option("--by", o.by,
+                  "How each pair's itinerary is chosen: generalized (default: money + value of time x boxes x\n"
+                  "hours), time, cost or co2. The same objective and modes on both sides of a comparison measure\n"
+                  "the change on the same kind of route, not a switch of mode");
+  cmd->add_option("--mode", o.modes, "Modes allowed, comma-separated: rail,road,ferry,sea,air (default all)");
   cmd->add_option("--samples", o.samples,
                   "Monte Carlo samples per pair for the p95 arrival (default 1000; 0: no p95, faster)");
   cmd->add_option("--seed", o.seed, "Seed of the Monte Carlo (default 1)");
@@ -175,8 +208,9 @@ Runner add_matrix_command(CLI::App& app) {
   auto o = std::make_shared<MatrixOptionsCli>();
   CLI::App* cmd = app.add_subcommand("matrix", "Time, cost, CO2 and p95 between every pair of places");
   cmd->description(
-      "For every ordered pair of places, the fastest itinerary's time, cost (USD) and CO2, and its\n"
-      "p95 arrival from a Monte Carlo replay (--samples, default 1000). Pairs run in parallel on all cores.");
+      "For every ordered pair of places, the best itinerary by --by (default generalized: money plus\n"
+      "the value of time) with the --mode allowed: its time, cost (USD), CO2 and generalized cost, and\n"
+      "its p95 arrival from a Monte Carlo replay (--samples, default 1000). Pairs run in parallel.");
   add_common(cmd, *o);
   cmd->add_option("--scenario", o->scenarios, "Apply a scenario TOML file; repeat for several, in order")->take_all();
   cmd->footer(
@@ -187,6 +221,8 @@ Runner add_matrix_command(CLI::App& app) {
       "      four places with the p95 arrival, as CSV\n"
       "  caravan matrix --samples 0\n"
       "      time, cost and CO2 only, without the Monte Carlo\n"
+      "  caravan matrix --mode rail --by time --samples 0\n"
+      "      the fastest all-rail itinerary of every pair\n"
       "\nExit codes: 0 done, 2 bad input, 3 internal error.");
   return [o] { return run_matrix_command(*o); };
 }
@@ -196,9 +232,9 @@ Runner add_compare_command(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand("compare", "What scenarios change for every pair of places");
   cmd->description(
       "Computes the hub matrix twice — the base network (plus any --base-scenario) and the base plus\n"
-      "the --scenario files — and reports every pair's change: the biggest winners and losers by\n"
-      "time, pairs newly connected or cut off, and network-wide mean changes weighted equally and,\n"
-      "with --demand, by flow.");
+      "the --scenario files — with the same --by (default generalized) and --mode, and reports every\n"
+      "pair's change: the biggest winners and losers by time, pairs newly connected or cut off, and\n"
+      "network-wide mean changes weighted equally and, with --demand, by flow.");
   add_common(cmd, *o);
   cmd->add_option("--scenario", o->scenarios, "Scenario TOML file to assess; repeatable, applied in order")->take_all();
   cmd->add_option("--base-scenario", o->base_scenarios, "Scenario applied to both sides (the base); repeatable")

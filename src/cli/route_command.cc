@@ -21,6 +21,9 @@ struct RouteOptions {
   std::uint32_t units = 1;
   std::string unit = "FEU";
   double cargo_tonnes = 0;
+  double volume_m3 = 0;
+  std::string equipment = "coc";
+  double value_of_time = -1;
   std::string by = "pareto";
   std::vector<std::string> via, avoid;
   std::string modes;
@@ -36,10 +39,12 @@ struct RouteOptions {
 int run(const RouteOptions& o) {
   // Everything about the query that needs no data is checked first.
   auto objective = parse_objective(o.by);
-  if (!objective) return report({Error::invalid("--by: unknown objective \"" + o.by + "\" (expected pareto, time, cost or co2)")});
+  if (!objective) return report({Error::invalid("--by: unknown objective \"" + o.by + "\" (expected pareto, time, cost, co2 or generalized)")});
   auto unit = parse_unit_kind(o.unit);
-  if (!unit) return report({Error::invalid("--unit: unknown unit \"" + o.unit + "\" (expected TEU or FEU)")});
+  if (!unit) return report({Error::invalid("--unit: unknown unit \"" + o.unit + "\" (expected TEU, FEU, FEU_HC or KG)")});
   if (o.units == 0) return report({Error::invalid("--units: must be at least 1")});
+  auto equipment = parse_equipment(o.equipment);
+  if (!equipment) return report({Error::invalid("--equipment: unknown \"" + o.equipment + "\" (expected coc or soc)")});
   if (o.format != "table" && o.format != "json" && o.format != "geojson") {
     return report({Error::invalid("--format: unknown format \"" + o.format + "\" (expected table, json or geojson)")});
   }
@@ -53,7 +58,10 @@ int run(const RouteOptions& o) {
   q.objective = *objective;
   q.unit = *unit;
   q.units = o.units;
-  if (o.cargo_tonnes > 0) q.cargo_per_unit = Mass::from_tonnes(o.cargo_tonnes);
+  q.equipment = *equipment;
+  if (o.cargo_tonnes != 0) q.cargo_per_unit = Mass::from_tonnes(o.cargo_tonnes);
+  if (o.volume_m3 != 0) q.volume_m3 = o.volume_m3;
+  if (o.value_of_time >= 0) q.value_of_time_usd = o.value_of_time;
   if (!o.modes.empty()) {
     auto modes = parse_mode_set(o.modes);
     if (!modes) return report({Error::invalid("--mode: " + modes.error().message)});
@@ -129,11 +137,11 @@ int run(const RouteOptions& o) {
   }
   if (!its) return report(its.errors());
 
-  QueryEcho echo{q, deadline, {}, overlay.get()};
+  QueryEcho echo{q, deadline, {}};
   for (const Scenario& sc : scenarios) echo.scenarios.push_back(sc.id);
-  if (o.format == "json") std::cout << itineraries_to_json(*net, echo, *its);
-  else if (o.format == "geojson") std::cout << itineraries_to_geojson(*net, *its, 2, overlay.get());
-  else std::cout << itineraries_to_table(*net, echo, *its);
+  if (o.format == "json") std::cout << itineraries_to_json(index.view(), echo, *its);
+  else if (o.format == "geojson") std::cout << itineraries_to_geojson(index.view(), *its, 2);
+  else std::cout << itineraries_to_table(index.view(), echo, *its);
   return std::cout.good() ? kExitOk : kExitInternal;
 }
 
@@ -144,19 +152,36 @@ Runner add_route_command(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand("route", "Plan itineraries from one place to another");
   cmd->description(
       "Plan a shipment from FROM to TO over the multimodal network and print the Pareto-optimal\n"
-      "options on time, cost (USD) and CO2, fastest first. Every leg is listed: moving legs,\n"
-      "waits for a scheduled departure or for border posts to open (in their local time),\n"
-      "border clearance, gauge changes at 1435/1520 mm breaks, and transfers between modes.\n"
+      "options on time, cost (USD) and CO2, fastest first: options a forwarder could book.\n"
+      "Containers (TEU, FEU, FEU_HC) go by rail, road, ferry or sea and never fly; general cargo\n"
+      "(--unit KG, --units = kilograms) goes by road and air. Rail means a scheduled train (its\n"
+      "days, cut-off and through-rate) or a railway's on-demand wagons (formation, tariff per\n"
+      "box-km); trucks are priced per truck-km, and a box changes between rail and road at most\n"
+      "twice. Every leg is listed: moving legs, waits for a departure, a cut-off, a port's dwell\n"
+      "or border posts to open (in their local time), border clearance by traffic class, gauge\n"
+      "changes at 1435/1520 mm breaks, lifts between vehicles and storage after the free days.\n"
       "Costs are shown in the currency charged and in USD at the dataset's FX date.");
   cmd->add_option("from", o->from, "Origin: a location id, name or alias, any case (\"Xi'an\", xian)")->required();
   cmd->add_option("to", o->to, "Destination: a location id, name or alias")->required();
   cmd->add_option("--depart", o->depart,
                   "When the cargo is ready, ISO-8601; no offset means UTC (2026-03-02T08:00+08:00). Default: the next whole hour");
   cmd->add_option("--units", o->units, "Number of containers (default 1)");
-  cmd->add_option("--unit", o->unit, "Container size: TEU or FEU (default FEU). Tariffs are per TEU; an FEU counts as 2");
+  cmd->add_option("--unit", o->unit,
+                  "What --units counts: TEU (20-ft), FEU (40-ft, the default), FEU_HC (40-ft high-cube; also HC, 40HC)\n"
+                  "or KG (general cargo: --units is kilograms; road and air only). 40-ft boxes pay each row's 40-ft\n"
+                  "rate; where a row gives none, twice the 20-ft one");
   cmd->add_option("--cargo-tonnes", o->cargo_tonnes,
-                  "Cargo mass per container for CO2, tonnes (default 10 per TEU, 20 per FEU)");
-  cmd->add_option("--by", o->by, "pareto (default): all options on time, cost and CO2; or time, cost, co2: the single best");
+                  "Cargo per container, tonnes (default 10 per TEU, 20 per FEU); above the box's payload limit\n"
+                  "(equipment.csv) is refused, and it decides how many boxes a truck may carry");
+  cmd->add_option("--volume-m3", o->volume_m3,
+                  "KG only: the cargo's volume; air charges max(kg, m3 x 1,000,000 / 6,000) (IATA 1:6000)");
+  cmd->add_option("--equipment", o->equipment,
+                  "coc (default): the carrier's boxes, which adds the destination's empty return; soc: your own");
+  cmd->add_option("--value-of-time", o->value_of_time,
+                  "USD per box-hour (KG: per tonne-hour) for --by generalized (default: the dataset's)");
+  cmd->add_option("--by", o->by,
+                  "pareto (default): all options on time, cost and CO2; or the single best by time, cost, co2, or\n"
+                  "generalized: money + value of time x boxes x hours");
   cmd->add_option("--via", o->via, "Pass through this place; repeat for several, visited in order (--via Khorgos --via Aktau)")
       ->take_all();
   cmd->add_option("--avoid", o->avoid, "Never enter this place, or any place of this country (ISO code, e.g. RU); repeatable")
@@ -181,6 +206,10 @@ Runner add_route_command(CLI::App& app) {
       "      the fastest way through the Khorgos crossing\n"
       "  caravan route urumqi tashkent --avoid KZ --mode road,rail\n"
       "      around Kazakhstan (through Kyrgyzstan), no air\n"
+      "  caravan route xian duisburg --by generalized --value-of-time 5\n"
+      "      the one option that minimises cost plus 5 USD per box-hour\n"
+      "  caravan route urumqi almaty --unit KG --units 2000 --volume-m3 15\n"
+      "      2 t of general cargo (air charges 2,500 kg by volume)\n"
       "  caravan route xian tashkent --format geojson > route.geojson\n"
       "      the legs as map lines for QGIS or geojson.io\n"
       "  caravan route xian tashkent --depart 2026-03-02T08:00+08:00 --deadline 2026-03-12 --samples 10000\n"

@@ -84,6 +84,9 @@ std::string cache_key(const QueryEcho& e) {
   add(static_cast<int>(q.unit));
   add(q.cargo_per_unit ? q.cargo_per_unit->kg : -1);
   add(static_cast<int>(q.objective));
+  add(static_cast<int>(q.equipment));
+  add(q.volume_m3 ? std::llround(*q.volume_m3 * 1000) : -1);
+  add(q.value_of_time_usd ? std::llround(*q.value_of_time_usd * 1e6) : -1);
   add(q.modes.bits);
   add(static_cast<std::int64_t>(q.epsilon * 1e6));
   add(e.deadline ? e.deadline->time_since_epoch().count() : -1);
@@ -132,6 +135,10 @@ std::pair<int, std::string_view> http_status(const Error& e) {
       return {422, "no_route"};
     case ErrorCode::kInternal:
       return {500, "internal"};
+    case ErrorCode::kOverBudget:
+      return {422, "too_much_work"};
+    case ErrorCode::kDeadline:
+      return {503, "deadline"};
   }
   return {500, "internal"};
 }
@@ -358,8 +365,7 @@ struct Server::Impl {
       return plan_reliable(*planner, *si.model, echo.query, mc);
     }();
     if (!its) return send_error(res, its.error());
-    echo.overlay = si.overlay.get();
-    auto body = std::make_shared<const std::string>(itineraries_to_json(*net, echo, *its, -1));
+    auto body = std::make_shared<const std::string>(itineraries_to_json(si.index->view(), echo, *its, -1));
     route_cache.put(key, body);
     res.set_header("X-Cache", "miss");
     send_json(res, 200, *body);

@@ -552,7 +552,8 @@ TEST(ApiServer, WithoutATokenWritesAreRefused) {
 
 // ---- matrix and compare ------------------------------------------------------
 
-TEST_F(Api, MatrixHasEveryOrderedPairAndAgreesWithRouteByTime) {
+// A matrix cell is the route the generalized cost picks (its default, ADR 0500).
+TEST_F(Api, MatrixHasEveryOrderedPairAndAgreesWithRouteByGeneralizedCost) {
   auto r =
       post("/v1/matrix", R"({"places": ["xian", "Almaty", "tashkent"], "depart": "2026-03-02T08:00Z"})", "/v1/matrix");
   ASSERT_EQ(r.status, 200) << r.body.dump();
@@ -560,7 +561,7 @@ TEST_F(Api, MatrixHasEveryOrderedPairAndAgreesWithRouteByTime) {
   ASSERT_EQ(r.body["pairs"].size(), 6u);
   for (const auto& p : r.body["pairs"]) {
     if (p["from"] == "xian" && p["to"] == "tashkent") {
-      auto route = get(kRoute + "&by=time", "/v1/route");
+      auto route = get(kRoute + "&by=generalized", "/v1/route");
       EXPECT_EQ(p["hours"], route.body["itineraries"][0]["hours"]);
       EXPECT_EQ(p["cost_usd"], route.body["itineraries"][0]["cost_usd"]);
     }
