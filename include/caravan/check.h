@@ -97,12 +97,18 @@ struct CalibrationRow {
   Money published_price;              ///< price rows, per box of `unit`
   double published_usd = 0;           ///< published_price at the dataset's FX
   UnitKind unit = UnitKind::kFeu;
+  Equipment equipment = Equipment::kCoc;  ///< `soc` for a rate of shipper-owned boxes (no empty return)
   double tolerance_pct = 20;
-  std::optional<double> model_hours;  ///< fastest option; empty when the model finds no route
+  /// Fastest option, from its first departure (see run_start()) to arrival;
+  /// empty when the model finds no route.
+  std::optional<double> model_hours;
   std::optional<double> model_usd;    ///< cheapest option per box, USD
   /// The model's early and late tail (Monte Carlo of the fastest option), set
   /// by the caller for record and best-case rows; see within_tolerance().
   std::optional<double> p5_hours, p95_hours;
+  /// Hours the first departure's fastest option waits at the origin before it
+  /// moves; the caller shifts the Monte Carlo's p5-p95 by them.
+  double start_wait_hours = 0;
   RouteQuery query;                   ///< the query of the row's first departure
   std::optional<Itinerary> fastest;   ///< for the caller's Monte Carlo
 
@@ -122,8 +128,11 @@ struct CalibrationRow {
 
 /// Reads `calibration.csv` of a dataset folder (header
 /// `id,from,to,via,mode,published_hours,tolerance_pct,depart_weekday,source,note`,
-/// optionally `kind,published_price,currency,unit,date,case`) and computes the
-/// model's value for each row: for a time row the fastest option's hours, for a
+/// optionally `kind,published_price,currency,unit,date,case,equipment`) and computes the
+/// model's value for each row: for a time row the fastest option's hours from
+/// its first moving leg to arrival (a published transit time runs from the
+/// train's or truck's departure: the box's wait at the origin for formation,
+/// the cut-off and the next departure is not in it), for a
 /// price row the cheapest option's USD per box of `unit`; the same origin,
 /// destination, via places and mode, departing at 08:00 origin time on the
 /// given weekday of the reference week of 2026-03-02 (or averaged over the

@@ -209,6 +209,15 @@ namespace {
 constexpr std::int64_t kReferenceMonday = 20514LL * 86400;
 
 // 08:00 local time at `loc` on weekday `d` (0 = Monday) of the reference week.
+// Where the itinerary starts to move: the first leg that is not a wait at the
+// origin (formation, cut-off, the next departure).
+Instant run_start(const Itinerary& it) {
+  for (const Leg& g : it.legs) {
+    if (g.kind != LegKind::kWait) return g.depart;
+  }
+  return it.depart;
+}
+
 Instant reference_departure(const Location& loc, int d) {
   Instant utc_guess(Duration(kReferenceMonday + d * 86400 + 8 * 3600));
   return utc_guess - loc.zone.offset(utc_guess);
@@ -279,6 +288,10 @@ Result<std::vector<CalibrationRow>> calibrate_transit_times(const RouteIndex& in
       if (!unit) errors.push_back(Error::at(t.file, r.line, "unit", "unknown unit \"" + col(r, "unit") + "\" (expected TEU or FEU)"));
       else row.unit = *unit;
     }
+    if (std::string e = col(r, "equipment"); !e.empty()) {
+      if (auto eq = parse_equipment(e)) row.equipment = *eq;
+      else errors.push_back(Error::at(t.file, r.line, "equipment", "unknown equipment \"" + e + "\" (expected coc or soc)"));
+    }
     std::string day = col(r, "depart_weekday");
     std::vector<int> days;
     if (day.empty()) {
@@ -297,16 +310,18 @@ Result<std::vector<CalibrationRow>> calibrate_transit_times(const RouteIndex& in
       q.via = row.via;
       q.modes = row.modes;
       q.unit = row.unit;
+      q.equipment = row.equipment;
       q.objective = row.kind == CalibrationRow::Kind::kTime ? Objective::kTime : Objective::kCost;
       q.depart = reference_departure(net.locations[row.from], d);
       auto its = planner.plan(q);
       if (!its) continue;
       const Itinerary& best = its->front();
-      sum += row.kind == CalibrationRow::Kind::kTime ? to_hours(best.duration())
+      sum += row.kind == CalibrationRow::Kind::kTime ? to_hours(best.arrive - run_start(best))
                                                      : static_cast<double>(best.cost_usd_cents) / 100.0 / static_cast<double>(q.units);
       if (found == 0) {
         row.query = q;
         row.fastest = best;
+        row.start_wait_hours = to_hours(run_start(best) - best.depart);
       }
       ++found;
     }

@@ -53,8 +53,10 @@ TEST(Check, ClassifiesEveryNumericFieldByItsWeakestSource) {
   EXPECT_EQ(r.by_file["links.csv"].fields, (std::array<int, 4>{1, 0, 0, 3}));
   EXPECT_EQ(r.by_file["fx.csv"].fields, (std::array<int, 4>{0, 0, 0, 3}));  // per_usd; dates are not numbers
   EXPECT_EQ(r.by_file["emission_factors.csv"].fields, (std::array<int, 4>{0, 0, 0, 5}));
-  EXPECT_EQ(r.overall.fields, (std::array<int, 4>{4, 3, 1, 12}));
-  EXPECT_DOUBLE_EQ(r.overall.share(Provenance::kStated), 0.2);
+  // equipment.csv of the fixture: three units x teu, tare_kg, max_gross_kg, all citing t.
+  EXPECT_EQ(r.by_file["equipment.csv"].fields, (std::array<int, 4>{0, 0, 0, 9}));
+  EXPECT_EQ(r.overall.fields, (std::array<int, 4>{4, 3, 1, 21}));
+  EXPECT_DOUBLE_EQ(r.overall.share(Provenance::kStated), 4.0 / 29.0);
   EXPECT_EQ(r.rail_road_km, (std::array<double, 4>{100, 0, 0, 0}));
   EXPECT_EQ(r.by_file.count("sources.csv"), 0u);
 }
@@ -105,6 +107,41 @@ TEST(Check, CalibrationReadsPriceRowsInTheirCurrency) {
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.error().to_string(),
             "calibration.csv:2: column case: unknown case \"rumour\" (expected typical, average, planned, record or best)");
+}
+
+// A weekly train: a box ready Monday 08:00 Almaty time waits 52 h for the
+// Wednesday 12:00 departure and then runs 5 h. A published transit time is the
+// run, so the row's model time is 5 h and the 52 h are the start wait. A rate
+// of shipper-owned boxes (equipment soc) leaves out the 300 USD empty return:
+// 200 USD for the FEU (twice the 100 per TEU) against 500 for COC.
+TEST(Check, CalibrationTimesTheRunFromItsDepartureAndPricesSocWithoutTheEmptyReturn) {
+  auto f = testing::make_files(
+      "a,A,,KZ,terminal,43,76,Asia/Almaty,0,0,USD,t\n"
+      "b,B,,KZ,terminal,43,78,Asia/Almaty,0,0,USD,t\n",
+      "ab,a,b,rail,250,1520,50,0,0,USD,,,true,open,t\n", "",
+      "s1,Weekly train,rail,KTZ,a;b,Wed,12:00,0;5,100,100,USD,t\n");
+  f = testing::with(f, "empty_return.csv", std::string(testing::kEmptyReturnHeader) + "KZ,FEU,300,USD,t\n");
+  Network net = testing::load_or_fail(f);
+  RouteIndex index(net);
+  auto rows = calibrate_transit_times(
+      index,
+      "id,from,to,via,mode,published_hours,tolerance_pct,depart_weekday,source,note,kind,published_price,currency,unit,date,case,equipment\n"
+      "t1,a,b,,rail,5,20,Mon,t,,time,,,,2025,,\n"
+      "coc,a,b,,rail,,20,Mon,t,,price,500,USD,FEU,2025,,\n"
+      "soc,a,b,,rail,,20,Mon,t,,price,200,USD,FEU,2025,,soc\n");
+  ASSERT_TRUE(rows.ok()) << to_string(rows.errors());
+  ASSERT_EQ(rows->size(), 3u);
+  ASSERT_TRUE((*rows)[0].model_hours.has_value());
+  EXPECT_DOUBLE_EQ(*(*rows)[0].model_hours, 5.0);
+  EXPECT_DOUBLE_EQ((*rows)[0].start_wait_hours, 52.0);
+  EXPECT_DOUBLE_EQ(*(*rows)[1].model_usd, 500.0);
+  EXPECT_DOUBLE_EQ(*(*rows)[2].model_usd, 200.0);
+  auto bad = calibrate_transit_times(
+      index,
+      "id,from,to,via,mode,published_hours,tolerance_pct,depart_weekday,source,note,kind,published_price,currency,unit,date,case,equipment\n"
+      "p,a,b,,rail,,20,Mon,t,,price,200,USD,FEU,2025,,borrowed\n");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().to_string(), "calibration.csv:2: column equipment: unknown equipment \"borrowed\" (expected coc or soc)");
 }
 
 TEST(Check, UnknownHubIsALoadError) {
