@@ -146,7 +146,10 @@ TEST(CliCompare, CkuRailwayHelpsSomePairsAndHurtsNone) {
   auto j = nlohmann::json::parse(r.out);
   EXPECT_GE(j["winners"].size(), 1u);
   EXPECT_EQ(j["losers"].size(), 0u);  // opening links can only add options
-  EXPECT_LT(j["means"]["equal_weights"]["delta_hours"].get<double>(), 0.0);
+  // compare minimises the generalized cost (ADR 0505), and that is what falls:
+  // the CKU line is cheaper than trucks via Irkeshtam but slower (24-h wagonload
+  // formations, a gauge change at Makmal), so mean hours may rise.
+  EXPECT_LT(j["means"]["equal_weights"]["delta_generalized_cost_usd"].get<double>(), 0.0);
   EXPECT_EQ(caravan("compare --places xian,almaty").exit_code, 2);  // no scenario given
 }
 
