@@ -43,6 +43,14 @@ std::string itineraries_to_json(const NetworkView& view, const QueryEcho& echo, 
 /// leg's properties and the option number.
 std::string itineraries_to_geojson(const NetworkView& view, const std::vector<Itinerary>& its, int indent = 2);
 
+/// The itineraries as one CSV for spreadsheets: a row per option
+/// (`record` = option: times, totals, borders, reliability when sampled) and
+/// after it a row per leg (`record` = leg: kind, places, times, cost in the
+/// charging currency and USD, CO2, link, service, crossing, note), then the
+/// columns of ADR 0500: mode_changes and generalized_cost_usd (options),
+/// traffic_class and product (legs). `view` names services a scenario added.
+std::string itineraries_to_csv(const NetworkView& view, const std::vector<Itinerary>& its);
+
 /// The whole network as GeoJSON: a Point per location and a LineString per
 /// link, crossing (exit to entry) and service (through its stops), each with its
 /// attributes as properties (`feature_type` says which). Opens in QGIS.
@@ -64,8 +72,14 @@ struct MatrixEcho {
   UnitKind unit = UnitKind::kFeu;
   Objective objective = Objective::kGeneralized;
   ModeSet modes = ModeSet::all();
+  std::optional<Mass> cargo_per_unit;       ///< as RouteQuery
+  std::optional<double> volume_m3;          ///< KG only
+  Equipment equipment = Equipment::kCoc;
+  std::optional<double> value_of_time_usd;  ///< empty: the dataset's
   std::vector<std::string> base_scenarios, scenarios;
 };
+/// The echo of the options a matrix was computed with (no scenarios).
+MatrixEcho matrix_echo(const MatrixOptions& m);
 
 /// Every pair: time, cost, CO2 and p95 (when sampled), one row per pair.
 std::string matrix_to_table(const Network& net, const MatrixEcho& echo, const Matrix& m);

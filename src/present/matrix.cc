@@ -5,9 +5,12 @@
 #include <nlohmann/json.hpp>
 
 #include "caravan/present.h"
+#include "csv.h"
 
 namespace caravan {
 namespace {
+
+using detail::csv_field;
 
 using nlohmann::ordered_json;
 
@@ -44,7 +47,13 @@ ordered_json cell_json(const Network& net, const MatrixCell& c) {
   return j;
 }
 
-ordered_json query_json(const MatrixEcho& e, std::uint32_t samples) {
+// As the route's query echo (json.cc): cargo as a whole, the value of time in force.
+ordered_json query_json(const Network& net, const MatrixEcho& e, std::uint32_t samples) {
+  RouteQuery shipment;
+  shipment.units = e.units;
+  shipment.unit = e.unit;
+  shipment.cargo_per_unit = e.cargo_per_unit;
+  shipment.volume_m3 = e.volume_m3;
   ordered_json q;
   q["depart"] = format_instant_utc(e.depart);
   q["units"] = e.units;
@@ -55,17 +64,16 @@ ordered_json query_json(const MatrixEcho& e, std::uint32_t samples) {
     if (e.modes.has(static_cast<Mode>(i))) modes += (modes.empty() ? "" : ",") + std::string(to_string(static_cast<Mode>(i)));
   }
   q["modes"] = modes;
+  q["cargo_tonnes"] = shipment.cargo_mass().tonnes();
+  if (is_container(e.unit)) q["equipment"] = std::string(to_string(e.equipment));
+  q["value_of_time_usd"] = e.value_of_time_usd ? *e.value_of_time_usd
+                           : is_container(e.unit) ? net.info.value_of_time_usd_per_box_hour
+                                                  : net.info.value_of_time_usd_per_tonne_hour;
+  if (!is_container(e.unit)) q["chargeable_kg"] = shipment.chargeable_mass().kg;
   q["samples"] = samples;
   q["base_scenarios"] = e.base_scenarios;
   q["scenarios"] = e.scenarios;
   return q;
-}
-
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\n") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
 }
 
 std::string mean_line(const char* what, const MeanChange& m) {
@@ -88,6 +96,20 @@ ordered_json mean_json(const MeanChange& m) {
 }
 
 }  // namespace
+
+MatrixEcho matrix_echo(const MatrixOptions& m) {
+  MatrixEcho e;
+  e.depart = m.depart;
+  e.units = m.units;
+  e.unit = m.unit;
+  e.objective = m.objective == Objective::kPareto ? Objective::kGeneralized : m.objective;
+  e.modes = m.modes;
+  e.cargo_per_unit = m.cargo_per_unit;
+  e.volume_m3 = m.volume_m3;
+  e.equipment = m.equipment;
+  e.value_of_time_usd = m.value_of_time_usd;
+  return e;
+}
 
 std::string matrix_to_table(const Network& net, const MatrixEcho& echo, const Matrix& m) {
   std::string out = fmt::format("Best itineraries by {} between {} places, {} × {} ready {} (UTC); USD at FX of {}.\n",
@@ -143,7 +165,7 @@ std::string matrix_to_csv(const Network& net, const Matrix& m) {
 
 std::string matrix_to_json(const Network& net, const MatrixEcho& echo, const Matrix& m, int indent) {
   ordered_json root;
-  root["query"] = query_json(echo, m.samples);
+  root["query"] = query_json(net, echo, m.samples);
   root["dataset"] = {{"name", net.info.name}, {"version", net.info.version}, {"fx_date", net.info.fx_date}};
   ordered_json places = ordered_json::array();
   for (LocationIdx l : m.places) places.push_back(net.locations[l].id);
@@ -239,7 +261,7 @@ std::string comparison_to_json(const Network& net, const MatrixEcho& echo, const
   for (const OdChange& p : c.pairs) {
     if (p.base.p95_hours) samples = 1;
   }
-  root["query"] = query_json(echo, samples);
+  root["query"] = query_json(net, echo, samples);
   root["query"].erase("samples");
   root["dataset"] = {{"name", net.info.name}, {"version", net.info.version}, {"fx_date", net.info.fx_date}};
   ordered_json means;
