@@ -118,18 +118,15 @@ struct Loader : detail::LoadContext {
       Source s;
       s.id = r.text(row, "id");
       std::string kind = r.text(row, "kind");
-      if (kind == "measured") s.kind = SourceKind::kMeasured;
-      else if (kind == "published") s.kind = SourceKind::kPublished;
-      else if (kind == "announced") s.kind = SourceKind::kAnnounced;
-      else if (kind == "estimate") s.kind = SourceKind::kEstimate;
-      else if (!kind.empty()) r.error(row, "kind", "unknown kind \"" + kind + "\" (expected measured, published, announced or estimate)");
+      if (auto k = parse_source_kind(kind)) s.kind = *k;
+      else if (!kind.empty()) r.error(row, "kind", "unknown kind \"" + kind + "\" (expected measured, published, announced, estimate, derived or proxy)");
       s.title = r.text(row, "title");
       s.publisher = r.text(row, "publisher", false);
       s.url = r.text(row, "url", false);
       s.published = r.text(row, "published", false);
       s.note = r.text(row, "note", false);
-      if (s.kind == SourceKind::kEstimate && s.note.empty()) {
-        r.error(row, "note", "empty (expected how the estimate was derived)");
+      if (source_kind_needs_note(s.kind) && s.note.empty()) {
+        r.error(row, "note", "empty (expected how the " + std::string(to_string(s.kind)) + " figure was derived)");
       }
       add_unique(r, row, net.source_by_id, net.sources, std::move(s), "source");
     }

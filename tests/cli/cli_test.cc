@@ -313,7 +313,8 @@ TEST(CliData, ExportCsvHasAHeaderAndARowPerEntity) {
 TEST(CliData, CalibrateWritesBothTables) {
   CliRun r = caravan("data calibrate --format markdown");
   ASSERT_EQ(r.exit_code, 0);
-  EXPECT_NE(r.out.find("### End-to-end transit times"), std::string::npos);
+  EXPECT_NE(r.out.find("### End-to-end and leg times"), std::string::npos);
+  EXPECT_NE(r.out.find("### Rates and tariffs"), std::string::npos);
   EXPECT_NE(r.out.find("### Border crossings with a CAREC CPMM figure"), std::string::npos);
   EXPECT_NE(r.out.find("absolute error median"), std::string::npos);
 }
