@@ -24,6 +24,8 @@ struct ServeOptions {
   std::string web;
   std::string db;
   unsigned threads = 0;
+  unsigned max_heavy = 0;
+  std::size_t max_connections = 512;
   std::size_t max_body = 256 * 1024;
   std::size_t route_cache = 2048;
 };
@@ -91,6 +93,8 @@ int run(const ServeOptions& o) {
   options.token = *token;
   options.web_dir = o.web.empty() ? default_web_dir() : std::filesystem::path(o.web);
   options.threads = o.threads;
+  options.max_heavy = o.max_heavy;
+  options.max_connections = o.max_connections;
   options.scenario_dir = data_dir / "scenarios";
   options.db_path = o.db.empty() ? default_db_path() : std::filesystem::path(o.db);
   options.max_body_bytes = o.max_body;
@@ -144,9 +148,17 @@ Runner add_serve_command(CLI::App& app) {
                   "SQLite file of scenarios saved through the API (default $XDG_STATE_HOME/caravan/scenarios.sqlite "
                   "or ~/.local/state/caravan/scenarios.sqlite; :memory: keeps none)");
   cmd->add_option("--threads", o->threads,
-                  "Worker threads (default max(16, 4 x cores)); each serves one connection at a time")
+                  "Worker threads (default max(16, 4 x cores)); each answers one request at a time")
       ->check(CLI::Range(1u, 1024u));
-  cmd->add_option("--max-body", o->max_body, "Largest request body in bytes (default 262144); larger gets 413")
+  cmd->add_option("--max-heavy", o->max_heavy,
+                  "Heavy requests (matrix, compare, route with samples) run at once (default max(2, cores)); "
+                  "more get 429 with Retry-After")
+      ->check(CLI::Range(1u, 1024u));
+  cmd->add_option("--max-connections", o->max_connections,
+                  "Open connections at most (default 512); at the limit the one idle the longest is closed")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{65536}));
+  cmd->add_option("--max-body", o->max_body,
+                  "Largest request body in bytes, as sent and once decompressed (default 262144); larger gets 413")
       ->check(CLI::Range(std::size_t{1}, std::size_t{64} << 20));
   cmd->add_option("--route-cache", o->route_cache,
                   "Route answers kept for repeated queries (default 2048, at most 32 MB; 0 turns the cache off)");
