@@ -2,6 +2,7 @@
 #   make run   build (Release, web UI included) and serve the web map and API on the
 #              embedded dataset at http://127.0.0.1:$(PORT)/ (Ctrl-C stops)
 #   make test  build with sanitizers and warnings-as-errors, then run every test
+#   make tsan  the server's tests under ThreadSanitizer (build/tsan)
 # Benchmarks (docs/performance.md), none of them part of `make test`:
 #   make bench          route queries on the default data and a 100,000-location network
 #   make bench-peers    caravan vs Boost.Graph, igraph, networkx, pgRouting (~15 min)
@@ -9,9 +10,12 @@
 JOBS ?= $(shell nproc)
 RELEASE_DIR ?= build/release
 TEST_DIR ?= build/test
+TSAN_DIR ?= build/tsan
+# The server's tests (tests/server): what `make tsan` runs.
+SERVER_TESTS = '^(Api|ApiServer|Hardening|HardeningServer|RequestReader|HeavyGate|AuthThrottle|ClientKey|Catalog|StoreFaults)\.'
 PORT ?= 8080
 
-.PHONY: run test build deps bench bench-peers bench-scaling clean
+.PHONY: run test tsan build deps bench bench-peers bench-scaling clean
 
 deps:
 	@scripts/install-deps
@@ -27,6 +31,11 @@ test: deps
 	@cmake -S . -B $(TEST_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCARAVAN_WERROR=ON -DCARAVAN_SANITIZE=ON -DCARAVAN_BENCH=OFF >/dev/null
 	@cmake --build $(TEST_DIR) -j $(JOBS)
 	cd $(TEST_DIR) && ctest --output-on-failure -j $(JOBS)
+
+tsan: deps
+	@cmake -S . -B $(TSAN_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCARAVAN_WERROR=ON -DCARAVAN_TSAN=ON -DCARAVAN_BENCH=OFF -DCARAVAN_PYTHON=OFF >/dev/null
+	@cmake --build $(TSAN_DIR) -j $(JOBS) --target server_test server_hardening_test caravan_cli
+	cd $(TSAN_DIR) && TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$(CURDIR)/tests/tsan.supp" ctest --output-on-failure -j $(JOBS) -R $(SERVER_TESTS)
 
 bench: deps
 	@cmake -S . -B $(RELEASE_DIR) -DCMAKE_BUILD_TYPE=Release >/dev/null
