@@ -7,6 +7,7 @@
 #   make bench          route queries on the default data and a 100,000-location network
 #   make bench-peers    caravan vs Boost.Graph, igraph, networkx, pgRouting (~15 min)
 #   make bench-scaling  route query time and memory from 1,000 to 1,000,000 locations
+#   make bench-soak     the server under 80% of its peak for 10 minutes, beside hostile clients
 JOBS ?= $(shell nproc)
 RELEASE_DIR ?= build/release
 TEST_DIR ?= build/test
@@ -15,7 +16,7 @@ TSAN_DIR ?= build/tsan
 SERVER_TESTS = '^(Api|ApiServer|Hardening|HardeningServer|RequestReader|HeavyGate|AuthThrottle|ClientKey|Catalog|StoreFaults)\.'
 PORT ?= 8080
 
-.PHONY: run test tsan build deps bench bench-peers bench-scaling clean
+.PHONY: run test tsan build deps bench bench-peers bench-scaling bench-soak clean
 
 deps:
 	@scripts/install-deps
@@ -41,6 +42,11 @@ bench: deps
 	@cmake -S . -B $(RELEASE_DIR) -DCMAKE_BUILD_TYPE=Release >/dev/null
 	@cmake --build $(RELEASE_DIR) -j $(JOBS) --target caravan_bench
 	$(RELEASE_DIR)/bench/caravan_bench
+
+bench-soak: deps
+	@cmake -S . -B $(RELEASE_DIR) -DCMAKE_BUILD_TYPE=Release -DCARAVAN_TESTS=OFF >/dev/null
+	@cmake --build $(RELEASE_DIR) -j $(JOBS) --target caravan_cli
+	bench/server/soak.sh $(RELEASE_DIR)
 
 bench-peers: deps
 	@bench/peers/install-peers
