@@ -18,8 +18,8 @@
 //
 // Endpoints: GET /healthz, /v1/route, /v1/places, /v1/network,
 // /v1/openapi.json, /v1/scenarios, /v1/scenarios/{id}; POST /v1/matrix,
-// /v1/compare; and, with the token, POST /v1/scenarios and DELETE
-// /v1/scenarios/{id}.
+// /v1/compare, /v1/simulate; and, with the token, POST /v1/scenarios and
+// DELETE /v1/scenarios/{id}.
 //
 // Safety by default: binds 127.0.0.1 unless told otherwise; write endpoints
 // need `Authorization: Bearer <token>` and refuse everything when no token is
@@ -31,10 +31,10 @@
 // Concurrency (docs/adr/0202): one thread reads every connection, so slow or
 // idle clients hold no worker; each whole request is served by a worker of a
 // fixed pool, so a slow request holds one worker and never blocks the others.
-// Heavy requests (matrix, compare, a route with a Monte Carlo) are bounded in
-// number. The route index is built once at start; Planner scratch objects are
-// pooled and reused; rendered answers to repeated route queries come from a
-// bounded LRU cache.
+// Heavy requests (matrix, compare, simulate, a route with a Monte Carlo) are
+// bounded in number. The route index is built once at start; Planner scratch
+// objects are pooled and reused; rendered answers to repeated route queries
+// come from a bounded LRU cache.
 //
 // Thread safety: stop() may be called from any thread (a signal handler
 // thread, a test); everything else from the thread that owns the Server.
@@ -70,8 +70,8 @@ struct ServerOptions {
   /// Worker threads, each answering one request at a time; 0 picks
   /// max(16, 4 × hardware threads).
   unsigned threads = 0;
-  /// Heavy requests (matrix, compare, a route with samples) running at once;
-  /// more get 429 with Retry-After. 0 picks max(2, hardware threads).
+  /// Heavy requests (matrix, compare, simulate, a route with samples) running
+  /// at once; more get 429 with Retry-After. 0 picks max(2, hardware threads).
   unsigned max_heavy = 0;
   std::size_t max_body_bytes = 256 * 1024;  ///< larger request bodies (as sent or decoded) get 413
   std::size_t max_target_bytes = 4096;      ///< longer request targets (path + query) get 414

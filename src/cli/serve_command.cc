@@ -130,8 +130,8 @@ Runner add_serve_command(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand("serve", "Serve the HTTP API and the web map");
   cmd->description(
       "Serve the web map at / and the JSON API under /v1/ (route, places, network, scenarios,\n"
-      "matrix, compare; OpenAPI document at /v1/openapi.json) from one process, over the dataset\n"
-      "loaded once at start.\n"
+      "matrix, compare, simulate; OpenAPI document at /v1/openapi.json) from one process, over\n"
+      "the dataset loaded once at start.\n"
       "Listens on 127.0.0.1 unless told otherwise. Write endpoints need a bearer token, read from\n"
       "--token-file or $CARAVAN_TOKEN (never logged); without one they refuse every request.\n"
       "One access-log line per request goes to stderr. Ctrl-C or SIGTERM stops after the\n"
@@ -151,7 +151,7 @@ Runner add_serve_command(CLI::App& app) {
                   "Worker threads (default max(16, 4 x cores)); each answers one request at a time")
       ->check(CLI::Range(1u, 1024u));
   cmd->add_option("--max-heavy", o->max_heavy,
-                  "Heavy requests (matrix, compare, route with samples) run at once (default max(2, cores)); "
+                  "Heavy requests (matrix, compare, simulate, route with samples) run at once (default max(2, cores)); "
                   "more get 429 with Retry-After")
       ->check(CLI::Range(1u, 1024u));
   cmd->add_option("--max-connections", o->max_connections,

@@ -342,6 +342,13 @@ TEST(HardeningServer, HeavyRequestsPastTheLimitAre429WithRetryAfter) {
   EXPECT_EQ(reliable->status, 429) << "a route with a Monte Carlo is heavy too";
   auto plain = c.Get("/v1/route?from=xian&to=almaty&depart=2026-03-02T08:00Z");
   EXPECT_EQ(plain->status, 200) << "a plain route is not";
+  auto compared = c.Post("/v1/compare", R"({"places": ["xian", "almaty"], "samples": 0, "scenario": "green-lanes"})",
+                         "application/json");
+  EXPECT_EQ(compared->status, 429) << "a comparison is heavy";
+  auto simulated = c.Post("/v1/simulate", R"({"demand": [{"from": "xian", "to": "almaty", "teu_per_year": 1000}]})",
+                          "application/json");
+  EXPECT_EQ(simulated->status, 429) << "a simulation is heavy";
+  EXPECT_EQ(json::parse(simulated->body)["error"]["code"], "too_busy");
   EXPECT_FALSE(slow_done) << "the slow request finished before the others: it proves nothing";
   EXPECT_EQ(slow.get(), 200);
   EXPECT_EQ(c.Post("/v1/matrix", matrix_body(0), "application/json")->status, 200) << "the slot came back";
@@ -366,6 +373,25 @@ TEST(HardeningServer, ARequestThatWaitedPastItsDeadlineIs503) {
   EXPECT_FALSE(waited->get_header_value("Retry-After").empty());
   slow.get();
   EXPECT_EQ(s.client().Get("/healthz")->status, 200);
+}
+
+TEST(HardeningServer, HeavyWorkOutOfTimeIs503BeforeItsNextPhase) {
+  // A comparison is two matrices; the first one uses up the deadline, so the
+  // second is not started.
+  ServerOptions o = default_options();
+  o.request_timeout = 200ms;
+  RunningServer s(o);
+  json body = json::parse(slow_body(20));
+  body["scenario"] = "green-lanes";
+  auto c = s.client();
+  const auto start = std::chrono::steady_clock::now();
+  auto r = c.Post("/v1/compare", body.dump(), "application/json");
+  const auto took = std::chrono::steady_clock::now() - start;
+  ASSERT_TRUE(r);
+  ASSERT_GT(took, 200ms) << "the first matrix was too quick to use up the deadline: it proves nothing";
+  EXPECT_EQ(r->status, 503) << r->body;
+  EXPECT_EQ(json::parse(r->body)["error"]["code"], "unavailable");
+  EXPECT_EQ(r->get_header_value("Retry-After"), "5");
 }
 
 // ---- the server's own failures -------------------------------------------------
