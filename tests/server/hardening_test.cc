@@ -139,6 +139,45 @@ TEST_F(Hardening, ChunkedBodiesWithinTheLimitAreServed) {
   EXPECT_EQ(c.read_response(60s).status, 200);
 }
 
+// The limit is the transport's, before any route: every endpoint that takes a
+// body gets the same 413, the simulator's and the store's as much as the matrix.
+TEST_F(Hardening, EveryBodyTakingEndpointCountsItsBodyAgainstTheLimit) {
+  const std::string lane = R"({"from": "xian", "to": "almaty", "teu_per_year": 1000})";
+  const std::string padded = R"({"demand": [)" + std::string(600 << 10, ' ') + lane + "]}";
+  const std::string bomb = gzip(R"({"demand": [)" + std::string(20 << 20, ' ') + lane + "]}");
+  ASSERT_LT(bomb.size(), 256u * 1024);
+  for (const char* path : {"/v1/simulate", "/v1/compare", "/v1/matrix", "/v1/scenarios"}) {
+    const std::string auth = std::string(path) == "/v1/scenarios" ? "Authorization: Bearer " + std::string(kToken) + "\r\n" : "";
+    {
+      RawConnection c(server_->port());
+      auto sender = std::async(std::launch::async, [&] {
+        return c.send(post_head(path, auth + "Content-Length: " + std::to_string(padded.size()) + "\r\n") + padded);
+      });
+      RawResponse r = c.read_response();
+      EXPECT_EQ(r.status, 413) << path << " plain";
+      EXPECT_EQ(error_code(r), "body_too_large") << path;
+      sender.get();
+    }
+    {
+      RawConnection c(server_->port());
+      auto sender = std::async(std::launch::async, [&] {
+        return c.send(post_head(path, auth + "Transfer-Encoding: chunked\r\n") + chunked(padded, 16384));
+      });
+      RawResponse r = c.read_response();
+      EXPECT_EQ(r.status, 413) << path << " chunked";
+      sender.get();
+    }
+    {
+      RawConnection c(server_->port());
+      c.send(post_head(path, auth + "Content-Encoding: gzip\r\nContent-Length: " + std::to_string(bomb.size()) + "\r\n") +
+             bomb);
+      RawResponse r = c.read_response();
+      EXPECT_EQ(r.status, 413) << path << " gzip";
+      EXPECT_EQ(error_code(r), "body_too_large") << path;
+    }
+  }
+}
+
 // ---- framing and head limits ----------------------------------------------------
 
 TEST_F(Hardening, TwoDifferentContentLengthsAre400) {
