@@ -2,6 +2,7 @@
 #include <pthread.h>
 #include <signal.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
@@ -28,6 +29,7 @@ struct ServeOptions {
   std::size_t max_connections = 512;
   std::size_t max_body = 256 * 1024;
   std::size_t route_cache = 2048;
+  double request_deadline = 60;  // seconds
 };
 
 // The bearer token: the first line of the token file, else $CARAVAN_TOKEN.
@@ -99,6 +101,7 @@ int run(const ServeOptions& o) {
   options.db_path = o.db.empty() ? default_db_path() : std::filesystem::path(o.db);
   options.max_body_bytes = o.max_body;
   options.route_cache_entries = o.route_cache;
+  options.request_timeout = std::chrono::milliseconds(static_cast<long long>(o.request_deadline * 1000));
   bool has_web = std::filesystem::is_regular_file(options.web_dir / "index.html");
   auto server = Server::create(std::make_shared<const Network>(std::move(net).value()), options);
   if (!server) return report(server.errors());
@@ -160,6 +163,10 @@ Runner add_serve_command(CLI::App& app) {
   cmd->add_option("--max-body", o->max_body,
                   "Largest request body in bytes, as sent and once decompressed (default 262144); larger gets 413")
       ->check(CLI::Range(std::size_t{1}, std::size_t{64} << 20));
+  cmd->add_option("--request-deadline", o->request_deadline,
+                  "Seconds a request may take from its last byte to its answer (default 60), waiting for a worker "
+                  "and inside the planner, Monte Carlo and simulator; past it 503 with Retry-After")
+      ->check(CLI::Range(0.1, 3600.0));
   cmd->add_option("--route-cache", o->route_cache,
                   "Route answers kept for repeated queries (default 2048, at most 32 MB; 0 turns the cache off)");
   cmd->footer(

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdio>
 #include <list>
+#include <memory>
 #include <mutex>
 #include <span>
 #include <nlohmann/json.hpp>
@@ -165,6 +166,7 @@ struct InFlight {
   std::chrono::steady_clock::time_point deadline;  // answer 503 past it
   std::optional<server::HeavyGate::Slot> heavy;    // held while heavy work runs
   std::string failure;                             // what went wrong inside, for the log only
+  std::shared_ptr<const std::atomic<bool>> gone;   // the client hung up: stop its work
 };
 thread_local InFlight* t_request = nullptr;
 
@@ -720,6 +722,7 @@ struct Server::Impl {
     ctx.id = next_request_id();
     ctx.received = in.received;
     ctx.deadline = in.received + options.request_timeout;
+    ctx.gone = in.gone;
     t_request = &ctx;
     struct Clear {
       ~Clear() { t_request = nullptr; }

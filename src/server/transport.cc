@@ -82,6 +82,7 @@ struct Connection {
   Clock::time_point since;  // when `state` began
   bool close_after = false;  // close once `out` is sent
   bool dead = false;         // closed; freed after this round of events
+  std::shared_ptr<std::atomic<bool>> gone;  // of the request being served
   std::uint32_t events = 0;  // what epoll watches for
   std::list<std::unique_ptr<Connection>>::iterator self;
 };
@@ -247,8 +248,10 @@ struct Transport::Impl {
     job.request.peer = c.peer;
     job.request.received = Clock::now();
     job.request.close = !c.reader.head().keep_alive || stopping;
+    c.gone = std::make_shared<std::atomic<bool>>(false);
+    job.request.gone = c.gone;
     enter(c, State::kServing);
-    watch(c, 0);
+    watch(c, EPOLLRDHUP);  // only a hang-up: a pipelined next request waits in the socket
     ++serving;
     {
       std::lock_guard<std::mutex> lock(mutex);
@@ -418,6 +421,11 @@ struct Transport::Impl {
         } else {
           auto& c = *static_cast<Connection*>(p);
           if (c.dead) continue;
+          if (c.state == State::kServing && (events[i].events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR)) != 0) {
+            c.gone->store(true, std::memory_order_relaxed);
+            watch(c, 0);  // level-triggered: once is enough; the answer, if any, fails to send and closes it
+            continue;
+          }
           if ((events[i].events & (EPOLLOUT | EPOLLHUP | EPOLLERR)) != 0 && !c.out.empty()) flush(c);
           if (!c.dead && (events[i].events & (EPOLLIN | EPOLLHUP | EPOLLERR)) != 0 &&
               (c.state == State::kIdle || c.state == State::kReading || c.state == State::kDraining)) {

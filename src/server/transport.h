@@ -20,6 +20,7 @@
 // on the workers, reject on the loop thread.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -58,6 +59,9 @@ struct IncomingRequest {
   Peer peer;
   std::chrono::steady_clock::time_point received;  ///< when its last byte came in
   bool close = false;  ///< the connection closes after this answer (client's wish, or the server's)
+  /// Set by the loop when the client hangs up (or shuts its sending side)
+  /// while the request is served: work for it may stop, no one will read it.
+  std::shared_ptr<const std::atomic<bool>> gone;
 };
 
 /// A response, ready to write.
