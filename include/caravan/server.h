@@ -8,10 +8,11 @@
 // with status 400 (bad parameter or malformed request), 401 (missing or wrong
 // token), 404 (unknown place, scenario or path), 408 (request not sent in
 // time), 413 (body too large, also once decompressed), 414 (target too long),
-// 415 (unknown body encoding), 422 (valid query, no route), 429 (too many
-// heavy requests at once, or too many wrong tokens: see Retry-After), 431
-// (too many or too large header fields), 503 (no time left: the request
-// waited past its deadline), 507 (the scenario store is full) and 500 only
+// 415 (unknown body encoding), 422 (valid query, no route; or too_much_work:
+// a search past --max-labels), 429 (too many heavy requests at once, or too
+// many wrong tokens: see Retry-After), 431 (too many or too large header
+// fields), 503 (no time left: the request waited or worked past its
+// deadline, with Retry-After), 507 (the scenario store is full) and 500 only
 // for bugs, never for bad input. A 500 names a request id (also in the
 // X-Request-Id header of every response) and nothing of the failure; the
 // detail goes to the log with that id.
@@ -42,12 +43,14 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
 
+#include "caravan/budget.h"
 #include "caravan/error.h"
 #include "caravan/network.h"
 
@@ -87,6 +90,9 @@ struct ServerOptions {
   /// A request's time from its last byte to its answer: one still waiting
   /// for a worker when it runs out is answered 503 with Retry-After.
   std::chrono::milliseconds request_timeout{60000};
+  /// Labels one planner search may create (memory grows with them); past it
+  /// the request is answered 422 too_much_work.
+  std::uint64_t max_labels = Budget{}.max_labels;
   /// Wrong tokens one client address may send before it must wait; each
   /// further one doubles the wait, from `auth_first_wait` up to five minutes.
   unsigned auth_free_failures = 5;

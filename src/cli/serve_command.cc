@@ -30,6 +30,7 @@ struct ServeOptions {
   std::size_t max_body = 256 * 1024;
   std::size_t route_cache = 2048;
   double request_deadline = 60;  // seconds
+  std::uint64_t max_labels = Budget{}.max_labels;
 };
 
 // The bearer token: the first line of the token file, else $CARAVAN_TOKEN.
@@ -101,6 +102,7 @@ int run(const ServeOptions& o) {
   options.db_path = o.db.empty() ? default_db_path() : std::filesystem::path(o.db);
   options.max_body_bytes = o.max_body;
   options.route_cache_entries = o.route_cache;
+  options.max_labels = o.max_labels;
   options.request_timeout = std::chrono::milliseconds(static_cast<long long>(o.request_deadline * 1000));
   bool has_web = std::filesystem::is_regular_file(options.web_dir / "index.html");
   auto server = Server::create(std::make_shared<const Network>(std::move(net).value()), options);
@@ -167,6 +169,9 @@ Runner add_serve_command(CLI::App& app) {
                   "Seconds a request may take from its last byte to its answer (default 60), waiting for a worker "
                   "and inside the planner, Monte Carlo and simulator; past it 503 with Retry-After")
       ->check(CLI::Range(0.1, 3600.0));
+  cmd->add_option("--max-labels", o->max_labels,
+                  "Labels one route search may create (default 20000000, about 1.5 GB at most); past it 422")
+      ->check(CLI::Range(std::uint64_t{1000}, std::uint64_t{200'000'000}));
   cmd->add_option("--route-cache", o->route_cache,
                   "Route answers kept for repeated queries (default 2048, at most 32 MB; 0 turns the cache off)");
   cmd->footer(

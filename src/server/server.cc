@@ -188,6 +188,7 @@ void send_internal_error(httplib::Response& res, std::string detail) {
 
 void send_error(httplib::Response& res, const Error& e) {
   if (e.code == ErrorCode::kInternal) return send_internal_error(res, e.to_string());
+  if (e.code == ErrorCode::kDeadline) res.set_header("Retry-After", "5");  // later, or less, may succeed
   auto [status, code] = http_status(e);
   send_error(res, status, code, e.message, e.column);
 }
@@ -388,15 +389,23 @@ struct Server::Impl {
   }
 
   // The request's deadline (docs/adr/0203): work done for it must end by
-  // then. Checked here before each phase of heavy work. Inside the planner,
-  // the Monte Carlo and the simulator it needs the core's work budget
-  // (caravan/budget.h, on the model branch); once that is merged:
-  //     query.budget.deadline = request_deadline();  // and mc.budget,
-  //     MatrixOptions::budget, SimOptions::budget the same way,
-  // with ErrorCode::kDeadline answered by send_out_of_time (in send_error)
-  // and kOverBudget by 422 (in http_status).
+  // then. Checked here before each phase of heavy work, and inside the
+  // planner, the Monte Carlo and the simulator through the work budget.
   static std::chrono::steady_clock::time_point request_deadline() {
     return t_request != nullptr ? t_request->deadline : std::chrono::steady_clock::time_point::max();
+  }
+
+  // What the core may spend on this request: --max-labels per search, the
+  // request's deadline, and a stop when its client hangs up. The core answers
+  // kOverBudget (422) or kDeadline (503) when it runs out.
+  Budget request_budget() const {
+    Budget b;
+    b.max_labels = options.max_labels;
+    if (t_request != nullptr) {
+      b.deadline = t_request->deadline;
+      b.cancel = t_request->gone.get();
+    }
+    return b;
   }
 
   // 503 with Retry-After: no time is left for the request; later, or asked
@@ -404,7 +413,7 @@ struct Server::Impl {
   void send_out_of_time(httplib::Response& res) const {
     const auto secs = std::chrono::duration_cast<std::chrono::seconds>(options.request_timeout).count();
     res.set_header("Retry-After", "5");
-    send_error(res, 503, "unavailable",
+    send_error(res, 503, "deadline",
                "the request ran past its deadline of " + std::to_string(secs) +
                    " s (try again later, or ask for fewer places, samples or days)");
   }
@@ -463,6 +472,7 @@ struct Server::Impl {
       return csv ? send_csv(res, *hit, "route") : send_json(res, 200, *hit);
     }
     if (request->samples > 0 && (!admit_heavy(res) || !in_time(res))) return;
+    echo.query.budget = request_budget();
     Result<std::vector<Itinerary>> its = [&]() -> Result<std::vector<Itinerary>> {
       auto planner = si.planners->acquire();
       if (request->samples == 0) return planner->plan(echo.query);
@@ -471,6 +481,7 @@ struct Server::Impl {
       mc.seed = request->seed;
       mc.threads = 1;  // one request, one core: others keep theirs
       mc.deadline = echo.deadline;
+      mc.budget = echo.query.budget;
       return plan_reliable(*planner, *si.model, echo.query, mc);
     }();
     if (!its) return send_error(res, its.error());
@@ -639,7 +650,9 @@ struct Server::Impl {
     auto index = catalog->index_for(all);
     if (!index) return send_error(res, index.error());
     if (!in_time(res)) return;
-    auto with = compute_matrix(*(*index)->index, m->places, m->options());
+    MatrixOptions mo = m->options();
+    mo.budget = request_budget();
+    auto with = compute_matrix(*(*index)->index, m->places, mo);
     if (!with) return send_error(res, with.error());
     const bool csv = format == server::ResponseFormat::kCsv;
     if (!comparison) {
@@ -649,7 +662,7 @@ struct Server::Impl {
     auto base_index = catalog->index_for(m->base_scenarios);
     if (!base_index) return send_error(res, base_index.error());
     if (!in_time(res)) return;  // the first matrix took it all
-    auto base = compute_matrix(*(*base_index)->index, m->places, m->options());
+    auto base = compute_matrix(*(*base_index)->index, m->places, mo);
     if (!base) return send_error(res, base.error());
     Comparison c = compare(*base, *with, m->demand ? &*m->demand : nullptr);
     csv ? send_csv(res, comparison_to_csv(*net, c), "compare")
@@ -666,6 +679,7 @@ struct Server::Impl {
     auto index = catalog->index_for(s->scenarios);
     if (!index) return send_error(res, index.error());
     if (!in_time(res)) return;
+    s->options.budget = request_budget();
     auto report = simulate(*(*index)->index, s->demand, s->options);
     if (!report) return send_error(res, report.error());
     if (format == server::ResponseFormat::kCsv) return send_csv(res, sim_report_to_csv(*net, *report), "simulate");

@@ -397,15 +397,24 @@ TEST(HardeningServer, ARequestThatWaitedPastItsDeadlineIs503) {
   ServerOptions o = default_options();
   o.threads = 1;
   o.request_timeout = 200ms;
+  const auto db = o.db_path;
   RunningServer s(o);
+  // The one worker waits for the store's write lock (busy timeout 5 s),
+  // which no work budget stops.
+  sqlite3* other = nullptr;
+  ASSERT_EQ(sqlite3_open(db.c_str(), &other), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(other, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr), SQLITE_OK);
   auto slow = std::async(std::launch::async, [&] {
     auto c = s.client();
-    auto r = c.Post("/v1/matrix", slow_body(20), "application/json");
+    auto r = c.Post("/v1/scenarios?id=waits", {{"Authorization", std::string("Bearer ") + kToken}}, kScenario,
+                    "application/toml");
     return r ? r->status : -1;
   });
   std::this_thread::sleep_for(300ms);  // the one worker is busy
   auto c = s.client();
   auto waited = c.Get("/healthz");
+  sqlite3_exec(other, "ROLLBACK", nullptr, nullptr, nullptr);
+  sqlite3_close(other);
   ASSERT_TRUE(waited);
   EXPECT_EQ(waited->status, 503);
   EXPECT_EQ(json::parse(waited->body)["error"]["code"], "unavailable");
@@ -429,8 +438,81 @@ TEST(HardeningServer, HeavyWorkOutOfTimeIs503BeforeItsNextPhase) {
   ASSERT_TRUE(r);
   ASSERT_GT(took, 200ms) << "the first matrix was too quick to use up the deadline: it proves nothing";
   EXPECT_EQ(r->status, 503) << r->body;
-  EXPECT_EQ(json::parse(r->body)["error"]["code"], "unavailable");
+  EXPECT_EQ(json::parse(r->body)["error"]["code"], "deadline");
   EXPECT_EQ(r->get_header_value("Retry-After"), "5");
+}
+
+// ---- the work budget inside the core --------------------------------------------
+
+// The status of the first access-log line for `path`, waiting up to 60 s for it.
+int logged_status(RunningServer& s, const std::string& path) {
+  for (int i = 0; i < 600; ++i) {
+    for (const std::string& line : s.log()) {
+      auto at = line.find("\"POST " + path + "\" ");
+      if (at != std::string::npos) return std::stoi(line.substr(at + path.size() + 8));
+    }
+    std::this_thread::sleep_for(100ms);
+  }
+  return -1;
+}
+
+TEST(HardeningServer, HeavyWorkPastTheDeadlineStopsInsideTheCoreWith503) {
+  // One matrix (one phase): the deadline is checked inside its searches and
+  // replays, not only before it starts.
+  ServerOptions o = default_options();
+  o.request_timeout = 200ms;
+  RunningServer s(o);
+  auto c = s.client();
+  auto m = c.Post("/v1/matrix", slow_body(40), "application/json");
+  ASSERT_TRUE(m);
+  EXPECT_EQ(m->status, 503) << m->body.substr(0, 200);
+  EXPECT_EQ(json::parse(m->body)["error"]["code"], "deadline");
+  EXPECT_EQ(m->get_header_value("Retry-After"), "5");
+  auto route = c.Get("/v1/route?from=xian&to=tashkent&depart=2026-03-02T08:00Z&samples=10000&seed=7");
+  ASSERT_TRUE(route);
+  EXPECT_EQ(route->status, 503) << "a route's Monte Carlo: " << route->body.substr(0, 200);
+  json lanes = json::array();
+  for (const char* to : {"almaty", "tashkent", "aktau", "baku", "bishkek"}) {
+    lanes.push_back({{"from", "xian"}, {"to", to}, {"teu_per_year", 20000}});
+  }
+  auto sim = c.Post("/v1/simulate", json{{"demand", lanes}, {"days", 730}, {"warmup", 14}, {"sample_stages", true}}.dump(),
+                    "application/json");
+  ASSERT_TRUE(sim);
+  EXPECT_EQ(sim->status, 503) << "a simulation: " << sim->body.substr(0, 200);
+  EXPECT_EQ(json::parse(sim->body)["error"]["code"], "deadline");
+  // Within its deadline the same server answers.
+  EXPECT_EQ(c.Post("/v1/matrix", matrix_body(0), "application/json")->status, 200);
+}
+
+TEST(HardeningServer, ASearchPastItsLabelBudgetIs422) {
+  ServerOptions o = default_options();
+  o.max_labels = 50;
+  RunningServer s(o);
+  auto c = s.client();
+  auto r = c.Get("/v1/route?from=xian&to=tashkent&depart=2026-03-02T08:00Z");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 422) << r->body;
+  const json e = json::parse(r->body)["error"];
+  EXPECT_EQ(e["code"], "too_much_work");
+  EXPECT_NE(e["message"].get<std::string>().find("label"), std::string::npos) << e["message"];
+  auto m = c.Post("/v1/matrix", matrix_body(0), "application/json");
+  EXPECT_EQ(m->status, 422) << "a matrix's searches have the same budget";
+  EXPECT_EQ(c.Get("/healthz")->status, 200);
+}
+
+TEST(HardeningServer, WorkForAClientThatHungUpIsCancelled) {
+  ServerOptions o = default_options();
+  o.max_heavy = 1;
+  RunningServer s(o);
+  {
+    RawConnection gone(s.port());
+    const std::string body = slow_body(40);
+    gone.send(post_head("/v1/matrix", "Content-Length: " + std::to_string(body.size()) + "\r\n") + body);
+    std::this_thread::sleep_for(300ms);  // the matrix has started
+  }  // hangs up
+  // Without cancellation the matrix would run to the end and be logged 200.
+  EXPECT_EQ(logged_status(s, "/v1/matrix"), 503);
+  EXPECT_EQ(s.client().Post("/v1/matrix", matrix_body(0), "application/json")->status, 200) << "the slot came back";
 }
 
 // ---- the server's own failures -------------------------------------------------
