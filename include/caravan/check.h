@@ -5,12 +5,14 @@
 // Thread safety: pure functions over an immutable Network.
 #pragma once
 
+#include <array>
 #include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "caravan/error.h"
+#include "caravan/load.h"
 #include "caravan/network.h"
 #include "caravan/route.h"
 
@@ -43,6 +45,35 @@ struct DatasetSummary {
 
 DatasetSummary summarize(const Network& net);
 
+/// How a numeric field of the data is known (docs/data.md, "Provenance").
+enum class Provenance : std::uint8_t { kStated, kDerived, kProxy, kEstimate };
+std::string_view to_string(Provenance p);
+/// stated for measured, published and announced sources; otherwise the kind.
+Provenance provenance_of(SourceKind k);
+
+/// Numeric fields by provenance.
+struct ProvenanceCounts {
+  std::array<int, 4> fields{};  ///< indexed by Provenance
+  int total() const { return fields[0] + fields[1] + fields[2] + fields[3]; }
+  double share(Provenance p) const { return total() ? static_cast<double>(fields[static_cast<int>(p)]) / total() : 0.0; }
+};
+
+/// Field-level provenance of a dataset, for `caravan data check`. A field's
+/// sources are the row's `column=id` citations for its column, or the row's
+/// plain citations when its column has none; the field takes the weakest
+/// provenance among them (estimate < proxy < derived < stated).
+struct ProvenanceReport {
+  std::map<std::string, ProvenanceCounts> by_file;  ///< every data CSV with a source column
+  ProvenanceCounts overall;
+  std::array<double, 4> rail_road_km{};  ///< km of rail and road links by the provenance of their `km`
+};
+/// Counts every non-empty numeric cell (a number, or a `;`-list of numbers) of
+/// the dataset's CSV files except sources.csv, calibration.csv and demand.csv;
+/// columns named `…date` hold dates, not figures, and are skipped.
+/// `net` resolves source ids to kinds; ids it does not know are skipped (the
+/// loader has reported them).
+ProvenanceReport provenance(const DatasetFiles& files, const Network& net);
+
 /// The dataset's hubs (dataset.toml `hubs`), as indexes.
 std::vector<LocationIdx> hub_locations(const Network& net);
 
@@ -52,26 +83,69 @@ std::vector<std::pair<LocationIdx, LocationIdx>> unreachable_pairs(const RouteIn
                                                                    const std::vector<LocationIdx>& places,
                                                                    Instant depart);
 
-/// A published end-to-end time next to the model's (calibration.csv row).
+/// A published end-to-end (or leg) time or price next to the model's
+/// (calibration.csv row).
 struct CalibrationRow {
-  std::string id, note, source;
+  enum class Kind : std::uint8_t { kTime, kPrice };
+  std::string id, note, source, date;
+  std::string case_kind = "typical";  ///< `typical`, `average`, `planned`, `record` or `best`
+  Kind kind = Kind::kTime;
   LocationIdx from, to;
   std::vector<LocationIdx> via;
   ModeSet modes;
-  double published_hours = 0;
+  double published_hours = 0;         ///< time rows
+  Money published_price;              ///< price rows, per box of `unit`
+  double published_usd = 0;           ///< published_price at the dataset's FX
+  UnitKind unit = UnitKind::kFeu;
+  Equipment equipment = Equipment::kCoc;  ///< `soc` for a rate of shipper-owned boxes (no empty return)
   double tolerance_pct = 20;
-  std::optional<double> model_hours;  ///< empty when the model finds no route
-  double error_pct() const { return model_hours ? (*model_hours - published_hours) / published_hours * 100.0 : 0.0; }
-  bool within_tolerance() const { return model_hours && std::abs(error_pct()) <= tolerance_pct; }
+  /// Fastest option, from its first departure (see run_start()) to arrival;
+  /// empty when the model finds no route.
+  std::optional<double> model_hours;
+  std::optional<double> model_usd;    ///< cheapest option per box, USD
+  /// The model's early and late tail (Monte Carlo of the fastest option), set
+  /// by the caller for record and best-case rows; see within_tolerance().
+  std::optional<double> p5_hours, p95_hours;
+  /// Hours the first departure's fastest option waits at the origin before it
+  /// moves; the caller shifts the Monte Carlo's p5-p95 by them.
+  double start_wait_hours = 0;
+  RouteQuery query;                   ///< the query of the row's first departure
+  std::optional<Itinerary> fastest;   ///< for the caller's Monte Carlo
+
+  bool record_case() const { return case_kind == "record" || case_kind == "best"; }
+  double published() const { return kind == Kind::kTime ? published_hours : published_usd; }
+  std::optional<double> model() const { return kind == Kind::kTime ? model_hours : model_usd; }
+  double error_pct() const { return model() ? (*model() - published()) / published() * 100.0 : 0.0; }
+  /// Within the row's tolerance; a record or best-case time may instead lie
+  /// inside the model's p5-p95 (a record is a tail event, not a typical run).
+  bool within_tolerance() const {
+    if (!model()) return false;
+    if (std::abs(error_pct()) <= tolerance_pct) return true;
+    return kind == Kind::kTime && record_case() && p5_hours && p95_hours && *p5_hours <= published_hours &&
+           published_hours <= *p95_hours;
+  }
 };
 
 /// Reads `calibration.csv` of a dataset folder (header
-/// `id,from,to,via,mode,published_hours,tolerance_pct,depart_weekday,source,note`)
-/// and computes the model's fastest time for each row: the same origin,
+/// `id,from,to,via,mode,published_hours,tolerance_pct,depart_weekday,source,note`,
+/// optionally `kind,published_price,currency,unit,date,case,equipment`) and computes the
+/// model's value for each row: for a time row the fastest option's hours from
+/// its first moving leg to arrival (a published transit time runs from the
+/// train's or truck's departure: the box's wait at the origin for formation,
+/// the cut-off and the next departure is not in it), for a
+/// price row the cheapest option's USD per box of `unit`; the same origin,
 /// destination, via places and mode, departing at 08:00 origin time on the
 /// given weekday of the reference week of 2026-03-02 (or averaged over the
 /// seven weekdays when none is given). Errors carry file:line.
 Result<std::vector<CalibrationRow>> calibrate_transit_times(const RouteIndex& index, std::string_view calibration_csv);
+
+/// Median and worst absolute error and the count within tolerance of the rows
+/// of one kind that the model could answer.
+struct CalibrationSummary {
+  int rows = 0, answered = 0, within = 0;
+  double median_abs_error_pct = 0, worst_abs_error_pct = 0;
+};
+CalibrationSummary summarize_calibration(const std::vector<CalibrationRow>& rows, CalibrationRow::Kind kind);
 
 /// A border crossing whose time comes from CAREC CPMM, with the model's mean
 /// time through it (waiting for both posts to open, clearance, gauge change)

@@ -40,4 +40,14 @@ CsvTable parse_csv(std::string file, std::string_view text, Errors& errors);
 /// empty items between separators are kept (as "") so callers can report them.
 std::vector<std::string> split_list(std::string_view text, std::string_view separators = ";");
 
+/// One item of a row's `source` list: `id` cites a source for the whole row;
+/// `column=id` cites it for that column only (field-level provenance,
+/// docs/data.md). `column` is empty for a whole-row citation.
+struct SourceRef {
+  std::string column;
+  std::string id;
+};
+/// Splits a `source` field (`a;km=b;speed_kmh=c`) into its items.
+std::vector<SourceRef> parse_source_refs(std::string_view field);
+
 }  // namespace caravan

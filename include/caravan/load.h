@@ -38,8 +38,16 @@ Result<Network> load_network(const DatasetFiles& files, Errors* warnings = nullp
 /// read_dataset_files + load_network.
 Result<Network> load_network(const std::filesystem::path& dir, Errors* warnings = nullptr);
 
-/// The folder of the embedded default dataset: $CARAVAN_DATA when set, else the
-/// installed or source-tree `data/central-asia`.
+/// The folder of the embedded default dataset, the first of: $CARAVAN_DATA;
+/// `central-asia` in installed_share_dir() when it is there (an installed or
+/// unpacked caravan uses its own copy); the source tree's `data/central-asia`;
+/// `share/caravan/central-asia` under the configured install prefix.
 std::filesystem::path default_data_dir();
+
+/// `share/caravan` beside the running program: `<program dir>/../share/caravan`
+/// (read from /proc/self/exe), so that an install under any prefix, or a
+/// package unpacked anywhere, finds its dataset and web map. Empty when the
+/// program's path cannot be read. The folder need not exist.
+std::filesystem::path installed_share_dir();
 
 }  // namespace caravan

@@ -45,8 +45,15 @@
 
 namespace caravan {
 
-enum class SourceKind : std::uint8_t { kMeasured, kPublished, kAnnounced, kEstimate };
+/// What a source is. `derived` is documented arithmetic on sourced figures of
+/// the same place; `proxy` is a figure taken from another place. Both, like
+/// `estimate`, must say in their note how the figure was obtained.
+enum class SourceKind : std::uint8_t { kMeasured, kPublished, kAnnounced, kEstimate, kDerived, kProxy };
 std::string_view to_string(SourceKind k);
+/// `measured`, `published`, `announced`, `estimate`, `derived` or `proxy`.
+std::optional<SourceKind> parse_source_kind(std::string_view text);
+/// True for the kinds whose note must give the derivation.
+bool source_kind_needs_note(SourceKind k);
 
 enum class LocationKind : std::uint8_t { kTerminal, kDryPort, kBcp, kSeaport, kAirport, kCity };
 std::string_view to_string(LocationKind k);

@@ -51,10 +51,29 @@ std::string itineraries_to_geojson(const NetworkView& view, const std::vector<It
 /// traffic_class and product (legs). `view` names services a scenario added.
 std::string itineraries_to_csv(const NetworkView& view, const std::vector<Itinerary>& its);
 
-/// The whole network as GeoJSON: a Point per location and a LineString per
-/// link, crossing (exit to entry) and service (through its stops), each with its
-/// attributes as properties (`feature_type` says which). Opens in QGIS.
+/// The whole network as one GeoJSON FeatureCollection (the web map's
+/// `/v1/network`): a Point per location and a LineString per link, crossing
+/// (exit to entry) and service (through its stops), each with its attributes as
+/// properties (`feature_type` says which; a location's `hub` says whether it is
+/// one of the dataset's main hubs). The collection's `sources` member lists the
+/// dataset's sources (id, kind, title, publisher, url, published) that the
+/// features' `sources` ids refer to.
 std::string network_to_geojson(const Network& net, int indent = -1);
+
+/// One layer of the network for GIS tools: `name` is also the file stem.
+struct GeoJsonLayer {
+  std::string name;
+  std::string geojson;  ///< a FeatureCollection, newline-terminated
+};
+
+/// The network as one FeatureCollection per layer, each of a single geometry
+/// type, so that a GIS opens each as one named layer with one attribute table:
+/// `locations` (Points), `links`, `crossings` and `services` (LineStrings), in
+/// that order. Features carry the same properties as network_to_geojson() with
+/// `layer` in place of `feature_type`. Lines are what the dataset holds: a link
+/// or crossing is the straight segment between its two locations, a service
+/// the polyline through its stops.
+std::vector<GeoJsonLayer> network_to_geojson_layers(const Network& net, int indent = -1);
 
 /// The whole network as one flat CSV: a row per location, link, crossing and
 /// service with the same leading columns (type, id, name, from, to, mode, …).

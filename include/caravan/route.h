@@ -117,6 +117,7 @@ struct Leg {
 /// Hours are from the query's departure to arrival.
 struct Reliability {
   std::uint32_t samples = 0;
+  double p5_hours = 0, p10_hours = 0;                  ///< the early tail: a published record run can be set against it
   double p50_hours = 0, p80_hours = 0, p95_hours = 0;  ///< infinity when that share never arrives
   std::optional<double> on_time_probability;           ///< P(arrive by the deadline), when one was given
   std::uint32_t never_arrived = 0;                     ///< samples stuck (e.g. a border that never opens)

@@ -33,5 +33,10 @@ Runner add_matrix_command(CLI::App& app);
 Runner add_compare_command(CLI::App& app);
 Runner add_bench_command(CLI::App& app);
 Runner add_simulate_command(CLI::App& app);
+/// `caravan completion bash|zsh`, and the hidden `caravan manpage` the build
+/// installs as caravan.1: both from `app`'s own definitions, so register them
+/// last. `app` must outlive the runners.
+Runner add_completion_command(CLI::App& app);
+Runner add_manpage_command(CLI::App& app, const std::string& version);
 
 }  // namespace caravan::cli

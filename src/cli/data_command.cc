@@ -1,6 +1,7 @@
 // `caravan data check | export | calibrate`
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -11,6 +12,7 @@
 #include "caravan/check.h"
 #include "caravan/load.h"
 #include "caravan/present.h"
+#include "caravan/stochastic.h"
 #include "commands.h"
 #include "scenario_options.h"
 
@@ -22,6 +24,8 @@ struct DataOptions {
   std::string format;
   std::string depart = "2026-03-02T00:00Z";
   std::vector<std::string> scenarios;
+  std::string out;    // export: folder for one GeoJSON file per layer
+  std::string layer;  // export: one layer on stdout
 };
 
 std::filesystem::path data_dir(const DataOptions& o) {
@@ -33,6 +37,28 @@ std::string join_counts(const Map& m, const char* sep = "  ") {
   std::string out;
   for (const auto& [k, v] : m) out += (out.empty() ? "" : sep) + fmt::format("{} {}", k, v);
   return out;
+}
+
+// Shares of numeric fields by provenance, per file and overall, and of rail and
+// road kilometres by the provenance of their length.
+void print_provenance(const ProvenanceReport& p) {
+  auto shares = [](const ProvenanceCounts& c) {
+    return fmt::format("{:5.1f}% stated, {:5.1f}% derived, {:5.1f}% proxy, {:5.1f}% estimate", 100 * c.share(Provenance::kStated),
+                       100 * c.share(Provenance::kDerived), 100 * c.share(Provenance::kProxy), 100 * c.share(Provenance::kEstimate));
+  };
+  std::cout << "numeric fields by provenance (stated in a source, derived from sourced figures of the same place, proxy from another place, estimate):\n";
+  for (const auto& [file, c] : p.by_file) {
+    if (c.total() > 0) std::cout << fmt::format("  {:<22} {:>5} fields: {}\n", file, c.total(), shares(c));
+  }
+  const ProvenanceCounts& all = p.overall;
+  std::cout << fmt::format("  {:<22} {:>5} fields: {}; stated or derived {:.1f}%\n", "overall", all.total(), shares(all),
+                           100 * (all.share(Provenance::kStated) + all.share(Provenance::kDerived)));
+  double km = p.rail_road_km[0] + p.rail_road_km[1] + p.rail_road_km[2] + p.rail_road_km[3];
+  if (km > 0) {
+    std::cout << fmt::format("rail and road km by provenance of the length: {:.0f} km; {:.1f}% stated, {:.1f}% derived, {:.1f}% proxy, {:.1f}% estimate\n",
+                             km, 100 * p.rail_road_km[0] / km, 100 * p.rail_road_km[1] / km, 100 * p.rail_road_km[2] / km,
+                             100 * p.rail_road_km[3] / km);
+  }
 }
 
 int run_check(const DataOptions& o) {
@@ -74,6 +100,7 @@ int run_check(const DataOptions& o) {
     std::cout << fmt::format("rows with a 20-ft figure only (a 40-ft box pays twice it): {}\n",
                              join_counts(s.rows_relying_on_2x, ", "));
   }
+  if (auto files = read_dataset_files(dir)) print_provenance(provenance(*files, *net));
   if (!s.idle_scheduled_links.empty()) {
     std::string ids;
     for (const std::string& id : s.idle_scheduled_links) ids += (ids.empty() ? "" : ", ") + id;
@@ -99,14 +126,73 @@ int run_check(const DataOptions& o) {
   return kExitBadInput;
 }
 
+// Every layer is written to a temporary file beside its target first and
+// renamed only when all were written, so a failure leaves no half of an export.
+int write_layers(const std::vector<GeoJsonLayer>& layers, const std::filesystem::path& dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return report({Error::invalid("--out: cannot create folder \"" + dir.string() + "\": " + ec.message())});
+  std::vector<std::filesystem::path> written;
+  auto discard = [&] {
+    for (const auto& p : written) std::filesystem::remove(p, ec);
+  };
+  for (const GeoJsonLayer& l : layers) {
+    std::filesystem::path tmp = dir / ("." + l.name + ".geojson.tmp");
+    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
+    if (f) written.push_back(tmp);
+    f << l.geojson;
+    f.close();
+    if (!f) {
+      discard();
+      return report({Error::invalid("--out: cannot write \"" + (dir / (l.name + ".geojson")).string() + "\"")});
+    }
+  }
+  for (std::size_t i = 0; i < layers.size(); ++i) {
+    std::filesystem::rename(written[i], dir / (layers[i].name + ".geojson"), ec);
+    if (ec) {
+      discard();
+      return report({Error::invalid("--out: cannot write \"" + (dir / (layers[i].name + ".geojson")).string() + "\": " +
+                                    ec.message())});
+    }
+  }
+  return kExitOk;
+}
+
 int run_export(const DataOptions& o) {
   if (o.format != "geojson" && o.format != "csv") {
     return report({Error::invalid("--format: unknown format \"" + o.format + "\" (expected geojson or csv)")});
   }
+  if (o.format == "csv" && (!o.out.empty() || !o.layer.empty())) {
+    return report({Error::invalid("--out and --layer apply to --format geojson only (csv is one table on stdout)")});
+  }
+  if (o.format == "geojson" && o.out.empty() == o.layer.empty()) {
+    return report({Error::invalid("--format geojson: give --out DIR (a file per layer) or --layer NAME (one layer on stdout), "
+                                  "not both or neither")});
+  }
   auto net = load_network(data_dir(o));
   if (!net) return report(net.errors());
-  std::cout << (o.format == "geojson" ? network_to_geojson(*net) : network_to_csv(*net));
-  return std::cout.good() ? kExitOk : kExitInternal;
+  if (o.format == "csv") {
+    std::cout << network_to_csv(*net);
+    return std::cout.good() ? kExitOk : kExitInternal;
+  }
+  std::vector<GeoJsonLayer> layers = network_to_geojson_layers(*net);
+  if (!o.layer.empty()) {
+    std::string names;
+    for (const GeoJsonLayer& l : layers) {
+      if (l.name == o.layer) {
+        std::cout << l.geojson;
+        return std::cout.good() ? kExitOk : kExitInternal;
+      }
+      names += (names.empty() ? "" : ", ") + l.name;
+    }
+    return report({Error::invalid("--layer: unknown layer \"" + o.layer + "\" (expected one of " + names + ")")});
+  }
+  if (int exit = write_layers(layers, o.out); exit != kExitOk) return exit;
+  std::cout << fmt::format(
+      "wrote {}: locations.geojson ({} points), links.geojson ({} lines), crossings.geojson ({} lines), "
+      "services.geojson ({} lines)\n",
+      o.out, net->locations.size(), net->links.size(), net->crossings.size(), net->services.size());
+  return kExitOk;
 }
 
 int run_calibrate(const DataOptions& o) {
@@ -126,18 +212,20 @@ int run_calibrate(const DataOptions& o) {
   RouteIndex index(*net, overlay.get());
   auto rows = calibrate_transit_times(index, text.str());
   if (!rows) return report(rows.errors());
-  auto crossings = calibrate_crossings(*net);
-
-  std::vector<double> abs_err;
-  for (const CalibrationRow& r : *rows) {
-    if (r.model_hours) abs_err.push_back(std::abs(r.error_pct()));
+  // A record or best-case time is judged against the model's p5-p95 as well.
+  StageModel model(index);
+  MonteCarloOptions mc;
+  mc.samples = 400;
+  for (CalibrationRow& r : *rows) {
+    if (r.kind != CalibrationRow::Kind::kTime || !r.record_case() || !r.fastest) continue;
+    std::vector<double> hours = sample_arrival_hours(model, r.query, *r.fastest, mc);
+    Reliability rel = summarize(hours, r.query, std::nullopt);
+    // Counted from the first departure, as model_hours is.
+    r.p5_hours = rel.p5_hours - r.start_wait_hours;
+    r.p95_hours = rel.p95_hours - r.start_wait_hours;
   }
-  std::sort(abs_err.begin(), abs_err.end());
-  double median = abs_err.empty() ? 0 : (abs_err.size() % 2 ? abs_err[abs_err.size() / 2]
-                                                             : (abs_err[abs_err.size() / 2 - 1] + abs_err[abs_err.size() / 2]) / 2);
-  double worst = abs_err.empty() ? 0 : abs_err.back();
-  std::size_t within20 = static_cast<std::size_t>(std::count_if(abs_err.begin(), abs_err.end(), [](double e) { return e <= 20; }));
-
+  auto crossings = calibrate_crossings(*net);
+  using Kind = CalibrationRow::Kind;
   auto loc = [&](LocationIdx i) { return net->locations[i].id; };
   auto via = [&](const CalibrationRow& r) {
     std::string v;
@@ -145,15 +233,16 @@ int run_calibrate(const DataOptions& o) {
     return v;
   };
   if (o.format == "csv") {
-    std::cout << "kind,id,from,to,via,published_hours,model_hours,error_pct,tolerance_pct,within_tolerance,source\n";
+    std::cout << "kind,id,from,to,via,published,model,error_pct,tolerance_pct,within_tolerance,case,source\n";
     for (const CalibrationRow& r : *rows) {
-      std::cout << fmt::format("transit,{},{},{},{},{:.1f},{},{},{:.0f},{},{}\n", r.id, loc(r.from), loc(r.to), via(r), r.published_hours,
-                               r.model_hours ? fmt::format("{:.1f}", *r.model_hours) : "", r.model_hours ? fmt::format("{:.1f}", r.error_pct()) : "",
-                               r.tolerance_pct, r.within_tolerance() ? "true" : "false", r.source);
+      std::cout << fmt::format("{},{},{},{},{},{:.1f},{},{},{:.0f},{},{},{}\n", r.kind == Kind::kTime ? "transit" : "price", r.id, loc(r.from),
+                               loc(r.to), via(r), r.published(), r.model() ? fmt::format("{:.1f}", *r.model()) : "",
+                               r.model() ? fmt::format("{:.1f}", r.error_pct()) : "", r.tolerance_pct,
+                               r.within_tolerance() ? "true" : "false", r.case_kind, r.source);
     }
     for (const CrossingCalibration& c : crossings) {
       const Crossing& x = net->crossings[c.crossing];
-      std::cout << fmt::format("crossing,{},{},{},,{:.1f},{:.1f},{:.1f},,,\n", x.id, loc(x.exit), loc(x.entry), c.published_hours,
+      std::cout << fmt::format("crossing,{},{},{},,{:.1f},{:.1f},{:.1f},,,,\n", x.id, loc(x.exit), loc(x.entry), c.published_hours,
                                c.model_mean_hours, (c.model_mean_hours - c.published_hours) / c.published_hours * 100);
     }
     return kExitOk;
@@ -177,19 +266,28 @@ int run_calibrate(const DataOptions& o) {
     std::cout << line(rule);
     for (const auto& b : body) std::cout << line(b);
   };
-  std::cout << (md ? "### End-to-end transit times\n\n"
-                   : "End-to-end transit times (model: fastest option, same origin, destination, via and modes)\n\n");
+  auto table = [&](Kind kind, const char* title_md, const char* title, const char* unit, double target) {
+    std::cout << (md ? title_md : title) << "\n\n";
+    std::vector<std::vector<std::string>> body;
+    for (const CalibrationRow& r : *rows) {
+      if (r.kind != kind) continue;
+      std::string range = r.p5_hours && r.p95_hours ? fmt::format("{:.0f}-{:.0f}", *r.p5_hours, *r.p95_hours) : "-";
+      body.push_back({r.id, loc(r.from) + " → " + loc(r.to), via(r).empty() ? "-" : via(r), r.case_kind,
+                      r.date.empty() ? "-" : r.date, fmt::format("{:.0f}", r.published()),
+                      r.model() ? fmt::format("{:.0f}", *r.model()) : "no route", r.model() ? fmt::format("{:+.0f}%", r.error_pct()) : "-",
+                      kind == Kind::kTime ? range : std::string(to_string(r.unit)), fmt::format("±{:.0f}%", r.tolerance_pct),
+                      r.within_tolerance() ? "yes" : "NO"});
+    }
+    emit({"id", "from → to", "via", "case", "date", std::string("published ") + unit, std::string("model ") + unit, "difference",
+          kind == Kind::kTime ? "model p5-p95 h" : "unit", "tolerance", "within"},
+         {false, false, false, false, false, true, true, true, true, true, false}, body);
+    CalibrationSummary s = summarize_calibration(*rows, kind);
+    std::cout << fmt::format("\n{} rows ({} answered); absolute error median {:.1f}% (target {:.0f}%), worst {:.1f}%; {} within tolerance.\n\n",
+                             s.rows, s.answered, s.median_abs_error_pct, target, s.worst_abs_error_pct, s.within);
+  };
+  table(Kind::kTime, "### End-to-end and leg times", "End-to-end and leg times (model: fastest option from its first departure, same origin, destination, via and modes)", "h", 15);
+  table(Kind::kPrice, "### Rates and tariffs", "Rates and tariffs (model: cheapest option, USD per box of the unit)", "USD", 20);
   std::vector<std::vector<std::string>> body;
-  for (const CalibrationRow& r : *rows) {
-    body.push_back({r.id, loc(r.from) + " → " + loc(r.to), via(r).empty() ? "-" : via(r), fmt::format("{:.0f}", r.published_hours),
-                    r.model_hours ? fmt::format("{:.0f}", *r.model_hours) : "no route",
-                    r.model_hours ? fmt::format("{:+.0f}%", r.error_pct()) : "-", fmt::format("±{:.0f}%", r.tolerance_pct),
-                    r.within_tolerance() ? "yes" : "NO"});
-  }
-  emit({"id", "from → to", "via", "published h", "model h", "difference", "tolerance", "within"},
-       {false, false, false, true, true, true, true, false}, body);
-  std::cout << fmt::format("\n{} rows; absolute error median {:.1f}%, worst {:.1f}%; {} of {} within ±20%.\n\n", rows->size(),
-                           median, worst, within20, abs_err.size());
   std::cout << (md ? "### Border crossings with a CAREC CPMM figure\n\n"
                    : "Border crossings with a CAREC CPMM figure (model: mean over arrivals every 15 min across a week)\n\n");
   body.clear();
@@ -219,14 +317,22 @@ Runner add_data_command(CLI::App& app) {
   check->add_option("--depart", o->depart, "Departure used for the reachability check (default 2026-03-02T00:00Z)");
   check->add_option("--scenario", o->scenarios, "Check hub reachability with these scenario files applied, in order")->take_all();
   check->footer("\nExample:\n  caravan data check\n  caravan data check --data my-dataset/");
-  CLI::App* exp = data->add_subcommand("export", "Write the whole network as GeoJSON or CSV");
+  CLI::App* exp = data->add_subcommand("export", "Write the whole network as GeoJSON layers or CSV");
   exp->description(
-      "GeoJSON: a Point per location, a LineString per link, crossing and service, with their\n"
-      "attributes as properties (feature_type tells which); opens in QGIS or any GeoJSON viewer.\n"
+      "GeoJSON: one FeatureCollection per layer, each of one geometry type, so that QGIS opens each\n"
+      "file as one named layer: locations.geojson (Points), links.geojson, crossings.geojson (exit to\n"
+      "entry) and services.geojson (through the stops) (LineStrings), with the dataset's attributes\n"
+      "as properties and `layer` naming the layer. Lines are the geometry the dataset holds: straight\n"
+      "between a link's two locations. Loading them in QGIS: docs/gis.md.\n"
       "CSV: one flat table with a row per location, link, crossing and service.");
   exp->add_option("--format", o->format, "geojson or csv")->required();
+  exp->add_option("--out", o->out, "GeoJSON: write a file per layer into this folder (created when missing)");
+  exp->add_option("--layer", o->layer, "GeoJSON: write only this layer to stdout (locations, links, crossings, services)");
   exp->add_option("--data", o->data, "Dataset folder (default: the embedded data/central-asia)");
-  exp->footer("\nExamples:\n  caravan data export --format geojson > network.geojson\n  caravan data export --format csv > network.csv");
+  exp->footer(
+      "\nExamples:\n  caravan data export --format geojson --out network/\n"
+      "  caravan data export --format geojson --layer links > links.geojson\n"
+      "  caravan data export --format csv > network.csv");
   CLI::App* cal = data->add_subcommand("calibrate", "Compare model times with published transit and border times");
   cal->description(
       "For every published end-to-end transit time in calibration.csv, the model's fastest time for the\n"

@@ -38,6 +38,7 @@ int main(int argc, char** argv) {
       "border crossings that take time, cost money, change gauge and close at night.",
       "caravan"};
   app.require_subcommand(1);
+  app.set_version_flag("--version", "caravan " CARAVAN_VERSION);
   app.footer(
       "\nExamples:\n"
       "  caravan route xian tashkent                      Pareto options, fastest first\n"
@@ -56,12 +57,16 @@ int main(int argc, char** argv) {
       {"simulate", add_simulate_command(app)},
       {"bench", add_bench_command(app)},
       {"serve", add_serve_command(app)},
+      {"completion", add_completion_command(app)},
+      {"manpage", add_manpage_command(app, CARAVAN_VERSION)},
   };
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     app.exit(e);

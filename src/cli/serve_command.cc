@@ -2,6 +2,7 @@
 #include <pthread.h>
 #include <signal.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
@@ -24,8 +25,12 @@ struct ServeOptions {
   std::string web;
   std::string db;
   unsigned threads = 0;
+  unsigned max_heavy = 0;
+  std::size_t max_connections = 512;
   std::size_t max_body = 256 * 1024;
   std::size_t route_cache = 2048;
+  double request_deadline = 60;  // seconds
+  std::uint64_t max_labels = Budget{}.max_labels;
 };
 
 // The bearer token: the first line of the token file, else $CARAVAN_TOKEN.
@@ -65,8 +70,14 @@ std::filesystem::path default_db_path() {
   return ":memory:";
 }
 
+// $CARAVAN_WEB, else the installed web map beside the program
+// (share/caravan/web), else the build tree's.
 std::filesystem::path default_web_dir() {
   if (const char* env = std::getenv("CARAVAN_WEB")) return env;
+  std::error_code ec;
+  if (auto share = installed_share_dir(); !share.empty() && std::filesystem::is_regular_file(share / "web" / "index.html", ec)) {
+    return share / "web";
+  }
   return CARAVAN_WEB_DIR;
 }
 
@@ -91,10 +102,14 @@ int run(const ServeOptions& o) {
   options.token = *token;
   options.web_dir = o.web.empty() ? default_web_dir() : std::filesystem::path(o.web);
   options.threads = o.threads;
+  options.max_heavy = o.max_heavy;
+  options.max_connections = o.max_connections;
   options.scenario_dir = data_dir / "scenarios";
   options.db_path = o.db.empty() ? default_db_path() : std::filesystem::path(o.db);
   options.max_body_bytes = o.max_body;
   options.route_cache_entries = o.route_cache;
+  options.max_labels = o.max_labels;
+  options.request_timeout = std::chrono::milliseconds(static_cast<long long>(o.request_deadline * 1000));
   bool has_web = std::filesystem::is_regular_file(options.web_dir / "index.html");
   auto server = Server::create(std::make_shared<const Network>(std::move(net).value()), options);
   if (!server) return report(server.errors());
@@ -126,8 +141,8 @@ Runner add_serve_command(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand("serve", "Serve the HTTP API and the web map");
   cmd->description(
       "Serve the web map at / and the JSON API under /v1/ (route, places, network, scenarios,\n"
-      "matrix, compare; OpenAPI document at /v1/openapi.json) from one process, over the dataset\n"
-      "loaded once at start.\n"
+      "matrix, compare, simulate; OpenAPI document at /v1/openapi.json) from one process, over\n"
+      "the dataset loaded once at start.\n"
       "Listens on 127.0.0.1 unless told otherwise. Write endpoints need a bearer token, read from\n"
       "--token-file or $CARAVAN_TOKEN (never logged); without one they refuse every request.\n"
       "One access-log line per request goes to stderr. Ctrl-C or SIGTERM stops after the\n"
@@ -139,15 +154,30 @@ Runner add_serve_command(CLI::App& app) {
   cmd->add_option("--data", o->data, "Dataset folder (default: the embedded data/central-asia, or $CARAVAN_DATA)");
   cmd->add_option("--token-file", o->token_file,
                   "File whose first line is the bearer token for write endpoints (default: $CARAVAN_TOKEN)");
-  cmd->add_option("--web", o->web, "Folder of the built web UI (default: the build's web-ui/, or $CARAVAN_WEB)");
+  cmd->add_option("--web", o->web, "Folder of the built web UI (default: $CARAVAN_WEB, the installed share/caravan/web, or the build's web-ui/)");
   cmd->add_option("--db", o->db,
                   "SQLite file of scenarios saved through the API (default $XDG_STATE_HOME/caravan/scenarios.sqlite "
                   "or ~/.local/state/caravan/scenarios.sqlite; :memory: keeps none)");
   cmd->add_option("--threads", o->threads,
-                  "Worker threads (default max(16, 4 x cores)); each serves one connection at a time")
+                  "Worker threads (default max(16, 4 x cores)); each answers one request at a time")
       ->check(CLI::Range(1u, 1024u));
-  cmd->add_option("--max-body", o->max_body, "Largest request body in bytes (default 262144); larger gets 413")
+  cmd->add_option("--max-heavy", o->max_heavy,
+                  "Heavy requests (matrix, compare, simulate, route with samples) run at once (default max(2, cores)); "
+                  "more get 429 with Retry-After")
+      ->check(CLI::Range(1u, 1024u));
+  cmd->add_option("--max-connections", o->max_connections,
+                  "Open connections at most (default 512); at the limit the one idle the longest is closed")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{65536}));
+  cmd->add_option("--max-body", o->max_body,
+                  "Largest request body in bytes, as sent and once decompressed (default 262144); larger gets 413")
       ->check(CLI::Range(std::size_t{1}, std::size_t{64} << 20));
+  cmd->add_option("--request-deadline", o->request_deadline,
+                  "Seconds a request may take from its last byte to its answer (default 60), waiting for a worker "
+                  "and inside the planner, Monte Carlo and simulator; past it 503 with Retry-After")
+      ->check(CLI::Range(0.1, 3600.0));
+  cmd->add_option("--max-labels", o->max_labels,
+                  "Labels one route search may create (default 20000000, about 1.5 GB at most); past it 422")
+      ->check(CLI::Range(std::uint64_t{1000}, std::uint64_t{200'000'000}));
   cmd->add_option("--route-cache", o->route_cache,
                   "Route answers kept for repeated queries (default 2048, at most 32 MB; 0 turns the cache off)");
   cmd->footer(

@@ -103,4 +103,25 @@ std::vector<std::string> split_list(std::string_view text, std::string_view sepa
   }
 }
 
+std::vector<SourceRef> parse_source_refs(std::string_view field) {
+  std::vector<SourceRef> out;
+  for (std::string& item : split_list(field)) {
+    SourceRef ref;
+    std::size_t eq = item.find('=');
+    if (eq == std::string::npos) {
+      ref.id = std::move(item);
+    } else {
+      auto trim = [](std::string t) {
+        while (!t.empty() && t.back() == ' ') t.pop_back();
+        while (!t.empty() && t.front() == ' ') t.erase(t.begin());
+        return t;
+      };
+      ref.column = trim(item.substr(0, eq));
+      ref.id = trim(item.substr(eq + 1));
+    }
+    out.push_back(std::move(ref));
+  }
+  return out;
+}
+
 }  // namespace caravan

@@ -118,18 +118,15 @@ struct Loader : detail::LoadContext {
       Source s;
       s.id = r.text(row, "id");
       std::string kind = r.text(row, "kind");
-      if (kind == "measured") s.kind = SourceKind::kMeasured;
-      else if (kind == "published") s.kind = SourceKind::kPublished;
-      else if (kind == "announced") s.kind = SourceKind::kAnnounced;
-      else if (kind == "estimate") s.kind = SourceKind::kEstimate;
-      else if (!kind.empty()) r.error(row, "kind", "unknown kind \"" + kind + "\" (expected measured, published, announced or estimate)");
+      if (auto k = parse_source_kind(kind)) s.kind = *k;
+      else if (!kind.empty()) r.error(row, "kind", "unknown kind \"" + kind + "\" (expected measured, published, announced, estimate, derived or proxy)");
       s.title = r.text(row, "title");
       s.publisher = r.text(row, "publisher", false);
       s.url = r.text(row, "url", false);
       s.published = r.text(row, "published", false);
       s.note = r.text(row, "note", false);
-      if (s.kind == SourceKind::kEstimate && s.note.empty()) {
-        r.error(row, "note", "empty (expected how the estimate was derived)");
+      if (source_kind_needs_note(s.kind) && s.note.empty()) {
+        r.error(row, "note", "empty (expected how the " + std::string(to_string(s.kind)) + " figure was derived)");
       }
       add_unique(r, row, net.source_by_id, net.sources, std::move(s), "source");
     }
@@ -752,9 +749,19 @@ Result<Network> load_network(const std::filesystem::path& dir, Errors* warnings)
 #define CARAVAN_INSTALL_DATA_DIR "/usr/local/share/caravan/central-asia"
 #endif
 
+std::filesystem::path installed_share_dir() {
+  std::error_code ec;
+  std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (ec || exe.empty()) return {};
+  return exe.parent_path().parent_path() / "share" / "caravan";
+}
+
 std::filesystem::path default_data_dir() {
   if (const char* env = std::getenv("CARAVAN_DATA"); env != nullptr && *env != '\0') return env;
   std::error_code ec;
+  if (auto share = installed_share_dir(); !share.empty() && std::filesystem::is_directory(share / "central-asia", ec)) {
+    return share / "central-asia";
+  }
   if (std::filesystem::is_directory(CARAVAN_SOURCE_DATA_DIR, ec)) return CARAVAN_SOURCE_DATA_DIR;
   return CARAVAN_INSTALL_DATA_DIR;
 }

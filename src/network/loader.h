@@ -204,10 +204,15 @@ struct LoadContext {
       r.error(row, "source", "empty (expected one or more source ids from sources.csv)");
       return out;
     }
-    for (const std::string& id : split_list(v)) {
-      auto it = net.source_by_id.find(id);
+    // `column=id` cites a source for one column (field-level provenance).
+    for (const SourceRef& ref : parse_source_refs(v)) {
+      if (!ref.column.empty() && (ref.column == "source" || r.table().column(ref.column) < 0)) {
+        r.error(row, "source", "unknown column \"" + ref.column + "\" in \"" + ref.column + "=" + ref.id +
+                                   "\" (expected a column of " + r.table().file + ")");
+      }
+      auto it = net.source_by_id.find(ref.id);
       if (it == net.source_by_id.end()) {
-        r.error(row, "source", "unknown source \"" + id + "\" (expected an id from sources.csv)");
+        r.error(row, "source", "unknown source \"" + ref.id + "\" (expected an id from sources.csv)");
       } else {
         out.push_back(it->second);
       }

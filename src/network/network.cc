@@ -12,8 +12,22 @@ std::string_view to_string(SourceKind k) {
     case SourceKind::kPublished: return "published";
     case SourceKind::kAnnounced: return "announced";
     case SourceKind::kEstimate: return "estimate";
+    case SourceKind::kDerived: return "derived";
+    case SourceKind::kProxy: return "proxy";
   }
   return "?";
+}
+
+std::optional<SourceKind> parse_source_kind(std::string_view text) {
+  for (SourceKind k : {SourceKind::kMeasured, SourceKind::kPublished, SourceKind::kAnnounced, SourceKind::kEstimate,
+                       SourceKind::kDerived, SourceKind::kProxy}) {
+    if (text == to_string(k)) return k;
+  }
+  return std::nullopt;
+}
+
+bool source_kind_needs_note(SourceKind k) {
+  return k == SourceKind::kEstimate || k == SourceKind::kDerived || k == SourceKind::kProxy;
 }
 
 std::string_view to_string(LocationKind k) {

@@ -109,6 +109,10 @@ std::string itineraries_to_json(const NetworkView& view, const QueryEcho& echo, 
       const Reliability& r = *it.reliability;
       w.key("reliability").begin_object();
       w.key("samples").integer(r.samples);
+      w.key("p5_hours");
+      hours_value(w, r.p5_hours);
+      w.key("p10_hours");
+      hours_value(w, r.p10_hours);
       w.key("p50_hours");
       hours_value(w, r.p50_hours);
       w.key("p80_hours");

@@ -1,3 +1,5 @@
+#include <unordered_set>
+
 #include <nlohmann/json.hpp>
 
 #include "caravan/present.h"
@@ -36,74 +38,82 @@ std::string num(double v) {
   return buf;
 }
 
-}  // namespace
+// One Feature per record, layer by layer; `layer_key` and `layer_value` name
+// the layer in each feature's properties (`feature_type` for the web map's
+// single collection, `layer` for the GIS files).
+struct FeatureWriter {
+  const Network& net;
+  std::string layer_key;
+  std::unordered_set<std::string> hubs;
 
-std::string network_to_geojson(const Network& net, int indent) {
-  ordered_json features = ordered_json::array();
-  for (const Location& l : net.locations) {
-    ordered_json aliases = l.aliases;
-    features.push_back({{"type", "Feature"},
-                        {"geometry", point(l)},
-                        {"properties",
-                         {{"feature_type", "location"},
-                          {"id", l.id},
-                          {"name", l.name},
-                          {"aliases", aliases},
-                          {"country", std::string(l.country_code())},
-                          {"kind", std::string(to_string(l.kind))},
-                          {"timezone", std::string(l.zone.name())},
-                          {"gauge_mm", l.gauge},
-                          {"transfer_hours", to_hours(l.transfer_time)},
-                          {"handling_cost", l.handling_cost.major()},
-                          {"currency", std::string(l.handling_cost.currency.str())},
-                          {"sources", source_ids(net, l.sources)}}}});
+  FeatureWriter(const Network& n, std::string key)
+      : net(n), layer_key(std::move(key)), hubs(n.info.hubs.begin(), n.info.hubs.end()) {}
+
+  ordered_json feature(ordered_json geometry, const std::string& layer, ordered_json props) const {
+    ordered_json p = {{layer_key, layer}};
+    p.update(props);
+    return {{"type", "Feature"}, {"geometry", std::move(geometry)}, {"properties", std::move(p)}};
   }
-  for (const Link& k : net.links) {
+
+  ordered_json location(const Location& l, const std::string& layer) const {
+    ordered_json aliases = l.aliases;
+    return feature(point(l), layer,
+                   {{"id", l.id},
+                    {"name", l.name},
+                    {"aliases", aliases},
+                    {"country", std::string(l.country_code())},
+                    {"kind", std::string(to_string(l.kind))},
+                    {"hub", hubs.count(l.id) > 0},
+                    {"timezone", std::string(l.zone.name())},
+                    {"gauge_mm", l.gauge},
+                    {"transfer_hours", to_hours(l.transfer_time)},
+                    {"handling_cost", l.handling_cost.major()},
+                    {"currency", std::string(l.handling_cost.currency.str())},
+                    {"sources", source_ids(net, l.sources)}});
+  }
+
+  ordered_json link(const Link& k, const std::string& layer) const {
     const Location& a = net.locations[k.from];
     const Location& b = net.locations[k.to];
-    features.push_back({{"type", "Feature"},
-                        {"geometry", line({&a, &b})},
-                        {"properties",
-                         {{"feature_type", "link"},
-                          {"id", k.id},
-                          {"from", a.id},
-                          {"to", b.id},
-                          {"mode", std::string(to_string(k.mode))},
-                          {"km", k.length.km()},
-                          {"gauge_mm", k.gauge},
-                          {"speed_kmh", k.speed_kmh},
-                          {"hours", to_hours(k.travel_time())},
-                          {"tariff_per_unit_km", k.tariff_per_teu_km},
-                          {"tariff_per_unit", k.tariff_per_teu.major()},
-                          {"currency", std::string(k.tariff_per_teu.currency.str())},
-                          {"co2_g_per_tkm", k.co2_g_per_tkm},
-                          {"capacity_units_per_day", k.capacity_teu_per_day},
-                          {"bidirectional", k.bidirectional},
-                          {"status", std::string(to_string(k.status))},
-                          {"sources", source_ids(net, k.sources)}}}});
+    return feature(line({&a, &b}), layer,
+                   {{"id", k.id},
+                    {"from", a.id},
+                    {"to", b.id},
+                    {"mode", std::string(to_string(k.mode))},
+                    {"km", k.length.km()},
+                    {"gauge_mm", k.gauge},
+                    {"speed_kmh", k.speed_kmh},
+                    {"hours", to_hours(k.travel_time())},
+                    {"tariff_per_unit_km", k.tariff_per_teu_km},
+                    {"tariff_per_unit", k.tariff_per_teu.major()},
+                    {"currency", std::string(k.tariff_per_teu.currency.str())},
+                    {"co2_g_per_tkm", k.co2_g_per_tkm},
+                    {"capacity_units_per_day", k.capacity_teu_per_day},
+                    {"bidirectional", k.bidirectional},
+                    {"status", std::string(to_string(k.status))},
+                    {"sources", source_ids(net, k.sources)}});
   }
-  for (const Crossing& c : net.crossings) {
+
+  ordered_json crossing(const Crossing& c, const std::string& layer) const {
     const Location& a = net.locations[c.exit];
     const Location& b = net.locations[c.entry];
-    features.push_back({{"type", "Feature"},
-                        {"geometry", line({&a, &b})},
-                        {"properties",
-                         {{"feature_type", "crossing"},
-                          {"id", c.id},
-                          {"from", a.id},
-                          {"to", b.id},
-                          {"mode", std::string(to_string(c.mode))},
-                          {"clearance_median_h", to_hours(c.clearance_median)},
-                          {"clearance_p90_h", to_hours(c.clearance_p90)},
-                          {"cost", c.cost.major()},
-                          {"currency", std::string(c.cost.currency.str())},
-                          {"exit_open", c.exit_open.text()},
-                          {"entry_open", c.entry_open.text()},
-                          {"gauge_change", c.gauge_change},
-                          {"gauge_change_h", to_hours(c.gauge_change_time)},
-                          {"sources", source_ids(net, c.sources)}}}});
+    return feature(line({&a, &b}), layer,
+                   {{"id", c.id},
+                    {"from", a.id},
+                    {"to", b.id},
+                    {"mode", std::string(to_string(c.mode))},
+                    {"clearance_median_h", to_hours(c.clearance_median)},
+                    {"clearance_p90_h", to_hours(c.clearance_p90)},
+                    {"cost", c.cost.major()},
+                    {"currency", std::string(c.cost.currency.str())},
+                    {"exit_open", c.exit_open.text()},
+                    {"entry_open", c.entry_open.text()},
+                    {"gauge_change", c.gauge_change},
+                    {"gauge_change_h", to_hours(c.gauge_change_time)},
+                    {"sources", source_ids(net, c.sources)}});
   }
-  for (const Service& s : net.services) {
+
+  ordered_json service(const Service& s, const std::string& layer) const {
     std::vector<const Location*> stops;
     ordered_json ids = ordered_json::array();
     for (LocationIdx i : s.stops) {
@@ -112,26 +122,64 @@ std::string network_to_geojson(const Network& net, int indent) {
     }
     int per_week = 0;
     for (int d = 0; d < 7; ++d) per_week += (s.weekdays >> d) & 1;
-    features.push_back({{"type", "Feature"},
-                        {"geometry", line(stops)},
-                        {"properties",
-                         {{"feature_type", "service"},
-                          {"id", s.id},
-                          {"name", s.name},
-                          {"operator", s.operator_name},
-                          {"mode", std::string(to_string(s.mode))},
-                          {"stops", ids},
-                          {"departures_per_week", per_week},
-                          {"hours", to_hours(s.stop_offsets.back())},
-                          {"km", s.stop_km.back().km()},
-                          {"tariff_per_unit", s.tariff_per_teu.major()},
-                          {"currency", std::string(s.tariff_per_teu.currency.str())},
-                          {"sources", source_ids(net, s.sources)}}}});
+    return feature(line(stops), layer,
+                   {{"id", s.id},
+                    {"name", s.name},
+                    {"operator", s.operator_name},
+                    {"mode", std::string(to_string(s.mode))},
+                    {"stops", ids},
+                    {"departures_per_week", per_week},
+                    {"hours", to_hours(s.stop_offsets.back())},
+                    {"km", s.stop_km.back().km()},
+                    {"tariff_per_unit", s.tariff_per_teu.major()},
+                    {"currency", std::string(s.tariff_per_teu.currency.str())},
+                    {"sources", source_ids(net, s.sources)}});
   }
+};
+
+// The dataset's sources, so that a reader of the features can name what each
+// `sources` id stands for.
+ordered_json source_table(const Network& net) {
+  ordered_json out = ordered_json::array();
+  for (const Source& s : net.sources) {
+    out.push_back({{"id", s.id},
+                   {"kind", std::string(to_string(s.kind))},
+                   {"title", s.title},
+                   {"publisher", s.publisher},
+                   {"url", s.url},
+                   {"published", s.published}});
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string network_to_geojson(const Network& net, int indent) {
+  FeatureWriter w(net, "feature_type");
+  ordered_json features = ordered_json::array();
+  for (const Location& l : net.locations) features.push_back(w.location(l, "location"));
+  for (const Link& k : net.links) features.push_back(w.link(k, "link"));
+  for (const Crossing& c : net.crossings) features.push_back(w.crossing(c, "crossing"));
+  for (const Service& s : net.services) features.push_back(w.service(s, "service"));
   ordered_json fc = {{"type", "FeatureCollection"},
                      {"name", net.info.name},
-                     {"features", features}};
+                     {"features", features},
+                     {"sources", source_table(net)}};
   return fc.dump(indent) + "\n";
+}
+
+std::vector<GeoJsonLayer> network_to_geojson_layers(const Network& net, int indent) {
+  FeatureWriter w(net, "layer");
+  auto collect = [&](const std::string& name, const auto& records, auto make) {
+    ordered_json features = ordered_json::array();
+    for (const auto& r : records) features.push_back((w.*make)(r, name));
+    ordered_json fc = {{"type", "FeatureCollection"}, {"name", name}, {"features", features}};
+    return GeoJsonLayer{name, fc.dump(indent) + "\n"};
+  };
+  return {collect("locations", net.locations, &FeatureWriter::location),
+          collect("links", net.links, &FeatureWriter::link),
+          collect("crossings", net.crossings, &FeatureWriter::crossing),
+          collect("services", net.services, &FeatureWriter::service)};
 }
 
 std::string network_to_csv(const Network& net) {

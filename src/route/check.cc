@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 
 #include "caravan/csv.h"
 #include "caravan/time_zone.h"
@@ -89,6 +90,90 @@ DatasetSummary summarize(const Network& net) {
   return s;
 }
 
+std::string_view to_string(Provenance p) {
+  switch (p) {
+    case Provenance::kStated: return "stated";
+    case Provenance::kDerived: return "derived";
+    case Provenance::kProxy: return "proxy";
+    case Provenance::kEstimate: return "estimate";
+  }
+  return "?";
+}
+
+Provenance provenance_of(SourceKind k) {
+  switch (k) {
+    case SourceKind::kDerived: return Provenance::kDerived;
+    case SourceKind::kProxy: return Provenance::kProxy;
+    case SourceKind::kEstimate: return Provenance::kEstimate;
+    case SourceKind::kMeasured:
+    case SourceKind::kPublished:
+    case SourceKind::kAnnounced: return Provenance::kStated;
+  }
+  return Provenance::kEstimate;
+}
+
+namespace {
+
+// A number, or a `;`-list of numbers (stop offsets): one numeric field.
+bool is_numeric(std::string_view cell) {
+  if (cell.empty()) return false;
+  for (const std::string& item : split_list(cell)) {
+    if (item.empty()) return false;
+    char* end = nullptr;
+    std::strtod(item.c_str(), &end);
+    if (end != item.c_str() + item.size()) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+ProvenanceReport provenance(const DatasetFiles& files, const Network& net) {
+  ProvenanceReport report;
+  for (const auto& [name, text] : files.text) {
+    if (name.size() < 4 || name.compare(name.size() - 4, 4, ".csv") != 0) continue;
+    if (name == "sources.csv" || name == "calibration.csv" || name == "demand.csv") continue;
+    Errors ignored;  // the loader reports syntax errors
+    CsvTable t = parse_csv(name, text, ignored);
+    const int source_col = t.column("source");
+    if (source_col < 0) continue;
+    const int mode_col = t.column("mode"), km_col = t.column("km"), status_col = t.column("status");
+    ProvenanceCounts& counts = report.by_file[name];
+    for (const CsvRow& row : t.rows) {
+      auto cell = [&](int c) -> std::string_view {
+        return c >= 0 && static_cast<std::size_t>(c) < row.fields.size() ? std::string_view(row.fields[c]) : std::string_view();
+      };
+      std::optional<Provenance> whole;                     // weakest of the plain citations
+      std::map<std::string, Provenance> by_column;         // weakest of each column's citations
+      for (const SourceRef& ref : parse_source_refs(cell(source_col))) {
+        auto it = net.source_by_id.find(ref.id);
+        if (it == net.source_by_id.end()) continue;
+        Provenance p = provenance_of(net.sources[it->second].kind);
+        if (ref.column.empty()) {
+          whole = std::max(whole.value_or(p), p);
+        } else {
+          auto [slot, fresh] = by_column.try_emplace(ref.column, p);
+          if (!fresh) slot->second = std::max(slot->second, p);
+        }
+      }
+      for (std::size_t c = 0; c < row.fields.size() && c < t.header.size(); ++c) {
+        const std::string& column = t.header[c];
+        const bool is_date = column.size() >= 4 && column.compare(column.size() - 4, 4, "date") == 0;  // a date is no figure
+        if (static_cast<int>(c) == source_col || is_date || !is_numeric(row.fields[c])) continue;
+        auto col = by_column.find(t.header[c]);
+        Provenance p = col != by_column.end() ? col->second : whole.value_or(Provenance::kEstimate);
+        ++counts.fields[static_cast<int>(p)];
+        ++report.overall.fields[static_cast<int>(p)];
+        if (name == "links.csv" && static_cast<int>(c) == km_col && (cell(mode_col) == "rail" || cell(mode_col) == "road") &&
+            (cell(status_col).empty() || cell(status_col) == "open")) {
+          report.rail_road_km[static_cast<int>(p)] += std::strtod(row.fields[c].c_str(), nullptr);
+        }
+      }
+    }
+  }
+  return report;
+}
+
 std::vector<LocationIdx> hub_locations(const Network& net) {
   std::vector<LocationIdx> out;
   for (const std::string& id : net.info.hubs) {
@@ -124,6 +209,15 @@ namespace {
 constexpr std::int64_t kReferenceMonday = 20514LL * 86400;
 
 // 08:00 local time at `loc` on weekday `d` (0 = Monday) of the reference week.
+// Where the itinerary starts to move: the first leg that is not a wait at the
+// origin (formation, cut-off, the next departure).
+Instant run_start(const Itinerary& it) {
+  for (const Leg& g : it.legs) {
+    if (g.kind != LegKind::kWait) return g.depart;
+  }
+  return it.depart;
+}
+
 Instant reference_departure(const Location& loc, int d) {
   Instant utc_guess(Duration(kReferenceMonday + d * 86400 + 8 * 3600));
   return utc_guess - loc.zone.offset(utc_guess);
@@ -150,6 +244,15 @@ Result<std::vector<CalibrationRow>> calibrate_transit_times(const RouteIndex& in
     row.id = col(r, "id");
     row.note = col(r, "note");
     row.source = col(r, "source");
+    row.date = col(r, "date");
+    if (std::string c = col(r, "case"); !c.empty()) row.case_kind = c;
+    if (row.case_kind != "typical" && row.case_kind != "average" && row.case_kind != "planned" && row.case_kind != "record" &&
+        row.case_kind != "best") {
+      errors.push_back(Error::at(t.file, r.line, "case", "unknown case \"" + row.case_kind + "\" (expected typical, average, planned, record or best)"));
+    }
+    std::string kind = col(r, "kind");
+    if (kind == "price") row.kind = CalibrationRow::Kind::kPrice;
+    else if (!kind.empty() && kind != "time") errors.push_back(Error::at(t.file, r.line, "kind", "unknown kind \"" + kind + "\" (expected time or price)"));
     auto loc = [&](const std::string& id, const char* column) {
       LocationIdx i = net.find_location(id);
       if (!i.valid()) errors.push_back(Error::at(t.file, r.line, column, "unknown location \"" + id + "\" (expected a location id)"));
@@ -165,11 +268,29 @@ Result<std::vector<CalibrationRow>> calibrate_transit_times(const RouteIndex& in
     }
     if (row.modes.empty()) row.modes = ModeSet::all();
     try {
-      row.published_hours = std::stod(col(r, "published_hours"));
+      if (row.kind == CalibrationRow::Kind::kTime) row.published_hours = std::stod(col(r, "published_hours"));
       std::string tol = col(r, "tolerance_pct");
       if (!tol.empty()) row.tolerance_pct = std::stod(tol);
     } catch (const std::exception&) {
       errors.push_back(Error::at(t.file, r.line, "published_hours", "malformed number (expected hours and a percentage)"));
+    }
+    if (row.kind == CalibrationRow::Kind::kPrice) {
+      auto cur = Currency::parse(col(r, "currency"));
+      auto unit = parse_unit_kind(col(r, "unit"));
+      if (!cur || !net.fx.has(*cur)) {
+        errors.push_back(Error::at(t.file, r.line, "currency", "unknown currency \"" + col(r, "currency") + "\" (expected one of fx.csv)"));
+      } else if (auto m = parse_money(col(r, "published_price"), *cur); !m || m->minor <= 0) {
+        errors.push_back(Error::at(t.file, r.line, "published_price", "malformed price \"" + col(r, "published_price") + "\" (expected a positive amount)"));
+      } else {
+        row.published_price = *m;
+        row.published_usd = static_cast<double>(net.fx.to_usd_cents(*m)) / 100.0;
+      }
+      if (!unit) errors.push_back(Error::at(t.file, r.line, "unit", "unknown unit \"" + col(r, "unit") + "\" (expected TEU or FEU)"));
+      else row.unit = *unit;
+    }
+    if (std::string e = col(r, "equipment"); !e.empty()) {
+      if (auto eq = parse_equipment(e)) row.equipment = *eq;
+      else errors.push_back(Error::at(t.file, r.line, "equipment", "unknown equipment \"" + e + "\" (expected coc or soc)"));
     }
     std::string day = col(r, "depart_weekday");
     std::vector<int> days;
@@ -188,18 +309,48 @@ Result<std::vector<CalibrationRow>> calibrate_transit_times(const RouteIndex& in
       q.to = row.to;
       q.via = row.via;
       q.modes = row.modes;
-      q.objective = Objective::kTime;
+      q.unit = row.unit;
+      q.equipment = row.equipment;
+      q.objective = row.kind == CalibrationRow::Kind::kTime ? Objective::kTime : Objective::kCost;
       q.depart = reference_departure(net.locations[row.from], d);
       auto its = planner.plan(q);
       if (!its) continue;
-      sum += to_hours(its->front().duration());
+      const Itinerary& best = its->front();
+      sum += row.kind == CalibrationRow::Kind::kTime ? to_hours(best.arrive - run_start(best))
+                                                     : static_cast<double>(best.cost_usd_cents) / 100.0 / static_cast<double>(q.units);
+      if (found == 0) {
+        row.query = q;
+        row.fastest = best;
+        row.start_wait_hours = to_hours(run_start(best) - best.depart);
+      }
       ++found;
     }
-    if (found == static_cast<int>(days.size())) row.model_hours = sum / found;
+    if (found == static_cast<int>(days.size())) {
+      (row.kind == CalibrationRow::Kind::kTime ? row.model_hours : row.model_usd) = sum / found;
+    }
     rows.push_back(std::move(row));
   }
   if (!errors.empty()) return errors;
   return rows;
+}
+
+CalibrationSummary summarize_calibration(const std::vector<CalibrationRow>& rows, CalibrationRow::Kind kind) {
+  CalibrationSummary s;
+  std::vector<double> err;
+  for (const CalibrationRow& r : rows) {
+    if (r.kind != kind) continue;
+    ++s.rows;
+    if (!r.model()) continue;
+    ++s.answered;
+    err.push_back(std::abs(r.error_pct()));
+    if (r.within_tolerance()) ++s.within;
+  }
+  if (err.empty()) return s;
+  std::sort(err.begin(), err.end());
+  const std::size_t n = err.size();
+  s.median_abs_error_pct = n % 2 ? err[n / 2] : (err[n / 2 - 1] + err[n / 2]) / 2;
+  s.worst_abs_error_pct = err.back();
+  return s;
 }
 
 std::vector<CrossingCalibration> calibrate_crossings(const Network& net) {

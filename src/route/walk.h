@@ -422,7 +422,10 @@ struct Walker {
     } else {
       t += arc.travel_s;
     }
-    if (piece == arc.alight && !first) {  // alighting right after a border: the last leg was the crossing
+    // Alighting right after a border with no time between its two stops: the
+    // last leg was the crossing. Time the timetable gives from the exit stop to
+    // the entry stop is a moving leg like any other, so the legs end where o.t does.
+    if (piece == arc.alight && !first && t == piece_t) {
       o.t = t;
       return o;
     }

@@ -644,19 +644,14 @@ Result<Scenario> parse_scenario(std::string_view toml_text, std::string_view fil
         s.published = r.string(t, line, "published", "[[sources]]", false).value_or("");
         s.note = r.string(t, line, "note", "[[sources]]", false).value_or("");
         std::string kind = r.string(t, line, "kind", "[[sources]]").value_or("");
-        if (kind == "measured")
-          s.kind = SourceKind::kMeasured;
-        else if (kind == "published")
-          s.kind = SourceKind::kPublished;
-        else if (kind == "announced")
-          s.kind = SourceKind::kAnnounced;
-        else if (kind == "estimate")
-          s.kind = SourceKind::kEstimate;
+        if (auto k = parse_source_kind(kind))
+          s.kind = *k;
         else if (!kind.empty())
           r.error(line_of(*t.get("kind")),
-                  "unknown kind \"" + kind + "\" (expected measured, published, announced or estimate)");
-        if (s.kind == SourceKind::kEstimate && s.note.empty() && !kind.empty()) {
-          r.error(line, "[[sources]] " + s.id + ": estimate without a note (expected how it was derived)");
+                  "unknown kind \"" + kind + "\" (expected measured, published, announced, estimate, derived or proxy)");
+        if (source_kind_needs_note(s.kind) && s.note.empty() && !kind.empty()) {
+          r.error(line, "[[sources]] " + s.id + ": " + std::string(to_string(s.kind)) +
+                            " without a note (expected how it was derived)");
         }
         if (!s.id.empty() && net.source_by_id.count(s.id)) {
           r.error(line_of(*t.get("id")), "duplicate source \"" + s.id + "\" (expected an id not in sources.csv)");

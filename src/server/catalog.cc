@@ -60,8 +60,9 @@ bool valid_scenario_id(std::string_view id) {
 
 Result<std::unique_ptr<Catalog>> Catalog::open(std::shared_ptr<const Network> net,
                                                const std::filesystem::path& dataset_dir,
-                                               std::unique_ptr<ScenarioStore> store, Errors* skipped) {
-  std::unique_ptr<Catalog> c(new Catalog(net, std::move(store)));
+                                               std::unique_ptr<ScenarioStore> store, Errors* skipped,
+                                               IndexBuilder build) {
+  std::unique_ptr<Catalog> c(new Catalog(net, std::move(store), std::move(build)));
   auto base = build_index(*net, {});
   if (!base) return base.errors();
   c->base_ = *base;
@@ -144,24 +145,37 @@ std::uint64_t Catalog::generation() const {
   return generation_;
 }
 
-Result<std::shared_ptr<const CatalogEntry>> Catalog::save(const std::string& toml, const std::string& suggested_id,
-                                                          const std::string& now_utc) {
-  if (!store_) return Error::internal("no scenario store");
+namespace {
+
+ChangeResult failed(ChangeFailure why, Errors errors) { return {nullptr, why, std::move(errors)}; }
+
+ChangeResult store_failed(const StoreStatus& st) {
+  return failed(st.code == StoreCode::kFull ? ChangeFailure::kStoreFull : ChangeFailure::kStoreFailed,
+                {Error::internal(st.message)});
+}
+
+}  // namespace
+
+ChangeResult Catalog::save(const std::string& toml, const std::string& suggested_id, const std::string& now_utc) {
+  if (!store_) return failed(ChangeFailure::kStoreFailed, {Error::internal("no scenario store")});
   auto sc = parse_scenario(toml, suggested_id + ".toml", *net_);
-  if (!sc) return sc.errors();
+  if (!sc) return failed(ChangeFailure::kInvalid, sc.errors());
   if (!valid_scenario_id(sc->id)) {
-    return Error::invalid("bad scenario id \"" + sc->id + "\" (expected 1 to 64 of a-z, 0-9, - and _)");
+    return failed(ChangeFailure::kInvalid,
+                  {Error::invalid("bad scenario id \"" + sc->id + "\" (expected 1 to 64 of a-z, 0-9, - and _)")});
   }
   auto ov = Overlay::build(*net_, {*sc});
-  if (!ov) return ov.errors();
+  if (!ov) return failed(ChangeFailure::kInvalid, ov.errors());
   std::unique_lock lock(mutex_);
   for (const auto& e : entries_) {
     if (e->scenario.id == sc->id) {
-      return Error::invalid("scenario \"" + sc->id + "\" exists (expected a new id; delete the old one first)");
+      return failed(ChangeFailure::kTaken, {Error::invalid("scenario \"" + sc->id +
+                                                          "\" exists (expected a new id; delete the old one first)")});
     }
   }
-  Status st = store_->insert({sc->id, toml, now_utc});
-  if (!st.ok()) return st.errors();
+  StoreStatus st = store_->insert({sc->id, toml, now_utc});
+  if (st.code == StoreCode::kExists) return failed(ChangeFailure::kTaken, {Error::invalid(st.message)});
+  if (!st.ok()) return store_failed(st);
   auto entry = std::make_shared<CatalogEntry>();
   entry->scenario = std::move(*sc);
   entry->toml = toml;
@@ -169,33 +183,38 @@ Result<std::shared_ptr<const CatalogEntry>> Catalog::save(const std::string& tom
   entry->saved_at = now_utc;
   entries_.push_back(entry);
   ++generation_;
-  return std::shared_ptr<const CatalogEntry>(entry);
+  return {entry, std::nullopt, {}};
 }
 
-Status Catalog::remove(const std::string& id) {
+ChangeResult Catalog::remove(const std::string& id) {
   {
-    std::unique_lock lock(mutex_);
+    std::unique_lock lock(mutex_);  // then cache_mutex_, as in index_for
     auto it = std::find_if(entries_.begin(), entries_.end(), [&](const auto& e) { return e->scenario.id == id; });
-    if (it == entries_.end()) return Error::not_found("unknown scenario \"" + id + "\"");
+    if (it == entries_.end()) return failed(ChangeFailure::kNotFound, {Error::not_found("unknown scenario \"" + id + "\"")});
     if ((*it)->origin == ScenarioOrigin::kDataset) {
-      return Error::invalid("scenario \"" + id +
-                            "\" comes with the dataset and cannot be deleted (expected a saved one)");
+      return failed(ChangeFailure::kReadOnly, {Error::invalid("scenario \"" + id +
+                                                             "\" comes with the dataset and cannot be deleted (expected a saved one)")});
     }
-    Status st = store_->remove(id);
-    if (!st.ok()) return st;
+    if (!store_) return failed(ChangeFailure::kStoreFailed, {Error::internal("no scenario store")});
+    StoreStatus st = store_->remove(id);
+    if (st.code == StoreCode::kNotFound) return failed(ChangeFailure::kNotFound, {Error::not_found(st.message)});
+    if (!st.ok()) return store_failed(st);
     entries_.erase(it);
     ++generation_;
+    // Evicted before the lock goes: once the id can be saved again, no index
+    // of the old scenario is left to be found.
+    std::lock_guard<std::mutex> cache_lock(cache_mutex_);
+    cache_.remove_if([&](const auto& kv) {
+      return std::find(kv.second->ids.begin(), kv.second->ids.end(), id) != kv.second->ids.end();
+    });
   }
-  std::lock_guard<std::mutex> lock(cache_mutex_);
-  cache_.remove_if([&](const auto& kv) {
-    return std::find(kv.second->ids.begin(), kv.second->ids.end(), id) != kv.second->ids.end();
-  });
   return {};
 }
 
 Result<std::shared_ptr<ScenarioIndex>> Catalog::index_for(const std::vector<std::string>& ids) {
   if (ids.empty()) return base_;
-  std::vector<Scenario> scenarios;
+  std::vector<std::shared_ptr<const CatalogEntry>> used;
+  std::uint64_t generation = 0;
   {
     std::shared_lock lock(mutex_);
     for (const std::string& id : ids) {
@@ -205,8 +224,9 @@ Result<std::shared_ptr<ScenarioIndex>> Catalog::index_for(const std::vector<std:
         e.column = "scenario";
         return e;
       }
-      scenarios.push_back((*it)->scenario);
+      used.push_back(*it);
     }
+    generation = generation_;
   }
   const std::string key = join_ids(ids);
   {
@@ -218,9 +238,11 @@ Result<std::shared_ptr<ScenarioIndex>> Catalog::index_for(const std::vector<std:
       }
     }
   }
-  // Built outside the lock: other scenario sets are not kept waiting. Two
+  // Built outside the locks: other scenario sets are not kept waiting. Two
   // requests for the same new set may both build; the first one cached wins.
-  auto built = build_index(*net_, std::move(scenarios));
+  std::vector<Scenario> scenarios;
+  for (const auto& e : used) scenarios.push_back(e->scenario);
+  auto built = build_(*net_, std::move(scenarios));
   if (!built) {
     Errors errs = built.errors();
     for (Error& e : errs) {
@@ -231,7 +253,18 @@ Result<std::shared_ptr<ScenarioIndex>> Catalog::index_for(const std::vector<std:
     }
     return errs;
   }
-  std::lock_guard<std::mutex> lock(cache_mutex_);
+  (*built)->entries = used;
+  (*built)->generation = generation;
+  // Cached only if every scenario it was built from is still the catalog's:
+  // a delete (which evicts the cache) and a re-save of one of them while it
+  // was being built would otherwise leave the old content cached under the
+  // id. Holding the catalog lock keeps a delete from slipping in between.
+  std::shared_lock lock(mutex_);
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    auto it = std::find_if(entries_.begin(), entries_.end(), [&](const auto& e) { return e->scenario.id == ids[i]; });
+    if (it == entries_.end() || *it != used[i]) return *built;
+  }
+  std::lock_guard<std::mutex> cache_lock(cache_mutex_);
   for (const auto& kv : cache_) {
     if (kv.first == key) return kv.second;
   }

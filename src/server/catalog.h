@@ -13,9 +13,11 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <list>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <shared_mutex>
 #include <string>
 #include <vector>
@@ -58,19 +60,6 @@ class PlannerPool {
   std::vector<std::unique_ptr<Planner>> free_;
 };
 
-/// Everything needed to answer queries on the network with an ordered list of
-/// scenarios applied (none for the base). Immutable but for the pool.
-struct ScenarioIndex {
-  std::vector<std::string> ids;
-  std::unique_ptr<Overlay> overlay;  // null for the base; address stable for `index`
-  std::unique_ptr<RouteIndex> index;
-  std::unique_ptr<StageModel> model;
-  std::unique_ptr<PlannerPool> planners;
-};
-
-/// Builds the index for `scenarios` (in order). Fails like Overlay::build.
-Result<std::shared_ptr<ScenarioIndex>> build_index(const Network& net, std::vector<Scenario> scenarios);
-
 enum class ScenarioOrigin : std::uint8_t { kDataset, kSaved };
 
 struct CatalogEntry {
@@ -80,15 +69,54 @@ struct CatalogEntry {
   std::string saved_at;  ///< saved ones only
 };
 
+/// Everything needed to answer queries on the network with an ordered list of
+/// scenarios applied (none for the base). Immutable but for the pool.
+struct ScenarioIndex {
+  std::vector<std::string> ids;
+  /// The catalog entries it was built from, in order, and the catalog's
+  /// generation when they were read: (ids, generation) names its content, so
+  /// caches of answers key on it.
+  std::vector<std::shared_ptr<const CatalogEntry>> entries;
+  std::uint64_t generation = 0;
+  std::unique_ptr<Overlay> overlay;  // null for the base; address stable for `index`
+  std::unique_ptr<RouteIndex> index;
+  std::unique_ptr<StageModel> model;
+  std::unique_ptr<PlannerPool> planners;
+};
+
+/// Builds the index for `scenarios` (in order). Fails like Overlay::build.
+Result<std::shared_ptr<ScenarioIndex>> build_index(const Network& net, std::vector<Scenario> scenarios);
+using IndexBuilder = std::function<Result<std::shared_ptr<ScenarioIndex>>(const Network&, std::vector<Scenario>)>;
+
+/// How a change to the saved scenarios failed.
+enum class ChangeFailure : std::uint8_t {
+  kInvalid,      ///< bad TOML, measure or id (the errors have file:line)
+  kTaken,        ///< save: the id exists
+  kNotFound,     ///< remove: no scenario has the id
+  kReadOnly,     ///< remove: one of the dataset's scenarios
+  kStoreFull,    ///< the database cannot grow (disk full, or a size limit)
+  kStoreFailed,  ///< any other database failure
+};
+
+struct ChangeResult {
+  std::shared_ptr<const CatalogEntry> entry;  ///< save: the saved scenario
+  std::optional<ChangeFailure> failure;       ///< empty: done
+  Errors errors;                              ///< on failure: what is wrong
+  bool ok() const { return !failure; }
+};
+
 class Catalog {
  public:
   /// Loads the dataset's scenario files from `dataset_dir` (none when empty or
   /// absent; a bad file fails) and the saved ones from `store` (a saved one
   /// that no longer validates against the network is skipped and reported in
   /// `*skipped`).
+  /// `build` makes the index of a scenario list (build_index; tests may
+  /// pass one that pauses).
   static Result<std::unique_ptr<Catalog>> open(std::shared_ptr<const Network> net,
                                                const std::filesystem::path& dataset_dir,
-                                               std::unique_ptr<ScenarioStore> store, Errors* skipped);
+                                               std::unique_ptr<ScenarioStore> store, Errors* skipped,
+                                               IndexBuilder build = build_index);
 
   /// Dataset scenarios first (by file name), then saved ones (by id).
   std::vector<std::shared_ptr<const CatalogEntry>> list() const;
@@ -96,35 +124,38 @@ class Catalog {
   std::shared_ptr<const CatalogEntry> find(const std::string& id) const;
 
   /// Validates and saves a scenario. `suggested_id` names it when the TOML has
-  /// no `id`. Fails with kInvalidInput (bad TOML, bad measure, id taken, bad
-  /// id) with file:line messages, or kInternal when the store fails.
-  Result<std::shared_ptr<const CatalogEntry>> save(const std::string& toml, const std::string& suggested_id,
-                                                   const std::string& now_utc);
-  /// Deletes a saved scenario: kNotFound when unknown, kInvalidInput for one
-  /// of the dataset's.
-  Status remove(const std::string& id);
+  /// no `id`. Fails with kInvalid (bad TOML, bad measure, bad id; file:line
+  /// messages), kTaken, kStoreFull or kStoreFailed; the catalog is unchanged then.
+  ChangeResult save(const std::string& toml, const std::string& suggested_id, const std::string& now_utc);
+  /// Deletes a saved scenario; fails with kNotFound, kReadOnly (one of the
+  /// dataset's), kStoreFull or kStoreFailed.
+  ChangeResult remove(const std::string& id);
 
   /// The index for these scenario ids, in order (empty: the base network).
   /// Fails with kNotFound (field `scenario`) for an unknown id, kInvalidInput
-  /// when the combination cannot be built.
+  /// when the combination cannot be built. The index matches the scenarios
+  /// as they were when the call began or later, never older ones: one built
+  /// while a scenario it uses was deleted or replaced is used for this call
+  /// only, not cached.
   Result<std::shared_ptr<ScenarioIndex>> index_for(const std::vector<std::string>& ids);
 
   /// Bumped by every save and delete; caches of answers key on it.
   std::uint64_t generation() const;
 
  private:
-  Catalog(std::shared_ptr<const Network> net, std::unique_ptr<ScenarioStore> store)
-      : net_(std::move(net)), store_(std::move(store)) {}
+  Catalog(std::shared_ptr<const Network> net, std::unique_ptr<ScenarioStore> store, IndexBuilder build)
+      : net_(std::move(net)), store_(std::move(store)), build_(std::move(build)) {}
 
   std::shared_ptr<const Network> net_;
   std::unique_ptr<ScenarioStore> store_;
+  IndexBuilder build_;
   std::shared_ptr<ScenarioIndex> base_;
 
   mutable std::shared_mutex mutex_;  // guards entries_, generation_
   std::vector<std::shared_ptr<const CatalogEntry>> entries_;
   std::uint64_t generation_ = 0;
 
-  std::mutex cache_mutex_;                                                   // guards cache_
+  std::mutex cache_mutex_;  // guards cache_; taken after mutex_ when both are held
   std::list<std::pair<std::string, std::shared_ptr<ScenarioIndex>>> cache_;  // most recent first
 };
 

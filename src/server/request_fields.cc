@@ -75,11 +75,13 @@ class FieldReader : public nlohmann::json_sax<nlohmann::json> {
     in_array_ = false;
     return true;
   }
-  bool parse_error(std::size_t, const std::string& token, const nlohmann::detail::exception& ex) override {
+  bool parse_error(std::size_t position, const std::string& token, const nlohmann::detail::exception& ex) override {
     if (!error) {
-      // 406: a number literal that overflows a double (1e400).
-      error = ex.id == 406 && depth_ >= 1 ? invalid_value(options_, key_, token)
-                                          : body_error(std::string("malformed JSON (") + ex.what() + ")");
+      // 406: a number literal that overflows a double (1e400). Otherwise the
+      // place, not the parser's own text (which names its internals).
+      error = ex.id == 406 && depth_ >= 1
+                  ? invalid_value(options_, key_, token)
+                  : body_error("malformed JSON at byte " + std::to_string(position) + " (expected a JSON object)");
     }
     return false;
   }

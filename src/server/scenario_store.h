@@ -5,10 +5,15 @@
 // happens before put(), exactly as for scenario files. One row per scenario:
 // id (primary key), the TOML text and when it was saved.
 //
+// A database that cannot grow (its disk is full, or the process may not
+// write files that large) fails the write that needed the room with kFull;
+// SQLite rolls the write back, so what was saved before stays intact.
+//
 // Thread safety: every method may be called from any thread; a mutex
 // serialises use of the one connection.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <mutex>
@@ -21,6 +26,21 @@ struct sqlite3;
 
 namespace caravan::server {
 
+/// How a write went.
+enum class StoreCode : std::uint8_t {
+  kOk,
+  kExists,    ///< insert: the id is taken
+  kNotFound,  ///< remove: no scenario has the id
+  kFull,      ///< no room to write: disk full or file size limit
+  kFailed,    ///< any other database failure (message has SQLite's words)
+};
+
+struct StoreStatus {
+  StoreCode code = StoreCode::kOk;
+  std::string message;  ///< empty when ok
+  bool ok() const { return code == StoreCode::kOk; }
+};
+
 struct StoredScenario {
   std::string id;
   std::string toml;
@@ -30,7 +50,8 @@ struct StoredScenario {
 class ScenarioStore {
  public:
   /// Opens or creates the database at `path` (":memory:" for a private one).
-  /// Fails with kInternal when the file cannot be opened or migrated.
+  /// Fails with kInternal when the file cannot be opened or migrated, or
+  /// when it is corrupt (SQLite's quick_check).
   static Result<std::unique_ptr<ScenarioStore>> open(const std::filesystem::path& path);
   ~ScenarioStore();
   ScenarioStore(const ScenarioStore&) = delete;
@@ -38,15 +59,16 @@ class ScenarioStore {
 
   /// Every saved scenario, by id.
   Result<std::vector<StoredScenario>> list();
-  /// Saves a new scenario; fails with kInvalidInput when the id exists.
-  Status insert(const StoredScenario& s);
-  /// Deletes a scenario; fails with kNotFound when there is none with this id.
-  Status remove(const std::string& id);
+  /// Saves a new scenario: kOk, kExists, kFull or kFailed.
+  StoreStatus insert(const StoredScenario& s);
+  /// Deletes a scenario: kOk, kNotFound, kFull or kFailed.
+  StoreStatus remove(const std::string& id);
 
  private:
-  explicit ScenarioStore(sqlite3* db) : db_(db) {}
+  ScenarioStore(sqlite3* db, std::filesystem::path path) : db_(db), path_(std::move(path)) {}
   std::mutex mutex_;
   sqlite3* db_;
+  std::filesystem::path path_;
 };
 
 }  // namespace caravan::server

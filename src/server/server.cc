@@ -8,9 +8,12 @@
 #include <cmath>
 #include <cstdio>
 #include <list>
+#include <memory>
 #include <mutex>
 #include <span>
 #include <nlohmann/json.hpp>
+#include <optional>
+#include <random>
 #include <thread>
 #include <unordered_map>
 #include <vector>
@@ -23,8 +26,11 @@
 #include "caravan/scenario.h"
 #include "caravan/sim.h"
 #include "caravan/stochastic.h"
+#include "admission.h"
 #include "catalog.h"
+#include "httplib_bridge.h"
 #include "request_fields.h"
+#include "transport.h"
 
 namespace caravan {
 namespace {
@@ -125,15 +131,20 @@ void send_csv(httplib::Response& res, std::string body, const std::string& name)
   res.set_content(std::move(body), "text/csv; charset=utf-8");
 }
 
-void send_error(httplib::Response& res, int status, std::string_view code, std::string_view message,
-                std::string_view field = {}) {
+// `{"error": {"code", "message", "field"}}` and a newline.
+std::string error_body(std::string_view code, std::string_view message, std::string_view field = {}) {
   ordered_json e;
   e["code"] = code;
   e["message"] = message;
   e["field"] = field.empty() ? ordered_json(nullptr) : ordered_json(field);
   ordered_json root;
   root["error"] = e;
-  send_json(res, status, dump(root) + "\n");
+  return dump(root) + "\n";
+}
+
+void send_error(httplib::Response& res, int status, std::string_view code, std::string_view message,
+                std::string_view field = {}) {
+  send_json(res, status, error_body(code, message, field));
 }
 
 // The HTTP status and code word for an error of the core.
@@ -155,7 +166,29 @@ std::pair<int, std::string_view> http_status(const Error& e) {
   return {500, "internal"};
 }
 
+// The request a worker is serving: set before httplib routes it, so the
+// handlers, the error hooks and the access log see the same id and times.
+struct InFlight {
+  std::string id;                                  // in X-Request-Id and the log
+  std::chrono::steady_clock::time_point received;  // its last byte arrived
+  std::chrono::steady_clock::time_point deadline;  // answer 503 past it
+  std::optional<server::HeavyGate::Slot> heavy;    // held while heavy work runs
+  std::string failure;                             // what went wrong inside, for the log only
+  std::shared_ptr<const std::atomic<bool>> gone;   // the client hung up: stop its work
+};
+thread_local InFlight* t_request = nullptr;
+
+// A failure of the server, not of the request: the client gets the request
+// id, the log gets the detail (which may name files or library internals).
+void send_internal_error(httplib::Response& res, std::string detail) {
+  std::string id = t_request != nullptr ? t_request->id : "unknown";
+  if (t_request != nullptr) t_request->failure = std::move(detail);
+  send_error(res, 500, "internal", "internal error (request " + id + "; the server log has the details)");
+}
+
 void send_error(httplib::Response& res, const Error& e) {
+  if (e.code == ErrorCode::kInternal) return send_internal_error(res, e.to_string());
+  if (e.code == ErrorCode::kDeadline) res.set_header("Retry-After", "5");  // later, or less, may succeed
   auto [status, code] = http_status(e);
   send_error(res, status, code, e.message, e.column);
 }
@@ -170,12 +203,28 @@ std::string_view default_error_code(int status) {
       return "not_found";
     case 405:
       return "method_not_allowed";
+    case 408:
+      return "request_timeout";
     case 413:
       return "body_too_large";
     case 414:
       return "query_too_long";
+    case 415:
+      return "unsupported_encoding";
     case 416:
       return "bad_range";
+    case 417:
+      return "bad_expectation";
+    case 429:
+      return "too_busy";
+    case 431:
+      return "headers_too_large";
+    case 501:
+      return "not_implemented";
+    case 503:
+      return "unavailable";
+    case 505:
+      return "bad_version";
     default:
       return status >= 500 ? "internal" : "bad_request";
   }
@@ -200,8 +249,6 @@ std::string_view default_error_message(int status) {
   }
 }
 
-// Start of the request being served by this worker, for the access log.
-thread_local std::chrono::steady_clock::time_point t_request_start{};
 
 std::string utc_now() {
   auto now = std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
@@ -245,15 +292,29 @@ struct Server::Impl {
   ServerOptions options;
   std::unique_ptr<Catalog> catalog;
   RouteCache route_cache;
-  httplib::Server http;
-  int port = 0;
+  server::Router http;  // routes requests the transport has read
+  server::HeavyGate heavy;
+  server::AuthThrottle auth_throttle;
   std::string network_geojson;  // built once; the network never changes
-  std::atomic<bool> stopping{false};
-  std::atomic<bool> in_run{false};
   std::mutex log_mutex;
+  std::uint32_t id_prefix = std::random_device{}();  // request ids differ across restarts
+  std::atomic<std::uint32_t> id_counter{0};
+  // Last, so it is destroyed first: its workers call into everything above.
+  std::unique_ptr<server::Transport> transport;
 
   Impl(std::shared_ptr<const Network> n, ServerOptions o)
-      : net(std::move(n)), options(std::move(o)), route_cache(options.route_cache_entries, options.route_cache_bytes) {}
+      : net(std::move(n)),
+        options(std::move(o)),
+        route_cache(options.route_cache_entries, options.route_cache_bytes),
+        heavy(options.max_heavy != 0 ? options.max_heavy : std::max(2u, std::thread::hardware_concurrency())),
+        auth_throttle({options.auth_free_failures, options.auth_first_wait, std::chrono::minutes(5),
+                       std::chrono::minutes(15), 10000}) {}
+
+  std::string next_request_id() {
+    char id[20];
+    std::snprintf(id, sizeof id, "%08x%08x", id_prefix, id_counter.fetch_add(1) + 1);
+    return id;
+  }
 
   void log(const std::string& line) {
     if (options.access_log) {
@@ -265,35 +326,103 @@ struct Server::Impl {
     std::fwrite(l.data(), 1, l.size(), stderr);
   }
 
-  void log_line(const httplib::Request& req, const httplib::Response& res) {
-    double ms = -1;
-    if (t_request_start != std::chrono::steady_clock::time_point{}) {
-      ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t_request_start).count();
-      t_request_start = {};
-    }
-    // The target only: headers (and so the Authorization token) are never logged.
+  // `2026-03-02T08:00:00.123Z 127.0.0.1 "GET /path" 200 1234 0.52ms 5f3a9c0e00000001`:
+  // the target only; headers (and so the Authorization token) are never logged.
+  void log_access(const std::string& ip, std::string_view method, std::string_view target, int status,
+                  std::size_t bytes, std::chrono::steady_clock::duration took, const std::string& id) {
     char buf[160];
-    std::snprintf(buf, sizeof buf, " %d %zu %.2fms", res.status, res.body.size(), ms);
-    log(utc_now() + " " + req.remote_addr + " \"" + loggable(req.method) + " " + loggable(req.target) + "\"" + buf);
+    std::snprintf(buf, sizeof buf, " %d %zu %.2fms ", status, bytes,
+                  std::chrono::duration<double, std::milli>(took).count());
+    log(utc_now() + " " + ip + " \"" + loggable(method) + " " + loggable(target) + "\"" + buf + id);
   }
 
-  // True when the request carries the configured bearer token; else answers 401.
-  bool authorized(const httplib::Request& req, httplib::Response& res) const {
+  void log_line(const httplib::Request& req, const httplib::Response& res) {
+    if (t_request == nullptr) return;
+    log_access(req.remote_addr, req.method, req.target, res.status, res.body.size(),
+               std::chrono::steady_clock::now() - t_request->received, t_request->id);
+    if (!t_request->failure.empty()) log("caravan: request " + t_request->id + ": " + t_request->failure);
+  }
+
+  // True when the request carries the configured bearer token; else answers
+  // 401, or 429 while the client must wait after too many wrong tokens (its
+  // token is then not looked at, so waiting is the only way to try again).
+  bool authorized(const httplib::Request& req, httplib::Response& res) {
     if (options.token.empty()) {
       send_error(res, 401, "unauthorized",
                  "writes are disabled: the server has no token (start it with --token-file or CARAVAN_TOKEN)");
       res.set_header("WWW-Authenticate", "Bearer");
       return false;
     }
+    const std::string client = server::client_key(req.remote_addr);
+    const auto now = std::chrono::steady_clock::now();
+    if (auto wait = auth_throttle.wait(client, now); wait > std::chrono::steady_clock::duration::zero()) {
+      auto secs = std::chrono::ceil<std::chrono::seconds>(wait).count();
+      res.set_header("Retry-After", std::to_string(secs));
+      send_error(res, 429, "too_many_failures",
+                 "too many wrong tokens from this address: try again in " + std::to_string(secs) + " s");
+      return false;
+    }
     const std::string& h = req.get_header_value("Authorization");
     constexpr std::string_view kBearer = "Bearer ";
-    if (h.size() <= kBearer.size() || h.compare(0, kBearer.size(), kBearer) != 0 ||
-        !constant_time_equal(std::string_view(h).substr(kBearer.size()), options.token)) {
+    const bool has_token = h.size() > kBearer.size() && h.compare(0, kBearer.size(), kBearer) == 0;
+    if (!has_token || !constant_time_equal(std::string_view(h).substr(kBearer.size()), options.token)) {
+      if (has_token) auth_throttle.failed(client, now);  // a guess; no token at all reveals nothing
       send_error(res, 401, "unauthorized", "missing or wrong bearer token (expected Authorization: Bearer <token>)");
       res.set_header("WWW-Authenticate", "Bearer");
       return false;
     }
+    auth_throttle.succeeded(client);
     return true;
+  }
+
+  // A slot for heavy work, or false after answering 429: past the limit the
+  // server refuses at once rather than queue work it cannot start soon.
+  bool admit_heavy(httplib::Response& res) {
+    if (t_request == nullptr || t_request->heavy) return true;
+    t_request->heavy = heavy.try_enter();
+    if (t_request->heavy) return true;
+    res.set_header("Retry-After", "1");
+    send_error(res, 429, "too_busy",
+               "the server is running " + std::to_string(heavy.max()) +
+                   " heavy requests (matrix, compare, simulate, route with samples): try again in 1 s");
+    return false;
+  }
+
+  // The request's deadline (docs/adr/0203): work done for it must end by
+  // then. Checked here before each phase of heavy work, and inside the
+  // planner, the Monte Carlo and the simulator through the work budget.
+  static std::chrono::steady_clock::time_point request_deadline() {
+    return t_request != nullptr ? t_request->deadline : std::chrono::steady_clock::time_point::max();
+  }
+
+  // What the core may spend on this request: --max-labels per search, the
+  // request's deadline, and a stop when its client hangs up. The core answers
+  // kOverBudget (422) or kDeadline (503) when it runs out.
+  Budget request_budget() const {
+    Budget b;
+    b.max_labels = options.max_labels;
+    if (t_request != nullptr) {
+      b.deadline = t_request->deadline;
+      b.cancel = t_request->gone.get();
+    }
+    return b;
+  }
+
+  // 503 with Retry-After: no time is left for the request; later, or asked
+  // for less, it may succeed.
+  void send_out_of_time(httplib::Response& res) const {
+    const auto secs = std::chrono::duration_cast<std::chrono::seconds>(options.request_timeout).count();
+    res.set_header("Retry-After", "5");
+    send_error(res, 503, "deadline",
+               "the request ran past its deadline of " + std::to_string(secs) +
+                   " s (try again later, or ask for fewer places, samples or days)");
+  }
+
+  // True while the request has time left; else answers 503 and is false.
+  bool in_time(httplib::Response& res) const {
+    if (std::chrono::steady_clock::now() < request_deadline()) return true;
+    send_out_of_time(res);
+    return false;
   }
 
   // The fields of a request (its query string, and its JSON body for a
@@ -335,13 +464,15 @@ struct Server::Impl {
     const bool csv = format == server::ResponseFormat::kCsv;
     auto index = catalog->index_for(echo.scenarios);
     if (!index) return send_error(res, index.error());
+    const ScenarioIndex& si = **index;
     std::string key = cache_key(echo) + "n" + std::to_string(request->samples) + "," + std::to_string(request->seed) +
-                      "g" + std::to_string(catalog->generation()) + (csv ? "csv" : "");
+                      "g" + std::to_string(si.generation) + (csv ? "csv" : "");
     if (auto hit = route_cache.find(key)) {
       res.set_header("X-Cache", "hit");
       return csv ? send_csv(res, *hit, "route") : send_json(res, 200, *hit);
     }
-    const ScenarioIndex& si = **index;
+    if (request->samples > 0 && (!admit_heavy(res) || !in_time(res))) return;
+    echo.query.budget = request_budget();
     Result<std::vector<Itinerary>> its = [&]() -> Result<std::vector<Itinerary>> {
       auto planner = si.planners->acquire();
       if (request->samples == 0) return planner->plan(echo.query);
@@ -350,6 +481,7 @@ struct Server::Impl {
       mc.seed = request->seed;
       mc.threads = 1;  // one request, one core: others keep theirs
       mc.deadline = echo.deadline;
+      mc.budget = echo.query.budget;
       return plan_reliable(*planner, *si.model, echo.query, mc);
     }();
     if (!its) return send_error(res, its.error());
@@ -459,29 +591,41 @@ struct Server::Impl {
     }
     if (req.body.empty())
       return send_error(res, 400, "bad_parameter", "body: empty (expected the scenario as TOML text)", "body");
-    auto saved = catalog->save(req.body, suggested, utc_now());
-    if (!saved) {
-      const Error& e = saved.error();
-      if (e.code == ErrorCode::kInternal) return send_error(res, 500, "internal", e.message);
-      bool taken = e.message.find("\" exists (") != std::string::npos;
-      std::string message;
-      for (const Error& x : saved.errors()) message += (message.empty() ? "" : "\n") + x.to_string();
-      return send_error(res, taken ? 409 : 400, taken ? "conflict" : "bad_parameter", message, "body");
+    server::ChangeResult saved = catalog->save(req.body, suggested, utc_now());
+    if (!saved.ok()) return send_change_failure(res, saved, "body");
+    res.set_header("Location", "/v1/scenarios/" + saved.entry->scenario.id);
+    send_json(res, 201, dump(scenario_json(*saved.entry, false)) + "\n");
+  }
+
+  // Answers a failed save or delete.
+  static void send_change_failure(httplib::Response& res, const server::ChangeResult& r, std::string_view field) {
+    using server::ChangeFailure;
+    std::string message;
+    for (const Error& x : r.errors) message += (message.empty() ? "" : "\n") + x.to_string();
+    switch (*r.failure) {
+      case ChangeFailure::kInvalid:
+        return send_error(res, 400, "bad_parameter", message, field);
+      case ChangeFailure::kTaken:
+        return send_error(res, 409, "conflict", message, field);
+      case ChangeFailure::kNotFound:
+        return send_error(res, 404, "not_found", message, "id");
+      case ChangeFailure::kReadOnly:
+        return send_error(res, 403, "forbidden", message, "id");
+      case ChangeFailure::kStoreFull:
+        if (t_request != nullptr) t_request->failure = message;
+        return send_error(res, 507, "store_full",
+                          "the scenario store is full: its disk has no space left or its size limit is reached "
+                          "(expected room to write; delete saved scenarios or free space)");
+      case ChangeFailure::kStoreFailed:
+        return send_internal_error(res, message);
     }
-    res.set_header("Location", "/v1/scenarios/" + (*saved)->scenario.id);
-    send_json(res, 201, dump(scenario_json(**saved, false)) + "\n");
   }
 
   void delete_scenario(const httplib::Request& req, httplib::Response& res) {
     if (!authorized(req, res)) return;
     const std::string id = req.matches[1];
-    Status st = catalog->remove(id);
-    if (!st.ok()) {
-      const Error& e = st.error();
-      if (e.code == ErrorCode::kNotFound) return send_error(res, 404, "not_found", e.message, "id");
-      if (e.code == ErrorCode::kInternal) return send_error(res, 500, "internal", e.message);
-      return send_error(res, 403, "forbidden", e.message, "id");
-    }
+    server::ChangeResult removed = catalog->remove(id);
+    if (!removed.ok()) return send_change_failure(res, removed, "id");
     res.status = 204;
   }
 
@@ -505,7 +649,10 @@ struct Server::Impl {
     all.insert(all.end(), m->scenarios.begin(), m->scenarios.end());
     auto index = catalog->index_for(all);
     if (!index) return send_error(res, index.error());
-    auto with = compute_matrix(*(*index)->index, m->places, m->options());
+    if (!in_time(res)) return;
+    MatrixOptions mo = m->options();
+    mo.budget = request_budget();
+    auto with = compute_matrix(*(*index)->index, m->places, mo);
     if (!with) return send_error(res, with.error());
     const bool csv = format == server::ResponseFormat::kCsv;
     if (!comparison) {
@@ -514,7 +661,8 @@ struct Server::Impl {
     }
     auto base_index = catalog->index_for(m->base_scenarios);
     if (!base_index) return send_error(res, base_index.error());
-    auto base = compute_matrix(*(*base_index)->index, m->places, m->options());
+    if (!in_time(res)) return;  // the first matrix took it all
+    auto base = compute_matrix(*(*base_index)->index, m->places, mo);
     if (!base) return send_error(res, base.error());
     Comparison c = compare(*base, *with, m->demand ? &*m->demand : nullptr);
     csv ? send_csv(res, comparison_to_csv(*net, c), "compare")
@@ -530,6 +678,8 @@ struct Server::Impl {
     s->options.threads = 1;  // one request, one core
     auto index = catalog->index_for(s->scenarios);
     if (!index) return send_error(res, index.error());
+    if (!in_time(res)) return;
+    s->options.budget = request_budget();
     auto report = simulate(*(*index)->index, s->demand, s->options);
     if (!report) return send_error(res, report.error());
     if (format == server::ResponseFormat::kCsv) return send_csv(res, sim_report_to_csv(*net, *report), "simulate");
@@ -581,34 +731,85 @@ struct Server::Impl {
     http.Post("/v1/simulate", [this](Req req, Res res) { simulate_flows(req, res); });
   }
 
+  // ---- one request, from the transport to httplib and back ----
+
+  // Runs on a worker: routes the request through httplib, unless it waited
+  // past its deadline for a worker.
+  server::Outgoing serve(server::IncomingRequest& in) {
+    InFlight ctx;
+    ctx.id = next_request_id();
+    ctx.received = in.received;
+    ctx.deadline = in.received + options.request_timeout;
+    ctx.gone = in.gone;
+    t_request = &ctx;
+    struct Clear {
+      ~Clear() { t_request = nullptr; }
+    } clear;
+    if (std::chrono::steady_clock::now() >= ctx.deadline) {
+      return {direct_answer(503, "unavailable",
+                            "the server is too busy: the request waited for a worker past its deadline (try again later)",
+                            in.peer, &in.head, ctx, {{"Retry-After", "5"}}),
+              true};
+    }
+    try {
+      bool client_closes = false;
+      std::string out = http.handle(server::canonical_request(in.head, in.body), in.peer, in.close, &client_closes);
+      return {std::move(out), in.close || client_closes};
+    } catch (const std::exception& e) {
+      ctx.failure = std::string("exception outside the handlers: ") + e.what();
+    } catch (...) {
+      ctx.failure = "unknown exception outside the handlers";
+    }
+    return {direct_answer(500, "internal",
+                          "internal error (request " + ctx.id + "; the server log has the details)", in.peer, &in.head,
+                          ctx, {}),
+            true};
+  }
+
+  // Runs on the connection loop: a request refused before a worker saw it.
+  std::string reject(const server::Rejection& r, const server::Peer& peer, const server::RequestHead* head,
+                     std::chrono::steady_clock::duration took) {
+    InFlight ctx;
+    ctx.id = next_request_id();
+    ctx.received = std::chrono::steady_clock::now() - took;
+    std::vector<std::pair<std::string, std::string>> extra;
+    if (r.status == 503) extra.emplace_back("Retry-After", "1");
+    return direct_answer(r.status, default_error_code(r.status), r.message, peer, head, ctx, extra);
+  }
+
+  // An error answer written without httplib, logged like any other; the
+  // connection closes after it.
+  std::string direct_answer(int status, std::string_view code, std::string_view message, const server::Peer& peer,
+                            const server::RequestHead* head, const InFlight& ctx,
+                            std::vector<std::pair<std::string, std::string>> headers) {
+    std::string body = error_body(code, message);
+    headers.insert(headers.begin(), {{"Content-Type", kJson},
+                                     {"Cache-Control", "no-store"},
+                                     {"X-Content-Type-Options", "nosniff"},
+                                     {"X-Request-Id", ctx.id},
+                                     {"Connection", "close"}});
+    log_access(peer.ip, head != nullptr ? std::string_view(head->method) : "-",
+               head != nullptr ? std::string_view(head->target) : "-", status, body.size(),
+               std::chrono::steady_clock::now() - ctx.received, ctx.id);
+    if (!ctx.failure.empty()) log("caravan: request " + ctx.id + ": " + ctx.failure);
+    return server::raw_response(status, headers, body);
+  }
+
+  static bool heavy_path(const std::string& path) {
+    return path == "/v1/matrix" || path == "/v1/compare" || path == "/v1/simulate";
+  }
+
   void configure() {
-    unsigned threads = options.threads;
-    if (threads == 0) threads = std::max(16u, 4u * std::max(1u, std::thread::hardware_concurrency()));
-    http.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
     http.set_payload_max_length(options.max_body_bytes);
-    // Long-lived idle connections hold a worker; keep them short so stop()
-    // and new clients are not kept waiting.
+    // The transport keeps connections; these only fill the Keep-Alive header.
     http.set_keep_alive_max_count(10000);
-    http.set_keep_alive_timeout(2);
-    http.set_read_timeout(10);
-    http.set_write_timeout(10);
+    http.set_keep_alive_timeout(std::max<time_t>(1, std::chrono::duration_cast<std::chrono::seconds>(options.idle_timeout).count()));
     http.set_default_headers({{"X-Content-Type-Options", "nosniff"}});
-    // Headers and body go out in separate writes; without this, Nagle and
-    // delayed ACKs add 40 ms to every keep-alive response.
-    http.set_tcp_nodelay(true);
-    // httplib's default also sets SO_REUSEPORT, which lets a second server
-    // bind the same port and steal half the connections; reuse the address only.
-    http.set_socket_options([](socket_t sock) {
-      int yes = 1;
-      ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
-    });
 
     http.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
-      t_request_start = std::chrono::steady_clock::now();
-      if (req.target.size() > options.max_target_bytes) {
-        send_error(res, 414, "query_too_long",
-                   "request target of " + std::to_string(req.target.size()) + " bytes is too long (expected at most " +
-                       std::to_string(options.max_target_bytes) + ")");
+      if (t_request != nullptr) res.set_header("X-Request-Id", t_request->id);
+      // Heavy endpoints are admitted before their body is even parsed.
+      if (req.method == "POST" && heavy_path(req.path) && !admit_heavy(res)) {
         return httplib::Server::HandlerResponse::Handled;
       }
       return httplib::Server::HandlerResponse::Unhandled;
@@ -639,7 +840,7 @@ struct Server::Impl {
         what = e.what();
       } catch (...) {
       }
-      send_error(res, 500, "internal", "internal error: " + what);
+      send_internal_error(res, "exception: " + what);
     });
     http.set_logger([this](const httplib::Request& req, const httplib::Response& res) { log_line(req, res); });
 
@@ -655,8 +856,11 @@ Result<std::unique_ptr<Server>> Server::create(std::shared_ptr<const Network> ne
   if (options.port < 0 || options.port > 65535) {
     return Error::invalid("port " + std::to_string(options.port) + " out of range (expected 0 to 65535)");
   }
-  if (options.max_body_bytes == 0 || options.max_target_bytes < 64) {
-    return Error::invalid("size limits too small (expected a body limit above 0 and a target limit of at least 64)");
+  if (options.max_body_bytes == 0 || options.max_target_bytes < 64 || options.max_header_bytes < 256 ||
+      options.max_header_fields == 0 || options.max_connections == 0) {
+    return Error::invalid(
+        "size limits too small (expected a body limit above 0, a target limit of at least 64, a header limit of at "
+        "least 256 bytes and 1 field, and room for 1 connection)");
   }
   auto impl = std::make_unique<Impl>(std::move(net), std::move(options));
   const ServerOptions& o = impl->options;
@@ -675,41 +879,33 @@ Result<std::unique_ptr<Server>> Server::create(std::shared_ptr<const Network> ne
       impl->http.set_mount_point("/", o.web_dir.string());
     }
   }
-  if (o.port == 0) {
-    impl->port = impl->http.bind_to_any_port(o.bind);
-    if (impl->port < 0) return Error::internal("cannot listen on " + o.bind + " (no free port)");
-  } else {
-    if (!impl->http.bind_to_port(o.bind, o.port)) {
-      return Error::internal("cannot listen on " + o.bind + ":" + std::to_string(o.port) +
-                             " (address in use or not available)");
-    }
-    impl->port = o.port;
-  }
+  server::TransportOptions t;
+  t.limits = {o.max_target_bytes, o.max_header_bytes, o.max_header_fields, o.max_body_bytes};
+  t.workers = o.threads != 0 ? o.threads : std::max(16u, 4u * std::max(1u, std::thread::hardware_concurrency()));
+  t.max_connections = o.max_connections;
+  t.idle_timeout = o.idle_timeout;
+  t.read_timeout = o.read_timeout;
+  t.write_timeout = o.write_timeout;
+  Impl* raw = impl.get();
+  auto transport = server::Transport::listen(
+      o.bind, o.port, t, [raw](server::IncomingRequest& in) { return raw->serve(in); },
+      [raw](const server::Rejection& r, const server::Peer& peer, const server::RequestHead* head,
+            std::chrono::steady_clock::duration took) { return raw->reject(r, peer, head, took); });
+  if (!transport) return transport.errors();
+  impl->transport = std::move(*transport);
   return std::unique_ptr<Server>(new Server(std::move(impl)));
 }
 
-int Server::port() const { return impl_->port; }
+int Server::port() const { return impl_->transport->port(); }
 
 std::string Server::url() const {
   const std::string& b = impl_->options.bind;
   std::string host = b == "0.0.0.0" ? "127.0.0.1" : (b.find(':') != std::string::npos ? "[" + b + "]" : b);
-  return "http://" + host + ":" + std::to_string(impl_->port) + "/";
+  return "http://" + host + ":" + std::to_string(port()) + "/";
 }
 
-Status Server::run() {
-  impl_->in_run = true;
-  bool ok = impl_->stopping || impl_->http.listen_after_bind();
-  impl_->in_run = false;
-  if (!ok && !impl_->stopping) return Error::internal("the listener failed");
-  return {};
-}
+Status Server::run() { return impl_->transport->run(); }
 
-void Server::stop() {
-  impl_->stopping = true;
-  // run() may be between its check of `stopping` and the listener starting;
-  // httplib ignores stop() until it runs, so wait for one or the other.
-  while (impl_->in_run && !impl_->http.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  impl_->http.stop();
-}
+void Server::stop() { impl_->transport->stop(); }
 
 }  // namespace caravan

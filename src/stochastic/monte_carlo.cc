@@ -190,19 +190,22 @@ Reliability summarize_in_place(std::span<double> hours, const RouteQuery& q, con
   r.samples = static_cast<std::uint32_t>(hours.size());
   if (hours.empty()) return r;
   const std::size_t n = hours.size();
-  // Nearest-rank percentiles need three order statistics, not a sorted array:
+  // Nearest-rank percentiles need five order statistics, not a sorted array:
   // select the highest rank first, then each lower one within the part below
   // it (linear time instead of n log n; the values are the same).
   auto rank = [&](double p) { return static_cast<std::size_t>(std::ceil(p * static_cast<double>(n))) - 1; };
-  const std::size_t k50 = rank(0.50), k80 = rank(0.80), k95 = rank(0.95);
-  std::nth_element(hours.begin(), hours.begin() + static_cast<std::ptrdiff_t>(k95), hours.end());
-  std::nth_element(hours.begin(), hours.begin() + static_cast<std::ptrdiff_t>(k80),
-                   hours.begin() + static_cast<std::ptrdiff_t>(k95));
-  std::nth_element(hours.begin(), hours.begin() + static_cast<std::ptrdiff_t>(k50),
-                   hours.begin() + static_cast<std::ptrdiff_t>(k80));
-  r.p50_hours = hours[k50];
-  r.p80_hours = hours[k80];
-  r.p95_hours = hours[k95];
+  const std::size_t ranks[] = {rank(0.95), rank(0.80), rank(0.50), rank(0.10), rank(0.05)};
+  auto end = hours.end();
+  for (std::size_t k : ranks) {
+    auto nth = hours.begin() + static_cast<std::ptrdiff_t>(k);
+    std::nth_element(hours.begin(), nth, end);
+    end = nth;
+  }
+  r.p95_hours = hours[ranks[0]];
+  r.p80_hours = hours[ranks[1]];
+  r.p50_hours = hours[ranks[2]];
+  r.p10_hours = hours[ranks[3]];
+  r.p5_hours = hours[ranks[4]];
   r.never_arrived = static_cast<std::uint32_t>(std::count(hours.begin(), hours.end(), kInf));
   if (deadline) {
     const double limit = to_hours(*deadline - q.depart);

@@ -5,6 +5,8 @@
 #include <array>
 #include <map>
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -223,19 +225,77 @@ TEST(CliData, CheckExitsTwoOnABrokenDataset) {
   EXPECT_EQ(WEXITSTATUS(pclose(p)), 2);
 }
 
-TEST(CliData, ExportGeoJsonHasEveryLocationLinkCrossingAndService) {
+// The GeoJSON export is one file per layer, each of one geometry type, so that
+// a GIS opens each as one named layer (issue 13); tests/cli/geojson_export_test.cjs
+// checks the same files with an RFC 7946 validator.
+TEST(CliData, ExportGeoJsonWritesOneFilePerLayerOfOneGeometryType) {
   auto net = caravan::load_network(std::filesystem::path(CARAVAN_TEST_DATA_DIR));
   ASSERT_TRUE(net.ok());
-  CliRun r = caravan("data export --format geojson");
+  std::filesystem::path dir = std::filesystem::path(::testing::TempDir()) / "caravan-export-layers";
+  std::filesystem::remove_all(dir);
+  CliRun r = caravan("data export --format geojson --out " + (dir / "sub").string());
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("locations.geojson (" + std::to_string(net->locations.size()) + " points)"), std::string::npos) << r.out;
+  const std::map<std::string, std::pair<std::string, std::size_t>> want = {
+      {"locations", {"Point", net->locations.size()}},
+      {"links", {"LineString", net->links.size()}},
+      {"crossings", {"LineString", net->crossings.size()}},
+      {"services", {"LineString", net->services.size()}}};
+  std::size_t files = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir / "sub")) {
+    ++files;
+    std::string stem = entry.path().stem().string();
+    ASSERT_TRUE(want.count(stem)) << "unexpected file " << entry.path();
+    std::ifstream in(entry.path());
+    auto j = nlohmann::json::parse(in);
+    EXPECT_EQ(j["type"], "FeatureCollection");
+    EXPECT_EQ(j["name"], stem);
+    EXPECT_EQ(j["features"].size(), want.at(stem).second) << stem;
+    for (const auto& f : j["features"]) {
+      EXPECT_EQ(f["geometry"]["type"], want.at(stem).first) << stem;
+      EXPECT_EQ(f["properties"]["layer"], stem);
+    }
+  }
+  EXPECT_EQ(files, want.size()) << "no temporary file is left behind";
+  // A location's point is its lon, lat; a link's line runs from its from to its to.
+  std::ifstream links(dir / "sub" / "links.geojson");
+  auto first = nlohmann::json::parse(links)["features"][0];
+  const caravan::Link& k = *net->links.begin();
+  EXPECT_EQ(first["properties"]["id"], k.id);
+  EXPECT_EQ(first["geometry"]["coordinates"][0][0].get<double>(), net->locations[k.from].lon);
+  EXPECT_EQ(first["geometry"]["coordinates"][1][1].get<double>(), net->locations[k.to].lat);
+  std::filesystem::remove_all(dir);
+}
+
+TEST(CliData, ExportGeoJsonLayerGoesToStdout) {
+  auto net = caravan::load_network(std::filesystem::path(CARAVAN_TEST_DATA_DIR));
+  ASSERT_TRUE(net.ok());
+  CliRun r = caravan("data export --format geojson --layer crossings");
   ASSERT_EQ(r.exit_code, 0);
   auto j = nlohmann::json::parse(r.out);
-  EXPECT_EQ(j["type"], "FeatureCollection");
-  std::map<std::string, std::size_t> by_type;
-  for (const auto& f : j["features"]) ++by_type[f["properties"]["feature_type"].get<std::string>()];
-  EXPECT_EQ(by_type["location"], net->locations.size());
-  EXPECT_EQ(by_type["link"], net->links.size());
-  EXPECT_EQ(by_type["crossing"], net->crossings.size());
-  EXPECT_EQ(by_type["service"], net->services.size());
+  EXPECT_EQ(j["name"], "crossings");
+  EXPECT_EQ(j["features"].size(), net->crossings.size());
+}
+
+TEST(CliData, ExportGeoJsonNeedsOneDestinationAndAKnownLayer) {
+  CliRun neither = caravan("data export --format geojson", true);
+  EXPECT_EQ(neither.exit_code, 2);
+  EXPECT_NE(neither.out.find("give --out DIR (a file per layer) or --layer NAME"), std::string::npos) << neither.out;
+  CliRun unknown = caravan("data export --format geojson --layer roads", true);
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_NE(unknown.out.find("unknown layer \"roads\" (expected one of locations, links, crossings, services)"),
+            std::string::npos)
+      << unknown.out;
+  CliRun csv = caravan("data export --format csv --layer links", true);
+  EXPECT_EQ(csv.exit_code, 2);
+  EXPECT_TRUE(csv.out.find("apply to --format geojson only") != std::string::npos) << csv.out;
+  // A file where the folder should be: a clear error, nothing written.
+  std::filesystem::path file = std::filesystem::path(::testing::TempDir()) / "caravan-export-a-file";
+  std::ofstream(file) << "x";
+  CliRun blocked = caravan("data export --format geojson --out " + file.string(), true);
+  EXPECT_EQ(blocked.exit_code, 2);
+  EXPECT_NE(blocked.out.find("--out: cannot create folder"), std::string::npos) << blocked.out;
+  std::filesystem::remove(file);
 }
 
 TEST(CliData, ExportCsvHasAHeaderAndARowPerEntity) {
@@ -253,7 +313,8 @@ TEST(CliData, ExportCsvHasAHeaderAndARowPerEntity) {
 TEST(CliData, CalibrateWritesBothTables) {
   CliRun r = caravan("data calibrate --format markdown");
   ASSERT_EQ(r.exit_code, 0);
-  EXPECT_NE(r.out.find("### End-to-end transit times"), std::string::npos);
+  EXPECT_NE(r.out.find("### End-to-end and leg times"), std::string::npos);
+  EXPECT_NE(r.out.find("### Rates and tariffs"), std::string::npos);
   EXPECT_NE(r.out.find("### Border crossings with a CAREC CPMM figure"), std::string::npos);
   EXPECT_NE(r.out.find("absolute error median"), std::string::npos);
 }

@@ -434,6 +434,24 @@ TEST(Bookable, ALateBorderDelaysTheRestOfTheRun) {
   EXPECT_EQ(format_instant_utc(*arrival), "2026-03-03T10:00:00Z");  // 21:00Z + 2 + 9 + 2
 }
 
+// A train that ends at the entry post of a border with half an hour between
+// its exit and entry stops (s2 a;cx;ky, offsets 0;2;2.5, in place of s1): 21:00Z + 2 h to cx +
+// 2 h block-train border + 0.5 h to ky = 01:30Z. The half hour is a moving leg
+// after the crossing, so the itinerary ends when the search's label does.
+TEST(Bookable, TimeBetweenTheBorderStopsIsARunToTheEntryPost) {
+  Fixture f(with(classes(), "services.csv",
+                 std::string(testing::kServicesHeader) + "s2,Border train,rail,CR,a;cx;ky,daily,05:00,0;2;2.5,100,50,USD,t\n"));
+  RouteQuery q = f.query("a", "ky", "2026-03-02T21:00Z");
+  q.objective = Objective::kTime;
+  auto its = f.plan(q);
+  ASSERT_TRUE(its.ok()) << its.error().to_string();
+  const Itinerary& it = its->front();
+  EXPECT_EQ(f.legs(it), "rail a>cx, border cx>ky, rail ky");
+  EXPECT_EQ(format_instant_utc(it.arrive), "2026-03-03T01:30:00Z");
+  EXPECT_EQ(it.legs.back().depart, it.legs[1].arrive);
+  EXPECT_EQ(it.legs.back().km.meters, 0);
+}
+
 // ---------------------------------------------------------------------------
 // Direction: eastbound legs end east of where they start.
 //

@@ -32,6 +32,35 @@ TEST(Check, SummarisesCountsByCountryModeAndSourceKind) {
   EXPECT_EQ(s.rows_by_source_kind["estimate"], 13);
 }
 
+// Field-level provenance, worked by hand: each numeric field takes the weakest
+// kind among its column's `column=id` citations, or the row's plain citations.
+TEST(Check, ClassifiesEveryNumericFieldByItsWeakestSource) {
+  auto f = testing::make_files(
+      // a: lat from the estimate, the other three from the publication.
+      "a,A,,KZ,city,43,76,Asia/Almaty,1,5,USD,p;lat=t\n"
+      // b: plain citations p and d (weakest derived); transfer_hours a proxy.
+      "b,B,,KZ,city,43,77,Asia/Almaty,1,5,USD,p;d;transfer_hours=x\n",
+      // km published; speed and both tariffs from the plain estimate.
+      "ab,a,b,road,100,,50,1,0,USD,,,true,open,km=p;t\n");
+  f.text["sources.csv"] +=
+      "p,published,a table,someone,https://example.org,2025,\n"
+      "d,derived,a sum,tests,,2026,a + b of the table\n"
+      "x,proxy,another place,tests,,2026,the figure of another place because none is published here\n";
+  Network net = testing::load_or_fail(f);
+  ProvenanceReport r = provenance(f, net);
+  const ProvenanceCounts& loc = r.by_file["locations.csv"];
+  EXPECT_EQ(loc.fields, (std::array<int, 4>{3, 3, 1, 1}));  // stated, derived, proxy, estimate
+  EXPECT_EQ(r.by_file["links.csv"].fields, (std::array<int, 4>{1, 0, 0, 3}));
+  EXPECT_EQ(r.by_file["fx.csv"].fields, (std::array<int, 4>{0, 0, 0, 3}));  // per_usd; dates are not numbers
+  EXPECT_EQ(r.by_file["emission_factors.csv"].fields, (std::array<int, 4>{0, 0, 0, 5}));
+  // equipment.csv of the fixture: three units x teu, tare_kg, max_gross_kg, all citing t.
+  EXPECT_EQ(r.by_file["equipment.csv"].fields, (std::array<int, 4>{0, 0, 0, 9}));
+  EXPECT_EQ(r.overall.fields, (std::array<int, 4>{4, 3, 1, 21}));
+  EXPECT_DOUBLE_EQ(r.overall.share(Provenance::kStated), 4.0 / 29.0);
+  EXPECT_EQ(r.rail_road_km, (std::array<double, 4>{100, 0, 0, 0}));
+  EXPECT_EQ(r.by_file.count("sources.csv"), 0u);
+}
+
 TEST(Check, ListsHubPairsThatCannotReachEachOther) {
   Network net = small();
   RouteIndex index(net);
@@ -39,6 +68,80 @@ TEST(Check, ListsHubPairsThatCannotReachEachOther) {
   // a<->b reach each other; c reaches nothing and nothing reaches c.
   ASSERT_EQ(missing.size(), 4u);
   for (auto [x, y] : missing) EXPECT_TRUE(net.locations[x].id == "c" || net.locations[y].id == "c");
+}
+
+// A record may lie outside the tolerance only inside the model's p5-p95.
+TEST(Check, RecordRowPassesOnlyInsideTheModelsTail) {
+  CalibrationRow r;
+  r.published_hours = 100;
+  r.model_hours = 150;  // +50%
+  r.tolerance_pct = 20;
+  EXPECT_FALSE(r.within_tolerance());
+  r.p5_hours = 95;
+  r.p95_hours = 200;
+  EXPECT_FALSE(r.within_tolerance()) << "a typical row is not judged by the tail";
+  r.case_kind = "record";
+  EXPECT_TRUE(r.within_tolerance());
+  r.p5_hours = 101;
+  EXPECT_FALSE(r.within_tolerance()) << "the published record is faster than the model's p5";
+}
+
+TEST(Check, CalibrationReadsPriceRowsInTheirCurrency) {
+  Network net = small();
+  RouteIndex index(net);
+  auto rows = calibrate_transit_times(index,
+                                      "id,from,to,via,mode,published_hours,tolerance_pct,depart_weekday,source,note,kind,published_price,currency,unit,date,case\n"
+                                      "t1,a,b,,road,2,20,Mon,t,,time,,,,2025,\n"
+                                      "p1,a,b,,road,,20,Mon,t,,price,1000,KZT,FEU,2025-01,typical\n");
+  ASSERT_TRUE(rows.ok()) << to_string(rows.errors());
+  ASSERT_EQ(rows->size(), 2u);
+  const CalibrationRow& p = (*rows)[1];
+  EXPECT_EQ(p.kind, CalibrationRow::Kind::kPrice);
+  EXPECT_DOUBLE_EQ(p.published_usd, 2.0);  // 1,000 KZT at 500 KZT per USD
+  EXPECT_TRUE(p.model_usd.has_value());
+  EXPECT_EQ(summarize_calibration(*rows, CalibrationRow::Kind::kTime).rows, 1);
+  EXPECT_EQ(summarize_calibration(*rows, CalibrationRow::Kind::kPrice).answered, 1);
+  auto bad = calibrate_transit_times(index,
+                                     "id,from,to,via,mode,published_hours,tolerance_pct,depart_weekday,source,note,kind,published_price,currency,unit,date,case\n"
+                                     "p1,a,b,,road,,20,Mon,t,,price,1000,KZT,FEU,2025,rumour\n");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().to_string(),
+            "calibration.csv:2: column case: unknown case \"rumour\" (expected typical, average, planned, record or best)");
+}
+
+// A weekly train: a box ready Monday 08:00 Almaty time waits 52 h for the
+// Wednesday 12:00 departure and then runs 5 h. A published transit time is the
+// run, so the row's model time is 5 h and the 52 h are the start wait. A rate
+// of shipper-owned boxes (equipment soc) leaves out the 300 USD empty return:
+// 200 USD for the FEU (twice the 100 per TEU) against 500 for COC.
+TEST(Check, CalibrationTimesTheRunFromItsDepartureAndPricesSocWithoutTheEmptyReturn) {
+  auto f = testing::make_files(
+      "a,A,,KZ,terminal,43,76,Asia/Almaty,0,0,USD,t\n"
+      "b,B,,KZ,terminal,43,78,Asia/Almaty,0,0,USD,t\n",
+      "ab,a,b,rail,250,1520,50,0,0,USD,,,true,open,t\n", "",
+      "s1,Weekly train,rail,KTZ,a;b,Wed,12:00,0;5,100,100,USD,t\n");
+  f = testing::with(f, "empty_return.csv", std::string(testing::kEmptyReturnHeader) + "KZ,FEU,300,USD,t\n");
+  Network net = testing::load_or_fail(f);
+  RouteIndex index(net);
+  auto rows = calibrate_transit_times(
+      index,
+      "id,from,to,via,mode,published_hours,tolerance_pct,depart_weekday,source,note,kind,published_price,currency,unit,date,case,equipment\n"
+      "t1,a,b,,rail,5,20,Mon,t,,time,,,,2025,,\n"
+      "coc,a,b,,rail,,20,Mon,t,,price,500,USD,FEU,2025,,\n"
+      "soc,a,b,,rail,,20,Mon,t,,price,200,USD,FEU,2025,,soc\n");
+  ASSERT_TRUE(rows.ok()) << to_string(rows.errors());
+  ASSERT_EQ(rows->size(), 3u);
+  ASSERT_TRUE((*rows)[0].model_hours.has_value());
+  EXPECT_DOUBLE_EQ(*(*rows)[0].model_hours, 5.0);
+  EXPECT_DOUBLE_EQ((*rows)[0].start_wait_hours, 52.0);
+  EXPECT_DOUBLE_EQ(*(*rows)[1].model_usd, 500.0);
+  EXPECT_DOUBLE_EQ(*(*rows)[2].model_usd, 200.0);
+  auto bad = calibrate_transit_times(
+      index,
+      "id,from,to,via,mode,published_hours,tolerance_pct,depart_weekday,source,note,kind,published_price,currency,unit,date,case,equipment\n"
+      "p,a,b,,rail,,20,Mon,t,,price,200,USD,FEU,2025,,borrowed\n");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().to_string(), "calibration.csv:2: column equipment: unknown equipment \"borrowed\" (expected coc or soc)");
 }
 
 TEST(Check, UnknownHubIsALoadError) {

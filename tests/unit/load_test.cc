@@ -63,6 +63,25 @@ TEST(Loader, RejectsUnknownSource) {
   EXPECT_EQ(errs[0].to_string(), "links.csv:2: column source: unknown source \"cpmm-1999\" (expected an id from sources.csv)");
 }
 
+TEST(Loader, RejectsSourceAttributionToAColumnTheFileDoesNotHave) {
+  auto f = testing::make_files("a,A,,KZ,city,43,76,Asia/Almaty,0,0,USD,t;km=t\n", "");
+  auto net = load_network(f);
+  ASSERT_FALSE(net.ok());
+  EXPECT_EQ(net.error().to_string(),
+            "locations.csv:2: column source: unknown column \"km\" in \"km=t\" (expected a column of locations.csv)");
+  // The same attribution to a column of the file loads.
+  f.text["locations.csv"] = std::string(testing::kLocationsHeader) + "a,A,,KZ,city,43,76,Asia/Almaty,0,0,USD,t;lat=t\n";
+  EXPECT_TRUE(load_network(f).ok());
+}
+
+TEST(Loader, RejectsDerivedOrProxySourceWithoutANote) {
+  auto f = testing::make_files("a,A,,KZ,city,43,76,Asia/Almaty,0,0,USD,t\n", "");
+  f.text["sources.csv"] += "d,derived,a sum,tests,,2026,\n";
+  auto net = load_network(f);
+  ASSERT_FALSE(net.ok());
+  EXPECT_EQ(net.error().to_string(), "sources.csv:3: column note: empty (expected how the derived figure was derived)");
+}
+
 TEST(Loader, RejectsDuplicateIds) {
   auto errs = errors_of(make_files(kLocations + "almaty,Almaty again,,KZ,city,43,76,Asia/Almaty,1,1,USD,t\n", kLinks));
   ASSERT_EQ(errs.size(), 1u);

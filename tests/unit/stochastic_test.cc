@@ -195,8 +195,8 @@ TEST(MonteCarlo, SameSeedSameAnswerForAnyThreadCount) {
   EXPECT_NE(sample_arrival_hours(model, q, its->front(), o), one) << "another seed";
 }
 
-// Nearest rank on 20 samples: p50 is the 10th smallest, p80 the 16th, p95 the
-// 19th. Here 18 arrive (1 to 18 hours) and 2 never do, so p95 is infinite; by
+// Nearest rank on 20 samples: p5 is the smallest, p10 the 2nd, p50 the 10th,
+// p80 the 16th, p95 the 19th. Here 18 arrive (1 to 18 hours) and 2 never do, so p95 is infinite; by
 // a deadline 12.5 h after departure 12 of 20 have arrived.
 TEST(MonteCarlo, SummaryTakesNearestRankPercentilesOfUnsortedSamples) {
   const double inf = std::numeric_limits<double>::infinity();
@@ -206,6 +206,8 @@ TEST(MonteCarlo, SummaryTakesNearestRankPercentilesOfUnsortedSamples) {
   const Instant deadline = at("2026-03-02T12:30Z");
   Reliability r = summarize(hours, q, deadline);
   EXPECT_EQ(r.samples, 20u);
+  EXPECT_EQ(r.p5_hours, 1);
+  EXPECT_EQ(r.p10_hours, 2);
   EXPECT_EQ(r.p50_hours, 10);
   EXPECT_EQ(r.p80_hours, 16);
   EXPECT_EQ(r.p95_hours, inf);
@@ -214,12 +216,15 @@ TEST(MonteCarlo, SummaryTakesNearestRankPercentilesOfUnsortedSamples) {
   EXPECT_DOUBLE_EQ(*r.on_time_probability, 0.6);
   // In place: the same answer, on the caller's buffer.
   Reliability s = summarize_in_place(hours, q, deadline);
+  EXPECT_EQ(s.p5_hours, 1);
+  EXPECT_EQ(s.p10_hours, 2);
   EXPECT_EQ(s.p50_hours, 10);
   EXPECT_EQ(s.p80_hours, 16);
   EXPECT_EQ(s.p95_hours, inf);
   EXPECT_EQ(*s.on_time_probability, 0.6);
   // A single sample is every percentile.
   Reliability one = summarize({42.0}, q, std::nullopt);
+  EXPECT_EQ(one.p5_hours, 42);
   EXPECT_EQ(one.p50_hours, 42);
   EXPECT_EQ(one.p95_hours, 42);
   EXPECT_FALSE(one.on_time_probability.has_value());

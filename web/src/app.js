@@ -2,6 +2,10 @@
 // the libraries (Leaflet, topojson-client) and the basemap (Natural Earth via
 // world-atlas) are files of the build, so it works with no internet.
 import { distanceChart, formatNumber, scatter } from './charts.js';
+import { fileName, itineraryCsv, itineraryGeoJson, optionsCsv, optionsGeoJson } from './export.js';
+import { FIELDS, fromParams, moreSet, pageParams, routeParams } from './query.js';
+import { quoteHtml } from './quote.js';
+import { localTime, offsetMinutes, offsetText, splitIso, zonedIso } from './time.js';
 
 const MODE_COLORS = { rail: '#c0392b', road: '#e67e22', ferry: '#2471a3', sea: '#1abc9c', air: '#8e44ad' };
 const OPTION_COLORS = ['#0b5cad', '#c0392b', '#1e8449', '#8e44ad', '#d35400', '#117a65', '#7d6608', '#6c3483', '#2e4053', '#a04000'];
@@ -9,12 +13,16 @@ const BASE_COLOR = '#8a94a3';
 
 const $ = (id) => document.getElementById(id);
 const state = {
-  places: new Map(),      // location id -> {name, lat, lon, country}
+  places: new Map(),      // location id -> {name, lat, lon, country, kind, timezone, hub, aliases}
+  sources: new Map(),     // source id -> {kind, title, publisher, url, published}
   scenarios: [],          // [{id, name, description, origin}]
   result: null,           // route answer shown (scenario answer when one is on)
   base: null,             // base answer when a scenario is on, else null
   selected: 0,
-  query: null,
+  query: null,            // the query (query.js) of the answer shown or being planned
+  run: 0,                 // number of the latest run(); answers of older runs are dropped
+  lanesKey: null,         // what the trade-lane matrix on screen was computed for
+  restoreOption: null,    // the option to select when the query restored from the URL is answered
 };
 
 // ---- API ------------------------------------------------------------------
@@ -47,20 +55,16 @@ function say(text, kind = 'info') {
   m.className = kind;
 }
 
-// Inputs named as the request's fields, so a server error's `field` is an id here.
-const FIELDS = ['from', 'to', 'depart', 'deadline', 'units', 'unit', 'cargo_tonnes', 'equipment', 'volume_m3',
-  'via', 'avoid', 'mode', 'by', 'value_of_time'];
-const MORE = ['via', 'avoid', 'mode', 'by', 'value_of_time'];
-
-// Marks `field` invalid (none: null) and shows `message` beside it.
+// Marks `field` invalid (none: null) and shows `message` beside it. The
+// inputs are named as the request's fields, so a server error's field is an id.
 function markInvalid(field, message = '') {
-  for (const id of FIELDS) {
-    $(id).setAttribute('aria-invalid', String(id === field));
-    $(`${id}-error`)?.remove();
-    if (id !== field) $(id).removeAttribute('aria-describedby');
+  for (const f of FIELDS) {
+    $(f.id).setAttribute('aria-invalid', String(f.id === field));
+    $(`${f.id}-error`)?.remove();
+    if (f.id !== field) $(f.id).removeAttribute('aria-describedby');
   }
   if (!field || !$(field)) return;
-  if (MORE.includes(field)) $('more').open = true;
+  if (FIELDS.some((f) => f.more && f.id === field)) $('more').open = true;
   if (!message) return;
   const p = document.createElement('p');
   p.id = `${field}-error`;
@@ -74,12 +78,13 @@ function markInvalid(field, message = '') {
 
 const cargoKind = () => ($('kind-kg').checked ? 'kg' : 'boxes');
 
-// Shows the fields of the chosen kind; each kind keeps its own count (boxes
-// or kilograms), so switching back and forth loses nothing.
-function showCargoKind() {
+// Shows the fields of the chosen kind. Each kind keeps its own count (boxes
+// or kilograms), so switching back and forth loses nothing; `swap: false`
+// when the form was just written from a query.
+function showCargoKind({ swap = true } = {}) {
   const kind = cargoKind();
   const units = $('units');
-  if (units.dataset.kind && units.dataset.kind !== kind) {
+  if (swap && units.dataset.kind && units.dataset.kind !== kind) {
     units.dataset[units.dataset.kind] = units.value;
     units.value = units.dataset[kind] ?? (kind === 'kg' ? '1000' : '1');
   }
@@ -87,22 +92,6 @@ function showCargoKind() {
   $('units-label').textContent = kind === 'kg' ? 'Weight kg' : 'Boxes';
   for (const el of document.querySelectorAll('#cargo [data-for]')) el.hidden = el.dataset.for !== kind;
   $('value_of_time-label').textContent = `Value of time, USD/${kind === 'kg' ? 't' : 'box'}-h`;
-}
-
-// The shipment's fields as the request layer names them, only those that
-// differ from its defaults besides units and unit.
-function shipmentFields() {
-  const f = { units: $('units').value.trim() };
-  if (cargoKind() === 'kg') {
-    f.unit = 'KG';
-    if ($('volume_m3').value) f.volume_m3 = $('volume_m3').value;
-  } else {
-    f.unit = $('unit').value;
-    if ($('cargo_tonnes').value) f.cargo_tonnes = $('cargo_tonnes').value;
-    if ($('equipment').value !== 'coc') f.equipment = $('equipment').value;
-  }
-  if ($('value_of_time').value) f.value_of_time = $('value_of_time').value;
-  return f;
 }
 
 // ---- autocomplete ---------------------------------------------------------
@@ -213,6 +202,18 @@ async function loadBasemap() {
   routeLayer.bringToFront();
 }
 
+// The main places (the dataset's hubs) are always named on the map.
+const labelLayer = L.layerGroup().addTo(map);
+function drawLabels() {
+  labelLayer.clearLayers();
+  for (const p of state.places.values()) {
+    if (!p.hub) continue;
+    L.circleMarker([p.lat, p.lon], { radius: 3.5, color: '#1d2430', weight: 1, fillColor: '#1d2430', fillOpacity: 1, interactive: false })
+      .bindTooltip(p.name, { permanent: true, direction: 'right', offset: [4, 0], className: 'place-label', interactive: false })
+      .addTo(labelLayer);
+  }
+}
+
 function latlng(id) {
   const p = state.places.get(id);
   return p ? [p.lat, p.lon] : null;
@@ -232,9 +233,13 @@ async function loadNetwork() {
     const p = f.properties;
     if (p.feature_type === 'location') {
       const [lon, lat] = f.geometry.coordinates;
-      state.places.set(p.id, { name: p.name, lat, lon, country: p.country, kind: p.kind });
+      state.places.set(p.id, {
+        name: p.name, lat, lon, country: p.country, kind: p.kind, timezone: p.timezone, hub: p.hub === true, aliases: p.aliases ?? [],
+      });
     }
   }
+  for (const s of r.body.sources ?? []) state.sources.set(s.id, s);
+  drawLabels();
   for (const f of r.body.features) {
     const p = f.properties;
     const coords = f.geometry.type === 'LineString' ? f.geometry.coordinates.map(([lon, lat]) => [lat, lon]) : null;
@@ -265,8 +270,9 @@ function utc(iso) {
 function legPopup(leg) {
   const rows = [
     ['', `<b>${leg.kind.replace('_', ' ')}</b>${leg.from !== leg.to ? ` ${placeName(leg.from)} → ${placeName(leg.to)}` : ` at ${placeName(leg.from)}`}`],
-    ['depart', utc(leg.depart)],
-    ['arrive', utc(leg.arrive)],
+    ['depart', localTime(leg.depart, state.places.get(leg.from)?.timezone)],
+    ['arrive', localTime(leg.arrive, state.places.get(leg.to)?.timezone)],
+    ['UTC', `${utc(leg.depart).slice(0, 16)} → ${utc(leg.arrive)}`],
     ['time', `${formatNumber(leg.hours, 1)} h`],
   ];
   if (leg.km > 0) rows.push(['distance', `${formatNumber(leg.km)} km`]);
@@ -444,8 +450,13 @@ function renderLegs() {
   }
 }
 
-function select(i) {
+function select(i, { remember = true } = {}) {
   state.selected = i;
+  if (remember && state.query) {
+    state.query.option = i + 1;
+    history.replaceState(null, '', `?${pageParams(state.query)}`);
+  }
+  setExports(Boolean(state.result?.itineraries[i]));
   [...$('options-table').querySelectorAll('tbody tr')].forEach((tr, k) => tr.setAttribute('aria-selected', String(k === i)));
   renderScatter();
   drawRoute(state.result?.itineraries[i]);
@@ -456,6 +467,8 @@ function select(i) {
 function clearResult() {
   state.result = null;
   state.base = null;
+  state.selected = 0;
+  setExports(false);
   renderOptions();
   renderScatter();
   drawRoute(null);
@@ -499,12 +512,14 @@ async function loadScenarios() {
 // ---- trade lanes: a scenario's effect on every pair of hubs ---------------
 
 async function runLanes() {
-  const scenarios = activeScenarios();
+  const q = readForm();
+  const scenarios = q.scenarios;
   if (scenarios.length === 0) return;
-  const body = { scenarios, samples: 0 };
-  for (const [k, v] of Object.entries(shipmentFields())) body[k] = ['unit', 'equipment'].includes(k) ? v : Number(v);
-  if ($('by').value !== 'pareto') body.by = $('by').value;  // a matrix has no pareto: the server's default
-  if ($('depart').value) body.depart = `${$('depart').value}T00:00Z`;
+  const body = { scenarios, samples: 0, units: Number(q.units), unit: q.unit };
+  for (const k of ['cargo_tonnes', 'volume_m3', 'value_of_time']) if (q[k]) body[k] = Number(q[k]);
+  if (q.equipment !== 'coc') body.equipment = q.equipment;
+  if (q.by !== 'pareto') body.by = q.by;  // a matrix has no pareto: the server's default
+  if (q.depart) body.depart = q.depart;
   say(`comparing every pair of hubs with ${scenarios.join(', ')}…`);
   $('lanes-go').disabled = true;
   const r = await api('/v1/compare', {
@@ -517,6 +532,7 @@ async function runLanes() {
     return;
   }
   renderLanes(r.body, scenarios);
+  state.lanesKey = lanesKey(q);
   say(`trade lanes: ${r.body.pairs.length} pairs of hubs compared with ${scenarios.join(', ')}`);
 }
 
@@ -610,57 +626,147 @@ function renderLanes(c, scenarios) {
 
 // ---- query ----------------------------------------------------------------
 
-function readQuery() {
-  const q = new URLSearchParams();
-  for (const id of ['from', 'to']) q.set(id, $(id).dataset.id || $(id).value.trim());
-  if ($('depart').value) q.set('depart', $('depart').value);
-  for (const [k, v] of Object.entries(shipmentFields())) q.set(k, v);
-  if ($('deadline').value) q.set('deadline', `${$('deadline').value}T23:59Z`);
-  // More options: sent only when they differ from the server's defaults.
-  for (const id of ['via', 'avoid']) {
-    for (const item of $(id).value.split(',').map((x) => x.trim()).filter(Boolean)) q.append(id, item);
+// The place a field names, when the page knows it: the picked suggestion, or
+// an id, name or alias typed in full.
+function placeOf(field) {
+  const input = $(field);
+  if (input.dataset.id && state.places.has(input.dataset.id)) return input.dataset.id;
+  const typed = input.value.trim().toLowerCase();
+  if (!typed) return null;
+  for (const [id, p] of state.places) {
+    if (id === typed || p.name.toLowerCase() === typed || p.aliases.some((a) => a.toLowerCase() === typed)) return id;
   }
-  const modes = [...document.querySelectorAll('#mode input:checked')].map((x) => x.value);
-  if (modes.length < document.querySelectorAll('#mode input').length) q.set('mode', modes.join(','));
-  if ($('by').value !== 'pareto') q.set('by', $('by').value);
-  const extras = MORE.filter((k) => q.has(k));
-  $('more-note').textContent = extras.length ? `(${extras.join(', ')} set)` : '';
+  return null;
+}
+
+const zoneOf = (field) => state.places.get(placeOf(field))?.timezone ?? null;
+
+// The departure typed is the wall clock at the origin; the note under it says
+// which instant that is.
+function departIso() {
+  if (!$('depart').value) return '';
+  return zonedIso($('depart').value, $('depart_time').value || '00:00', zoneOf('from'));
+}
+
+function updateDepartNote() {
+  const iso = departIso();
+  const from = placeOf('from');
+  if (!iso) {
+    $('depart-note').textContent = '';
+    return;
+  }
+  const utc = new Date(Date.parse(iso)).toISOString();
+  $('depart-note').textContent = from
+    ? `local time at ${placeName(from)} (UTC${offsetText(offsetMinutes(state.places.get(from).timezone, Date.parse(iso)))}) = ${utc.slice(0, 10)} ${utc.slice(11, 16)} UTC`
+    : 'UTC until the origin is a known place';
+}
+
+// The form as a query (query.js). Dates and times become instants with the
+// offset of the place they are at: departure at the origin, deadline at the
+// end of that day at the destination.
+function readForm() {
+  const q = { scenarios: activeScenarios(), option: 1 };
+  for (const f of FIELDS) {
+    if (f.instant) continue;
+    const input = $(f.id);
+    if (f.kind === 'list') q[f.id] = input.value.split(',').map((x) => x.trim()).filter(Boolean);
+    else if (f.kind === 'checks') q[f.id] = [...input.querySelectorAll('input:checked')].map((x) => x.value);
+    else q[f.id] = input.value.trim();
+  }
+  for (const id of ['from', 'to']) q[id] = $(id).dataset.id || $(id).value.trim();
+  // The cargo selector: the fields of the other kind are not asked.
+  if (cargoKind() === 'kg') {
+    Object.assign(q, { unit: 'KG', cargo_tonnes: '', equipment: 'coc' });
+  } else {
+    q.volume_m3 = '';
+  }
+  q.depart = departIso();
+  q.deadline = $('deadline').value ? zonedIso($('deadline').value, '23:59', zoneOf('to')) : '';
   return q;
 }
 
-async function run() {
-  const q = readQuery();
+// The form showing `q`, as read back from a URL.
+function writeForm(q) {
+  for (const f of FIELDS) {
+    if (f.instant) continue;
+    const input = $(f.id);
+    if (f.kind === 'list') input.value = q[f.id].join(', ');
+    else if (f.kind === 'checks') input.querySelectorAll('input').forEach((x) => { x.checked = q[f.id].includes(x.value); });
+    else input.value = q[f.id];
+  }
+  $(q.unit === 'KG' ? 'kind-kg' : 'kind-boxes').checked = true;
+  if (q.unit === 'KG') $('unit').value = 'FEU';
+  showCargoKind({ swap: false });
   for (const id of ['from', 'to']) {
-    if (!q.get(id)) {
+    const known = state.places.get(q[id]);
+    $(id).value = known ? known.name : q[id];
+    if (known) $(id).dataset.id = q[id]; else delete $(id).dataset.id;
+  }
+  const depart = splitIso(q.depart);
+  $('depart').value = depart ? depart.date : nextMonday();
+  $('depart_time').value = depart ? depart.time : '08:00';
+  $('deadline').value = splitIso(q.deadline)?.date ?? '';
+  for (const box of document.querySelectorAll('#scenario-list input')) box.checked = q.scenarios.includes(box.value);
+  $('lanes-go').disabled = activeScenarios().length === 0;
+  const extras = moreSet(q);
+  $('more').open = $('more').open || extras.length > 0;
+  updateDepartNote();
+}
+
+// What a trade-lane matrix depends on; a query that changes it makes the
+// matrix on screen stale.
+const lanesKey = (q) => JSON.stringify([q.depart, q.units, q.unit, q.cargo_tonnes, q.volume_m3, q.equipment, q.by,
+  q.value_of_time, q.scenarios]);
+
+// Plans the form's query. `push`: a new entry in the browser's history (a new
+// query), else the current entry is replaced (restoring one from the URL).
+async function run({ push = true } = {}) {
+  const q = readForm();
+  for (const id of ['from', 'to']) {
+    if (!q[id]) {
       markInvalid(id);
       say(`${id}: type a place (a name, alias or id)`, 'error');
       $(id).focus();
       return;
     }
   }
-  if (q.get('mode') === '') {
+  if (q.mode.length === 0) {
     markInvalid('mode');
     say('modes: tick at least one', 'error');
     return;
   }
+  const restoring = !push && state.restoreOption;
+  q.option = restoring ? state.restoreOption : 1;
+  state.restoreOption = null;
   state.query = q;
+  const mine = ++state.run;
+  // Nothing of the previous answer stays on screen while this one is planned.
+  clearResult();
+  if (state.lanesKey !== null && state.lanesKey !== lanesKey(q)) {
+    $('lanes').hidden = true;
+    state.lanesKey = null;
+  }
+  const url = `?${pageParams(q)}`;
+  if (push && url !== location.search) history.pushState(null, '', url);
+  else history.replaceState(null, '', url);
+  $('more-note').textContent = moreSet(q).length ? `(${moreSet(q).join(', ')} set)` : '';
   markInvalid(null);
-  const scenarios = activeScenarios();
-  say(scenarios.length ? 'planning the base and the scenario…' : 'planning…');
+  say(q.scenarios.length ? 'planning the base and the scenario…' : 'planning…');
   $('go').disabled = true;
-  const withScenarios = new URLSearchParams(q);
-  for (const s of scenarios) withScenarios.append('scenario', s);
+  const request = routeParams(q);
+  const withScenarios = new URLSearchParams(request);
+  for (const s of q.scenarios) withScenarios.append('scenario', s);
   const [main, base] = await Promise.all([
     api(`/v1/route?${withScenarios}`),
-    scenarios.length ? api(`/v1/route?${q}`) : Promise.resolve(null),
+    q.scenarios.length ? api(`/v1/route?${request}`) : Promise.resolve(null),
   ]);
+  if (mine !== state.run) return;  // a newer query was asked meanwhile
   $('go').disabled = false;
   if (!main.ok) {
-    clearResult();
     if (main.error.code === 'no_route') {
       say(`No route: ${main.error.message}`, 'error');
     } else {
-      markInvalid(main.error.field, main.error.message);
+      markInvalid(main.error.field === 'depart_time' ? 'depart' : main.error.field, main.error.message);
       say(main.error.message, 'error');
       if (main.error.field && $(main.error.field)) $(main.error.field).focus();
     }
@@ -668,13 +774,50 @@ async function run() {
   }
   state.result = main.body;
   state.base = base && base.ok ? base.body : null;
-  state.selected = 0;
   const r = main.body;
+  // The URL names the places by the ids the server resolved them to.
+  for (const id of ['from', 'to']) {
+    q[id] = r.query[id];
+    $(id).dataset.id = r.query[id];
+  }
+  history.replaceState(null, '', `?${pageParams(q)}`);
   const cargo = r.query.unit === 'KG' ? `${formatNumber(r.query.units)} kg` : `${r.query.units} × ${r.query.unit}`;
   say(`${placeName(r.query.from)} → ${placeName(r.query.to)}, ${cargo}: ${r.itineraries.length} option${r.itineraries.length === 1 ? '' : 's'}` +
-      (scenarios.length ? ` with ${scenarios.join(', ')}` : '') + ` (dataset ${r.dataset.name} ${r.dataset.version}, FX ${r.dataset.fx_date})`);
+      (q.scenarios.length ? ` with ${q.scenarios.join(', ')}` : '') + ` (dataset ${r.dataset.name} ${r.dataset.version}, FX ${r.dataset.fx_date})`);
   renderOptions();
-  select(0);
+  select(Math.min(q.option, r.itineraries.length) - 1);
+}
+
+// ---- export and print -----------------------------------------------------
+
+function setExports(enabled) {
+  for (const b of document.querySelectorAll('#exports button')) b.disabled = !enabled;
+}
+
+function download(name, type, text) {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+const EXPORTS = {
+  'options-csv': (r) => [fileName(r, 'options', 'csv'), 'text/csv', optionsCsv(r)],
+  'options-geojson': (r) => [fileName(r, 'options', 'geojson'), 'application/geo+json', optionsGeoJson(r, state.places)],
+  'itinerary-csv': (r, i) => [fileName(r, `option-${i + 1}`, 'csv'), 'text/csv', itineraryCsv(r, i, state.places)],
+  'itinerary-geojson': (r, i) => [fileName(r, `option-${i + 1}`, 'geojson'), 'application/geo+json',
+    itineraryGeoJson(r, i, state.places)],
+};
+
+function printQuote() {
+  const r = state.result;
+  if (!r?.itineraries[state.selected]) return;
+  $('quote').innerHTML = quoteHtml({ result: r, index: state.selected, places: state.places, sources: state.sources, link: location.href });
+  window.print();
 }
 
 // ---- start ----------------------------------------------------------------
@@ -685,30 +828,58 @@ function nextMonday() {
   return d.toISOString().slice(0, 10);
 }
 
+// The query of the page's URL, planned when it names both ends.
+function restoreFromUrl() {
+  const params = new URLSearchParams(location.search);
+  const q = fromParams(params);
+  writeForm(q);
+  if (q.from && q.to) {
+    state.restoreOption = q.option;
+    run({ push: false });
+  } else {
+    clearResult();
+  }
+}
+
 async function start() {
   combobox($('from'));
   combobox($('to'));
   $('depart').value = nextMonday();
+  $('depart_time').value = '08:00';
   $('swap').addEventListener('click', () => {
     const [f, t] = [$('from'), $('to')];
     [f.value, t.value] = [t.value, f.value];
     [f.dataset.id, t.dataset.id] = [t.dataset.id ?? '', f.dataset.id ?? ''];
+    updateDepartNote();
   });
   $('query').addEventListener('submit', (e) => {
     e.preventDefault();
     run();
   });
+  for (const id of ['from', 'depart', 'depart_time']) {
+    $(id).addEventListener('input', updateDepartNote);
+    $(id).addEventListener('change', updateDepartNote);
+  }
   $('lanes-go').addEventListener('click', runLanes);
-  for (const id of ['kind-boxes', 'kind-kg']) $(id).addEventListener('change', showCargoKind);
+  for (const id of ['kind-boxes', 'kind-kg']) $(id).addEventListener('change', () => showCargoKind());
   showCargoKind();
   $('show-network').addEventListener('change', (e) => {
     if (e.target.checked) networkLayer.addTo(map);
     else networkLayer.remove();
     routeLayer.bringToFront();
   });
+  for (const b of document.querySelectorAll('#exports button[data-export]')) {
+    b.addEventListener('click', () => {
+      if (state.result?.itineraries[state.selected]) download(...EXPORTS[b.dataset.export](state.result, state.selected));
+    });
+  }
+  $('print-quote').addEventListener('click', printQuote);
+  window.addEventListener('popstate', restoreFromUrl);
+  setExports(false);
   const health = await api('/healthz');
   if (health.ok) $('dataset').textContent = `dataset ${health.body.dataset.name} ${health.body.dataset.version} · ${health.body.locations} places · ${health.body.links} links`;
   await Promise.all([loadBasemap(), loadNetwork(), loadScenarios()]);
+  restoreFromUrl();
   document.body.dataset.ready = 'true';
 }
 
