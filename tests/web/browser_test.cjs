@@ -218,6 +218,7 @@ async function main() {
 
     // The value of time and the generalized choice, with the SOC boxes of the shipper.
     await page.selectOption('#equipment', 'soc');
+    if (await page.getAttribute('#more', 'open') === null) await page.click('#more summary');  // closed by the reload
     await page.selectOption('#by', 'generalized');
     await page.fill('#value_of_time', '5000');
     const badTime = await planned();
