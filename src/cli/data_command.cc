@@ -1,14 +1,13 @@
 // `caravan data check | export | calibrate`
 #include <algorithm>
 #include <cmath>
-#include <fstream>
 #include <iostream>
 #include <memory>
-#include <sstream>
 
 #include <fmt/format.h>
 
 #include "caravan/check.h"
+#include "caravan/file.h"
 #include "caravan/load.h"
 #include "caravan/present.h"
 #include "commands.h"
@@ -106,15 +105,13 @@ int run_calibrate(const DataOptions& o) {
   auto dir = data_dir(o);
   auto net = load_network(dir);
   if (!net) return report(net.errors());
-  std::ifstream in(dir / "calibration.csv");
-  if (!in) return report({Error::not_found((dir / "calibration.csv").string() + ": cannot read file")});
-  std::stringstream text;
-  text << in.rdbuf();
+  auto text = read_regular_file(dir / "calibration.csv", kMaxTableFileBytes);
+  if (!text) return report(text.errors());
   int exit = kExitOk;
   auto overlay = load_overlay(*net, o.scenarios, &exit);
   if (!overlay) return exit;
   RouteIndex index(*net, overlay.get());
-  auto rows = calibrate_transit_times(index, text.str());
+  auto rows = calibrate_transit_times(index, *text);
   if (!rows) return report(rows.errors());
   auto crossings = calibrate_crossings(*net);
 

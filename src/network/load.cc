@@ -15,6 +15,7 @@
 #include <toml++/toml.h>
 
 #include "caravan/csv.h"
+#include "caravan/file.h"
 
 namespace caravan {
 namespace {
@@ -767,11 +768,9 @@ Result<DatasetFiles> read_dataset_files(const std::filesystem::path& dir) {
                            "fx.csv", "emission_factors.csv", "observations.csv"}) {
     std::filesystem::path p = dir / name;
     if (!std::filesystem::exists(p, ec)) continue;
-    std::ifstream in(p, std::ios::binary);
-    if (!in) return Error::not_found(p.string() + ": cannot read file");
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    files.text[name] = ss.str();
+    auto text = read_regular_file(p, kMaxDatasetFileBytes);
+    if (!text) return text.errors();
+    files.text[name] = std::move(*text);
   }
   return files;
 }

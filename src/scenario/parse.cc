@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "caravan/csv.h"
+#include "caravan/file.h"
 #include "caravan/scenario.h"
 
 namespace caravan {
@@ -597,15 +598,9 @@ Result<Scenario> parse_scenario(std::string_view toml_text, std::string_view fil
 }
 
 Result<Scenario> load_scenario_file(const std::filesystem::path& path, const Network& net) {
-  std::error_code ec;
-  if (!std::filesystem::is_regular_file(path, ec)) {
-    return Error::not_found(path.string() + ": no such scenario file (expected a .toml file)");
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Error::not_found(path.string() + ": cannot read file");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return parse_scenario(ss.str(), path.string(), net);
+  auto text = read_regular_file(path, kMaxScenarioFileBytes);
+  if (!text) return text.errors();
+  return parse_scenario(*text, path.string(), net);
 }
 
 }  // namespace caravan
