@@ -136,7 +136,7 @@ std::string network_to_geojson(const Network& net, int indent) {
   ordered_json fc = {{"type", "FeatureCollection"},
                      {"name", net.info.name},
                      {"features", features}};
-  return fc.dump(indent) + "\n";
+  return fc.dump(indent, ' ', false, ordered_json::error_handler_t::replace) + "\n";
 }
 
 std::string network_to_csv(const Network& net) {
