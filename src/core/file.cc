@@ -40,6 +40,10 @@ Result<int> open_checked(const std::filesystem::path& path, struct stat& st) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
   if (fd < 0) {
     int err = errno;
+    struct stat link {};
+    if (err == ENOENT && ::lstat(path.c_str(), &link) == 0 && S_ISLNK(link.st_mode)) {
+      return file_error(ErrorCode::kNotFound, path, "symbolic link to a missing file (expected a regular file)");
+    }
     if (err == ENOENT || err == ENOTDIR) return file_error(ErrorCode::kNotFound, path, "no such file");
     return file_error(ErrorCode::kNotFound, path, std::string("cannot open: ") + std::strerror(err));
   }

@@ -767,7 +767,9 @@ Result<DatasetFiles> read_dataset_files(const std::filesystem::path& dir) {
   for (const char* name : {"dataset.toml", "sources.csv", "locations.csv", "links.csv", "crossings.csv", "services.csv",
                            "fx.csv", "emission_factors.csv", "observations.csv"}) {
     std::filesystem::path p = dir / name;
-    if (!std::filesystem::exists(p, ec)) continue;
+    // Absent files are skipped (optional ones may be); anything by the name,
+    // a dangling symlink too, is read and must be a readable regular file.
+    if (!std::filesystem::exists(std::filesystem::symlink_status(p, ec))) continue;
     auto text = read_regular_file(p, kMaxDatasetFileBytes);
     if (!text) return text.errors();
     files.text[name] = std::move(*text);

@@ -103,13 +103,17 @@ TEST(ReadRegularFile, RefusesADeviceThatNeverEnds) {
   EXPECT_EQ(f.error().code, ErrorCode::kInvalidInput);
 }
 
-TEST(OpenRegularFile, FollowsASymlinkToARegularFileButNotToADevice) {
+TEST(OpenRegularFile, FollowsASymlinkToARegularFileButNotToADeviceOrNothing) {
   TempDir d;
   write(d.path() / "real.csv", "src,dst\n");
   fs::create_symlink(d.path() / "real.csv", d.path() / "link.csv");
   fs::create_symlink("/dev/zero", d.path() / "zero.csv");
+  fs::create_symlink(d.path() / "gone.csv", d.path() / "dangling.csv");
   EXPECT_TRUE(open_regular_file(d.path() / "link.csv").ok());
   EXPECT_FALSE(open_regular_file(d.path() / "zero.csv").ok());
+  auto r = open_regular_file(d.path() / "dangling.csv");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().message, "symbolic link to a missing file (expected a regular file)");
 }
 
 TEST(FormatByteSize, UsesTheLargestWholeUnit) {
