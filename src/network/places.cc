@@ -108,14 +108,20 @@ std::vector<LocationIdx> search_places(const Network& net, std::string_view quer
     std::size_t score;
     LocationIdx idx;
   };
+  // Suggestions by edit distance stop at this distance.
+  const std::size_t max_distance = std::max<std::size_t>(3, q.size() / 2);
   std::vector<Scored> scored;
   for (LocationIdx i : net.locations.indexes()) {
     std::size_t best = SIZE_MAX;
     for_each_spelling(net.locations[i], [&](const std::string& sp, int tier) {
       std::size_t score;
+      const std::size_t length_gap = sp.size() > q.size() ? sp.size() - q.size() : q.size() - sp.size();
       if (sp == q) score = static_cast<std::size_t>(tier);
       else if (!q.empty() && sp.rfind(q, 0) == 0) score = 10 + static_cast<std::size_t>(tier);
       else if (!q.empty() && sp.find(q) != std::string::npos) score = 20 + static_cast<std::size_t>(tier);
+      // The distance is at least the gap in length: past the cut-off, the
+      // quadratic edit distance (a 4 KB query) need not be computed.
+      else if (length_gap > max_distance) score = 100 + length_gap;
       else score = 100 + edit_distance(sp, q);
       best = std::min(best, score);
     });
@@ -125,7 +131,7 @@ std::vector<LocationIdx> search_places(const Network& net, std::string_view quer
   std::vector<LocationIdx> out;
   for (const Scored& s : scored) {
     if (out.size() >= limit) break;
-    if (s.score >= 100 && s.score - 100 > std::max<std::size_t>(3, q.size() / 2)) break;  // too far to suggest
+    if (s.score >= 100 && s.score - 100 > max_distance) break;  // too far to suggest
     out.push_back(s.idx);
   }
   return out;
