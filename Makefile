@@ -1,7 +1,9 @@
 # The two commands of the README. Each installs what is missing first.
 #   make run   build (Release, web UI included) and serve the web map and API on the
 #              embedded dataset at http://127.0.0.1:$(PORT)/ (Ctrl-C stops)
-#   make test  build with sanitizers and warnings-as-errors, then run every test
+#   make test  build with sanitizers and warnings-as-errors, then run every test,
+#              then a 60-second run of each fuzzer (clang, build/fuzz)
+#   make fuzz  each fuzzer for FUZZ_SECONDS (docs/fuzzing.md)
 # Benchmarks (docs/performance.md), none of them part of `make test`:
 #   make bench          route queries on the default data and a 100,000-location network
 #   make bench-peers    caravan vs Boost.Graph, igraph, networkx, pgRouting (~15 min)
@@ -10,8 +12,9 @@ JOBS ?= $(shell nproc)
 RELEASE_DIR ?= build/release
 TEST_DIR ?= build/test
 PORT ?= 8080
+FUZZ_SECONDS ?= 600
 
-.PHONY: run test build deps bench bench-peers bench-scaling clean
+.PHONY: run test fuzz build deps bench bench-peers bench-scaling clean
 
 deps:
 	@scripts/install-deps
@@ -27,6 +30,10 @@ test: deps
 	@cmake -S . -B $(TEST_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCARAVAN_WERROR=ON -DCARAVAN_SANITIZE=ON -DCARAVAN_BENCH=OFF >/dev/null
 	@cmake --build $(TEST_DIR) -j $(JOBS)
 	cd $(TEST_DIR) && ctest --output-on-failure -j $(JOBS)
+	JOBS=$(JOBS) scripts/fuzz smoke 60
+
+fuzz: deps
+	JOBS=$(JOBS) scripts/fuzz time $(FUZZ_SECONDS)
 
 bench: deps
 	@cmake -S . -B $(RELEASE_DIR) -DCMAKE_BUILD_TYPE=Release >/dev/null
