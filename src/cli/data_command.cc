@@ -73,7 +73,7 @@ int run_check(const DataOptions& o) {
   auto depart = parse_instant(o.depart);
   if (!depart) return report({Error::invalid("--depart: " + depart.error().message)});
   int exit = kExitOk;
-  auto overlay = load_overlay(*net, o.scenarios, &exit);
+  auto overlay = load_overlay(*net, data_dir(o), o.scenarios, &exit);
   if (!overlay) return exit;
   RouteIndex index(*net, overlay.get());
   std::vector<LocationIdx> hubs = hub_locations(*net);
@@ -108,7 +108,7 @@ int run_calibrate(const DataOptions& o) {
   auto text = read_regular_file(dir / "calibration.csv", kMaxTableFileBytes);
   if (!text) return report(text.errors());
   int exit = kExitOk;
-  auto overlay = load_overlay(*net, o.scenarios, &exit);
+  auto overlay = load_overlay(*net, data_dir(o), o.scenarios, &exit);
   if (!overlay) return exit;
   RouteIndex index(*net, overlay.get());
   auto rows = calibrate_transit_times(index, *text);

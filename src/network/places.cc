@@ -143,6 +143,11 @@ std::string describe(const Network& net, LocationIdx i) {
 
 }  // namespace
 
+// No distance exceeds the longer length, so that bound cuts nothing off.
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  return edit_distance(a, b, std::max(a.size(), b.size()));
+}
+
 std::string normalize_place_name(std::string_view s) {
   std::string out;
   NormalizedReader r(s);
