@@ -6,6 +6,8 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
+#include "caravan/text.h"
+
 namespace caravan::server {
 namespace {
 
@@ -16,8 +18,8 @@ Error body_error(std::string message) {
 }
 
 Error member_error(const std::string& name, std::string message) {
-  Error e = Error::invalid(name + ": " + std::move(message));
-  e.column = name;
+  Error e = Error::invalid(sanitize_text(name) + ": " + std::move(message));
+  e.column = sanitize_text(name);
   return e;
 }
 
@@ -75,11 +77,13 @@ class FieldReader : public nlohmann::json_sax<nlohmann::json> {
     in_array_ = false;
     return true;
   }
-  bool parse_error(std::size_t, const std::string& token, const nlohmann::detail::exception& ex) override {
+  bool parse_error(std::size_t position, const std::string& token, const nlohmann::detail::exception& ex) override {
     if (!error) {
-      // 406: a number literal that overflows a double (1e400).
-      error = ex.id == 406 && depth_ >= 1 ? invalid_value(options_, key_, token)
-                                          : body_error(std::string("malformed JSON (") + ex.what() + ")");
+      // 406: a number literal that overflows a double (1e400). Otherwise the
+      // place, not the parser's own text (which names its internals).
+      error = ex.id == 406 && depth_ >= 1
+                  ? invalid_value(options_, key_, token)
+                  : body_error("malformed JSON at byte " + std::to_string(position) + " (expected a JSON object)");
     }
     return false;
   }
@@ -196,7 +200,7 @@ Result<std::optional<ResponseFormat>> take_format(RequestFields& fields, std::st
   if (given) {
     if (*given == "json") return std::optional<ResponseFormat>(ResponseFormat::kJson);
     if (*given == "csv") return std::optional<ResponseFormat>(ResponseFormat::kCsv);
-    return member_error("format", "unknown format \"" + *given + "\" (expected json or csv)");
+    return member_error("format", "unknown format \"" + sanitize_text(*given) + "\" (expected json or csv)");
   }
   if (accept.empty()) return std::optional<ResponseFormat>(ResponseFormat::kJson);
   const double json = quality(accept, "application", "json"), csv = quality(accept, "text", "csv");

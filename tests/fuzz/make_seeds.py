@@ -3,7 +3,7 @@
 
 usage: make_seeds.py DATASET_DIR OUT_DIR
 
-Writes OUT_DIR/{csv,dataset,scenario,places}/ with one seed per file:
+Writes OUT_DIR/{csv,dataset,scenario,places,request}/ with one seed per file:
   csv       every CSV table of the dataset as it is
   dataset   small slices of the dataset: around each of a dozen border
             crossings, its two sides and their neighbours by one link, with
@@ -11,6 +11,8 @@ Writes OUT_DIR/{csv,dataset,scenario,places}/ with one seed per file:
             of sources cut to 24 characters), as `=== NAME` separated files
   scenario  every scenarios/*.toml
   places    every id, name and alias of locations.csv, and a few misspellings
+  request   the API requests of the server tests and docs/requests.md, as
+            `METHOD TARGET`, an Accept line, then the JSON body
 Small seeds keep each run quick: an instrumented run costs about a
 microsecond per input byte.
 """
@@ -84,9 +86,32 @@ def dataset_slice(data, tables, crossing):
     return files
 
 
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+PARSED = ("route", "matrix", "compare", "simulate")  # the paths request_fuzz parses
+
+
+def request_seeds():
+    """(target, body) of every route, matrix, compare or simulate request the
+    server tests send or docs/requests.md shows."""
+    tests = (ROOT / "tests/server/server_test.cc").read_text(encoding="utf-8")
+    seeds = set()
+    for target in re.findall(r'"(/v1/(?:%s)[^"]*)"' % "|".join(PARSED), tests):
+        seeds.add((target, ""))
+    # post("/v1/matrix", R"({...})", ...) and c.Post(target, [headers,] R"({...})", ...)
+    for target, body in re.findall(r'[Pp]ost\("(/v1/\w+[^"]*)",\s*(?:\{\{[^\n]*?\}\},\s*)?R"\((.*?)\)"', tests, re.S):
+        seeds.add((target, body))
+    docs = (ROOT / "docs/requests.md").read_text(encoding="utf-8")
+    for target in re.findall(r"`(/v1/(?:%s)\?[^`]*)`" % "|".join(PARSED), docs):
+        seeds.add((target, ""))
+    for body in re.findall(r"`(\{.*?\})`", docs):
+        for path in PARSED[1:]:
+            seeds.add((f"/v1/{path}", body))
+    return sorted(seeds)
+
+
 def main():
     data, out = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])
-    for d in ("csv", "dataset", "scenario", "places"):
+    for d in ("csv", "dataset", "scenario", "places", "request"):
         (out / d).mkdir(parents=True, exist_ok=True)
     for p in sorted(data.glob("*.csv")):
         (out / "csv" / p.name).write_bytes(p.read_bytes())
@@ -105,6 +130,10 @@ def main():
     names.update({"horg", "tashknet", "XIAN", "Almaty-1", "khorgos", "alataw pass", "xi an", "Małaszewicze"})
     for i, n in enumerate(sorted(names)):
         (out / "places" / f"name-{i:04d}").write_text(n, encoding="utf-8")
+    for i, (target, body) in enumerate(request_seeds()):
+        method = "POST" if body or not target.startswith("/v1/route") else "GET"
+        accept = "text/csv" if i % 5 == 0 else "application/json"
+        (out / "request" / f"request-{i:03d}").write_text(f"{method} {target}\n{accept}\n{body}", encoding="utf-8")
 
 
 if __name__ == "__main__":
