@@ -2,12 +2,19 @@
 // Each case is run against the `caravan` binary and must end with its expected
 // exit code and print every expected message fragment, within a minute (a
 // hang fails), never silently and never as an internal error unless that is
-// what it expects.
+// what it expects. An http case is a raw request to `caravan serve` and must
+// get its expected status and error.
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <array>
+#include <cctype>
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -138,11 +145,12 @@ std::string join_fields(const std::vector<std::string>& fields) {
 // One case: its directives and, for a dataset case, its patch operations.
 struct Case {
   fs::path path;
-  std::string kind;  // extension: dataset, toml, cli
-  std::optional<int> exit;
-  std::vector<std::string> stderr_has, stdout_has, setup;
+  std::string kind;  // extension: dataset, toml, cli, http
+  std::optional<int> exit, status;
+  std::vector<std::string> stderr_has, stdout_has, response_has, setup;
   std::string run;
-  std::vector<std::string> ops;  // `@ …` lines of a dataset case
+  std::vector<std::string> ops;      // `@ …` lines of a dataset case
+  std::vector<std::string> request;  // the lines of an http case after its directives
 };
 
 Case read_case(const fs::path& p) {
@@ -152,6 +160,10 @@ Case read_case(const fs::path& p) {
   std::istringstream in(slurp(p));
   std::string line;
   while (std::getline(in, line)) {
+    if (c.kind == "http" && (!c.request.empty() || line.rfind("# ", 0) != 0)) {
+      c.request.push_back(line);
+      continue;
+    }
     if (line.rfind("@ ", 0) == 0) {
       c.ops.push_back(line.substr(2));
       continue;
@@ -164,6 +176,8 @@ Case read_case(const fs::path& p) {
       return trim(body.substr(k.size()));
     };
     if (auto exit = take("exit")) c.exit = std::stoi(*exit);
+    if (auto status = take("status")) c.status = std::stoi(*status);
+    if (auto response = take("response")) c.response_has.push_back(*response);
     if (auto err = take("stderr")) c.stderr_has.push_back(*err);
     if (auto out = take("stdout")) c.stdout_has.push_back(*out);
     if (auto setup = take("setup")) c.setup.push_back(*setup);
@@ -309,10 +323,151 @@ Outcome run_shell(const std::string& command, const fs::path& tmp) {
   return o;
 }
 
+// `\xHH` only: JSON has escapes of its own (`\u0001`, `\"`).
+std::string unescape_bytes(std::string_view s) {
+  std::string out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s.substr(i, 2) == "\\x" && i + 3 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 2])) &&
+        std::isxdigit(static_cast<unsigned char>(s[i + 3]))) {
+      out += static_cast<char>(std::stoi(std::string(s.substr(i + 2, 2)), nullptr, 16));
+      i += 3;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
+// An http case's request: its lines joined by CR LF, `\xHH` read, and
+// `{length}` replaced by the length of the body (what follows the blank line).
+std::string raw_request(const std::vector<std::string>& lines) {
+  std::string head, body;
+  bool in_body = false;
+  for (const std::string& l : lines) {
+    if (in_body) {
+      body += (body.empty() ? "" : "\n") + unescape_bytes(l);
+    } else if (l.empty()) {
+      in_body = true;
+    } else {
+      head += unescape_bytes(l) + "\r\n";
+    }
+  }
+  return replace_all(head, "{length}", std::to_string(body.size())) + "\r\n" + body;
+}
+
+// `caravan serve` on an ephemeral port of 127.0.0.1 (it prints its URL on
+// stdout) for one case, stopped with SIGTERM when the case is done.
+// True once `got` holds a head and as much body as its Content-Length says.
+bool complete(const std::string& got) {
+  const std::size_t end = got.find("\r\n\r\n");
+  if (end == std::string::npos) return false;
+  std::string head = got.substr(0, end);
+  std::transform(head.begin(), head.end(), head.begin(), [](unsigned char ch) { return std::tolower(ch); });
+  const std::size_t at = head.find("\r\ncontent-length:");
+  return at != std::string::npos && got.size() - end - 4 >= std::stoul(head.substr(at + 17));
+}
+
+class ServeProcess {
+ public:
+  ServeProcess(const std::string& binary, const std::string& data, const fs::path& tmp) {
+    int out[2];
+    if (::pipe(out) != 0) return;
+    pid_ = ::fork();
+    if (pid_ == 0) {
+      ::dup2(out[1], STDOUT_FILENO);
+      std::FILE* err = std::freopen((tmp / "stderr").c_str(), "w", stderr);
+      (void)err;
+      ::close(out[0]);
+      const std::string db = (tmp / "scenarios.sqlite").string();
+      ::execl(binary.c_str(), binary.c_str(), "serve", "--data", data.c_str(), "--port", "0", "--db", db.c_str(),
+              static_cast<char*>(nullptr));
+      ::_exit(127);
+    }
+    ::close(out[1]);
+    std::string url;
+    pollfd pfd{out[0], POLLIN, 0};
+    char ch;
+    while (url.find('\n') == std::string::npos && ::poll(&pfd, 1, 30000) > 0 && ::read(out[0], &ch, 1) == 1) url += ch;
+    ::close(out[0]);
+    const std::size_t colon = url.rfind(':');
+    if (colon != std::string::npos) port_ = std::atoi(url.c_str() + colon + 1);
+  }
+  ~ServeProcess() {
+    if (pid_ > 0) {
+      ::kill(pid_, SIGTERM);
+      int status = 0;
+      ::waitpid(pid_, &status, 0);
+    }
+  }
+  int port() const { return port_; }
+
+  // Sends `request` and reads one answer (by its Content-Length) or until the
+  // server closes, at most 30 s: the status code (0 for no answer) and the body.
+  std::pair<int, std::string> exchange(const std::string& request) const {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(static_cast<std::uint16_t>(port_));
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    std::string got;
+    if (::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0) {
+      for (std::size_t sent = 0; sent < request.size();) {
+        const ssize_t n = ::send(fd, request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
+        if (n <= 0) break;
+        sent += static_cast<std::size_t>(n);
+      }
+      // The sending side stays open: httplib drops an answer to a client that has closed it.
+      const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+      std::array<char, 4096> buf;
+      pollfd pfd{fd, POLLIN, 0};
+      while (std::chrono::steady_clock::now() < end && ::poll(&pfd, 1, 1000) >= 0) {
+        if ((pfd.revents & (POLLIN | POLLHUP)) == 0) continue;
+        const ssize_t n = ::recv(fd, buf.data(), buf.size(), 0);
+        if (n <= 0) break;
+        got.append(buf.data(), static_cast<std::size_t>(n));
+        if (complete(got)) break;
+      }
+    }
+    ::close(fd);
+    int status = 0;
+    if (got.rfind("HTTP/1.", 0) == 0 && got.size() > 12) status = std::atoi(got.c_str() + 9);
+    const std::size_t body = got.find("\r\n\r\n");
+    return {status, body == std::string::npos ? std::string() : got.substr(body + 4)};
+  }
+
+ private:
+  pid_t pid_ = -1;
+  int port_ = 0;
+};
+
 class BadInput : public ::testing::TestWithParam<fs::path> {};
+
+// A raw HTTP request to `caravan serve` on the embedded dataset: the status
+// and fragments of the response body (the JSON error, with its field).
+void run_http_case(const Case& c) {
+  ASSERT_TRUE(c.status.has_value()) << c.path << ": no `# status:` line";
+  ASSERT_FALSE(c.response_has.empty()) << c.path << ": no expected response";
+  std::string tmpl = (fs::temp_directory_path() / "caravan-bad-input-XXXXXX").string();
+  const fs::path tmp = ::mkdtemp(tmpl.data());
+  const char* other = std::getenv("CARAVAN_CORPUS_BINARY");
+  auto [status, body] = [&] {
+    ServeProcess server(other != nullptr ? other : CARAVAN_BINARY, CARAVAN_TEST_DATA_DIR, tmp);
+    EXPECT_GT(server.port(), 0) << "the server did not start:\n" << slurp(tmp / "stderr");
+    return server.port() > 0 ? server.exchange(raw_request(c.request)) : std::pair<int, std::string>{};
+  }();
+  const std::string where = c.path.filename().string();
+  if (std::getenv("CARAVAN_CORPUS_SHOW") != nullptr) std::cout << "== " << where << " -> " << status << "\n" << body;
+  EXPECT_EQ(status, *c.status) << where << "\nbody:\n" << body;
+  for (const std::string& want : c.response_has) {
+    EXPECT_NE(body.find(want), std::string::npos) << where << ": response lacks " << want << "\nbody:\n" << body;
+  }
+  EXPECT_EQ(body.find("internal"), std::string::npos) << where << "\n" << body;
+  fs::remove_all(tmp);
+}
 
 TEST_P(BadInput, EndsWithTheExpectedCodeAndMessage) {
   const Case c = read_case(GetParam());
+  if (c.kind == "http") return run_http_case(c);
   ASSERT_TRUE(c.exit.has_value()) << c.path << ": no `# exit:` line";
   ASSERT_FALSE(c.stderr_has.empty() && c.stdout_has.empty()) << c.path << ": no expected message";
   std::string tmpl = (fs::temp_directory_path() / "caravan-bad-input-XXXXXX").string();
@@ -375,7 +530,7 @@ std::vector<fs::path> corpus() {
   std::vector<fs::path> cases;
   for (const auto& e : fs::recursive_directory_iterator(kCorpus)) {
     const std::string ext = e.path().extension().string();
-    if (e.is_regular_file() && (ext == ".dataset" || ext == ".toml" || ext == ".cli")) cases.push_back(e.path());
+    if (e.is_regular_file() && (ext == ".dataset" || ext == ".toml" || ext == ".cli" || ext == ".http")) cases.push_back(e.path());
   }
   std::sort(cases.begin(), cases.end());
   return cases;
