@@ -34,6 +34,21 @@ std::string join_counts(const Map& m, const char* sep = "  ") {
   return out;
 }
 
+// calibration.csv is optional and used by `data calibrate`; when present it is
+// checked here like every other file of the dataset, errors at its path:line.
+int check_calibration(const std::filesystem::path& dir, const RouteIndex& index) {
+  const std::filesystem::path file = dir / "calibration.csv";
+  std::error_code ec;
+  if (!std::filesystem::exists(std::filesystem::symlink_status(file, ec))) return kExitOk;
+  auto text = read_regular_file(file, kMaxTableFileBytes);
+  if (!text) return report(text.errors());
+  auto rows = calibrate_transit_times(index, *text);
+  if (rows) return kExitOk;
+  Errors errors = rows.errors();
+  for (Error& e : errors) e.file = file.string();
+  return report(errors);
+}
+
 int run_check(const DataOptions& o) {
   Errors warnings;
   auto dir = data_dir(o);
@@ -76,6 +91,7 @@ int run_check(const DataOptions& o) {
   auto overlay = load_overlay(*net, data_dir(o), o.scenarios, &exit);
   if (!overlay) return exit;
   RouteIndex index(*net, overlay.get());
+  if (int e = check_calibration(dir, index); e != kExitOk) return e;
   std::vector<LocationIdx> hubs = hub_locations(*net);
   auto missing = unreachable_pairs(index, hubs, *depart);
   std::size_t pairs = hubs.size() * (hubs.size() - (hubs.empty() ? 0 : 1));
