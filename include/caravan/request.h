@@ -138,7 +138,9 @@ std::span<const OptionSpec> simulate_options();
 /// A route request: what `caravan route`, `GET /v1/route` and
 /// `Dataset.route` take.
 struct RouteRequest {
-  RouteQuery query;                    ///< from, to, depart, units, unit, cargo, objective, via, avoid, modes
+  /// from, to, depart, units, unit, cargo, volume, equipment, value of
+  /// time, objective, via, avoid, modes.
+  RouteQuery query;
   std::optional<Instant> deadline;     ///< after query.depart
   std::uint32_t samples = 0;           ///< Monte Carlo samples; 0: none (1000 when a deadline is given)
   std::uint64_t seed = 1;
@@ -150,7 +152,10 @@ Result<RouteRequest> parse_route_request(const Network& net, const RequestFields
 /// A matrix or comparison request: `caravan matrix|compare`, `POST
 /// /v1/matrix|compare`, `Dataset.matrix|compare`.
 struct MatrixRequest {
-  RouteQuery query;                  ///< what every pair ships (depart, units, unit); from and to unset
+  /// What every pair ships and how its itinerary is chosen (depart, units,
+  /// unit, cargo, volume, equipment, value of time, objective: generalized
+  /// by default, modes); from and to unset.
+  RouteQuery query;
   std::vector<LocationIdx> places;   ///< distinct; the dataset's hubs when none are given; demand's added
   std::uint32_t samples = 1000;      ///< Monte Carlo samples per pair for p95; 0: none
   std::uint64_t seed = 1;

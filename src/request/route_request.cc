@@ -23,21 +23,18 @@ const std::vector<Option<RouteRequest>>& table() {
              read::place, [](R& r, LocationIdx i) { r.query.to = i; }),
       row<R>(request::kDepart, read::instant, request::set_depart),
       row<R>(request::kUnits, read::count, request::set_units),
-      row<R>(request::kUnit, read::choice, request::set_unit),
-      row<R>({.name = "cargo_tonnes",
-              .type = OptionType::kNumber,
-              .help = "Cargo mass per container, tonnes (for CO2)",
-              .default_text = "10 per TEU, 20 per FEU",
-              .min = 0,
-              .max = 100,
-              .min_exclusive = true},
-             read::number, [](R& r, double t) { r.query.cargo_per_unit = Mass::from_tonnes(t); }),
+      row<R>(request::kUnit, request::read_unit, request::set_unit),
+      row<R>(request::kCargoTonnes, read::number, request::set_cargo),
+      row<R>(request::kVolume, read::number, request::set_volume),
+      row<R>(request::kEquipment, read::choice, request::set_equipment),
       row<R>({.name = "by",
               .type = OptionType::kChoice,
-              .help = "pareto: every good option on time, cost and CO2; time, cost or co2: the single best",
+              .help = "pareto: every good option on time, cost and CO2; time, cost or co2: the single best; "
+                      "generalized: the one that minimises money plus the value of time x boxes x hours",
               .default_text = "pareto",
-              .choices = "pareto|time|cost|co2"},
-             read::choice, [](R& r, std::string_view o) { r.query.objective = *parse_objective(o); }),
+              .choices = "pareto|time|cost|co2|generalized"},
+             read::choice, request::set_objective),
+      row<R>(request::kValueOfTime, read::number, request::set_value_of_time),
       row<R>({.name = "via",
               .type = OptionType::kPlaces,
               .help = "Pass through these places, in order",
@@ -83,6 +80,8 @@ Result<RouteRequest> parse_route_request(const Network& net, const RequestFields
   r.query.depart = request::next_whole_hour(ctx.now);
   r.samples = kSamplesUnset;
   Status st = request::apply_fields(table(), route_options(), fields, {net, ctx}, r);
+  if (!st.ok()) return st;
+  st = request::check_shipment(net, r.query, fields);
   if (!st.ok()) return st;
   if (r.deadline && *r.deadline <= r.query.depart) {
     Error e = Error::invalid("deadline: " + format_instant_utc(*r.deadline) + " is not after the departure " +
