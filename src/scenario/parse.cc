@@ -529,6 +529,12 @@ struct Parser {
         s.stops.push_back(i);
       }
       if (s.stops.size() < 2) r.error(line_of(*n), "fewer than two stops (expected a list of location ids)");
+      for (std::size_t k = 0; k + 1 < s.stops.size(); ++k) {
+        if (s.stops[k].valid() && s.stops[k] == s.stops[k + 1]) {
+          r.error(line_of(*n), "stop \"" + net.locations[s.stops[k]].id + "\" twice in a row (expected consecutive stops to differ)");
+          break;
+        }
+      }
     }
     if (auto d = r.string(t, line, "days", w)) {
       if (auto bits = parse_days(r, line_of(*t.get("days")), *d)) s.weekdays = *bits;
