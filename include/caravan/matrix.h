@@ -95,7 +95,8 @@ struct DemandRow {
 Result<std::vector<DemandRow>> parse_demand_csv(std::string_view text, std::string_view file_name, const Network& net);
 
 /// Reads and parses a demand file; messages name it by `path`. Fails with
-/// kNotFound when the file cannot be read.
+/// kNotFound when the file does not exist or cannot be opened, kInvalidInput
+/// when it is not a regular file or exceeds kMaxTableFileBytes (caravan/file.h).
 Result<std::vector<DemandRow>> load_demand_csv(const std::string& path, const Network& net);
 
 /// One pair before and after.

@@ -180,7 +180,9 @@ struct Scenario {
 Result<Scenario> parse_scenario(std::string_view toml_text, std::string_view file_name, const Network& net);
 
 /// Reads and parses a scenario file; messages name the file by its path.
-/// Fails with kNotFound when the file cannot be read.
+/// Fails with kNotFound when the file does not exist or cannot be opened, and
+/// with kInvalidInput when it is not a regular file or exceeds
+/// kMaxScenarioFileBytes (caravan/file.h).
 Result<Scenario> load_scenario_file(const std::filesystem::path& path, const Network& net);
 
 /// The network as changed by an ordered list of scenarios: the base plus the

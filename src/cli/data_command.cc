@@ -5,11 +5,11 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
-#include <sstream>
 
 #include <fmt/format.h>
 
 #include "caravan/check.h"
+#include "caravan/file.h"
 #include "caravan/load.h"
 #include "caravan/present.h"
 #include "caravan/stochastic.h"
@@ -59,6 +59,21 @@ void print_provenance(const ProvenanceReport& p) {
                              km, 100 * p.rail_road_km[0] / km, 100 * p.rail_road_km[1] / km, 100 * p.rail_road_km[2] / km,
                              100 * p.rail_road_km[3] / km);
   }
+}
+
+// calibration.csv is optional and used by `data calibrate`; when present it is
+// checked here like every other file of the dataset, errors at its path:line.
+int check_calibration(const std::filesystem::path& dir, const RouteIndex& index) {
+  const std::filesystem::path file = dir / "calibration.csv";
+  std::error_code ec;
+  if (!std::filesystem::exists(std::filesystem::symlink_status(file, ec))) return kExitOk;
+  auto text = read_regular_file(file, kMaxTableFileBytes);
+  if (!text) return report(text.errors());
+  auto rows = calibrate_transit_times(index, *text);
+  if (rows) return kExitOk;
+  Errors errors = rows.errors();
+  for (Error& e : errors) e.file = file.string();
+  return report(errors);
 }
 
 int run_check(const DataOptions& o) {
@@ -114,6 +129,7 @@ int run_check(const DataOptions& o) {
   auto overlay = load_overlay(*net, data_dir(o), o.scenarios, &exit);
   if (!overlay) return exit;
   RouteIndex index(*net, overlay.get());
+  if (int e = check_calibration(dir, index); e != kExitOk) return e;
   std::vector<LocationIdx> hubs = hub_locations(*net);
   auto missing = unreachable_pairs(index, hubs, *depart);
   std::size_t pairs = hubs.size() * (hubs.size() - (hubs.empty() ? 0 : 1));
@@ -202,15 +218,13 @@ int run_calibrate(const DataOptions& o) {
   auto dir = data_dir(o);
   auto net = load_network(dir);
   if (!net) return report(net.errors());
-  std::ifstream in(dir / "calibration.csv");
-  if (!in) return report({Error::not_found((dir / "calibration.csv").string() + ": cannot read file")});
-  std::stringstream text;
-  text << in.rdbuf();
+  auto text = read_regular_file(dir / "calibration.csv", kMaxTableFileBytes);
+  if (!text) return report(text.errors());
   int exit = kExitOk;
   auto overlay = load_overlay(*net, data_dir(o), o.scenarios, &exit);
   if (!overlay) return exit;
   RouteIndex index(*net, overlay.get());
-  auto rows = calibrate_transit_times(index, text.str());
+  auto rows = calibrate_transit_times(index, *text);
   if (!rows) return report(rows.errors());
   // A record or best-case time is judged against the model's p5-p95 as well.
   StageModel model(index);

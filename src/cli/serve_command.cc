@@ -4,12 +4,11 @@
 
 #include <chrono>
 #include <cstdlib>
-#include <fstream>
 #include <iostream>
 #include <memory>
-#include <sstream>
 #include <thread>
 
+#include "caravan/file.h"
 #include "caravan/load.h"
 #include "caravan/server.h"
 #include "commands.h"
@@ -38,9 +37,14 @@ struct ServeOptions {
 Result<std::string> read_token(const std::string& file) {
   std::string token;
   if (!file.empty()) {
-    std::ifstream in(file);
-    if (!in) return Error::not_found("--token-file: cannot read \"" + file + "\"");
-    std::getline(in, token);
+    auto text = read_regular_file(file, kMaxTokenFileBytes);
+    if (!text) {
+      Error e = text.error();
+      e.message = "--token-file: " + e.to_string();
+      e.file.clear();
+      return e;
+    }
+    token = text->substr(0, text->find('\n'));
   } else if (const char* env = std::getenv("CARAVAN_TOKEN")) {
     token = env;
   } else {

@@ -3,12 +3,11 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
-#include <fstream>
 #include <mutex>
 #include <set>
-#include <sstream>
 
 #include "caravan/csv.h"
+#include "caravan/file.h"
 #include "caravan/parallel.h"
 #include "caravan/places.h"
 #include "caravan/stochastic.h"
@@ -123,11 +122,9 @@ Result<Matrix> compute_matrix(const RouteIndex& index, const std::vector<Locatio
 }
 
 Result<std::vector<DemandRow>> load_demand_csv(const std::string& path, const Network& net) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Error::not_found(path + ": cannot read file (expected a CSV from,to,teu_per_year)");
-  std::ostringstream text;
-  text << in.rdbuf();
-  return parse_demand_csv(text.str(), path, net);
+  auto text = read_regular_file(path, kMaxTableFileBytes);
+  if (!text) return text.errors();
+  return parse_demand_csv(*text, path, net);
 }
 
 Result<std::vector<DemandRow>> parse_demand_csv(std::string_view text, std::string_view file_name, const Network& net) {

@@ -9,18 +9,41 @@
 #include <charconv>
 #include <cmath>
 #include <fstream>
+#include <optional>
 #include <set>
 #include <sstream>
 
 #include <toml++/toml.h>
 
 #include "caravan/csv.h"
+#include "caravan/file.h"
 #include "loader.h"
 
 namespace caravan {
 namespace {
 
 using detail::TableReader;
+
+// Checks of values that parse but mean nothing; each reader calls them in a line.
+
+// A calendar day written YYYY-MM-DD: 2025-02-30 and 2025-13-45 are not one.
+std::optional<std::string> date_problem(std::string_view text) {
+  if (text.size() == 10 && text[4] == '-' && text[7] == '-' && parse_instant(text).ok()) return std::nullopt;
+  return "bad date \"" + std::string(text) + "\" (expected a calendar date YYYY-MM-DD)";
+}
+
+// The modes of the links at each location: a crossing of a mode joins two
+// places links of that mode reach (a rail crossing between two road
+// checkpoints is nonsense).
+std::vector<ModeSet> link_modes_at(const Network& net) {
+  std::vector<ModeSet> at(net.locations.size());
+  for (const Link& l : net.links) {
+    for (LocationIdx i : {l.from, l.to}) {
+      if (i.valid() && i.v < at.size()) at[i.v].add(l.mode);
+    }
+  }
+  return at;
+}
 
 struct Loader : detail::LoadContext {
   using LoadContext::LoadContext;
@@ -48,6 +71,15 @@ struct Loader : detail::LoadContext {
     net.info.description = get("description", false);
     net.info.license = get("license", false);
     net.info.fx_date = get("fx_date", false);
+    if (auto problem = net.info.fx_date.empty() ? std::nullopt : date_problem(net.info.fx_date)) {
+      errors.push_back(Error::at("dataset.toml", t.get("fx_date")->source().begin.line, "fx_date", *problem));
+    }
+    if (const toml::node* n = t.get("hubs"); n != nullptr && (!n->is_array() || n->as_array()->empty())) {
+      errors.push_back(Error::at("dataset.toml", n->source().begin.line, "hubs",
+                                 std::string(n->is_array() ? "empty" : "not a list") +
+                                     " (expected location ids, such as hubs = [\"xian\", \"almaty\"]; leave hubs out "
+                                     "when there are none)"));
+    }
     if (auto* hubs = t["hubs"].as_array()) {
       for (auto& h : *hubs) {
         if (auto v = h.value<std::string>()) {
@@ -142,6 +174,11 @@ struct Loader : detail::LoadContext {
       auto c = r.currency(row, "currency");
       double rate = r.number(row, "per_usd", 1e-9, 1e12);
       std::string date = r.text(row, "date");
+      if (auto problem = date.empty() ? std::nullopt : date_problem(date)) r.error(row, "date", *problem);
+      if (c && c->str() == "USD" && rate > 0 && rate != 1) {
+        r.error(row, "per_usd", "USD is " + std::string(r.raw(row, "per_usd")) +
+                                    " per USD (expected 1: rates are units of a currency per US dollar)");
+      }
       SourceList src = sources(r, row);
       if (!c) continue;
       if (!seen.insert(std::string(c->str())).second) {
@@ -351,6 +388,7 @@ struct Loader : detail::LoadContext {
                   {"id", "exit", "entry", "mode", "clearance_median_h", "clearance_p90_h", "cost", "currency", "exit_open",
                    "entry_open", "gauge_change", "gauge_change_h", "gauge_change_cost_per_unit", "capacity_per_day", "source"},
                   {"cost_feu", "gauge_change_cost_feu", "status"}, errors, warnings);
+    const std::vector<ModeSet> link_modes = link_modes_at(net);
     for (const CsvRow& row : t->rows) {
       if (!r.check_width(row)) continue;
       Crossing c;
@@ -360,6 +398,14 @@ struct Loader : detail::LoadContext {
       auto m = r.mode(row, "mode");
       std::string mode = m ? std::string(to_string(*m)) : std::string(r.raw(row, "mode"));
       if (m) c.mode = *m;
+      for (LocationIdx side : {c.exit, c.entry}) {
+        // A post no link reaches yet is left to the reachability checks.
+        if (m && side.valid() && !link_modes[side.v].empty() && !link_modes[side.v].has(*m)) {
+          r.error(row, "mode", mode + " crossing, but no " + mode + " link reaches " + net.locations[side].id +
+                                   " (expected the mode of links at both of its posts)");
+          break;
+        }
+      }
       double median = r.number(row, "clearance_median_h", 0, 24 * 60);
       double p90 = r.number(row, "clearance_p90_h", 0, 24 * 60);
       if (p90 < median) {
@@ -681,12 +727,12 @@ Result<DatasetFiles> read_dataset_files(const std::filesystem::path& dir) {
                            "rail_products.csv", "crossing_classes.csv", "closures.csv", "fares.csv", "air_rates.csv",
                            "empty_return.csv"}) {
     std::filesystem::path p = dir / name;
-    if (!std::filesystem::exists(p, ec)) continue;
-    std::ifstream in(p, std::ios::binary);
-    if (!in) return Error::not_found(p.string() + ": cannot read file");
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    files.text[name] = ss.str();
+    // Absent files are skipped (optional ones may be); anything by the name,
+    // a dangling symlink too, is read and must be a readable regular file.
+    if (!std::filesystem::exists(std::filesystem::symlink_status(p, ec))) continue;
+    auto text = read_regular_file(p, kMaxDatasetFileBytes);
+    if (!text) return text.errors();
+    files.text[name] = std::move(*text);
   }
   return files;
 }

@@ -173,7 +173,7 @@ std::string matrix_to_json(const Network& net, const MatrixEcho& echo, const Mat
   ordered_json pairs = ordered_json::array();
   for (const MatrixCell& c : m.cells) pairs.push_back(cell_json(net, c));
   root["pairs"] = pairs;
-  return root.dump(indent) + "\n";
+  return root.dump(indent, ' ', false, ordered_json::error_handler_t::replace) + "\n";
 }
 
 std::string comparison_to_table(const Network& net, const MatrixEcho& echo, const Comparison& c, std::size_t top) {
@@ -299,7 +299,7 @@ std::string comparison_to_json(const Network& net, const MatrixEcho& echo, const
     pairs.push_back(j);
   }
   root["pairs"] = pairs;
-  return root.dump(indent) + "\n";
+  return root.dump(indent, ' ', false, ordered_json::error_handler_t::replace) + "\n";
 }
 
 }  // namespace caravan

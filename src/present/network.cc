@@ -165,7 +165,7 @@ std::string network_to_geojson(const Network& net, int indent) {
                      {"name", net.info.name},
                      {"features", features},
                      {"sources", source_table(net)}};
-  return fc.dump(indent) + "\n";
+  return fc.dump(indent, ' ', false, ordered_json::error_handler_t::replace) + "\n";
 }
 
 std::vector<GeoJsonLayer> network_to_geojson_layers(const Network& net, int indent) {

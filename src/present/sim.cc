@@ -132,7 +132,7 @@ std::string sim_report_to_json(const Network& net, const SimEcho& echo, const Si
     lanes.push_back(std::move(j));
   }
   root["lanes"] = std::move(lanes);
-  return root.dump(indent) + "\n";
+  return root.dump(indent, ' ', false, ordered_json::error_handler_t::replace) + "\n";
 }
 
 std::string sim_report_to_csv(const Network& net, const SimReport& r) {

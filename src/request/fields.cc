@@ -7,6 +7,7 @@
 #include <limits>
 
 #include "caravan/places.h"
+#include "caravan/text.h"
 #include "option.h"
 
 namespace caravan {
@@ -91,8 +92,12 @@ Error unknown_option(std::span<const OptionSpec> specs, std::string_view name, R
   for (const OptionSpec& s : specs) {
     if (!(s.local_only && origin == RequestOrigin::kRemote)) names.push_back(s.name);
   }
-  Error e = Error::invalid(std::string(name) + ": unknown option (expected " + joined(names, " or ") + ")");
-  e.column = std::string(name);
+  const std::string expected = "(expected " + joined(names, " or ") + ")";
+  // `?=x` has no name to blame; the error then has no field.
+  if (name.empty()) return Error::invalid("an option without a name " + expected);
+  // The name as text: a query string's names are any bytes, and the error goes back to the client.
+  Error e = Error::invalid(sanitize_text(name) + ": unknown option " + expected);
+  e.column = sanitize_text(name);
   return e;
 }
 

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "caravan/csv.h"
+#include "caravan/file.h"
 #include "caravan/scenario.h"
 
 namespace caravan {
@@ -528,6 +529,12 @@ struct Parser {
         s.stops.push_back(i);
       }
       if (s.stops.size() < 2) r.error(line_of(*n), "fewer than two stops (expected a list of location ids)");
+      for (std::size_t k = 0; k + 1 < s.stops.size(); ++k) {
+        if (s.stops[k].valid() && s.stops[k] == s.stops[k + 1]) {
+          r.error(line_of(*n), "stop \"" + net.locations[s.stops[k]].id + "\" twice in a row (expected consecutive stops to differ)");
+          break;
+        }
+      }
     }
     if (auto d = r.string(t, line, "days", w)) {
       if (auto bits = parse_days(r, line_of(*t.get("days")), *d)) s.weekdays = *bits;
@@ -695,15 +702,9 @@ Result<Scenario> parse_scenario(std::string_view toml_text, std::string_view fil
 }
 
 Result<Scenario> load_scenario_file(const std::filesystem::path& path, const Network& net) {
-  std::error_code ec;
-  if (!std::filesystem::is_regular_file(path, ec)) {
-    return Error::not_found(path.string() + ": no such scenario file (expected a .toml file)");
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Error::not_found(path.string() + ": cannot read file");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return parse_scenario(ss.str(), path.string(), net);
+  auto text = read_regular_file(path, kMaxScenarioFileBytes);
+  if (!text) return text.errors();
+  return parse_scenario(*text, path.string(), net);
 }
 
 }  // namespace caravan

@@ -6,6 +6,8 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
+#include "caravan/text.h"
+
 namespace caravan::server {
 namespace {
 
@@ -16,8 +18,8 @@ Error body_error(std::string message) {
 }
 
 Error member_error(const std::string& name, std::string message) {
-  Error e = Error::invalid(name + ": " + std::move(message));
-  e.column = name;
+  Error e = Error::invalid(sanitize_text(name) + ": " + std::move(message));
+  e.column = sanitize_text(name);
   return e;
 }
 
@@ -198,7 +200,7 @@ Result<std::optional<ResponseFormat>> take_format(RequestFields& fields, std::st
   if (given) {
     if (*given == "json") return std::optional<ResponseFormat>(ResponseFormat::kJson);
     if (*given == "csv") return std::optional<ResponseFormat>(ResponseFormat::kCsv);
-    return member_error("format", "unknown format \"" + *given + "\" (expected json or csv)");
+    return member_error("format", "unknown format \"" + sanitize_text(*given) + "\" (expected json or csv)");
   }
   if (accept.empty()) return std::optional<ResponseFormat>(ResponseFormat::kJson);
   const double json = quality(accept, "application", "json"), csv = quality(accept, "text", "csv");

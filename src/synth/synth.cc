@@ -7,6 +7,8 @@
 #include <memory>
 #include <string>
 
+#include "caravan/file.h"
+
 namespace caravan {
 namespace {
 
@@ -95,24 +97,22 @@ OdPairs generate_od_pairs(std::uint32_t n, std::uint32_t count, std::uint64_t se
 
 namespace {
 
+// Complete or absent, never half-written (a full disk leaves the old file).
 Status write_file(const std::filesystem::path& path, const std::string& header, std::size_t rows,
                   const auto& format_row) {
-  std::unique_ptr<std::FILE, int (*)(std::FILE*)> f(std::fopen(path.c_str(), "wb"), &std::fclose);
-  if (!f) return Error::not_found(path.string() + ": cannot write file");
-  std::string buf = header;
-  char line[96];
-  for (std::size_t i = 0; i < rows; ++i) {
-    int len = format_row(i, line, sizeof line);
-    buf.append(line, static_cast<std::size_t>(len));
-    if (buf.size() > (1u << 20)) {
-      if (std::fwrite(buf.data(), 1, buf.size(), f.get()) != buf.size()) return Error::not_found(path.string() + ": write error");
-      buf.clear();
+  return write_file_atomically(path, [&](std::FILE* f) {
+    std::string buf = header;
+    char line[96];
+    for (std::size_t i = 0; i < rows; ++i) {
+      int len = format_row(i, line, sizeof line);
+      buf.append(line, static_cast<std::size_t>(len));
+      if (buf.size() > (1u << 20)) {
+        if (std::fwrite(buf.data(), 1, buf.size(), f) != buf.size()) return false;
+        buf.clear();
+      }
     }
-  }
-  if (std::fwrite(buf.data(), 1, buf.size(), f.get()) != buf.size() || std::fflush(f.get()) != 0) {
-    return Error::not_found(path.string() + ": write error");
-  }
-  return Status();
+    return std::fwrite(buf.data(), 1, buf.size(), f) == buf.size();
+  });
 }
 
 }  // namespace

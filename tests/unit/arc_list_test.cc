@@ -141,7 +141,7 @@ TEST(ArcList, MissingFileIsNotFound) {
   auto r = load_arc_list_csv("/nonexistent/edges.csv");
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code, ErrorCode::kNotFound);
-  EXPECT_EQ(r.error().to_string(), "/nonexistent/edges.csv: cannot read file (expected a readable file)");
+  EXPECT_EQ(r.error().to_string(), "/nonexistent/edges.csv: no such file");
 }
 
 }  // namespace

@@ -246,6 +246,14 @@ TEST(Request, TextMustBeUtf8WithoutControlCharacters) {
   expect_error(route({{"via", "xi\nan", {}}}), "via");
   expect_error(route({{"via", "\xc0\xaf", {}}}), "via");  // overlong '/'
   EXPECT_TRUE(route({{"via", "Małaszewicze", {}}}).ok());
+  // An unknown name is echoed, as text: a query string's names are any bytes.
+  auto bad_name = route({{"c\xffl\x01", "red", {}}});
+  expect_error(bad_name, "c\xEF\xBF\xBDl\xEF\xBF\xBD");
+  EXPECT_EQ(bad_name.error().message.rfind("c\xEF\xBF\xBDl\xEF\xBF\xBD: unknown option (expected from,", 0), 0u);
+  auto nameless = route({{"", "red", {}}});
+  ASSERT_FALSE(nameless.ok());
+  EXPECT_EQ(nameless.error().column, "");
+  EXPECT_EQ(nameless.error().message.rfind("an option without a name (expected from, to,", 0), 0u);
 }
 
 TEST(Request, InvalidValueNamesTheFieldOrTheUnknownName) {
