@@ -33,5 +33,6 @@ Runner add_matrix_command(CLI::App& app);
 Runner add_compare_command(CLI::App& app);
 Runner add_bench_command(CLI::App& app);
 Runner add_simulate_command(CLI::App& app);
+Runner add_sweep_command(CLI::App& app);
 
 }  // namespace caravan::cli
