@@ -292,6 +292,13 @@ class SweepJournal {
 // ---------------------------------------------------------------------------
 // Running
 
+/// What one rank says before the sweep starts: whether it set up (loaded
+/// the dataset and the grid) and what it set up.
+struct RankReadiness {
+  bool ready = false;
+  std::uint64_t fingerprint = 0;  ///< sweep_fingerprint
+};
+
 /// Delivers messages between the processes (ranks) of a distributed sweep.
 /// Rank 0 coordinates; every other rank works. The meaning of the bytes is
 /// run_sweep's; a transport delivers whole messages, in order between any two
@@ -311,21 +318,14 @@ class SweepTransport {
   /// The next message from `from` (or any rank), waiting up to `wait`;
   /// nullopt when none came.
   virtual std::optional<Message> receive(int from, std::chrono::microseconds wait) = 0;
-  /// Collective, once per rank before any message: every rank says whether
-  /// it is ready and its fingerprint. OK on every rank when all are ready with
-  /// rank 0's fingerprint; otherwise the same error on every rank, naming the
-  /// first rank that is not.
-  virtual Status agree(std::uint64_t fingerprint, bool ready) = 0;
+  /// Collective, once per rank before any message: what every rank said,
+  /// by rank, on every rank.
+  virtual std::vector<RankReadiness> gather(const RankReadiness& mine) = 0;
 };
 
-/// What one rank says in SweepTransport::agree.
-struct RankReadiness {
-  bool ready = false;
-  std::uint64_t fingerprint = 0;
-};
-/// For transports: the outcome of agree() from what every rank said, by rank
-/// (rank 0 first). The error names the first rank that is not ready or has
-/// another fingerprint than rank 0.
+/// Whether the ranks may start, from what gather() returned: OK when every
+/// rank is ready with rank 0's fingerprint, else an error naming the first
+/// rank that is not.
 Status agreement(const std::vector<RankReadiness>& by_rank);
 
 /// `ranks` transports joined by in-memory queues, for running the protocol
@@ -363,7 +363,8 @@ struct SweepOutcome {
 };
 
 /// Runs the sweep's cells not in the journal yet. Call on every rank with the
-/// same grid, after a successful `transport->agree`; `transport` null (or of size 1) runs in this process alone,
+/// same grid, once `agreement(transport->gather(…))` is OK; `transport` null
+/// (or of size 1) runs in this process alone,
 /// `journal` (coordinator only) may be null. Results are journaled as they
 /// arrive, except kError cells, which a resumed sweep runs again. Fails with
 /// kInternal when the journal cannot be written (workers are stopped first).

@@ -37,7 +37,7 @@ class MpiTransport final : public SweepTransport {
   int size() const override { return size_; }
   void send(int to, std::string_view bytes) override;
   std::optional<Message> receive(int from, std::chrono::microseconds wait) override;
-  Status agree(std::uint64_t fingerprint, bool ready) override;
+  std::vector<RankReadiness> gather(const RankReadiness& mine) override;
 
   /// The MPI library's own name for itself, first line (e.g. "Open MPI v4.1.4, …").
   static std::string library_version();

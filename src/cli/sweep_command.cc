@@ -104,7 +104,7 @@ class StopMessage {
   StopMessage& operator=(const StopMessage&) = delete;
 };
 
-// Everything a rank sets up before the ranks agree.
+// Everything a rank sets up before the ranks compare notes.
 struct Setup {
   std::optional<Network> net;
   std::optional<SweepGrid> grid;
@@ -207,21 +207,23 @@ int run_sweep_command(const SweepOptionsCli& o) {
   const int rank = transport ? transport->rank() : 0;
   const bool coordinator = rank == 0;
 
+  // Every rank sets up, then the ranks compare notes. A rank's own error is
+  // printed by rank 0, or by the rank itself when rank 0 set up (so an error
+  // every rank shares appears once).
   Setup s;
   Status ready = set_up(o, coordinator, s);
-  if (!ready.ok()) {
+  std::vector<RankReadiness> ranks = {{ready.ok(), s.fingerprint}};
+  if (transport) ranks = transport->gather(ranks.front());
+  if (!ready.ok() && (coordinator || ranks.front().ready)) {
     Errors errors = ready.errors();
     if (rank > 0) {
       for (Error& e : errors) e.message = "rank " + std::to_string(rank) + ": " + e.message;
     }
-    int code = report(errors);
-    if (transport) (void)transport->agree(0, false);
-    return code;
+    return report(errors);
   }
-  if (transport) {
-    Status agreed = transport->agree(s.fingerprint, true);
-    if (!agreed.ok()) return coordinator ? report(agreed.errors()) : exit_code(agreed.error());
-  }
+  if (!ready.ok()) return exit_code(ready.error());
+  Status agreed = agreement(ranks);
+  if (!agreed.ok()) return coordinator && ranks.front().ready ? report(agreed.errors()) : exit_code(agreed.error());
   const double setup_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
 
   SweepRunOptions run;

@@ -8,7 +8,7 @@
 namespace caravan {
 namespace {
 
-// What the ranks share: an inbox each and the slots of agree().
+// What the ranks share: an inbox each and the slots of gather().
 struct Hub {
   explicit Hub(int ranks) : inbox(static_cast<std::size_t>(ranks)), said(static_cast<std::size_t>(ranks)) {}
   std::mutex mu;
@@ -48,13 +48,13 @@ class LocalTransport final : public SweepTransport {
     return got;
   }
 
-  Status agree(std::uint64_t fingerprint, bool ready) override {
+  std::vector<RankReadiness> gather(const RankReadiness& mine) override {
     std::unique_lock<std::mutex> lock(hub_->mu);
-    hub_->said[static_cast<std::size_t>(rank_)] = {ready, fingerprint};
+    hub_->said[static_cast<std::size_t>(rank_)] = mine;
     ++hub_->arrived;
     hub_->cv.notify_all();
     hub_->cv.wait(lock, [&] { return hub_->arrived == size(); });
-    return agreement(hub_->said);
+    return hub_->said;
   }
 
  private:

@@ -65,13 +65,13 @@ std::optional<SweepTransport::Message> MpiTransport::receive(int from, std::chro
   }
 }
 
-Status MpiTransport::agree(std::uint64_t fingerprint, bool ready) {
-  std::uint64_t mine[2] = {ready ? 1u : 0u, fingerprint};
+std::vector<RankReadiness> MpiTransport::gather(const RankReadiness& mine) {
+  std::uint64_t said[2] = {mine.ready ? 1u : 0u, mine.fingerprint};
   std::vector<std::uint64_t> all(2 * static_cast<std::size_t>(size_));
-  MPI_Allgather(mine, 2, MPI_UINT64_T, all.data(), 2, MPI_UINT64_T, comm_->comm);
+  MPI_Allgather(said, 2, MPI_UINT64_T, all.data(), 2, MPI_UINT64_T, comm_->comm);
   std::vector<RankReadiness> by_rank;
-  for (int r = 0; r < size_; ++r) by_rank.push_back({all[2 * r] != 0, all[2 * r + 1]});
-  return agreement(by_rank);
+  for (std::size_t r = 0; r < static_cast<std::size_t>(size_); ++r) by_rank.push_back({all[2 * r] != 0, all[2 * r + 1]});
+  return by_rank;
 }
 
 std::string MpiTransport::library_version() {

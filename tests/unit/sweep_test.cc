@@ -523,8 +523,7 @@ std::vector<CellResult> run_as_ranks(const SweepContext& ctx, int ranks, SweepSt
     for (int r = 0; r < ranks; ++r) {
       threads.emplace_back([&, r] {
         SweepTransport& t = *transports[static_cast<std::size_t>(r)];
-        Status agreed = t.agree(42, true);
-        if (!agreed.ok()) return;
+        if (!agreement(t.gather({true, 42})).ok()) return;
         SweepRunOptions o;
         o.threads = 1;
         o.max_chunk = 8;
@@ -580,6 +579,29 @@ TEST(SweepRun, ResumesFromTheJournalRunningOnlyWhatIsMissing) {
   EXPECT_EQ(reopened->recovered().size(), all.size());
 }
 
+TEST(SweepRun, AWorkerThatSendsGarbageStopsTheSweepWithAnError) {
+  Triangle t;
+  SweepGrid g = t.grid(kHandGrid);
+  auto ctx = SweepContext::build(t.net, g);
+  ASSERT_TRUE(ctx.ok());
+  auto transports = in_process_transports(2);
+  std::optional<Result<SweepOutcome>> coordinator;
+  std::jthread rank0([&] {
+    SweepRunOptions o;
+    o.threads = 1;
+    coordinator.emplace(run_sweep(*ctx, nullptr, transports[0].get(), o));
+  });
+  transports[1]->send(0, "hello\n");
+  std::optional<SweepTransport::Message> answer;
+  while (!(answer = transports[1]->receive(0, std::chrono::milliseconds(100)))) {
+  }
+  EXPECT_EQ(answer->bytes, "S\n") << "told to stop";
+  rank0.join();
+  ASSERT_FALSE(coordinator->ok());
+  EXPECT_EQ(coordinator->error().message, "rank 1 sent a malformed request");
+  EXPECT_EQ(coordinator->error().code, ErrorCode::kInternal);
+}
+
 TEST(SweepRun, RanksMustAgreeOnTheSweep) {
   EXPECT_TRUE(agreement({{true, 9}, {true, 9}}).ok());
   EXPECT_EQ(agreement({{true, 9}, {true, 9}, {false, 0}}).error().message,
@@ -587,11 +609,15 @@ TEST(SweepRun, RanksMustAgreeOnTheSweep) {
   EXPECT_EQ(agreement({{true, 0x9}, {true, 0xa}}).error().message,
             "rank 1 has another grid, dataset or caravan version than rank 0 (fingerprint a, rank 0 9)");
   auto t = in_process_transports(2);
-  Status other;
-  std::jthread worker([&] { other = t[1]->agree(8, true); });
-  EXPECT_FALSE(t[0]->agree(7, true).ok());
+  std::vector<RankReadiness> seen_by_1;
+  std::jthread worker([&] { seen_by_1 = t[1]->gather({true, 8}); });
+  std::vector<RankReadiness> seen_by_0 = t[0]->gather({false, 7});
   worker.join();
-  EXPECT_FALSE(other.ok());
+  for (const auto* seen : {&seen_by_0, &seen_by_1}) {
+    ASSERT_EQ(seen->size(), 2u);
+    EXPECT_FALSE((*seen)[0].ready);
+    EXPECT_EQ((*seen)[1].fingerprint, 8u);
+  }
 }
 
 TEST(SweepRun, FingerprintFollowsTheObjectiveAndTheDataset) {
