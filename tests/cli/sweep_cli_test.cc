@@ -251,7 +251,7 @@ std::vector<std::string> mpi_env(const std::string& job) {
   return {"OMPI_ALLOW_RUN_AS_ROOT=1",
           "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1",
           "OMPI_MCA_mca_base_component_disable_dlclose=1",
-          "LSAN_OPTIONS=suppressions=" CARAVAN_MPI_LSAN_SUPPRESSIONS ":fast_unwind_on_malloc=0",
+          "LSAN_OPTIONS=suppressions=" CARAVAN_MPI_LSAN_SUPPRESSIONS ":fast_unwind_on_malloc=0:print_suppressions=0",
           "CARAVAN_TEST_JOB=" + job};
 }
 
@@ -297,7 +297,8 @@ TEST(SweepMpi, TwoAndThreeRanksWriteTheSameBytesAsOneProcess) {
   EXPECT_NE(two.out.find("480 cells run (0 resumed)"), std::string::npos) << two.out;
   EXPECT_NE(two.out.find(" on 2 ranks × 1 thread;"), std::string::npos) << two.out;
   // --stats: both ranks computed cells, and together every cell once.
-  auto stats = nlohmann::json::parse(two.err.substr(two.err.rfind("{\"ranks\"")));
+  const std::string line = two.err.substr(two.err.rfind("{\"ranks\""));
+  auto stats = nlohmann::json::parse(line.substr(0, line.find('\n')));
   EXPECT_EQ(stats["ranks"], 2);
   EXPECT_GT(stats["per_rank"][1]["cells"].get<int>(), 0);
   EXPECT_EQ(stats["per_rank"][0]["cells"].get<int>() + stats["per_rank"][1]["cells"].get<int>(), 480);
