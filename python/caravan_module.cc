@@ -8,6 +8,7 @@
 #include <pybind11/stl.h>
 
 #include <algorithm>
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -17,6 +18,7 @@
 #include "caravan/matrix.h"
 #include "caravan/places.h"
 #include "caravan/present.h"
+#include "caravan/request.h"
 #include "caravan/route.h"
 #include "caravan/scenario.h"
 #include "caravan/sim.h"
@@ -75,117 +77,72 @@ class Dataset {
     return out;
   }
 
-  py::object route(const std::string& from, const std::string& to, const std::optional<std::string>& depart,
-                   std::uint32_t units, const std::string& unit, const std::string& by,
-                   const std::vector<std::string>& via, const std::vector<std::string>& avoid,
-                   const std::optional<std::string>& modes, std::optional<double> cargo_tonnes,
-                   const std::optional<std::string>& deadline, std::optional<std::uint32_t> samples, std::uint64_t seed,
-                   const std::vector<std::string>& scenario_names) const {
-    caravan::RouteQuery q;
-    q.from = place_or_throw(from);
-    q.to = place_or_throw(to);
-    q.depart = instant_or_throw("depart", depart);
-    q.units = units_or_throw(units);
-    q.unit = unit_or_throw(unit);
-    if (cargo_tonnes) {
-      if (!(*cargo_tonnes > 0 && *cargo_tonnes <= 100)) {
-        throw std::invalid_argument("cargo_tonnes: expected tonnes per container, above 0 and at most 100");
-      }
-      q.cargo_per_unit = caravan::Mass::from_tonnes(*cargo_tonnes);
-    }
-    auto o = caravan::parse_objective(by);
-    if (!o) throw std::invalid_argument("by: unknown objective \"" + by + "\" (expected pareto, time, cost or co2)");
-    q.objective = *o;
-    for (const std::string& v : via) q.via.push_back(place_or_throw(v));
-    for (const std::string& a : avoid) {
-      if (a.size() == 2 && caravan::has_country(*net_, a))
-        q.avoid_countries.push_back(a);
-      else
-        q.avoid.push_back(place_or_throw(a));
-    }
-    if (modes) {
-      auto m = caravan::parse_mode_set(*modes);
-      if (!m) throw std::invalid_argument("modes: " + m.error().message);
-      q.modes = *m;
-    }
-    std::optional<caravan::Instant> due;
-    if (deadline) {
-      due = instant_or_throw("deadline", deadline);
-      if (*due <= q.depart) throw std::invalid_argument("deadline: not after the departure (expected a later instant)");
-    }
-    Scenarios sc = scenarios_or_throw(scenario_names);
+  py::object route(const std::string& origin, const std::string& destination, const py::kwargs& options) const {
+    caravan::RequestFields fields = {{"from", origin, {}}, {"to", destination, {}}};
+    add_options(fields, options);
+    auto req = caravan::parse_route_request(*net_, fields, now());
+    if (!req) throw_error(req.error());
+    Scenarios sc = scenarios_or_throw(req->scenarios);
     std::string json;
     {
       py::gil_scoped_release unlocked;
       caravan::RouteIndex index(*net_, sc.overlay.get());
       caravan::Planner planner(index);
-      // A deadline alone asks for reliability, 1,000 samples, as in the CLI.
-      const std::uint32_t n = samples.value_or(due ? 1000u : 0u);
       caravan::Result<std::vector<caravan::Itinerary>> its = std::vector<caravan::Itinerary>{};
-      if (n > 0) {
+      if (req->samples > 0) {
         caravan::StageModel model(index);
         caravan::MonteCarloOptions mc;
-        mc.samples = n;
-        mc.seed = seed;
-        mc.deadline = due;
-        its = caravan::plan_reliable(planner, model, q, mc);
+        mc.samples = req->samples;
+        mc.seed = req->seed;
+        mc.threads = req->threads;
+        mc.deadline = req->deadline;
+        its = caravan::plan_reliable(planner, model, req->query, mc);
       } else {
-        its = planner.plan(q);
+        its = planner.plan(req->query);
       }
       if (!its) {
         py::gil_scoped_acquire locked;
-        if (its.error().code == caravan::ErrorCode::kNoRoute) throw py::value_error(its.error().message);
-        throw std::invalid_argument(its.error().message);
+        throw_error(its.error());
       }
-      caravan::QueryEcho echo{q, due, sc.ids, sc.overlay.get()};
+      caravan::QueryEcho echo{req->query, req->deadline, sc.ids, sc.overlay.get()};
       json = caravan::itineraries_to_json(*net_, echo, *its, -1);
     }
     return loads(json);
   }
 
-  py::object matrix(const std::optional<std::vector<std::string>>& places, const std::optional<std::string>& depart,
-                    std::uint32_t units, const std::string& unit, std::uint32_t samples, std::uint64_t seed,
-                    const std::vector<std::string>& scenario_names, unsigned threads) const {
-    caravan::MatrixEcho echo;
-    caravan::MatrixOptions m = matrix_options(depart, units, unit, samples, seed, threads, echo);
-    std::vector<caravan::LocationIdx> at = places_or_hubs(places);
-    Scenarios sc = scenarios_or_throw(scenario_names);
+  py::object matrix(const py::kwargs& options) const {
+    caravan::RequestFields fields;
+    add_options(fields, options);
+    auto req = caravan::parse_matrix_request(*net_, fields, now());
+    if (!req) throw_error(req.error());
+    Scenarios sc = scenarios_or_throw(req->scenarios);
+    caravan::MatrixEcho echo = echo_of(*req);
     echo.scenarios = sc.ids;
     std::string json;
     {
       py::gil_scoped_release unlocked;
       caravan::RouteIndex index(*net_, sc.overlay.get());
-      auto result = caravan::compute_matrix(index, at, m);
+      auto result = caravan::compute_matrix(index, req->places, req->options());
       if (!result) {
         py::gil_scoped_acquire locked;
-        throw std::invalid_argument(caravan::to_string(result.errors()));
+        throw_error(result.error());
       }
       json = caravan::matrix_to_json(*net_, echo, *result, -1);
     }
     return loads(json);
   }
 
-  py::object compare(const std::vector<std::string>& scenario_names,
-                     const std::optional<std::vector<std::string>>& places, const std::vector<std::string>& base_names,
-                     const std::optional<std::string>& depart, std::uint32_t units, const std::string& unit,
-                     std::uint32_t samples, std::uint64_t seed, const py::object& demand, unsigned threads) const {
-    if (scenario_names.empty()) throw std::invalid_argument("scenarios: at least one is required");
-    caravan::MatrixEcho echo;
-    caravan::MatrixOptions m = matrix_options(depart, units, unit, samples, seed, threads, echo);
-    std::vector<caravan::LocationIdx> at = places_or_hubs(places);
-    std::optional<std::vector<caravan::DemandRow>> flows;
-    if (!demand.is_none()) {
-      flows = demand_or_throw(demand);
-      for (const caravan::DemandRow& r : *flows) {
-        for (caravan::LocationIdx l : {r.from, r.to}) {
-          if (std::find(at.begin(), at.end(), l) == at.end()) at.push_back(l);
-        }
-      }
-    }
-    Scenarios base = scenarios_or_throw(base_names);
-    std::vector<std::string> all_names = base_names;
-    all_names.insert(all_names.end(), scenario_names.begin(), scenario_names.end());
+  py::object compare(const py::object& scenarios, const py::kwargs& options) const {
+    caravan::RequestFields fields;
+    add_fields(fields, "scenario", scenarios);
+    add_options(fields, options);
+    auto req = caravan::parse_compare_request(*net_, fields, now());
+    if (!req) throw_error(req.error());
+    Scenarios base = scenarios_or_throw(req->base_scenarios);
+    std::vector<std::string> all_names = req->base_scenarios;
+    all_names.insert(all_names.end(), req->scenarios.begin(), req->scenarios.end());
     Scenarios with = scenarios_or_throw(all_names);
+    caravan::MatrixEcho echo = echo_of(*req);
     echo.base_scenarios = base.ids;
     echo.scenarios.assign(with.ids.begin() + static_cast<std::ptrdiff_t>(base.ids.size()), with.ids.end());
     std::string json;
@@ -193,64 +150,37 @@ class Dataset {
       py::gil_scoped_release unlocked;
       caravan::RouteIndex base_index(*net_, base.overlay.get());
       caravan::RouteIndex index(*net_, with.overlay.get());
-      auto before = caravan::compute_matrix(base_index, at, m);
-      auto after = before ? caravan::compute_matrix(index, at, m) : caravan::Result<caravan::Matrix>(before.errors());
+      const caravan::MatrixOptions m = req->options();
+      auto before = caravan::compute_matrix(base_index, req->places, m);
+      auto after = before ? caravan::compute_matrix(index, req->places, m) : caravan::Result<caravan::Matrix>(before.errors());
       if (!after) {
         py::gil_scoped_acquire locked;
-        throw std::invalid_argument(caravan::to_string(after.errors()));
+        throw_error(after.error());
       }
-      caravan::Comparison c = caravan::compare(*before, *after, flows ? &*flows : nullptr);
+      caravan::Comparison c = caravan::compare(*before, *after, req->demand ? &*req->demand : nullptr);
       json = caravan::comparison_to_json(*net_, echo, c, -1);
     }
     return loads(json);
   }
 
-  py::object simulate(const py::object& demand, const std::optional<std::string>& start, double days, double warmup,
-                      std::uint64_t seed, std::uint32_t units, const std::string& unit, const std::string& by,
-                      const std::optional<std::string>& modes, const std::string& service_capacity,
-                      const std::string& arrivals, bool sample_stages, const std::vector<std::string>& scenario_names,
-                      unsigned threads) const {
-    caravan::SimOptions o;
-    o.start = instant_or_throw("start", start);
-    if (!(days > 0 && days <= 3650)) throw std::invalid_argument("days: expected more than 0 and at most 3650");
-    if (!(warmup >= 0 && warmup < days)) throw std::invalid_argument("warmup: expected at least 0 and less than days");
-    o.horizon = caravan::Duration(std::llround(days * 86400.0));
-    o.warmup = caravan::Duration(std::llround(warmup * 86400.0));
-    o.seed = seed;
-    o.shipment_units = units_or_throw(units);
-    o.unit = unit_or_throw(unit);
-    auto objective = caravan::parse_objective(by);
-    if (!objective || *objective == caravan::Objective::kPareto) {
-      throw std::invalid_argument("by: unknown route choice \"" + by + "\" (expected cost, time or co2)");
-    }
-    o.objective = *objective;
-    if (modes) {
-      auto m = caravan::parse_mode_set(*modes);
-      if (!m) throw std::invalid_argument("modes: " + m.error().message);
-      o.modes = *m;
-    }
-    if (service_capacity != "per-run" && service_capacity != "ignore") {
-      throw std::invalid_argument("service_capacity: expected per-run or ignore");
-    }
-    o.service_capacity = service_capacity == "per-run";
-    if (arrivals != "poisson" && arrivals != "regular")
-      throw std::invalid_argument("arrivals: expected poisson or regular");
-    o.arrivals = arrivals == "poisson" ? caravan::ArrivalProcess::kPoisson : caravan::ArrivalProcess::kRegular;
-    o.sample_stages = sample_stages;
-    o.threads = threads;
-    std::vector<caravan::DemandRow> flows = demand_or_throw(demand);
-    Scenarios sc = scenarios_or_throw(scenario_names);
+  py::object simulate(const py::object& demand, const py::kwargs& options) const {
+    caravan::RequestFields fields;
+    add_fields(fields, "demand", demand);
+    add_options(fields, options);
+    auto req = caravan::parse_simulate_request(*net_, fields, now());
+    if (!req) throw_error(req.error());
+    Scenarios sc = scenarios_or_throw(req->scenarios);
     caravan::SimEcho echo;
-    echo.demand = py::isinstance<py::str>(demand) ? demand.cast<std::string>() : std::string("(list)");
+    echo.demand = req->demand_source;
     echo.scenarios = sc.ids;
     std::string json;
     {
       py::gil_scoped_release unlocked;
       caravan::RouteIndex index(*net_, sc.overlay.get());
-      auto report = caravan::simulate(index, flows, o);
+      auto report = caravan::simulate(index, req->demand, req->options);
       if (!report) {
         py::gil_scoped_acquire locked;
-        throw std::invalid_argument(caravan::to_string(report.errors()));
+        throw_error(report.error());
       }
       json = caravan::sim_report_to_json(*net_, echo, *report, -1);
     }
@@ -282,87 +212,83 @@ class Dataset {
   Scenarios scenarios_or_throw(const std::vector<std::string>& names) const {
     Scenarios out;
     if (names.empty()) return out;
-    std::vector<caravan::Scenario> parsed;
-    for (const std::string& name : names) {
-      std::filesystem::path f = name;
-      if (f.extension() != ".toml") {
-        f = dir_ / "scenarios" / (name + ".toml");
-        std::error_code ec;
-        if (!std::filesystem::is_regular_file(f, ec)) {
-          std::string known;
-          for (const auto& k : dataset_scenario_files()) known += (known.empty() ? "" : ", ") + k.stem().string();
-          throw py::key_error("scenario: unknown scenario \"" + name + "\" (expected a .toml path or one of: " + known +
-                              ")");
-        }
-      }
-      auto sc = caravan::load_scenario_file(f, *net_);
-      if (!sc) throw std::invalid_argument(caravan::to_string(sc.errors()));
-      out.ids.push_back(sc->id);
-      parsed.push_back(std::move(sc).value());
+    auto parsed = caravan::load_named_scenarios(*net_, dir_ / "scenarios", names);
+    if (!parsed) {
+      const caravan::Error& e = parsed.error();
+      throw_error(e, parsed.errors().size() == 1 && e.file.empty() ? e.message : caravan::to_string(parsed.errors()));
     }
-    auto ov = caravan::Overlay::build(*net_, parsed);
+    for (const caravan::Scenario& sc : *parsed) out.ids.push_back(sc.id);
+    auto ov = caravan::Overlay::build(*net_, *parsed);
     if (!ov) throw std::invalid_argument(caravan::to_string(ov.errors()));
     out.overlay = std::make_unique<caravan::Overlay>(std::move(ov).value());
     return out;
   }
 
-  caravan::Instant instant_or_throw(const char* what, const std::optional<std::string>& text) const {
-    auto t = caravan::parse_instant(text.value_or("2026-03-02T00:00Z"));
-    if (!t) throw std::invalid_argument(std::string(what) + ": " + t.error().message);
-    return *t;
+  static caravan::RequestContext now() {
+    return {caravan::RequestOrigin::kLocal,
+            std::chrono::time_point_cast<caravan::Duration>(std::chrono::system_clock::now())};
   }
 
-  static std::uint32_t units_or_throw(std::uint32_t units) {
-    if (units == 0 || units > 10000) throw std::invalid_argument("units: expected 1 to 10000 containers");
-    return units;
+  // KeyError for what is unknown (places, scenarios), ValueError for the rest.
+  [[noreturn]] static void throw_error(const caravan::Error& e, const std::string& message = {}) {
+    const std::string& text = message.empty() ? e.message : message;
+    if (e.code == caravan::ErrorCode::kNotFound) throw py::key_error(text);
+    throw std::invalid_argument(text);
   }
 
-  static caravan::UnitKind unit_or_throw(const std::string& unit) {
-    auto u = caravan::parse_unit_kind(unit);
-    if (!u) throw std::invalid_argument("unit: unknown unit \"" + unit + "\" (expected TEU or FEU)");
-    return *u;
-  }
-
-  caravan::MatrixOptions matrix_options(const std::optional<std::string>& depart, std::uint32_t units,
-                                        const std::string& unit, std::uint32_t samples, std::uint64_t seed,
-                                        unsigned threads, caravan::MatrixEcho& echo) const {
-    caravan::MatrixOptions m;
-    m.depart = instant_or_throw("depart", depart);
-    m.units = units_or_throw(units);
-    m.unit = unit_or_throw(unit);
-    if (samples > 100000) throw std::invalid_argument("samples: expected at most 100000");
-    m.samples = samples;
-    m.seed = seed;
-    m.threads = threads;
-    echo.depart = m.depart;
-    echo.units = m.units;
-    echo.unit = m.unit;
-    return m;
-  }
-
-  std::vector<caravan::LocationIdx> places_or_hubs(const std::optional<std::vector<std::string>>& places) const {
-    if (!places) return caravan::default_hubs(*net_);
-    std::vector<caravan::LocationIdx> out;
-    for (const std::string& p : *places) out.push_back(place_or_throw(p));
-    if (out.size() < 2) throw std::invalid_argument("places: expected at least two");
-    return out;
-  }
-
-  // A CSV path (from,to,teu_per_year) or a list of (from, to, teu_per_year).
-  std::vector<caravan::DemandRow> demand_or_throw(const py::object& demand) const {
-    if (py::isinstance<py::str>(demand)) {
-      auto rows = caravan::load_demand_csv(demand.cast<std::string>(), *net_);
-      if (!rows) throw std::invalid_argument("demand: " + caravan::to_string(rows.errors()));
-      return std::move(rows).value();
+  // A Python value as request fields: None is "not given"; a list or tuple is
+  // a field per item; a tuple or dict inside a list is a structured item (a
+  // demand row: from, to, teu_per_year); anything else is its text, numbers
+  // as Python writes them (1e+308, inf), so the parser checks them as it
+  // checks the CLI's and the API's.
+  static void add_fields(caravan::RequestFields& out, const std::string& name, const py::handle& v) {
+    if (v.is_none()) return;
+    if (py::isinstance<py::list>(v) || py::isinstance<py::tuple>(v)) {
+      for (const py::handle& item : v) {
+        if (py::isinstance<py::tuple>(item) || py::isinstance<py::list>(item) || py::isinstance<py::dict>(item)) {
+          out.push_back({name, "", row_members(name, item)});
+        } else {
+          out.push_back({name, text_of(item), {}});
+        }
+      }
+      return;
     }
-    std::vector<caravan::DemandRow> out;
-    for (const py::handle& item : demand) {
-      auto row = item.cast<std::tuple<std::string, std::string, double>>();
-      const double teu = std::get<2>(row);
-      if (!(teu >= 0)) throw std::invalid_argument("demand: teu_per_year must be a number >= 0");
-      out.push_back({place_or_throw(std::get<0>(row)), place_or_throw(std::get<1>(row)), teu});
+    out.push_back({name, text_of(v), {}});
+  }
+
+  static std::vector<std::pair<std::string, std::string>> row_members(const std::string& name, const py::handle& item) {
+    std::vector<std::pair<std::string, std::string>> members;
+    if (py::isinstance<py::dict>(item)) {
+      for (const auto& [k, val] : item.cast<py::dict>()) members.emplace_back(py::str(k), text_of(val));
+      return members;
     }
-    return out;
+    static const char* kRow[] = {"from", "to", "teu_per_year"};
+    std::size_t i = 0;
+    for (const py::handle& val : item) {
+      if (i >= 3) throw std::invalid_argument(name + ": a row of more than 3 items (expected from, to, teu_per_year)");
+      members.emplace_back(kRow[i++], text_of(val));
+    }
+    return members;
+  }
+
+  static std::string text_of(const py::handle& v) {
+    if (py::isinstance<py::bool_>(v)) return v.cast<bool>() ? "true" : "false";
+    if (py::isinstance<py::float_>(v)) return py::repr(v);
+    if (py::isinstance<py::bytes>(v)) throw py::type_error("expected text, not bytes");
+    if (py::hasattr(v, "__fspath__")) return py::str(v.attr("__fspath__")());
+    return py::str(v);
+  }
+
+  static void add_options(caravan::RequestFields& out, const py::kwargs& options) {
+    for (const auto& [k, v] : options) add_fields(out, py::str(k), v);
+  }
+
+  static caravan::MatrixEcho echo_of(const caravan::MatrixRequest& r) {
+    caravan::MatrixEcho echo;
+    echo.depart = r.query.depart;
+    echo.units = r.query.units;
+    echo.unit = r.query.unit;
+    return echo;
   }
 
   caravan::LocationIdx place_or_throw(const std::string& text) const {
@@ -378,6 +304,52 @@ class Dataset {
 
 }  // namespace
 
+// A docstring: the summary, then every option of the request table with its
+// limits and default, and the errors raised.
+std::string options_doc(const std::string& summary, std::span<const caravan::OptionSpec> specs,
+                        std::initializer_list<std::string_view> positional) {
+  std::string doc = summary + "\n\nKeyword arguments (the names of the CLI and the API; lists take a list or a comma list):\n";
+  for (const caravan::OptionSpec& s : specs) {
+    if (std::find(positional.begin(), positional.end(), s.name) != positional.end()) continue;
+    doc += "  " + std::string(s.name) + ": " + std::string(s.help) + "; " + s.expected();
+    if (!s.default_text.empty()) doc += " (default: " + std::string(s.default_text) + ")";
+    doc += "\n";
+  }
+  return doc + "Raises KeyError for unknown places or scenarios, ValueError for bad arguments or when no route exists.";
+}
+
+// The option tables, for tools and tests: {"route": [{name, type, min, ...}], ...}.
+py::dict request_options() {
+  py::dict out;
+  for (auto [name, specs] : {std::pair{"route", caravan::route_options()}, std::pair{"matrix", caravan::matrix_options()},
+                             std::pair{"compare", caravan::compare_options()},
+                             std::pair{"simulate", caravan::simulate_options()}}) {
+    py::list rows;
+    for (const caravan::OptionSpec& s : specs) {
+      py::dict d;
+      static const char* kTypes[] = {"place",   "places",    "avoid", "count",  "number", "instant",
+                                     "choice",  "choices",   "scenarios", "flag", "demand"};
+      d["name"] = std::string(s.name);
+      d["type"] = kTypes[static_cast<int>(s.type)];
+      d["help"] = std::string(s.help);
+      d["default"] = std::string(s.default_text);
+      d["min"] = s.min;
+      d["max"] = s.max;
+      d["min_exclusive"] = s.min_exclusive;
+      d["max_items"] = s.max_items;
+      d["choices"] = std::string(s.choices);
+      d["required"] = s.required;
+      d["local_only"] = s.local_only;
+      d["aliases"] = std::string(s.aliases);
+      d["cli_flag"] = s.cli_flag();
+      d["expected"] = s.expected();
+      rows.append(d);
+    }
+    out[name] = rows;
+  }
+  return out;
+}
+
 PYBIND11_MODULE(caravan, m) {
   m.doc() =
       "caravan: plan, price and stress-test freight across China, Central Asia, the Caspian, Europe and Iran.\n\n"
@@ -385,8 +357,10 @@ PYBIND11_MODULE(caravan, m) {
       "    ds = caravan.Dataset()                      # the embedded central-asia dataset\n"
       "    r = ds.route(\"Xi'an\", \"Tashkent\", depart=\"2026-03-02T08:00+08:00\", units=2)\n"
       "    for it in r[\"itineraries\"]: print(it[\"hours\"], it[\"cost_usd\"], it[\"co2_kg\"])\n"
-      "    ds.route(\"xian\", \"tashkent\", deadline=\"2026-03-09T00:00+05:00\", scenarios=[\"green-lanes\"])\n"
+      "    ds.route(\"xian\", \"tashkent\", deadline=\"2026-03-09T00:00+05:00\", scenario=\"green-lanes\")\n"
       "    ds.compare([\"cku-railway\"], samples=0)[\"winners\"][:5]\n";
+  m.def("request_options", &request_options,
+        "The options of route, matrix, compare and simulate with their limits, as every front end takes them.");
   py::class_<Dataset>(m, "Dataset", "A loaded, validated dataset. Raises ValueError listing every data error.")
       .def(py::init<const std::optional<std::string>&>(), py::arg("path") = py::none(),
            "Load a dataset folder (default: the embedded central-asia dataset or $CARAVAN_DATA).")
@@ -398,38 +372,28 @@ PYBIND11_MODULE(caravan, m) {
            "Locations matching a partial name, best first (for autocomplete).")
       .def("scenarios", &Dataset::scenarios,
            "The dataset's scenarios (its scenarios/ folder): id, name, description, path, number of measures.")
-      .def("route", &Dataset::route, py::arg("origin"), py::arg("destination"), py::arg("depart") = py::none(),
-           py::arg("units") = 1, py::arg("unit") = "FEU", py::arg("by") = "pareto",
-           py::arg("via") = std::vector<std::string>{}, py::arg("avoid") = std::vector<std::string>{},
-           py::arg("modes") = py::none(), py::arg("cargo_tonnes") = py::none(), py::arg("deadline") = py::none(),
-           py::arg("samples") = py::none(), py::arg("seed") = 1, py::arg("scenarios") = std::vector<std::string>{},
-           "Plan a shipment; returns the Itinerary JSON contract as a dict (Pareto options, fastest first).\n"
-           "depart: ISO-8601 (default 2026-03-02T00:00Z); by: pareto, time, cost or co2; via: places in order;\n"
-           "avoid: places or ISO country codes; modes: e.g. 'rail,ferry'; cargo_tonnes: per container.\n"
-           "deadline (ISO-8601) and/or samples add a Monte Carlo 'reliability' to each option (p50/p80/p95,\n"
-           "on-time probability; a deadline alone means 1,000 samples) and mark the most reliable one.\n"
-           "scenarios: ids of the dataset's scenarios or .toml paths, applied in order.\n"
-           "Raises KeyError for unknown places or scenarios, ValueError for bad arguments or when no route exists.")
-      .def("matrix", &Dataset::matrix, py::arg("places") = py::none(), py::arg("depart") = py::none(),
-           py::arg("units") = 1, py::arg("unit") = "FEU", py::arg("samples") = 0, py::arg("seed") = 1,
-           py::arg("scenarios") = std::vector<std::string>{}, py::arg("threads") = 0,
-           "The fastest itinerary between every ordered pair of places (default: the dataset's hubs), as\n"
-           "the matrix JSON of `caravan matrix --format json`; samples > 0 adds each pair's p95.")
-      .def("compare", &Dataset::compare, py::arg("scenarios"), py::arg("places") = py::none(),
-           py::arg("base_scenarios") = std::vector<std::string>{}, py::arg("depart") = py::none(), py::arg("units") = 1,
-           py::arg("unit") = "FEU", py::arg("samples") = 0, py::arg("seed") = 1, py::arg("demand") = py::none(),
-           py::arg("threads") = 0,
-           "What scenarios change for every pair: the matrix on the base (plus base_scenarios) and with the\n"
-           "scenarios, as the JSON of `caravan compare --format json` (winners, losers, means). demand: a CSV\n"
-           "path (from,to,teu_per_year) or a list of (from, to, teu_per_year) for flow-weighted means.")
-      .def("simulate", &Dataset::simulate, py::arg("demand"), py::arg("start") = py::none(), py::arg("days") = 90.0,
-           py::arg("warmup") = 14.0, py::arg("seed") = 1, py::arg("units") = 1, py::arg("unit") = "FEU",
-           py::arg("by") = "cost", py::arg("modes") = py::none(), py::arg("service_capacity") = "ignore",
-           py::arg("arrivals") = "poisson", py::arg("sample_stages") = false,
-           py::arg("scenarios") = std::vector<std::string>{}, py::arg("threads") = 0,
-           "Demand meets capacity: the JSON of `caravan simulate --format json` (utilisation, queue waits\n"
-           "and backlog per capacitated crossing, link or run; transit and delay per lane). demand: a CSV\n"
-           "path (from,to,teu_per_year) or a list of (from, to, teu_per_year); start: ISO-8601 (default\n"
-           "2026-03-02T00:00Z); units: containers per shipment (45 for block trains). Same seed, same report.")
+      .def("route", &Dataset::route, py::arg("origin"), py::arg("destination"),
+           options_doc("Plan a shipment; returns the Itinerary JSON contract as a dict (Pareto options, fastest\n"
+                       "first), as `caravan route --format json` and GET /v1/route answer. A deadline or samples add\n"
+                       "a Monte Carlo 'reliability' to each option and mark the most reliable one.",
+                       caravan::route_options(), {"from", "to"})
+               .c_str())
+      .def("matrix", &Dataset::matrix,
+           options_doc("The fastest itinerary between every ordered pair of places, as the matrix JSON of\n"
+                       "`caravan matrix --format json` and POST /v1/matrix.",
+                       caravan::matrix_options(), {})
+               .c_str())
+      .def("compare", &Dataset::compare, py::arg("scenarios"),
+           options_doc("What scenarios change for every pair: the matrix on the base (plus base_scenario) and with\n"
+                       "the scenarios, as the JSON of `caravan compare --format json` and POST /v1/compare.",
+                       caravan::compare_options(), {"scenario"})
+               .c_str())
+      .def("simulate", &Dataset::simulate, py::arg("demand"),
+           options_doc("Demand meets capacity: the JSON of `caravan simulate --format json` and POST /v1/simulate\n"
+                       "(utilisation, queue waits and backlog per capacitated crossing, link or run; transit and\n"
+                       "delay per lane). demand: a CSV path or a list of (from, to, teu_per_year). Same seed, same\n"
+                       "report.",
+                       caravan::simulate_options(), {"demand"})
+               .c_str())
       .def("network_geojson", &Dataset::network_geojson, "The whole network as a GeoJSON FeatureCollection dict.");
 }

@@ -21,6 +21,9 @@ namespace caravan {
 /// removed and common Latin diacritics folded (`Małaszewicze` -> `malaszewicze`).
 std::string normalize_place_name(std::string_view s);
 
+/// Levenshtein distance of two byte strings; for "did you mean" hints.
+std::size_t edit_distance(std::string_view a, std::string_view b);
+
 /// The one location `query` names. Fails with kNotFound (unknown) or
 /// kInvalidInput (ambiguous), the message listing the nearest candidates.
 Result<LocationIdx> resolve_place(const Network& net, std::string_view query);

@@ -46,6 +46,13 @@ std::string itineraries_to_json(const Network& net, const QueryEcho& echo, const
 std::string itineraries_to_geojson(const Network& net, const std::vector<Itinerary>& its, int indent = 2,
                                    const Overlay* overlay = nullptr);
 
+/// The itineraries as one CSV for spreadsheets: a row per option
+/// (`record` = option: times, totals, borders, reliability when sampled) and
+/// after it a row per leg (`record` = leg: kind, places, times, cost in the
+/// charging currency and USD, CO2, link, service, crossing, note).
+/// `overlay`, when given, names services a scenario added.
+std::string itineraries_to_csv(const Network& net, const std::vector<Itinerary>& its, const Overlay* overlay = nullptr);
+
 /// The whole network as GeoJSON: a Point per location and a LineString per
 /// link, crossing (exit to entry) and service (through its stops), each with its
 /// attributes as properties (`feature_type` says which). Opens in QGIS.

@@ -1,4 +1,5 @@
 """The Python module returns the same contracts as the CLI."""
+import datetime
 import json
 import os
 import subprocess
@@ -84,7 +85,7 @@ class DatasetTest(unittest.TestCase):
 
     def test_matrix_pairs_agree_with_single_routes(self):
         places = ["xian", "almaty", "tashkent"]
-        m = self.ds.matrix(places=places, depart="2026-03-02T00:00Z")
+        m = self.ds.matrix(places=places, depart="2026-03-02T00:00Z", samples=0)
         pairs = m["pairs"]
         self.assertEqual(len(pairs), 6)
         for p in pairs:
@@ -93,7 +94,8 @@ class DatasetTest(unittest.TestCase):
 
     def test_compare_reports_changes_and_demand_weighted_means(self):
         c = self.ds.compare(["khorgos-closure"], places=["xian", "urumqi", "almaty", "tashkent"],
-                            depart="2026-03-02T00:00Z", demand=[("xian", "almaty", 1000.0), ("urumqi", "tashkent", 500.0)])
+                            depart="2026-03-02T00:00Z", samples=0,
+                            demand=[("xian", "almaty", 1000.0), ("urumqi", "tashkent", 500.0)])
         self.assertEqual(c["query"]["scenarios"], ["khorgos-closure"])
         self.assertEqual(len(c["pairs"]), 12)
         for p in c["pairs"]:
@@ -139,6 +141,31 @@ class DatasetTest(unittest.TestCase):
             self.ds.compare(["green-lanes"], demand=[("xian", "atlantis", 10.0)])
         with self.assertRaises(ValueError):
             self.ds.matrix(places=["xian"])
+
+    def test_departure_defaults_to_the_next_whole_hour_as_in_the_cli(self):
+        before = datetime.datetime.now(datetime.timezone.utc)
+        r = self.ds.route("urumqi", "almaty", by="time")
+        after = datetime.datetime.now(datetime.timezone.utc)
+        depart = datetime.datetime.fromisoformat(r["query"]["depart"].replace("Z", "+00:00"))
+        hours = {(t.replace(minute=0, second=0, microsecond=0) + datetime.timedelta(hours=1)) for t in (before, after)}
+        self.assertIn(depart, hours)
+
+    def test_options_have_the_cli_names_and_older_names_still_work(self):
+        a = self.ds.route("xian", "tashkent", depart="2026-03-02T08:00Z", by="time", mode="rail,road")
+        b = self.ds.route("xian", "tashkent", depart="2026-03-02T08:00Z", by="time", modes=["rail", "road"])
+        self.assertEqual(a, b)
+        with self.assertRaises(ValueError) as e:
+            self.ds.route("xian", "tashkent", colour="red")
+        self.assertTrue(e.exception.args[0].startswith("colour: unknown option"))
+        for bad in (float("inf"), float("nan"), 1e308, -5):
+            with self.assertRaises(ValueError) as e:
+                self.ds.route("xian", "tashkent", cargo_tonnes=bad)
+            self.assertTrue(e.exception.args[0].startswith("cargo_tonnes: bad value"), e.exception.args[0])
+        with self.assertRaises(ValueError):
+            self.ds.route("xian", "tashkent", samples=100000000)
+        with self.assertRaises(ValueError):
+            self.ds.route("xian", "tashkent", depart="")
+        self.assertIn("cargo_tonnes: Cargo mass per container", self.ds.route.__doc__)
 
     def test_bad_dataset_folder_raises(self):
         with self.assertRaises(ValueError):

@@ -74,7 +74,7 @@ int run_check(const DataOptions& o) {
   auto depart = parse_instant(o.depart);
   if (!depart) return report({Error::invalid("--depart: " + depart.error().message)});
   int exit = kExitOk;
-  auto overlay = load_overlay(*net, o.scenarios, &exit);
+  auto overlay = load_overlay(*net, data_dir(o), o.scenarios, &exit);
   if (!overlay) return exit;
   RouteIndex index(*net, overlay.get());
   std::vector<LocationIdx> hubs = hub_locations(*net);
@@ -111,7 +111,7 @@ int run_calibrate(const DataOptions& o) {
   std::stringstream text;
   text << in.rdbuf();
   int exit = kExitOk;
-  auto overlay = load_overlay(*net, o.scenarios, &exit);
+  auto overlay = load_overlay(*net, data_dir(o), o.scenarios, &exit);
   if (!overlay) return exit;
   RouteIndex index(*net, overlay.get());
   auto rows = calibrate_transit_times(index, text.str());

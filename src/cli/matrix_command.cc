@@ -2,78 +2,54 @@
 #include <chrono>
 #include <iostream>
 #include <memory>
+#include <variant>
 
 #include "caravan/load.h"
 #include "caravan/matrix.h"
-#include "caravan/places.h"
+#include "caravan/request.h"
 #include "caravan/present.h"
 #include "commands.h"
+#include "request_options.h"
 #include "scenario_options.h"
 
 namespace caravan::cli {
 namespace {
 
-struct MatrixOptionsCli {
-  std::string places;
-  std::string depart;
-  std::uint32_t units = 1;
-  std::string unit = "FEU";
-  std::uint32_t samples = 1000;
-  std::uint64_t seed = 1;
-  unsigned threads = 0;
+struct MatrixCli {
   std::string format = "table";
   std::string data;
-  std::vector<std::string> scenarios, base_scenarios;
-  std::string demand;
+  std::unique_ptr<RequestOptions> request;
 };
 
-// Checks the options that need no data and fills the core options.
-std::optional<int> prepare(const MatrixOptionsCli& o, MatrixOptions& m, MatrixEcho& echo) {
-  auto unit = parse_unit_kind(o.unit);
-  if (!unit) return report({Error::invalid("--unit: unknown unit \"" + o.unit + "\" (expected TEU or FEU)")});
-  if (o.units == 0) return report({Error::invalid("--units: must be at least 1")});
+// The dataset and the parsed request, or the exit code of what went wrong.
+struct Prepared {
+  std::filesystem::path data;
+  std::unique_ptr<Network> net;
+  MatrixRequest request;
+};
+
+std::variant<Prepared, int> prepare(const MatrixCli& o, bool compare) {
   if (o.format != "table" && o.format != "csv" && o.format != "json") {
     return report({Error::invalid("--format: unknown format \"" + o.format + "\" (expected table, csv or json)")});
   }
-  if (o.depart.empty()) {
-    auto now = std::chrono::time_point_cast<Duration>(std::chrono::system_clock::now());
-    m.depart = Instant(Duration((now.time_since_epoch().count() / 3600 + 1) * 3600));
-  } else {
-    auto t = parse_instant(o.depart);
-    if (!t) return report({Error::invalid("--depart: " + t.error().message)});
-    m.depart = *t;
-  }
-  m.units = o.units;
-  m.unit = *unit;
-  m.samples = o.samples;
-  m.seed = o.seed;
-  m.threads = o.threads;
-  echo.depart = m.depart;
-  echo.units = m.units;
-  echo.unit = m.unit;
-  return std::nullopt;
+  Prepared p;
+  p.data = o.data.empty() ? default_data_dir() : std::filesystem::path(o.data);
+  auto net = load_network(p.data);
+  if (!net) return report(net.errors());
+  p.net = std::make_unique<Network>(std::move(*net));
+  auto req = compare ? parse_compare_request(*p.net, o.request->fields(), local_context())
+                     : parse_matrix_request(*p.net, o.request->fields(), local_context());
+  if (!req) return report_request(req.errors());
+  p.request = std::move(*req);
+  return p;
 }
 
-std::optional<std::vector<LocationIdx>> places_of(const Network& net, const std::string& list, int* exit) {
-  if (list.empty()) return default_hubs(net);
-  std::vector<LocationIdx> out;
-  std::size_t start = 0;
-  while (start <= list.size()) {
-    std::size_t end = list.find(',', start);
-    if (end == std::string::npos) end = list.size();
-    std::string name = list.substr(start, end - start);
-    start = end + 1;
-    if (name.empty()) continue;
-    auto r = resolve_place(net, name);
-    if (!r) {
-      Error e = r.error();
-      e.message = "--places: " + e.message;
-      *exit = report({e});
-      return std::nullopt;
-    }
-    out.push_back(*r);
-  }
-  return out;
+MatrixEcho echo_of(const MatrixRequest& r) {
+  MatrixEcho echo;
+  echo.depart = r.query.depart;
+  echo.units = r.query.units;
+  echo.unit = r.query.unit;
+  return echo;
 }
 
 Result<Matrix> run_matrix(const RouteIndex& index, const std::vector<LocationIdx>& places, MatrixOptions m,
@@ -83,21 +59,18 @@ Result<Matrix> run_matrix(const RouteIndex& index, const std::vector<LocationIdx
   return compute_matrix(index, places, m);
 }
 
-int run_matrix_command(const MatrixOptionsCli& o) {
-  MatrixOptions m;
-  MatrixEcho echo;
-  if (auto bad = prepare(o, m, echo)) return *bad;
-  auto net = load_network(o.data.empty() ? default_data_dir() : std::filesystem::path(o.data));
-  if (!net) return report(net.errors());
+int run_matrix_command(const MatrixCli& o) {
+  auto prepared = prepare(o, false);
+  if (auto* code = std::get_if<int>(&prepared)) return *code;
+  auto& [data, net, req] = std::get<Prepared>(prepared);
+  MatrixEcho echo = echo_of(req);
   int exit = kExitOk;
-  auto places = places_of(*net, o.places, &exit);
-  if (!places) return exit;
   std::vector<Scenario> scenarios;
-  auto overlay = load_overlay(*net, o.scenarios, &exit, &scenarios);
+  auto overlay = load_overlay(*net, data, req.scenarios, &exit, &scenarios);
   if (!overlay) return exit;
   for (const Scenario& sc : scenarios) echo.scenarios.push_back(sc.id);
   RouteIndex index(*net, overlay.get());
-  auto matrix = run_matrix(index, *places, m, "matrix");
+  auto matrix = run_matrix(index, req.places, req.options(), "matrix");
   if (!matrix) return report(matrix.errors());
   if (o.format == "json")
     std::cout << matrix_to_json(*net, echo, *matrix);
@@ -108,45 +81,29 @@ int run_matrix_command(const MatrixOptionsCli& o) {
   return std::cout.good() ? kExitOk : kExitInternal;
 }
 
-int run_compare_command(const MatrixOptionsCli& o) {
-  MatrixOptions m;
-  MatrixEcho echo;
-  if (auto bad = prepare(o, m, echo)) return *bad;
-  if (o.scenarios.empty())
-    return report({Error::invalid("--scenario: at least one is required (expected a scenario TOML file)")});
-  auto net = load_network(o.data.empty() ? default_data_dir() : std::filesystem::path(o.data));
-  if (!net) return report(net.errors());
+int run_compare_command(const MatrixCli& o) {
+  auto prepared = prepare(o, true);
+  if (auto* code = std::get_if<int>(&prepared)) return *code;
+  auto& [data, net, req] = std::get<Prepared>(prepared);
+  MatrixEcho echo = echo_of(req);
   int exit = kExitOk;
-  auto places = places_of(*net, o.places, &exit);
-  if (!places) return exit;
-  std::optional<std::vector<DemandRow>> demand;
-  if (!o.demand.empty()) {
-    auto d = load_demand_csv(o.demand, *net);
-    if (!d) return report(d.errors());
-    demand = std::move(*d);
-    for (const DemandRow& r : *demand) {
-      for (LocationIdx l : {r.from, r.to}) {
-        if (std::find(places->begin(), places->end(), l) == places->end()) places->push_back(l);
-      }
-    }
-  }
   std::vector<Scenario> base_sc, all_sc;
-  auto base_overlay = load_overlay(*net, o.base_scenarios, &exit, &base_sc);
+  auto base_overlay = load_overlay(*net, data, req.base_scenarios, &exit, &base_sc);
   if (!base_overlay) return exit;
-  std::vector<std::string> all_files = o.base_scenarios;
-  all_files.insert(all_files.end(), o.scenarios.begin(), o.scenarios.end());
-  auto overlay = load_overlay(*net, all_files, &exit, &all_sc);
+  std::vector<std::string> all = req.base_scenarios;
+  all.insert(all.end(), req.scenarios.begin(), req.scenarios.end());
+  auto overlay = load_overlay(*net, data, all, &exit, &all_sc);
   if (!overlay) return exit;
   for (const Scenario& sc : base_sc) echo.base_scenarios.push_back(sc.id);
   for (std::size_t i = base_sc.size(); i < all_sc.size(); ++i) echo.scenarios.push_back(all_sc[i].id);
 
   RouteIndex base_index(*net, base_overlay.get());
   RouteIndex index(*net, overlay.get());
-  auto base = run_matrix(base_index, *places, m, "base");
+  auto base = run_matrix(base_index, req.places, req.options(), "base");
   if (!base) return report(base.errors());
-  auto with = run_matrix(index, *places, m, "scenario");
+  auto with = run_matrix(index, req.places, req.options(), "scenario");
   if (!with) return report(with.errors());
-  Comparison c = compare(*base, *with, demand ? &*demand : nullptr);
+  Comparison c = compare(*base, *with, req.demand ? &*req.demand : nullptr);
   if (o.format == "json")
     std::cout << comparison_to_json(*net, echo, c);
   else if (o.format == "csv")
@@ -156,15 +113,7 @@ int run_compare_command(const MatrixOptionsCli& o) {
   return std::cout.good() ? kExitOk : kExitInternal;
 }
 
-void add_common(CLI::App* cmd, MatrixOptionsCli& o) {
-  cmd->add_option("--places", o.places, "Comma-separated places by id, name or alias (default: the dataset's hubs)");
-  cmd->add_option("--depart", o.depart, "When cargo is ready at every origin, ISO-8601 (default: the next whole hour)");
-  cmd->add_option("--units", o.units, "Number of containers (default 1)");
-  cmd->add_option("--unit", o.unit, "TEU or FEU (default FEU)");
-  cmd->add_option("--samples", o.samples,
-                  "Monte Carlo samples per pair for the p95 arrival (default 1000; 0: no p95, faster)");
-  cmd->add_option("--seed", o.seed, "Seed of the Monte Carlo (default 1)");
-  cmd->add_option("--threads", o.threads, "Threads (default: all cores); results do not depend on it");
+void add_format_and_data(CLI::App* cmd, MatrixCli& o) {
   cmd->add_option("--format", o.format, "table (default), csv or json");
   cmd->add_option("--data", o.data, "Dataset folder (default: the embedded data/central-asia, or $CARAVAN_DATA)");
 }
@@ -172,13 +121,13 @@ void add_common(CLI::App* cmd, MatrixOptionsCli& o) {
 }  // namespace
 
 Runner add_matrix_command(CLI::App& app) {
-  auto o = std::make_shared<MatrixOptionsCli>();
+  auto o = std::make_shared<MatrixCli>();
   CLI::App* cmd = app.add_subcommand("matrix", "Time, cost, CO2 and p95 between every pair of places");
   cmd->description(
       "For every ordered pair of places, the fastest itinerary's time, cost (USD) and CO2, and its\n"
       "p95 arrival from a Monte Carlo replay (--samples, default 1000). Pairs run in parallel on all cores.");
-  add_common(cmd, *o);
-  cmd->add_option("--scenario", o->scenarios, "Apply a scenario TOML file; repeat for several, in order")->take_all();
+  o->request = std::make_unique<RequestOptions>(cmd, matrix_options());
+  add_format_and_data(cmd, *o);
   cmd->footer(
       "\nExamples:\n"
       "  caravan matrix --depart 2026-03-02T00:00Z\n"
@@ -192,21 +141,18 @@ Runner add_matrix_command(CLI::App& app) {
 }
 
 Runner add_compare_command(CLI::App& app) {
-  auto o = std::make_shared<MatrixOptionsCli>();
+  auto o = std::make_shared<MatrixCli>();
   CLI::App* cmd = app.add_subcommand("compare", "What scenarios change for every pair of places");
   cmd->description(
       "Computes the hub matrix twice — the base network (plus any --base-scenario) and the base plus\n"
       "the --scenario files — and reports every pair's change: the biggest winners and losers by\n"
       "time, pairs newly connected or cut off, and network-wide mean changes weighted equally and,\n"
       "with --demand, by flow.");
-  add_common(cmd, *o);
-  cmd->add_option("--scenario", o->scenarios, "Scenario TOML file to assess; repeatable, applied in order")->take_all();
-  cmd->add_option("--base-scenario", o->base_scenarios, "Scenario applied to both sides (the base); repeatable")
-      ->take_all();
-  cmd->add_option("--demand", o->demand, "CSV from,to,teu_per_year: weights for the flow-weighted means");
+  o->request = std::make_unique<RequestOptions>(cmd, compare_options());
+  add_format_and_data(cmd, *o);
   cmd->footer(
       "\nExamples:\n"
-      "  caravan compare --scenario data/central-asia/scenarios/cku-railway.toml --depart 2026-03-02T00:00Z\n"
+      "  caravan compare --scenario cku-railway --depart 2026-03-02T00:00Z\n"
       "      who gains from the China-Kyrgyzstan-Uzbekistan railway\n"
       "  caravan compare --base-scenario a.toml --scenario b.toml --demand flows.csv --format json\n"
       "      b on top of a, weighted by a demand table\n"

@@ -4,19 +4,19 @@
 
 #include <iostream>
 
+#include "request_options.h"
+
 namespace caravan::cli {
 
-std::unique_ptr<Overlay> load_overlay(const Network& net, const std::vector<std::string>& files, int* exit,
+std::unique_ptr<Overlay> load_overlay(const Network& net, const std::filesystem::path& data_dir,
+                                      const std::vector<std::string>& names, int* exit,
                                       std::vector<Scenario>* parsed) {
-  std::vector<Scenario> scenarios;
-  for (const std::string& f : files) {
-    auto sc = load_scenario_file(f, net);
-    if (!sc) {
-      *exit = report(sc.errors());
-      return nullptr;
-    }
-    scenarios.push_back(std::move(*sc));
+  auto loaded = load_named_scenarios(net, data_dir / "scenarios", names);
+  if (!loaded) {
+    *exit = report_request(loaded.errors());
+    return nullptr;
   }
+  std::vector<Scenario> scenarios = std::move(*loaded);
   auto ov = Overlay::build(net, scenarios);
   if (!ov) {
     *exit = report(ov.errors());

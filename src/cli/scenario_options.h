@@ -4,19 +4,23 @@
 
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "caravan/request.h"
 #include "caravan/scenario.h"
 #include "commands.h"
 
 namespace caravan::cli {
 
-/// Parses the scenario files in order and builds their overlay. Reports
-/// errors (file:line) and returns nullptr on failure; `*exit` gets the code.
-/// With no files, returns an empty overlay.
-std::unique_ptr<Overlay> load_overlay(const Network& net, const std::vector<std::string>& files, int* exit,
+/// Loads the named scenarios (ids of the dataset in `data_dir`, or paths;
+/// request.h) in order and builds their overlay. Reports errors (file:line)
+/// and returns nullptr on failure; `*exit` gets the code. With no names,
+/// returns an empty overlay.
+std::unique_ptr<Overlay> load_overlay(const Network& net, const std::filesystem::path& data_dir,
+                                      const std::vector<std::string>& names, int* exit,
                                       std::vector<Scenario>* parsed = nullptr);
 
 /// A progress bar on stderr, drawn only when stderr is a terminal and the work

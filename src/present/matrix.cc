@@ -5,9 +5,12 @@
 #include <nlohmann/json.hpp>
 
 #include "caravan/present.h"
+#include "csv.h"
 
 namespace caravan {
 namespace {
+
+using detail::csv_field;
 
 using nlohmann::ordered_json;
 
@@ -53,13 +56,6 @@ ordered_json query_json(const MatrixEcho& e, std::uint32_t samples) {
   q["base_scenarios"] = e.base_scenarios;
   q["scenarios"] = e.scenarios;
   return q;
-}
-
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\n") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
 }
 
 std::string mean_line(const char* what, const MeanChange& m) {

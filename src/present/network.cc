@@ -1,9 +1,12 @@
 #include <nlohmann/json.hpp>
 
 #include "caravan/present.h"
+#include "csv.h"
 
 namespace caravan {
 namespace {
+
+using detail::csv_field;
 
 using nlohmann::ordered_json;
 
@@ -25,14 +28,6 @@ std::string join_sources(const Network& net, const SourceList& list) {
   std::string out;
   for (SourceIdx s : list) out += (out.empty() ? "" : ";") + net.sources[s].id;
   return out;
-}
-
-// RFC 4180: quote when needed.
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\n") == std::string::npos) return s;
-  std::string q = "\"";
-  for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return q + "\"";
 }
 
 std::string num(double v) {

@@ -6,20 +6,16 @@
 #include <nlohmann/json.hpp>
 
 #include "caravan/present.h"
+#include "csv.h"
 
 namespace caravan {
 namespace {
 
+using detail::csv_field;
+
 using nlohmann::ordered_json;
 
 double round_to(double v, double step) { return std::round(v / step) / std::round(1.0 / step); }
-
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\n") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
-}
 
 std::string capacity_cell(const ResourceStats& r) {
   return fmt::format("{} TEU/{}", r.capacity, r.kind == ResourceKind::kService ? "run" : "day");

@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <list>
 #include <mutex>
+#include <span>
 #include <nlohmann/json.hpp>
 #include <thread>
 #include <unordered_map>
@@ -16,11 +17,13 @@
 #include "caravan/matrix.h"
 #include "caravan/places.h"
 #include "caravan/present.h"
+#include "caravan/request.h"
 #include "caravan/route.h"
 #include "caravan/scenario.h"
+#include "caravan/sim.h"
 #include "caravan/stochastic.h"
 #include "catalog.h"
-#include "route_request.h"
+#include "request_fields.h"
 
 namespace caravan {
 namespace {
@@ -108,6 +111,14 @@ void send_json(httplib::Response& res, int status, std::string body) {
   res.status = status;
   res.set_header("Cache-Control", "no-store");
   res.set_content(std::move(body), kJson);
+}
+
+// A CSV answer (Accept: text/csv or format=csv), offered as a file to save.
+void send_csv(httplib::Response& res, std::string body, const std::string& name) {
+  res.status = 200;
+  res.set_header("Cache-Control", "no-store");
+  res.set_header("Content-Disposition", "attachment; filename=\"caravan-" + name + ".csv\"");
+  res.set_content(std::move(body), "text/csv; charset=utf-8");
 }
 
 void send_error(httplib::Response& res, int status, std::string_view code, std::string_view message,
@@ -214,65 +225,10 @@ bool constant_time_equal(std::string_view a, std::string_view b) {
   return diff == 0;
 }
 
-// Reads a JSON request body: an object with only the `allowed` keys.
-Result<ordered_json> json_body(const httplib::Request& req, std::initializer_list<std::string_view> allowed) {
-  ordered_json body;
-  try {
-    body = ordered_json::parse(req.body);
-  } catch (const nlohmann::json::parse_error& e) {
-    Error err = Error::invalid(std::string("body: malformed JSON (") + e.what() + ")");
-    err.column = "body";
-    return err;
-  }
-  if (!body.is_object()) {
-    Error err = Error::invalid("body: expected a JSON object");
-    err.column = "body";
-    return err;
-  }
-  for (const auto& [k, v] : body.items()) {
-    if (std::find(allowed.begin(), allowed.end(), k) == allowed.end()) {
-      std::string expected;
-      for (std::string_view a : allowed) expected += (expected.empty() ? "" : ", ") + std::string(a);
-      Error err = Error::invalid("unknown field \"" + k + "\" (expected " + expected + ")");
-      err.column = k;
-      return err;
-    }
-  }
-  return body;
+// A request of the API: from this server's clock, naming no files.
+RequestContext remote_now() {
+  return {RequestOrigin::kRemote, std::chrono::time_point_cast<Duration>(std::chrono::system_clock::now())};
 }
-
-Error field_error(std::string_view field, std::string message) {
-  Error e = Error::invalid(std::string(field) + ": " + std::move(message));
-  e.column = std::string(field);
-  return e;
-}
-
-Result<std::vector<std::string>> string_list(const ordered_json& body, std::string_view field, std::size_t max) {
-  std::vector<std::string> out;
-  auto it = body.find(std::string(field));
-  if (it == body.end()) return out;
-  if (!it->is_array()) return field_error(field, "expected an array of strings");
-  if (it->size() > max) return field_error(field, "too many entries (expected at most " + std::to_string(max) + ")");
-  for (const auto& v : *it) {
-    if (!v.is_string() || v.get<std::string>().empty())
-      return field_error(field, "expected an array of non-empty strings");
-    out.push_back(v.get<std::string>());
-  }
-  return out;
-}
-
-Result<std::uint32_t> count_field(const ordered_json& body, std::string_view field, std::uint32_t dflt,
-                                  std::uint32_t min, std::uint32_t max) {
-  auto it = body.find(std::string(field));
-  if (it == body.end()) return dflt;
-  if (!it->is_number_integer() || it->get<std::int64_t>() < min || it->get<std::int64_t>() > max) {
-    return field_error(field, "expected a whole number from " + std::to_string(min) + " to " + std::to_string(max));
-  }
-  return static_cast<std::uint32_t>(it->get<std::int64_t>());
-}
-
-constexpr std::size_t kMaxMatrixPlaces = 40;
-constexpr std::uint32_t kMaxMatrixSamples = 1000;
 
 }  // namespace
 
@@ -332,19 +288,50 @@ struct Server::Impl {
     return true;
   }
 
+  // The fields of a request (its query string, and its JSON body for a
+  // POST) and the answer's format; false when an error was sent instead.
+  bool read_request(const httplib::Request& req, httplib::Response& res, std::span<const OptionSpec> specs,
+                    RequestFields& fields, server::ResponseFormat& format) {
+    res.set_header("Vary", "Accept");
+    if (req.method == "POST") {
+      auto body = server::json_fields(req.body, specs);
+      if (!body) {
+        send_error(res, body.error());
+        return false;
+      }
+      fields = std::move(*body);
+    }
+    RequestFields query = server::query_fields(req.target);
+    fields.insert(fields.end(), query.begin(), query.end());
+    auto f = server::take_format(fields, req.get_header_value("Accept"));
+    if (!f) {
+      send_error(res, f.error());
+      return false;
+    }
+    if (!*f) {
+      send_error(res, 406, "not_acceptable", "no format the Accept header admits (expected application/json or text/csv)");
+      return false;
+    }
+    format = **f;
+    return true;
+  }
+
   // ---- GET /v1/route ----
   void route(const httplib::Request& req, httplib::Response& res) {
-    auto now = std::chrono::time_point_cast<Duration>(std::chrono::system_clock::now());
-    auto request = server::parse_route_params(*net, req.params, now);
+    RequestFields fields;
+    server::ResponseFormat format{};
+    if (!read_request(req, res, route_options(), fields, format)) return;
+    auto request = parse_route_request(*net, fields, remote_now());
     if (!request) return send_error(res, request.error());
-    QueryEcho& echo = request->echo;
+    QueryEcho echo{request->query, request->deadline, request->scenarios, nullptr};
+    const bool csv = format == server::ResponseFormat::kCsv;
     auto index = catalog->index_for(echo.scenarios);
     if (!index) return send_error(res, index.error());
     std::string key = cache_key(echo) + "n" + std::to_string(request->samples) + "," + std::to_string(request->seed) +
-                      "g" + std::to_string(catalog->generation());
+                      "g" + std::to_string(catalog->generation()) + (csv ? "csv" : "");
     if (auto hit = route_cache.find(key)) {
       res.set_header("X-Cache", "hit");
-      return send_json(res, 200, *hit);
+      return csv ? send_csv(res, *hit, "route") : send_json(res, 200, *hit);
     }
     const ScenarioIndex& si = **index;
     Result<std::vector<Itinerary>> its = [&]() -> Result<std::vector<Itinerary>> {
@@ -359,10 +346,11 @@ struct Server::Impl {
     }();
     if (!its) return send_error(res, its.error());
     echo.overlay = si.overlay.get();
-    auto body = std::make_shared<const std::string>(itineraries_to_json(*net, echo, *its, -1));
+    auto body = std::make_shared<const std::string>(csv ? itineraries_to_csv(*net, *its, si.overlay.get())
+                                                        : itineraries_to_json(*net, echo, *its, -1));
     route_cache.put(key, body);
     res.set_header("X-Cache", "miss");
-    send_json(res, 200, *body);
+    csv ? send_csv(res, *body, "route") : send_json(res, 200, *body);
   }
 
   // ---- GET /v1/places ----
@@ -490,148 +478,59 @@ struct Server::Impl {
     res.status = 204;
   }
 
-  // ---- POST /v1/matrix, /v1/compare ----
-  struct MatrixRequest {
-    MatrixOptions options;
+  // ---- POST /v1/matrix, /v1/compare, /v1/simulate ----
+  static MatrixEcho echo_of(const MatrixRequest& m) {
     MatrixEcho echo;
-    std::vector<LocationIdx> places;
-    std::vector<std::string> base_scenarios, scenarios;
-    std::vector<DemandRow> demand;
-    bool has_demand = false;
-  };
-
-  Result<MatrixRequest> parse_matrix(const httplib::Request& req, bool compare) {
-    auto body = compare ? json_body(req, {"places", "depart", "units", "unit", "samples", "seed", "scenarios",
-                                          "base_scenarios", "demand"})
-                        : json_body(req, {"places", "depart", "units", "unit", "samples", "seed", "scenarios"});
-    if (!body) return body.errors();
-    MatrixRequest m;
-    auto units = count_field(*body, "units", 1, 1, 10000);
-    if (!units) return units.errors();
-    m.options.units = *units;
-    // As `caravan matrix`: p95 from 1,000 samples unless told (0 skips the Monte Carlo).
-    auto samples = count_field(*body, "samples", 1000, 0, kMaxMatrixSamples);
-    if (!samples) return samples.errors();
-    m.options.samples = *samples;
-    if (body->contains("seed")) {
-      const auto& s = (*body)["seed"];
-      if (!s.is_number_unsigned() && !(s.is_number_integer() && s.get<std::int64_t>() >= 0)) {
-        return field_error("seed", "expected a whole number from 0");
-      }
-      m.options.seed = s.get<std::uint64_t>();
-    }
-    m.options.threads = 1;  // one request, one core
-    if (body->contains("unit")) {
-      const auto& u = (*body)["unit"];
-      auto kind = u.is_string() ? parse_unit_kind(u.get<std::string>()) : std::nullopt;
-      if (!kind) return field_error("unit", "expected \"TEU\" or \"FEU\"");
-      m.options.unit = *kind;
-    }
-    if (body->contains("depart")) {
-      const auto& d = (*body)["depart"];
-      if (!d.is_string()) return field_error("depart", "expected an ISO-8601 date-time string");
-      auto t = parse_instant(d.get<std::string>());
-      if (!t) return field_error("depart", t.error().message);
-      m.options.depart = *t;
-    } else {
-      auto now = std::chrono::time_point_cast<Duration>(std::chrono::system_clock::now());
-      m.options.depart = Instant(Duration((now.time_since_epoch().count() / 3600 + 1) * 3600));
-    }
-    auto places = string_list(*body, "places", kMaxMatrixPlaces);
-    if (!places) return places.errors();
-    if (places->empty()) {
-      m.places = default_hubs(*net);
-    } else {
-      for (const std::string& p : *places) {
-        auto i = resolve_place(*net, p);
-        if (!i) {
-          Error e = i.error();
-          e.message = "places: " + e.message;
-          e.column = "places";
-          return e;
-        }
-        if (std::find(m.places.begin(), m.places.end(), *i) != m.places.end()) {
-          return field_error("places", "\"" + p + "\" names a place twice (expected distinct places)");
-        }
-        m.places.push_back(*i);
-      }
-    }
-    auto scenarios = string_list(*body, "scenarios", 16);
-    if (!scenarios) return scenarios.errors();
-    m.scenarios = *scenarios;
-    if (compare) {
-      auto base = string_list(*body, "base_scenarios", 16);
-      if (!base) return base.errors();
-      m.base_scenarios = *base;
-      if (m.scenarios.empty()) return field_error("scenarios", "at least one is required (expected scenario ids)");
-      if (body->contains("demand")) {
-        const auto& d = (*body)["demand"];
-        if (!d.is_array() || d.size() > 10000)
-          return field_error("demand", "expected an array of at most 10000 {from, to, teu_per_year}");
-        m.has_demand = true;
-        for (const auto& row : d) {
-          if (!row.is_object() || !row.contains("from") || !row.contains("to") || !row.contains("teu_per_year") ||
-              !row["from"].is_string() || !row["to"].is_string() || !row["teu_per_year"].is_number() ||
-              row["teu_per_year"].get<double>() < 0 || row.size() != 3) {
-            return field_error("demand",
-                               "expected rows {\"from\": place, \"to\": place, \"teu_per_year\": number >= 0}");
-          }
-          DemandRow r;
-          for (auto [name, out] : {std::pair<const char*, LocationIdx*>{"from", &r.from}, {"to", &r.to}}) {
-            auto i = resolve_place(*net, row[name].get<std::string>());
-            if (!i) {
-              Error e = i.error();
-              e.message = "demand: " + e.message;
-              e.column = "demand";
-              return e;
-            }
-            *out = *i;
-          }
-          r.teu_per_year = row["teu_per_year"].get<double>();
-          m.demand.push_back(r);
-          for (LocationIdx l : {r.from, r.to}) {
-            if (std::find(m.places.begin(), m.places.end(), l) == m.places.end()) m.places.push_back(l);
-          }
-        }
-        if (m.places.size() > kMaxMatrixPlaces)
-          return field_error("demand", "names too many places (expected at most 40 in all)");
-      }
-    }
-    if (m.places.size() < 2) return field_error("places", "fewer than two places (expected at least two)");
-    m.echo.depart = m.options.depart;
-    m.echo.units = m.options.units;
-    m.echo.unit = m.options.unit;
-    return m;
+    echo.depart = m.query.depart;
+    echo.units = m.query.units;
+    echo.unit = m.query.unit;
+    echo.base_scenarios = m.base_scenarios;
+    echo.scenarios = m.scenarios;
+    return echo;
   }
 
-  void matrix(const httplib::Request& req, httplib::Response& res) {
-    auto m = parse_matrix(req, false);
+  void matrix(const httplib::Request& req, httplib::Response& res, bool comparison) {
+    RequestFields fields;
+    server::ResponseFormat format{};
+    if (!read_request(req, res, comparison ? compare_options() : matrix_options(), fields, format)) return;
+    auto m = comparison ? parse_compare_request(*net, fields, remote_now())
+                        : parse_matrix_request(*net, fields, remote_now());
     if (!m) return send_error(res, m.error());
-    auto index = catalog->index_for(m->scenarios);
-    if (!index) return send_error(res, index.error());
-    m->echo.scenarios = m->scenarios;
-    auto result = compute_matrix(*(*index)->index, m->places, m->options);
-    if (!result) return send_error(res, result.error());
-    send_json(res, 200, matrix_to_json(*net, m->echo, *result, -1));
-  }
-
-  void compare_scenarios(const httplib::Request& req, httplib::Response& res) {
-    auto m = parse_matrix(req, true);
-    if (!m) return send_error(res, m.error());
-    auto base_index = catalog->index_for(m->base_scenarios);
-    if (!base_index) return send_error(res, base_index.error());
+    m->threads = 1;  // one request, one core
     std::vector<std::string> all = m->base_scenarios;
     all.insert(all.end(), m->scenarios.begin(), m->scenarios.end());
     auto index = catalog->index_for(all);
     if (!index) return send_error(res, index.error());
-    m->echo.base_scenarios = m->base_scenarios;
-    m->echo.scenarios = m->scenarios;
-    auto base = compute_matrix(*(*base_index)->index, m->places, m->options);
-    if (!base) return send_error(res, base.error());
-    auto with = compute_matrix(*(*index)->index, m->places, m->options);
+    auto with = compute_matrix(*(*index)->index, m->places, m->options());
     if (!with) return send_error(res, with.error());
-    Comparison c = compare(*base, *with, m->has_demand ? &m->demand : nullptr);
-    send_json(res, 200, comparison_to_json(*net, m->echo, c, -1));
+    const bool csv = format == server::ResponseFormat::kCsv;
+    if (!comparison) {
+      return csv ? send_csv(res, matrix_to_csv(*net, *with), "matrix")
+                 : send_json(res, 200, matrix_to_json(*net, echo_of(*m), *with, -1));
+    }
+    auto base_index = catalog->index_for(m->base_scenarios);
+    if (!base_index) return send_error(res, base_index.error());
+    auto base = compute_matrix(*(*base_index)->index, m->places, m->options());
+    if (!base) return send_error(res, base.error());
+    Comparison c = compare(*base, *with, m->demand ? &*m->demand : nullptr);
+    csv ? send_csv(res, comparison_to_csv(*net, c), "compare")
+        : send_json(res, 200, comparison_to_json(*net, echo_of(*m), c, -1));
+  }
+
+  void simulate_flows(const httplib::Request& req, httplib::Response& res) {
+    RequestFields fields;
+    server::ResponseFormat format{};
+    if (!read_request(req, res, simulate_options(), fields, format)) return;
+    auto s = parse_simulate_request(*net, fields, remote_now());
+    if (!s) return send_error(res, s.error());
+    s->options.threads = 1;  // one request, one core
+    auto index = catalog->index_for(s->scenarios);
+    if (!index) return send_error(res, index.error());
+    auto report = simulate(*(*index)->index, s->demand, s->options);
+    if (!report) return send_error(res, report.error());
+    if (format == server::ResponseFormat::kCsv) return send_csv(res, sim_report_to_csv(*net, *report), "simulate");
+    SimEcho echo{s->demand_source, s->scenarios};
+    send_json(res, 200, sim_report_to_json(*net, echo, *report, -1));
   }
 
   void healthz(httplib::Response& res) const {
@@ -649,6 +548,7 @@ struct Server::Impl {
     static const std::vector<std::pair<std::string, std::string>> paths = {
         {"/healthz", "GET"},         {"/v1/route", "GET"},           {"/v1/places", "GET"},  {"/v1/network", "GET"},
         {"/v1/openapi.json", "GET"}, {"/v1/scenarios", "GET, POST"}, {"/v1/matrix", "POST"}, {"/v1/compare", "POST"},
+        {"/v1/simulate", "POST"},
     };
     return paths;
   }
@@ -672,8 +572,9 @@ struct Server::Impl {
     http.Get(R"(/v1/scenarios/([^/]+))", [this](Req req, Res res) { get_scenario(req, res); });
     http.Post("/v1/scenarios", [this](Req req, Res res) { post_scenario(req, res); });
     http.Delete(R"(/v1/scenarios/([^/]+))", [this](Req req, Res res) { delete_scenario(req, res); });
-    http.Post("/v1/matrix", [this](Req req, Res res) { matrix(req, res); });
-    http.Post("/v1/compare", [this](Req req, Res res) { compare_scenarios(req, res); });
+    http.Post("/v1/matrix", [this](Req req, Res res) { matrix(req, res, false); });
+    http.Post("/v1/compare", [this](Req req, Res res) { matrix(req, res, true); });
+    http.Post("/v1/simulate", [this](Req req, Res res) { simulate_flows(req, res); });
   }
 
   void configure() {

@@ -20,6 +20,7 @@
 #include <thread>
 
 #include "caravan/load.h"
+#include "caravan/request.h"
 #include "openapi_check.h"
 
 namespace caravan {
@@ -200,7 +201,7 @@ TEST_F(Api, OpenApiDocumentDescribesEveryEndpointAndResolvesEveryRef) {
   const json& doc = checker_->doc();
   EXPECT_EQ(doc["openapi"].get<std::string>().substr(0, 2), "3.");
   std::set<std::string> want = {"/healthz",      "/v1/route",          "/v1/places", "/v1/network", "/v1/openapi.json",
-                                "/v1/scenarios", "/v1/scenarios/{id}", "/v1/matrix", "/v1/compare"};
+                                "/v1/scenarios", "/v1/scenarios/{id}", "/v1/matrix", "/v1/compare", "/v1/simulate"};
   std::set<std::string> have;
   for (const auto& [p, ops] : doc["paths"].items()) have.insert(p);
   EXPECT_EQ(have, want);
@@ -236,7 +237,8 @@ TEST_F(Api, EveryDocumentedRouteParameterIsAcceptedAndOthersRejected) {
                                                {"deadline", "2026-03-30"},
                                                {"samples", "50"},
                                                {"seed", "7"},
-                                               {"scenario", "green-lanes"}};
+                                               {"scenario", "green-lanes"},
+                                               {"format", "json"}};
   std::string q;
   for (const auto& p : params) {
     std::string name = checker_->resolve(p["$ref"].get<std::string>())["name"];
@@ -248,7 +250,93 @@ TEST_F(Api, EveryDocumentedRouteParameterIsAcceptedAndOthersRejected) {
   EXPECT_EQ(ok.status, 200) << ok.body.dump();
   auto bad = get(kRoute + "&colour=red", "/v1/route");
   expect_error(bad, 400, "bad_parameter", "colour");
-  EXPECT_NE(bad.body["error"]["message"].get<std::string>().find("unknown parameter \"colour\""), std::string::npos);
+  EXPECT_NE(bad.body["error"]["message"].get<std::string>().find("colour: unknown option"), std::string::npos);
+}
+
+// The document's limits for one option are the request table's (request.h).
+void expect_schema_matches(const OptionSpec& spec, const json& schema, const std::string& where) {
+  SCOPED_TRACE(where + " " + std::string(spec.name));
+  std::vector<std::string> choices;
+  for (std::size_t start = 0; !spec.choices.empty() && start <= spec.choices.size();) {
+    std::size_t bar = spec.choices.find('|', start);
+    if (bar == std::string_view::npos) bar = spec.choices.size();
+    choices.emplace_back(spec.choices.substr(start, bar - start));
+    start = bar + 1;
+  }
+  switch (spec.type) {
+    case OptionType::kCount:
+      EXPECT_EQ(schema["type"], "integer");
+      EXPECT_EQ(schema["minimum"].get<double>(), spec.min);
+      EXPECT_EQ(schema["maximum"].get<double>(), spec.max);
+      break;
+    case OptionType::kNumber:
+      EXPECT_EQ(schema["type"], "number");
+      EXPECT_EQ(schema["minimum"].get<double>(), spec.min);
+      EXPECT_EQ(schema["maximum"].get<double>(), spec.max);
+      EXPECT_EQ(schema.value("exclusiveMinimum", false), spec.min_exclusive);
+      break;
+    case OptionType::kChoice:
+      EXPECT_EQ(schema["enum"], json(choices));
+      break;
+    case OptionType::kChoices:
+      EXPECT_EQ(schema["items"]["enum"], json(choices));
+      [[fallthrough]];
+    case OptionType::kPlaces:
+    case OptionType::kAvoid:
+    case OptionType::kScenarios:
+    case OptionType::kDemand:
+      EXPECT_EQ(schema["type"], "array");
+      EXPECT_EQ(schema["maxItems"].get<std::size_t>(), spec.max_items);
+      break;
+    case OptionType::kPlace:
+    case OptionType::kInstant:
+    case OptionType::kFlag:
+      EXPECT_TRUE(schema.contains("type"));
+      break;
+  }
+  if (spec.type == OptionType::kFlag) {
+    EXPECT_EQ(schema["type"], "boolean");
+  }
+}
+
+TEST_F(Api, OpenApiDocumentsEveryOptionWithTheLimitsOfTheRequestTables) {
+  std::map<std::string, json> params;
+  for (const auto& p : checker_->doc()["paths"]["/v1/route"]["get"]["parameters"]) {
+    const json& param = checker_->resolve(p["$ref"].get<std::string>());
+    params[param["name"]] = param;
+  }
+  std::size_t remote = 0;
+  for (const OptionSpec& s : route_options()) {
+    if (s.local_only) {
+      EXPECT_FALSE(params.count(std::string(s.name))) << s.name << " is for local requests only";
+      continue;
+    }
+    ++remote;
+    ASSERT_TRUE(params.count(std::string(s.name))) << "undocumented route option " << s.name;
+    const json& p = params[std::string(s.name)];
+    EXPECT_EQ(p["required"].get<bool>(), s.required) << s.name;
+    expect_schema_matches(s, p["schema"], "GET /v1/route");
+  }
+  EXPECT_EQ(params.size(), remote + 1);  // and format
+  EXPECT_TRUE(params.count("format"));
+  for (auto [schema_name, specs] : {std::pair{"MatrixRequest", matrix_options()}, std::pair{"CompareRequest", compare_options()},
+                                    std::pair{"SimulateRequest", simulate_options()}}) {
+    const json& body = checker_->doc()["components"]["schemas"][schema_name];
+    std::set<std::string> names = {"format"}, required;  // format: the server's own, not the request's
+    for (const OptionSpec& s : specs) {
+      if (s.local_only) continue;
+      names.insert(std::string(s.name));
+      if (s.required) required.insert(std::string(s.name));
+      if (!s.aliases.empty()) names.insert(std::string(s.aliases));
+      ASSERT_TRUE(body["properties"].contains(std::string(s.name))) << schema_name << " lacks " << s.name;
+      expect_schema_matches(s, body["properties"][std::string(s.name)], schema_name);
+    }
+    std::set<std::string> documented, documented_required;
+    for (const auto& [k, v] : body["properties"].items()) documented.insert(k);
+    for (const auto& r : body.value("required", json::array())) documented_required.insert(r.get<std::string>());
+    EXPECT_EQ(documented, names) << schema_name;
+    EXPECT_EQ(documented_required, required) << schema_name;
+  }
 }
 
 TEST_F(Api, OpenApiDocumentIsServedAsJson) {
@@ -404,8 +492,8 @@ TEST_F(Api, RouteToUnknownPlaceIsNotFoundWithSuggestions) {
 
 TEST_F(Api, BadUtf8InParametersIsABadRequestNotACrash) {
   auto r = get("/v1/route?from=%C3%28&to=tashkent", "/v1/route");
-  expect_error(r, 404, "not_found", "from");
-  EXPECT_NE(r.body["error"]["message"].get<std::string>().find("\uFFFD"), std::string::npos) << r.body.dump();
+  expect_error(r, 400, "bad_parameter", "from");
+  EXPECT_EQ(r.body["error"]["message"], "from: not UTF-8 text, or has a control character");
   auto p = get("/v1/places?q=%FF%FE", "/v1/places");
   EXPECT_EQ(p.status, 200);
   EXPECT_EQ(p.body["query"], "\uFFFD\uFFFD");
@@ -572,7 +660,6 @@ TEST_F(Api, MatrixRejectsBadBodies) {
   expect_error(post("/v1/matrix", "[1,2]", "/v1/matrix"), 400, "bad_parameter", "body");
   expect_error(post("/v1/matrix", R"({"places": ["xian"]})", "/v1/matrix"), 400, "bad_parameter", "places");
   expect_error(post("/v1/matrix", R"({"places": ["xian", "xian"]})", "/v1/matrix"), 400, "bad_parameter", "places");
-  expect_error(post("/v1/matrix", R"({"places": "xian,almaty"})", "/v1/matrix"), 400, "bad_parameter", "places");
   expect_error(post("/v1/matrix", R"({"places": ["xian", "gotham"]})", "/v1/matrix"), 404, "not_found", "places");
   expect_error(post("/v1/matrix", R"({"units": 0})", "/v1/matrix"), 400, "bad_parameter", "units");
   expect_error(post("/v1/matrix", R"({"samples": 5000})", "/v1/matrix"), 400, "bad_parameter", "samples");
@@ -580,6 +667,37 @@ TEST_F(Api, MatrixRejectsBadBodies) {
   expect_error(post("/v1/matrix", R"({"depart": "soon"})", "/v1/matrix"), 400, "bad_parameter", "depart");
   expect_error(post("/v1/matrix", R"({"scenarios": ["nope"]})", "/v1/matrix"), 404, "not_found", "scenario");
   expect_error(post("/v1/matrix", R"({"colour": "red"})", "/v1/matrix"), 400, "bad_parameter", "colour");
+}
+
+TEST_F(Api, MatrixBodiesAreReadByTheSharedRequestParser) {
+  // A number too large for a double is the member's error, not the body's (nor a 500).
+  auto huge = post("/v1/matrix", R"({"places": ["xian", "almaty"], "samples": 1e400})", "/v1/matrix");
+  expect_error(huge, 400, "bad_parameter", "samples");
+  EXPECT_EQ(huge.body["error"]["message"], "samples: bad value \"1e400\" (expected a whole number from 0 to 1000)");
+  // Numbers keep their text: 2.0 is not a whole number, as on the command line.
+  expect_error(post("/v1/matrix", R"({"units": 2.0})", "/v1/matrix"), 400, "bad_parameter", "units");
+  expect_error(post("/v1/matrix", R"({"units": 1, "units": 2})", "/v1/matrix"), 400, "bad_parameter", "units");
+  expect_error(post("/v1/matrix", R"({"places": [["xian"]]})", "/v1/matrix"), 400, "bad_parameter", "places");
+  expect_error(post("/v1/matrix", R"({"threads": 2})", "/v1/matrix"), 400, "bad_parameter", "threads");
+  // A comma list is a list; null is "not given".
+  auto comma = post("/v1/matrix", R"({"places": "xian,almaty", "depart": "2026-03-02", "samples": 0, "seed": null})",
+                    "/v1/matrix");
+  auto list = post("/v1/matrix", R"({"places": ["xian", "almaty"], "depart": "2026-03-02", "samples": 0})", "/v1/matrix");
+  ASSERT_EQ(comma.status, 200) << comma.body.dump();
+  EXPECT_EQ(comma.body, list.body);
+}
+
+TEST_F(Api, RepeatedRouteParametersAreAllKept) {
+  // khorgos-cn twice is a different route from once: the parser must see both.
+  auto twice = get(kRoute + "&by=time&via=khorgos-cn&via=almaty&via=khorgos-cn", "/v1/route");
+  ASSERT_EQ(twice.status, 200) << twice.body.dump();
+  EXPECT_EQ(twice.body["query"]["via"], json::array({"khorgos-cn", "almaty", "khorgos-cn"}));
+  auto comma = get(kRoute + "&by=time&via=khorgos-cn,almaty,khorgos-cn", "/v1/route");
+  EXPECT_EQ(comma.body, twice.body);
+  expect_error(get(kRoute + "&samples=1e400", "/v1/route"), 400, "bad_parameter", "samples");
+  expect_error(get(kRoute + "&cargo_tonnes=inf", "/v1/route"), 400, "bad_parameter", "cargo_tonnes");
+  expect_error(get(kRoute + "&via=1&via=2&via=3&via=4&via=5&via=6&via=7&via=8&via=9", "/v1/route"), 400,
+               "bad_parameter", "via");
 }
 
 TEST_F(Api, CompareShowsWhatGreenLanesChange) {
@@ -609,7 +727,7 @@ TEST_F(Api, CompareShowsWhatGreenLanesChange) {
 
 TEST_F(Api, CompareNeedsScenariosAndGoodDemand) {
   expect_error(post("/v1/compare", R"({"places": ["xian", "almaty"]})", "/v1/compare"), 400, "bad_parameter",
-               "scenarios");
+               "scenario");
   expect_error(post("/v1/compare", R"({"scenarios": ["green-lanes"], "demand": [{"from": "xian"}]})", "/v1/compare"),
                400, "bad_parameter", "demand");
   expect_error(
@@ -619,6 +737,173 @@ TEST_F(Api, CompareNeedsScenariosAndGoodDemand) {
       404, "not_found", "demand");
   expect_error(post("/v1/compare", R"({"scenarios": ["green-lanes"], "base_scenarios": ["nope"]})", "/v1/compare"), 404,
                "not_found", "scenario");
+}
+
+// ---- CSV and the simulator -----------------------------------------------------
+
+// The fields of each CSV line (RFC 4180 quotes honoured).
+std::vector<std::vector<std::string>> csv_rows(const std::string& text) {
+  std::vector<std::vector<std::string>> rows(1, std::vector<std::string>(1));
+  bool quoted = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (quoted) {
+      if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') {
+        rows.back().back() += '"';
+        ++i;
+      } else if (c == '"') {
+        quoted = false;
+      } else {
+        rows.back().back() += c;
+      }
+    } else if (c == '"') {
+      quoted = true;
+    } else if (c == ',') {
+      rows.back().emplace_back();
+    } else if (c == '\n') {
+      rows.emplace_back(1);
+    } else {
+      rows.back().back() += c;
+    }
+  }
+  if (rows.back().size() == 1 && rows.back()[0].empty()) rows.pop_back();
+  return rows;
+}
+
+TEST_F(Api, RouteAsCsvIsWhatTheCliWritesAndAddsUpToTheJson) {
+  auto c = server_->client();
+  auto by_param = c.Get(kRoute + "&format=csv");
+  auto by_accept = c.Get(kRoute, {{"Accept", "text/csv"}});
+  ASSERT_TRUE(by_param && by_accept);
+  EXPECT_EQ(by_param->status, 200);
+  EXPECT_EQ(by_param->get_header_value("Content-Type"), "text/csv; charset=utf-8");
+  EXPECT_NE(by_param->get_header_value("Content-Disposition").find("caravan-route.csv"), std::string::npos);
+  EXPECT_EQ(by_accept->body, by_param->body);
+  EXPECT_EQ(by_param->body, run_cli("route xian tashkent --depart 2026-03-02T08:00Z --format csv"));
+  auto j = get(kRoute, "/v1/route");
+  auto rows = csv_rows(by_param->body);
+  ASSERT_GT(rows.size(), 1u);
+  const std::vector<std::string>& header = rows[0];
+  auto col = [&](const char* name) {
+    return static_cast<std::size_t>(std::find(header.begin(), header.end(), name) - header.begin());
+  };
+  std::size_t options = 0;
+  double legs_usd = 0;
+  for (std::size_t r = 1; r < rows.size(); ++r) {
+    ASSERT_EQ(rows[r].size(), header.size()) << "row " << r;
+    if (rows[r][0] == "option") {
+      if (options > 0) {
+        EXPECT_NEAR(legs_usd, j.body["itineraries"][options - 1]["cost_usd"].get<double>(), 0.05);
+      }
+      const json& it = j.body["itineraries"][options];
+      EXPECT_EQ(std::stod(rows[r][col("hours")]), it["hours"].get<double>());
+      EXPECT_EQ(std::stod(rows[r][col("cost_usd")]), it["cost_usd"].get<double>());
+      EXPECT_EQ(rows[r][col("from")], "xian");
+      EXPECT_EQ(rows[r][col("to")], "tashkent");
+      ++options;
+      legs_usd = 0;
+    } else {
+      EXPECT_EQ(rows[r][0], "leg");
+      legs_usd += std::stod(rows[r][col("cost_usd")]);
+    }
+  }
+  EXPECT_NEAR(legs_usd, j.body["itineraries"][options - 1]["cost_usd"].get<double>(), 0.05);
+  EXPECT_EQ(options, j.body["itineraries"].size());
+}
+
+TEST_F(Api, FormatIsNegotiatedByParameterOrAccept) {
+  auto c = server_->client();
+  auto json_wins = c.Get(kRoute, {{"Accept", "text/csv;q=0.5, application/json"}});
+  ASSERT_TRUE(json_wins);
+  EXPECT_EQ(json_wins->get_header_value("Content-Type"), "application/json");
+  auto any = c.Get(kRoute, {{"Accept", "*/*"}});
+  EXPECT_EQ(any->get_header_value("Content-Type"), "application/json");
+  auto csv_wins = c.Get(kRoute, {{"Accept", "application/json;q=0.2, text/*"}});
+  EXPECT_EQ(csv_wins->get_header_value("Content-Type"), "text/csv; charset=utf-8");
+  auto param_wins = c.Get(kRoute + "&format=json", {{"Accept", "text/csv"}});
+  EXPECT_EQ(param_wins->get_header_value("Content-Type"), "application/json");
+  auto none = check(c.Get(kRoute, {{"Accept", "text/html"}}), "/v1/route", "get");
+  expect_error(none, 406, "not_acceptable", nullptr);
+  expect_error(get(kRoute + "&format=xml", "/v1/route"), 400, "bad_parameter", "format");
+  expect_error(get(kRoute + "&format=csv&format=json", "/v1/route"), 400, "bad_parameter", "format");
+  // Errors stay JSON.
+  auto bad = c.Get("/v1/route?from=xian&to=atlantis&format=csv");
+  EXPECT_EQ(bad->status, 404);
+  EXPECT_EQ(bad->get_header_value("Content-Type"), "application/json");
+}
+
+TEST_F(Api, MatrixAndCompareAsCsvAreWhatTheCliWrites) {
+  auto c = server_->client();
+  const std::string body = R"({"places": ["xian", "almaty", "tashkent"], "depart": "2026-03-02T08:00Z", "samples": 0})";
+  auto m = c.Post("/v1/matrix?format=csv", body, "application/json");
+  ASSERT_TRUE(m);
+  EXPECT_EQ(m->status, 200) << m->body;
+  EXPECT_EQ(m->body, run_cli("matrix --places xian,almaty,tashkent --depart 2026-03-02T08:00Z --samples 0 --format csv"));
+  auto cmp = c.Post("/v1/compare", {{"Accept", "text/csv"}},
+                    R"({"places": ["xian", "almaty"], "depart": "2026-03-02T08:00Z", "samples": 0, "scenario": "green-lanes"})",
+                    "application/json");
+  ASSERT_TRUE(cmp);
+  EXPECT_EQ(cmp->status, 200) << cmp->body;
+  EXPECT_EQ(cmp->body, run_cli("compare --places xian,almaty --depart 2026-03-02T08:00Z --samples 0 --scenario "
+                               "green-lanes --format csv"));
+  // The format may also come in the body.
+  auto in_body = c.Post("/v1/matrix", R"({"places": ["xian", "almaty"], "samples": 0, "depart": "2026-03-02", "format": "csv"})",
+                        "application/json");
+  EXPECT_EQ(in_body->get_header_value("Content-Type"), "text/csv; charset=utf-8");
+}
+
+TEST_F(Api, SimulateAnswersWhatTheCliReports) {
+  const std::string demand = (kData / "demand.csv").string();
+  auto r = post("/v1/simulate",
+                R"({"demand": [{"from": "xian", "to": "almaty", "teu_per_year": 50000},
+                               {"from": "chongqing", "to": "tashkent", "teu_per_year": 20000}],
+                    "start": "2026-03-02", "days": 30, "warmup": 7, "units": 45, "seed": 3, "by": "cost",
+                    "scenario": ["khorgos-2024-exchange"]})",
+                "/v1/simulate");
+  ASSERT_EQ(r.status, 200) << r.body.dump();
+  auto file = temp_db().parent_path() / "lanes.csv";
+  std::ofstream(file) << "from,to,teu_per_year\nxian,almaty,50000\nchongqing,tashkent,20000\n";
+  json cli = json::parse(run_cli("simulate --demand " + file.string() +
+                                 " --start 2026-03-02 --days 30 --warmup 7 --units 45 --seed 3 --by cost --scenario "
+                                 "khorgos-2024-exchange --format json"));
+  EXPECT_EQ(r.body["query"]["demand"], "2 rows");
+  cli["query"]["demand"] = "2 rows";  // the CLI names its file
+  EXPECT_EQ(r.body, cli);
+  EXPECT_EQ(r.body["query"]["scenarios"], json::array({"khorgos-2024-exchange"}));
+  EXPECT_EQ(r.body["lanes"].size(), 2u);
+  auto c = server_->client();
+  auto csv = c.Post("/v1/simulate?format=csv",
+                    R"({"demand": [{"from": "xian", "to": "almaty", "teu_per_year": 50000}], "start": "2026-03-02",
+                        "days": 14, "warmup": 0, "units": 45})",
+                    "application/json");
+  ASSERT_TRUE(csv);
+  EXPECT_EQ(csv->status, 200) << csv->body;
+  std::ofstream(file) << "from,to,teu_per_year\nxian,almaty,50000\n";
+  EXPECT_EQ(csv->body, run_cli("simulate --demand " + file.string() +
+                               " --start 2026-03-02 --days 14 --warmup 0 --units 45 --format csv"));
+}
+
+TEST_F(Api, SimulateIsBoundedInDaysLanesAndShipments) {
+  const std::string lane = R"({"from": "xian", "to": "almaty", "teu_per_year": 1000})";
+  expect_error(post("/v1/simulate", "{}", "/v1/simulate"), 400, "bad_parameter", "demand");
+  expect_error(post("/v1/simulate", R"({"demand": [)" + lane + R"(], "days": 731})", "/v1/simulate"), 400,
+               "bad_parameter", "days");
+  expect_error(post("/v1/simulate", R"({"demand": [)" + lane + R"(], "days": 10, "warmup": 10})", "/v1/simulate"), 400,
+               "bad_parameter", "warmup");
+  std::string lanes;
+  for (int i = 0; i < 201; ++i) lanes += (i ? "," : "") + lane;
+  expect_error(post("/v1/simulate", R"({"demand": [)" + lanes + "]}", "/v1/simulate"), 400, "bad_parameter", "demand");
+  expect_error(post("/v1/simulate", R"({"demand": "/etc/passwd"})", "/v1/simulate"), 400, "bad_parameter", "demand");
+  expect_error(post("/v1/simulate", R"({"demand": [)" + lane + R"(], "threads": 4})", "/v1/simulate"), 400,
+               "bad_parameter", "threads");
+  // A lane of a million TEU a year in single boxes releases more shipments than a request may.
+  auto many = post("/v1/simulate",
+                   R"({"demand": [{"from": "xian", "to": "almaty", "teu_per_year": 1000000000}], "days": 730, "warmup": 0,
+                       "unit": "TEU"})",
+                   "/v1/simulate");
+  EXPECT_EQ(many.status, 400) << many.body.dump();
+  EXPECT_NE(many.body["error"]["message"].get<std::string>().find("expected at most 500000"), std::string::npos)
+      << many.body.dump();
 }
 
 // ---- limits, unknown paths, methods -------------------------------------------

@@ -1,0 +1,98 @@
+// The route request: `caravan route`, GET /v1/route, Dataset.route.
+#include "shipment.h"
+
+namespace caravan {
+namespace {
+
+using request::Option;
+using request::row;
+namespace read = request::read;
+
+// Not a valid sample count: marks "not given" until the deadline is known.
+constexpr std::uint32_t kSamplesUnset = std::numeric_limits<std::uint32_t>::max();
+
+const std::vector<Option<RouteRequest>>& table() {
+  using R = RouteRequest;
+  static const std::vector<Option<R>> rows = {
+      row<R>({.name = "from",
+              .type = OptionType::kPlace,
+              .help = "Origin, any case (\"Xi'an\", xian)",
+              .required = true},
+             read::place, [](R& r, LocationIdx i) { r.query.from = i; }),
+      row<R>({.name = "to", .type = OptionType::kPlace, .help = "Destination", .required = true},
+             read::place, [](R& r, LocationIdx i) { r.query.to = i; }),
+      row<R>(request::kDepart, read::instant, request::set_depart),
+      row<R>(request::kUnits, read::count, request::set_units),
+      row<R>(request::kUnit, read::choice, request::set_unit),
+      row<R>({.name = "cargo_tonnes",
+              .type = OptionType::kNumber,
+              .help = "Cargo mass per container, tonnes (for CO2)",
+              .default_text = "10 per TEU, 20 per FEU",
+              .min = 0,
+              .max = 100,
+              .min_exclusive = true},
+             read::number, [](R& r, double t) { r.query.cargo_per_unit = Mass::from_tonnes(t); }),
+      row<R>({.name = "by",
+              .type = OptionType::kChoice,
+              .help = "pareto: every good option on time, cost and CO2; time, cost or co2: the single best",
+              .default_text = "pareto",
+              .choices = "pareto|time|cost|co2"},
+             read::choice, [](R& r, std::string_view o) { r.query.objective = *parse_objective(o); }),
+      row<R>({.name = "via",
+              .type = OptionType::kPlaces,
+              .help = "Pass through these places, in order",
+              .max_items = kMaxVia},
+             read::places, [](R& r, std::vector<LocationIdx> v) { r.query.via = std::move(v); }),
+      row<R>({.name = "avoid",
+              .type = OptionType::kAvoid,
+              .help = "Never enter these places, or any place of these countries (RU, Russia)",
+              .max_items = kMaxAvoid},
+             read::avoid,
+             [](R& r, request::Avoid a) {
+               r.query.avoid = std::move(a.places);
+               r.query.avoid_countries = std::move(a.countries);
+             }),
+      row<R>(request::kMode, read::modes, [](R& r, ModeSet m) { r.query.modes = m; }),
+      row<R>({.name = "deadline",
+              .type = OptionType::kInstant,
+              .help = "Arrive by this instant: adds P(on time) per option and marks the most reliable one"},
+             read::instant, [](R& r, Instant t) { r.deadline = t; }),
+      row<R>({.name = "samples",
+              .type = OptionType::kCount,
+              .help = "Monte Carlo samples for p50/p80/p95 arrival; 0: none",
+              .default_text = "1000 with a deadline, else 0",
+              .min = 0,
+              .max = kMaxRouteSamples},
+             read::count, [](R& r, std::uint64_t n) { r.samples = static_cast<std::uint32_t>(n); }),
+      row<R>(request::kSeed, read::count, request::set_seed),
+      row<R>(request::kScenario, read::scenarios, request::set_scenarios),
+      row<R>(request::kThreads, read::count, request::set_threads),
+  };
+  return rows;
+}
+
+}  // namespace
+
+std::span<const OptionSpec> route_options() {
+  static const std::vector<OptionSpec> specs = request::specs_of(table());
+  return specs;
+}
+
+Result<RouteRequest> parse_route_request(const Network& net, const RequestFields& fields, const RequestContext& ctx) {
+  RouteRequest r;
+  r.query.depart = request::next_whole_hour(ctx.now);
+  r.samples = kSamplesUnset;
+  Status st = request::apply_fields(table(), route_options(), fields, {net, ctx}, r);
+  if (!st.ok()) return st;
+  if (r.deadline && *r.deadline <= r.query.depart) {
+    Error e = Error::invalid("deadline: " + format_instant_utc(*r.deadline) + " is not after the departure " +
+                             format_instant_utc(r.query.depart) + " (expected a later instant)");
+    e.column = "deadline";
+    return e;
+  }
+  // A deadline alone asks for reliability.
+  if (r.samples == kSamplesUnset) r.samples = r.deadline ? 1000u : 0u;
+  return r;
+}
+
+}  // namespace caravan
