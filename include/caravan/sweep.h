@@ -47,6 +47,7 @@
 #include "caravan/error.h"
 #include "caravan/load.h"
 #include "caravan/network.h"
+#include "caravan/request.h"
 #include "caravan/route.h"
 #include "caravan/scenario.h"
 
@@ -54,16 +55,6 @@ namespace caravan {
 
 // ---------------------------------------------------------------------------
 // The grid
-
-/// The objective of a sweep when neither the grid nor `--by` names one:
-/// generalized cost (docs/adr/0500) when the planner knows it, else time.
-/// The one place that chooses.
-Objective default_sweep_objective();
-
-/// Parses an objective for a sweep: any single-criterion objective the
-/// planner knows (`generalized`, `time`, `cost`, `co2`). `pareto` is refused:
-/// a cell needs one itinerary. The message names the accepted values.
-Result<Objective> parse_sweep_objective(std::string_view name);
 
 /// One or more scenarios applied together, switched on and off as one.
 struct MeasureSet {
@@ -88,15 +79,18 @@ struct OdPair {
   double teu_per_year = 0;  ///< from a demand file; 0 otherwise
 };
 
-/// The query every cell asks (the grid's [query] table; its parsing is
-/// parse_sweep_query in src/sweep/grid.cc, the one place that reads it).
+/// The query every cell asks: the grid's [query] table, read by
+/// parse_sweep_request (request.h) with the route request's names and limits.
 struct SweepQuery {
-  Objective objective = default_sweep_objective();
-  std::uint32_t units = 1;
-  UnitKind unit = UnitKind::kFeu;
-  ModeSet modes = ModeSet::all();
+  /// What is shipped and how it is planned: objective, units, unit, cargo,
+  /// via, avoid, modes. Each cell sets from, to and depart.
+  RouteQuery route = [] {
+    RouteQuery q;
+    q.objective = default_sweep_objective();
+    return q;
+  }();
   /// On-time probability: arrival by departure + deadline_after, or by the
-  /// fixed `deadline`; at most one is set.
+  /// fixed `deadline` (after every departure); at most one is set.
   std::optional<Duration> deadline_after;
   std::optional<Instant> deadline;
 

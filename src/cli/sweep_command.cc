@@ -15,6 +15,7 @@
 #include "caravan/sweep.h"
 #include "caravan/sweep_present.h"
 #include "commands.h"
+#include "request_options.h"
 #include "scenario_options.h"
 #ifdef CARAVAN_HAVE_MPI
 #include "caravan/sweep_mpi.h"
@@ -27,8 +28,7 @@ struct SweepOptionsCli {
   std::string grid;
   std::string out;
   std::string format = "csv";
-  std::string by;
-  unsigned threads = 0;
+  std::unique_ptr<RequestOptions> request;  // --by and --threads, as the sweep request reads them
   std::uint32_t chunk = 64;
   bool restart = false;
   bool stats = false;
@@ -112,7 +112,20 @@ struct Setup {
   std::optional<SweepJournal> journal;  // rank 0 only
   std::filesystem::path out_file;
   std::uint64_t fingerprint = 0;
+  unsigned threads = 0;  // --threads; 0: the default
 };
+
+// The options of the sweep request the command line takes; the others are the grid's.
+std::span<const OptionSpec> command_line_options() {
+  static const std::vector<OptionSpec> specs = [] {
+    std::vector<OptionSpec> out;
+    for (const OptionSpec& s : sweep_options()) {
+      if (s.name == "by" || s.name == "threads") out.push_back(s);
+    }
+    return out;
+  }();
+  return specs;
+}
 
 Status set_up(const SweepOptionsCli& o, bool coordinator, Setup& s) {
   const std::filesystem::path data = o.data.empty() ? default_data_dir() : std::filesystem::path(o.data);
@@ -121,13 +134,15 @@ Status set_up(const SweepOptionsCli& o, bool coordinator, Setup& s) {
   auto net = load_network(data);
   if (!net) return net.status();
   s.net.emplace(std::move(*net));
+  const RequestFields asked = o.request->fields();
+  auto cli = parse_sweep_request(*s.net, asked, local_context());
+  if (!cli) return cli.status();
+  s.threads = cli->threads;
   auto grid = load_sweep_grid(o.grid, *s.net, data / "scenarios");
   if (!grid) return grid.status();
   s.grid.emplace(std::move(*grid));
-  if (!o.by.empty()) {
-    auto by = parse_sweep_objective(o.by);
-    if (!by) return Error::invalid("--by: " + by.error().message);
-    s.grid->query.objective = *by;
+  for (const RequestField& f : asked) {
+    if (f.name == "by") s.grid->query.route.objective = cli->query.objective;
   }
   auto ctx = SweepContext::build(*s.net, *s.grid);
   if (!ctx) return ctx.status();
@@ -219,7 +234,7 @@ int run_sweep_command(const SweepOptionsCli& o) {
     if (rank > 0) {
       for (Error& e : errors) e.message = "rank " + std::to_string(rank) + ": " + e.message;
     }
-    return report(errors);
+    return report_request(errors);
   }
   if (!ready.ok()) return exit_code(ready.error());
   Status agreed = agreement(ranks);
@@ -227,7 +242,7 @@ int run_sweep_command(const SweepOptionsCli& o) {
   const double setup_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
 
   SweepRunOptions run;
-  run.threads = o.threads != 0 ? o.threads : (transport && transport->size() > 1 ? 1 : 0);
+  run.threads = s.threads != 0 ? s.threads : (transport && transport->size() > 1 ? 1 : 0);
   run.max_chunk = o.chunk;
   if (!coordinator) {
     auto outcome = run_sweep(*s.ctx, nullptr, transport.get(), run);
@@ -277,7 +292,7 @@ int run_sweep_command(const SweepOptionsCli& o) {
   std::cout << fmt::format(
       "Sweep {}: {} cells = {} measure combinations × {} departures × {} seeds × {} pairs, {} samples each; by {}.\n",
       g.name, total, g.combinations.size(), g.departures.size(), g.seeds.size(), g.pairs.size(), g.samples,
-      to_string(g.query.objective));
+      to_string(g.query.route.objective));
   std::cout << fmt::format("{} cells run ({} resumed) in {:.1f} s on {} rank{} × {} thread{}; wrote {}\n\n",
                            total - resumed, resumed, done.stats.wall_seconds, done.stats.ranks.size(),
                            done.stats.ranks.size() == 1 ? "" : "s", done.stats.ranks[0].threads,
@@ -301,9 +316,9 @@ Runner add_sweep_command(CLI::App& app) {
   cmd->add_option("--grid", o->grid, "Sweep grid TOML file")->required();
   cmd->add_option("--out", o->out, "Output folder: results.csv or results.json and the journal (default: sweep-<grid>)");
   cmd->add_option("--format", o->format, "csv (default) or json");
-  cmd->add_option("--by", o->by, "Objective, overriding the grid's: generalized, time, cost or co2 (default: the grid's)");
-  cmd->add_option("--threads", o->threads,
-                  "Compute threads per process (default: all cores; 1 per rank under MPI); results do not depend on it");
+  // --by and --threads with the sweep request's names, limits and help (a
+  // rank under MPI defaults to one thread).
+  o->request = std::make_unique<RequestOptions>(cmd, command_line_options());
   cmd->add_option("--chunk", o->chunk, "Most cells per thread in one chunk handed out (default 64)");
   cmd->add_flag("--restart", o->restart, "Discard the journal of an earlier run and start afresh");
   cmd->add_flag("--stats", o->stats, "Print timings as one JSON line on stderr (ranks, cells/s, coordinator time)");

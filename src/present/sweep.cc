@@ -156,14 +156,28 @@ void json_value(JsonWriter& w, const Field& f) {
 
 std::string_view combine_name(Combine c) { return c == Combine::kFactorial ? "factorial" : "listed"; }
 
-void sweep_echo(JsonWriter& w, const SweepGrid& g) {
+void sweep_echo(JsonWriter& w, const Network& net, const SweepGrid& g) {
   w.key("sweep").begin_object();
   w.key("name").string(g.name);
   w.key("description").string(g.description);
   w.key("grid").string(g.file);
-  w.key("objective").string(to_string(g.query.objective));
-  w.key("units").integer(g.query.units);
-  w.key("unit").string(to_string(g.query.unit));
+  const RouteQuery& q = g.query.route;
+  w.key("objective").string(to_string(q.objective));
+  w.key("units").integer(q.units);
+  w.key("unit").string(to_string(q.unit));
+  if (q.cargo_per_unit) w.key("cargo_tonnes").number(q.cargo_per_unit->tonnes());
+  w.key("modes").begin_array();
+  for (int m = 0; m < kModeCount; ++m) {
+    if (q.modes.has(static_cast<Mode>(m))) w.string(to_string(static_cast<Mode>(m)));
+  }
+  w.end_array();
+  w.key("via").begin_array();
+  for (LocationIdx v : q.via) w.string(net.locations[v].id);
+  w.end_array();
+  w.key("avoid").begin_array();
+  for (LocationIdx v : q.avoid) w.string(net.locations[v].id);
+  for (const std::string& c : q.avoid_countries) w.string(c);
+  w.end_array();
   if (g.query.deadline_after) w.key("deadline_hours").number(to_hours(*g.query.deadline_after));
   if (g.query.deadline) w.key("deadline").string(format_instant_utc(*g.query.deadline));
   w.key("samples").integer(g.samples);
@@ -215,7 +229,7 @@ std::string sweep_to_json(const Network& net, const SweepGrid& grid, const std::
   Table t = make_table(net, grid, cells);
   JsonWriter w(indent);
   w.begin_object();
-  sweep_echo(w, grid);
+  sweep_echo(w, net, grid);
   w.key("dataset").begin_object().key("name").string(net.info.name).key("version").string(net.info.version).end_object();
   w.key("columns").begin_array();
   for (const std::string& c : t.columns) w.string(c);

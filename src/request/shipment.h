@@ -28,6 +28,21 @@ inline constexpr OptionSpec kUnit{.name = "unit",
                                   .help = "Container size; an FEU counts as two TEU",
                                   .default_text = "FEU",
                                   .choices = "TEU|FEU"};
+inline constexpr OptionSpec kCargoTonnes{.name = "cargo_tonnes",
+                                         .type = OptionType::kNumber,
+                                         .help = "Cargo mass per container, tonnes (for CO2)",
+                                         .default_text = "10 per TEU, 20 per FEU",
+                                         .min = 0,
+                                         .max = 100,
+                                         .min_exclusive = true};
+inline constexpr OptionSpec kVia{.name = "via",
+                                 .type = OptionType::kPlaces,
+                                 .help = "Pass through these places, in order",
+                                 .max_items = kMaxVia};
+inline constexpr OptionSpec kAvoid{.name = "avoid",
+                                   .type = OptionType::kAvoid,
+                                   .help = "Never enter these places, or any place of these countries (RU, Russia)",
+                                   .max_items = kMaxAvoid};
 inline constexpr OptionSpec kMode{.name = "mode",
                                   .type = OptionType::kChoices,
                                   .help = "Modes allowed for moving legs",
@@ -59,6 +74,12 @@ inline constexpr OptionSpec kScenario{.name = "scenario",
 inline constexpr auto set_depart = [](auto& r, Instant t) { r.query.depart = t; };
 inline constexpr auto set_units = [](auto& r, std::uint64_t n) { r.query.units = static_cast<std::uint32_t>(n); };
 inline constexpr auto set_unit = [](auto& r, std::string_view u) { r.query.unit = *parse_unit_kind(u); };
+inline constexpr auto set_cargo = [](auto& r, double t) { r.query.cargo_per_unit = Mass::from_tonnes(t); };
+inline constexpr auto set_via = [](auto& r, std::vector<LocationIdx> v) { r.query.via = std::move(v); };
+inline constexpr auto set_avoid = [](auto& r, Avoid a) {
+  r.query.avoid = std::move(a.places);
+  r.query.avoid_countries = std::move(a.countries);
+};
 inline constexpr auto set_seed = [](auto& r, std::uint64_t n) { r.seed = n; };
 inline constexpr auto set_threads = [](auto& r, std::uint64_t n) { r.threads = static_cast<unsigned>(n); };
 inline constexpr auto set_scenarios = [](auto& r, std::vector<std::string> s) { r.scenarios = std::move(s); };

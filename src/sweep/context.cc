@@ -1,5 +1,6 @@
 // Evaluating cells: one overlay per combination, route indexes built on first
 // use and a few kept, a planner and a sample buffer per thread.
+#include <algorithm>
 #include <list>
 #include <mutex>
 
@@ -13,6 +14,20 @@ namespace {
 // neighbouring cells, so each thread works on one or two combinations at a
 // time; a few more than the threads keeps rebuilding rare.
 constexpr std::size_t kIndexesKept = 16;
+
+// Why a pair has no route under the grid's `avoid`: its origin or
+// destination is avoided (the planner refuses such a query as bad input,
+// but in a sweep it is one cell of many). Empty when neither is.
+std::string avoided_end(const Network& net, const RouteQuery& q) {
+  for (auto [end, what] : {std::pair{q.from, "origin"}, std::pair{q.to, "destination"}}) {
+    const Location& l = net.locations[end];
+    const bool place = std::find(q.avoid.begin(), q.avoid.end(), end) != q.avoid.end();
+    const bool country =
+        std::find(q.avoid_countries.begin(), q.avoid_countries.end(), l.country_code()) != q.avoid_countries.end();
+    if (place || country) return std::string("the ") + what + " " + l.name + " is avoided ([query] avoid)";
+  }
+  return {};
+}
 
 }  // namespace
 
@@ -54,6 +69,7 @@ struct CellScratch::Impl {
   std::shared_ptr<const Built> built;  // declared before the planner, which refers to it
   std::optional<Planner> planner;
   std::vector<double> hours;
+  RouteQuery query;  // the cell's, its lists' storage kept across cells
 };
 
 CellScratch::CellScratch() : impl_(std::make_unique<Impl>()) {}
@@ -99,17 +115,19 @@ CellResult SweepContext::evaluate(std::uint64_t cell, CellScratch& scratch) cons
     s.planner.emplace(s.built->index);
     s.combination = k.combination;
   }
-  RouteQuery q;
+  RouteQuery& q = s.query;
+  q = g.query.route;
   q.from = g.pairs[k.pair].from;
   q.to = g.pairs[k.pair].to;
   q.depart = g.departures[k.departure];
-  q.units = g.query.units;
-  q.unit = g.query.unit;
-  q.objective = g.query.objective;
-  q.modes = g.query.modes;
 
   CellResult r;
   r.cell = cell;
+  if (std::string why = avoided_end(*net_, q); !why.empty()) {
+    r.status = CellStatus::kNoRoute;
+    r.message = std::move(why);
+    return r;
+  }
   auto its = s.planner->plan(q);
   if (!its) {
     r.status = its.error().code == ErrorCode::kNoRoute ? CellStatus::kNoRoute : CellStatus::kError;

@@ -3,6 +3,7 @@
 #include <toml++/toml.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <map>
 #include <set>
@@ -10,6 +11,7 @@
 
 #include "caravan/matrix.h"
 #include "caravan/places.h"
+#include "caravan/request.h"
 #include "caravan/sweep.h"
 #include "util.h"
 
@@ -19,6 +21,29 @@ namespace {
 using sweep_detail::fnv1a;
 
 constexpr std::size_t kMaxFactorialSets = 12;
+
+// The keys of [query] and [samples], and the sweep request's field each is
+// (request.h, sweep_options()). `threads` is the command line's, not a grid's.
+struct QueryKey {
+  const char* table;
+  const char* key;
+  const char* field;
+};
+constexpr QueryKey kQueryKeys[] = {
+    {"query", "by", "by"},
+    {"query", "units", "units"},
+    {"query", "unit", "unit"},
+    {"query", "cargo_tonnes", "cargo_tonnes"},
+    {"query", "via", "via"},
+    {"query", "avoid", "avoid"},
+    {"query", "modes", "mode"},  // the request layer's alias of mode
+    {"query", "mode", "mode"},
+    {"query", "deadline_hours", "deadline_hours"},
+    {"query", "deadline", "deadline"},
+    {"samples", "count", "samples"},
+    {"samples", "seed", "seed"},
+    {"samples", "seeds", "seeds"},
+};
 
 std::uint32_t line_of(const toml::node& n) { return static_cast<std::uint32_t>(n.source().begin.line); }
 
@@ -51,9 +76,8 @@ class GridReader {
     g_.description = optional_string(top, "description", "").value_or("");
     read_measures(section(top, "measures"));
     read_departures(section(top, "departures"));
-    read_samples(section(top, "samples"));
     read_pairs(section(top, "pairs"));
-    read_query(section(top, "query"));
+    read_query(section(top, "query"), section(top, "samples"));
     read_outputs(top.get("outputs"));
     if (!errors_.empty()) return errors_;
     g_.inputs_hash = hash_;
@@ -89,13 +113,15 @@ class GridReader {
       error(*n, std::string(name) + ": expected a table [" + name + "]");
       return nullptr;
     }
-    static const std::map<std::string, std::vector<std::string>> kKeys = {
-        {"measures", {"combine", "base", "sets"}},
-        {"departures", {"dates", "first", "every_days", "count"}},
-        {"samples", {"count", "seed", "seeds"}},
-        {"pairs", {"set", "places", "list", "demand"}},
-        {"query", {"by", "units", "unit", "modes", "deadline_hours", "deadline"}},
-    };
+    static const std::map<std::string, std::vector<std::string>> kKeys = [] {
+      std::map<std::string, std::vector<std::string>> keys = {
+          {"measures", {"combine", "base", "sets"}},
+          {"departures", {"dates", "first", "every_days", "count"}},
+          {"pairs", {"set", "places", "list", "demand"}},
+      };
+      for (const QueryKey& k : kQueryKeys) keys[k.table].emplace_back(k.key);
+      return keys;
+    }();
     check_keys(*n->as_table(), name, kKeys.at(name));
     return n->as_table();
   }
@@ -158,8 +184,8 @@ class GridReader {
       text = s.str();
     }
     auto t = parse_instant(text);
-    if (text.empty() || !t) {
-      error(n, std::string(what) + ": expected an ISO-8601 date-time such as \"2026-03-02T08:00+08:00\"");
+    if (text.empty() || !t || *t < kEarliestInstant || *t >= kLatestInstant) {
+      error(n, std::string(what) + ": expected " + OptionSpec{.type = OptionType::kInstant}.expected());
       return std::nullopt;
     }
     return *t;
@@ -169,8 +195,7 @@ class GridReader {
 
   // A scenario by dataset id or by path (relative to the grid's folder).
   std::optional<Scenario> scenario(const std::string& item, const toml::node& n, std::string_view what) {
-    bool is_path = item.find('/') != std::string::npos ||
-                   (item.size() > 5 && item.compare(item.size() - 5, 5, ".toml") == 0);
+    const bool is_path = is_scenario_path(item);
     std::filesystem::path path = is_path ? file_.parent_path() / item : scenario_dir_ / (item + ".toml");
     std::optional<std::string> text = sweep_detail::read_text(path);
     if (!text) {
@@ -178,7 +203,7 @@ class GridReader {
         error(line_of(n), std::string(what) + ": cannot read scenario file " + in_quotes(path.string()),
               ErrorCode::kNotFound);
       } else {
-        std::vector<std::string> ids = dataset_scenarios();
+        std::vector<std::string> ids = scenario_ids_in(scenario_dir_);
         error(line_of(n),
               std::string(what) + ": unknown scenario " + in_quotes(item) +
                   (ids.empty() ? " (expected a .toml file; the dataset has no scenarios)"
@@ -194,16 +219,6 @@ class GridReader {
       return std::nullopt;
     }
     return std::move(*sc);
-  }
-
-  std::vector<std::string> dataset_scenarios() const {
-    std::vector<std::string> ids;
-    std::error_code ec;
-    for (const auto& e : std::filesystem::directory_iterator(scenario_dir_, ec)) {
-      if (e.path().extension() == ".toml") ids.push_back(e.path().stem().string());
-    }
-    std::sort(ids.begin(), ids.end());
-    return ids;
   }
 
   std::vector<Scenario> scenario_list(const toml::node& n, std::string_view what) {
@@ -312,7 +327,7 @@ class GridReader {
     }
   }
 
-  // ---- [departures], [samples]
+  // ---- [departures]
 
   void read_departures(const toml::table* t) {
     if (t == nullptr) {
@@ -345,41 +360,17 @@ class GridReader {
       auto days = integer(*every, "[departures] every_days", 1, 366);
       auto n = integer(*count, "[departures] count", 1, 10000);
       if (!start || !days || !n) return;
+      const Instant last = *start + std::chrono::days(*days * (*n - 1));
+      if (last >= kLatestInstant) {
+        error(*count, "[departures] count: the series ends on " + format_instant_utc(last) +
+                          " (expected departures before 2100-01-01)");
+        return;
+      }
       for (std::int64_t i = 0; i < *n; ++i) g_.departures.push_back(*start + std::chrono::days(*days * i));
     }
     std::set<Instant> seen;
     for (Instant d : g_.departures) {
       if (!seen.insert(d).second) error(line_of(*t), "[departures]: " + format_instant_utc(d) + " is listed twice");
-    }
-  }
-
-  void read_samples(const toml::table* t) {
-    g_.seeds = {1};
-    if (t == nullptr) return;
-    if (const toml::node* c = t->get("count")) {
-      if (auto n = integer(*c, "[samples] count", 0, 1000000)) g_.samples = static_cast<std::uint32_t>(*n);
-    }
-    const toml::node* one = t->get("seed");
-    const toml::node* many = t->get("seeds");
-    if (one != nullptr && many != nullptr) error(*many, "[samples]: expected seed or seeds, not both");
-    if (one != nullptr) {
-      if (auto s = integer(*one, "[samples] seed", 0, INT64_MAX)) g_.seeds = {static_cast<std::uint64_t>(*s)};
-    }
-    if (many != nullptr) {
-      const toml::array* a = many->as_array();
-      if (a == nullptr || a->empty()) {
-        error(*many, "[samples] seeds: expected a non-empty list of whole numbers");
-        return;
-      }
-      g_.seeds.clear();
-      for (const toml::node& s : *a) {
-        auto v = integer(s, "[samples] seeds", 0, INT64_MAX);
-        if (!v) continue;
-        if (std::find(g_.seeds.begin(), g_.seeds.end(), static_cast<std::uint64_t>(*v)) != g_.seeds.end()) {
-          error(s, "[samples] seeds: " + std::to_string(*v) + " is listed twice");
-        }
-        g_.seeds.push_back(static_cast<std::uint64_t>(*v));
-      }
     }
   }
 
@@ -509,53 +500,109 @@ class GridReader {
     }
   }
 
-  // ---- [query]: the one place that reads the query options of a grid.
+  // ---- [query] and [samples]: fields of the request layer's sweep request
+  // (request.h), so names, limits and messages are those of every other
+  // request; only the line is the grid's.
 
-  void read_query(const toml::table* t) {
-    if (t == nullptr) return;
-    SweepQuery& q = g_.query;
-    if (auto by = optional_string(*t, "by", "query")) {
-      auto o = parse_sweep_objective(*by);
-      if (o) {
-        q.objective = *o;
-      } else {
-        error(*t->get("by"), "[query] by: " + o.error().message);
+  // The text of a TOML value as a request field holds it; nullopt for a
+  // table or a list. A float keeps a decimal point, so `units = 2.0` is
+  // refused as `--units 2.0` is.
+  static std::optional<std::string> text_of(const toml::node& n) {
+    if (const auto* s = n.as_string()) return s->get();
+    if (const auto* i = n.as_integer()) return std::to_string(i->get());
+    if (const auto* b = n.as_boolean()) return b->get() ? "true" : "false";
+    if (const auto* f = n.as_floating_point()) {
+      char buf[32];
+      auto res = std::to_chars(buf, buf + sizeof buf, f->get());
+      std::string s(buf, res.ptr);
+      if (s.find_first_of(".en") == std::string::npos) s += ".0";
+      return s;
+    }
+    std::ostringstream s;
+    if (const auto* dt = n.as_date_time()) {
+      s << dt->get();
+    } else if (const auto* d = n.as_date()) {
+      s << d->get();
+    } else {
+      return std::nullopt;
+    }
+    return s.str();
+  }
+
+  // The option of sweep_options() named `field` (a QueryKey's field).
+  static const OptionSpec* option_named(std::string_view field) {
+    for (const OptionSpec& s : sweep_options()) {
+      if (s.name == field) return &s;
+    }
+    return nullptr;
+  }
+
+  void read_query(const toml::table* query, const toml::table* samples) {
+    struct Given {
+      const QueryKey* key;
+      const toml::node* node;
+    };
+    std::vector<Given> given;
+    RequestFields fields;
+    for (const QueryKey& k : kQueryKeys) {
+      const toml::table* t = std::string_view(k.table) == "query" ? query : samples;
+      const toml::node* n = t == nullptr ? nullptr : t->get(k.key);
+      if (n == nullptr) continue;
+      given.push_back({&k, n});
+      const std::string at = where(k.table, k.key);
+      const toml::array* list = n->as_array();
+      if (list != nullptr && list->empty()) {
+        error(*n, at + ": empty list (expected " + option_named(k.field)->expected() + "; leave it out for the default)");
       }
-    }
-    if (const toml::node* u = t->get("units")) {
-      if (auto n = integer(*u, "[query] units", 1, 10000)) q.units = static_cast<std::uint32_t>(*n);
-    }
-    if (auto unit = optional_string(*t, "unit", "query")) {
-      if (auto k = parse_unit_kind(*unit)) {
-        q.unit = *k;
-      } else {
-        error(*t->get("unit"), "[query] unit: unknown unit " + in_quotes(*unit) + " (expected TEU or FEU)");
-      }
-    }
-    if (const toml::node* m = t->get("modes")) {
-      if (auto names = strings(*m, "[query] modes")) {
-        q.modes = ModeSet{};
-        for (const auto& [name, node] : *names) {
-          if (auto mode = parse_mode(name)) {
-            q.modes.add(*mode);
-          } else {
-            error(*node, "[query] modes: unknown mode " + in_quotes(name) + " (expected rail, road, ferry, sea or air)");
-          }
+      auto add = [&](const toml::node& item) {
+        std::optional<std::string> text = text_of(item);
+        if (!text) {
+          error(item, at + ": expected " + option_named(k.field)->expected());
+        } else {
+          fields.push_back({k.field, std::move(*text), {}});
         }
-      }
-    }
-    const toml::node* after = t->get("deadline_hours");
-    const toml::node* fixed = t->get("deadline");
-    if (after != nullptr && fixed != nullptr) error(*fixed, "[query]: expected deadline_hours or deadline, not both");
-    if (after != nullptr) {
-      double h = after->is_number() ? *after->value<double>() : -1;
-      if (!std::isfinite(h) || h <= 0 || h > 24.0 * 366) {
-        error(*after, "[query] deadline_hours: expected a number of hours above 0 and at most 8784");
+      };
+      if (list != nullptr) {
+        for (const toml::node& item : *list) add(item);
       } else {
-        q.deadline_after = hours(h);
+        add(*n);
       }
     }
-    if (fixed != nullptr) q.deadline = instant(*fixed, "[query] deadline");
+    if (!errors_.empty()) return;
+    auto req = parse_sweep_request(net_, fields, {RequestOrigin::kLocal, Instant{}});
+    if (!req) {
+      for (const Error& e : req.errors()) {
+        // The key the option came from; `name: ` in the message becomes `[table] key: `.
+        const Given* from = nullptr;
+        for (const Given& g : given) {
+          const OptionSpec* s = option_named(g.key->field);
+          if (s != nullptr && s->name == e.column) from = &g;
+        }
+        if (from == nullptr) {
+          errors_.push_back(e);
+          continue;
+        }
+        std::string message = e.message;
+        const std::string prefix = e.column + ": ";
+        if (message.rfind(prefix, 0) == 0) message = message.substr(prefix.size());
+        error(line_of(*from->node), where(from->key->table, from->key->key) + ": " + message, e.code);
+      }
+      return;
+    }
+    g_.query.route = std::move(req->query);
+    g_.query.deadline_after = req->deadline_after;
+    g_.query.deadline = req->deadline;
+    g_.samples = req->samples;
+    g_.seeds = std::move(req->seeds);
+    if (g_.query.deadline) {
+      for (Instant d : g_.departures) {
+        if (d < *g_.query.deadline) continue;
+        error(*query->get("deadline"), "[query] deadline: " + format_instant_utc(*g_.query.deadline) +
+                                           " is not after the departure " + format_instant_utc(d) +
+                                           " (expected a later instant)");
+        break;
+      }
+    }
   }
 
   // ---- outputs
@@ -600,26 +647,6 @@ class GridReader {
 
 }  // namespace
 
-Objective default_sweep_objective() {
-  // Generalized cost once the planner has it (docs/adr/0500), time until then.
-  if (auto o = parse_objective("generalized")) return *o;
-  return Objective::kTime;
-}
-
-Result<Objective> parse_sweep_objective(std::string_view name) {
-  std::vector<std::string> accepted;
-  for (const char* n : {"generalized", "time", "cost", "co2"}) {
-    if (parse_objective(n)) accepted.emplace_back(n);
-  }
-  auto o = parse_objective(name);
-  if (o && *o == Objective::kPareto) {
-    return Error::invalid("pareto gives several options per pair, a sweep needs one (expected " +
-                          comma_list(accepted) + ")");
-  }
-  if (!o) return Error::invalid("unknown objective " + in_quotes(name) + " (expected " + comma_list(accepted) + ")");
-  return *o;
-}
-
 Result<SweepGrid> parse_sweep_grid(std::string_view toml_text, const std::filesystem::path& file, const Network& net,
                                    const std::filesystem::path& scenario_dir) {
   return GridReader(file, net, scenario_dir).read(toml_text);
@@ -663,7 +690,7 @@ std::uint64_t dataset_hash(const DatasetFiles& files) {
 std::uint64_t sweep_fingerprint(const SweepGrid& g, std::uint64_t data_hash) {
   std::ostringstream s;
   s << "caravan " << CARAVAN_VERSION << "\ninputs " << g.inputs_hash << "\ndataset " << data_hash << "\nobjective "
-    << to_string(g.query.objective) << "\ncells " << g.cell_count() << "\n";
+    << to_string(g.query.route.objective) << "\ncells " << g.cell_count() << "\n";
   return fnv1a(s.str());
 }
 
