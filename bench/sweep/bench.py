@@ -52,13 +52,14 @@ def guided_chunk(left, threads_everywhere, threads, max_chunk=64):
 def simulate(ranks, cells, t_cell, c_o, latency, setup):
     """Wall seconds of a sweep on `ranks` ranks of one thread: rank 0 takes chunks from the
     queue directly; the others send a request (one-way `latency`), wait for the coordinator
-    (one request at a time, `c_o` each), get the chunk back (`latency`) and compute it."""
+    (one request at a time, `c_o` each), get the chunk back (`latency`) and compute it.
+    Returns (wall seconds, chunks, chunks the coordinator served to other ranks)."""
     left = cells
     coordinator_free = 0.0
     end = 0.0
     ready = [(0.0, r) for r in range(ranks)]
     heapq.heapify(ready)
-    chunks = 0
+    chunks = served = 0
     while ready:
         t, r = heapq.heappop(ready)
         if r == 0:
@@ -72,10 +73,11 @@ def simulate(ranks, cells, t_cell, c_o, latency, setup):
             continue
         left -= n
         chunks += 1
+        served += r != 0
         begin = start if r == 0 else start + c_o + latency
         done = begin + n * t_cell
         heapq.heappush(ready, (done, r))
-    return setup + end, chunks
+    return setup + end, chunks, served
 
 
 def main():
@@ -150,8 +152,9 @@ def main():
     for n_cells, label in ((cells, "this grid"), (cells * 52, "× 52 weekly departures")):
         serial = one["setup_seconds"] + n_cells * t_cell
         for ranks in (1, 2, 8, 64, 512):
-            wall, chunks = simulate(ranks, n_cells, t_cell, c_o, latency, setup if ranks > 1 else one["setup_seconds"])
-            busy = chunks * c_o
+            wall, chunks, served = simulate(ranks, n_cells, t_cell, c_o, latency,
+                                            setup if ranks > 1 else one["setup_seconds"])
+            busy = served * c_o
             print(f"  {label:24s} {n_cells:8d} cells  {ranks:4d} ranks  {wall:9.3f} s  speed-up "
                   f"{serial / wall:7.1f}  chunks {chunks:6d}  coordinator busy {100 * busy / wall:5.1f} %")
     shutil.rmtree(tmp, ignore_errors=True)

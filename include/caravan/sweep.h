@@ -339,14 +339,14 @@ struct RankStats {
   int rank = 0;
   unsigned threads = 0;
   std::uint64_t cells = 0, chunks = 0;
-  double busy_seconds = 0;  ///< evaluating cells, summed over threads
-  double wait_seconds = 0;  ///< workers: from asking for a chunk to getting it
+  double busy_seconds = 0;  ///< CPU time evaluating cells, summed over threads
+  double wait_seconds = 0;  ///< workers: wall time from asking for a chunk to getting it
 };
 
 struct SweepStats {
   std::uint64_t cells = 0, resumed = 0, chunks = 0;
   double wall_seconds = 0;         ///< run_sweep on the coordinator
-  double coordinator_seconds = 0;  ///< the coordinator handling workers' messages (not waiting)
+  double coordinator_seconds = 0;  ///< CPU time the coordinator spent handling workers' messages
   std::vector<RankStats> ranks;    ///< by rank
 };
 
