@@ -104,8 +104,8 @@ class Dataset {
         py::gil_scoped_acquire locked;
         throw_error(its.error());
       }
-      caravan::QueryEcho echo{req->query, req->deadline, sc.ids, sc.overlay.get()};
-      json = caravan::itineraries_to_json(*net_, echo, *its, -1);
+      caravan::QueryEcho echo{req->query, req->deadline, sc.ids};
+      json = caravan::itineraries_to_json(index.view(), echo, *its, -1);
     }
     return loads(json);
   }
@@ -116,7 +116,7 @@ class Dataset {
     auto req = caravan::parse_matrix_request(*net_, fields, now());
     if (!req) throw_error(req.error());
     Scenarios sc = scenarios_or_throw(req->scenarios);
-    caravan::MatrixEcho echo = echo_of(*req);
+    caravan::MatrixEcho echo = caravan::matrix_echo(req->options());
     echo.scenarios = sc.ids;
     std::string json;
     {
@@ -142,7 +142,7 @@ class Dataset {
     std::vector<std::string> all_names = req->base_scenarios;
     all_names.insert(all_names.end(), req->scenarios.begin(), req->scenarios.end());
     Scenarios with = scenarios_or_throw(all_names);
-    caravan::MatrixEcho echo = echo_of(*req);
+    caravan::MatrixEcho echo = caravan::matrix_echo(req->options());
     echo.base_scenarios = base.ids;
     echo.scenarios.assign(with.ids.begin() + static_cast<std::ptrdiff_t>(base.ids.size()), with.ids.end());
     std::string json;
@@ -283,14 +283,6 @@ class Dataset {
     for (const auto& [k, v] : options) add_fields(out, py::str(k), v);
   }
 
-  static caravan::MatrixEcho echo_of(const caravan::MatrixRequest& r) {
-    caravan::MatrixEcho echo;
-    echo.depart = r.query.depart;
-    echo.units = r.query.units;
-    echo.unit = r.query.unit;
-    return echo;
-  }
-
   caravan::LocationIdx place_or_throw(const std::string& text) const {
     auto r = caravan::resolve_place(*net_, text);
     if (!r) throw py::key_error(r.error().message);
@@ -379,8 +371,9 @@ PYBIND11_MODULE(caravan, m) {
                        caravan::route_options(), {"from", "to"})
                .c_str())
       .def("matrix", &Dataset::matrix,
-           options_doc("The fastest itinerary between every ordered pair of places, as the matrix JSON of\n"
-                       "`caravan matrix --format json` and POST /v1/matrix.",
+           options_doc("The best itinerary by `by` (default generalized: money plus the value of time) between\n"
+                       "every ordered pair of places, as the matrix JSON of `caravan matrix --format json` and POST\n"
+                       "/v1/matrix.",
                        caravan::matrix_options(), {})
                .c_str())
       .def("compare", &Dataset::compare, py::arg("scenarios"),

@@ -31,6 +31,14 @@ struct DatasetSummary {
   /// Open ferry, sea and air links no service runs on: these modes move only
   /// on schedules, so such links carry nothing until a scenario adds a service.
   std::vector<std::string> idle_scheduled_links;
+  // ADR 0500 files.
+  int rail_products = 0, trucking_countries = 0, box_units = 0, crossing_class_rows = 0, closures = 0, fares = 0,
+      air_rate_rows = 0, empty_return_rows = 0;
+  /// Rail links with no on-demand product in their country: only services run on them.
+  int rail_links_without_product = 0;
+  /// Rows that give a 20-ft figure only and so charge a 40-ft box twice it
+  /// (the 2x rule of ADR 0500 section 4), by file.
+  std::map<std::string, int> rows_relying_on_2x;
 };
 
 DatasetSummary summarize(const Network& net);

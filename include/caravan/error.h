@@ -27,6 +27,8 @@ enum class ErrorCode : std::uint8_t {
   kNotFound,      ///< unknown place, id or file (CLI exit 2, HTTP 404)
   kNoRoute,       ///< the query is valid but nothing satisfies it (CLI exit 1)
   kInternal,      ///< a bug or an environment failure (CLI exit 3, HTTP 500)
+  kOverBudget,    ///< the work a request may do (labels, samples, events) ran out (CLI exit 2, HTTP 422)
+  kDeadline,      ///< the request's deadline passed or it was cancelled (CLI exit 3, HTTP 503)
 };
 
 /// One problem, optionally tied to a place in an input file.

@@ -1,8 +1,8 @@
 // caravan/ids.h — strong index types and the vector keyed by them.
 //
-// Every entity of a Network (location, link, crossing, service, source) is
-// addressed by a dense 32-bit index of its own type, so a link index can never
-// be used where a location index is meant. Ids from the data files (slugs like
+// Every entity of a Network (location, link, crossing, service, rail product,
+// source) is addressed by a dense 32-bit index of its own type, so a link
+// index can never be used where a location index is meant. Ids from the data files (slugs like
 // `khorgos-cn`) are mapped to indexes once, at load.
 #pragma once
 
@@ -29,6 +29,7 @@ using LinkIdx = Idx<struct LinkTag>;
 using CrossingIdx = Idx<struct CrossingTag>;
 using ServiceIdx = Idx<struct ServiceTag>;
 using SourceIdx = Idx<struct SourceTag>;
+using ProductIdx = Idx<struct ProductTag>;
 
 /// A std::vector indexed by one strong index type.
 template <typename I, typename T>

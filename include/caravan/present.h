@@ -24,34 +24,32 @@ struct QueryEcho {
   RouteQuery query;
   std::optional<Instant> deadline;
   std::vector<std::string> scenarios;
-  /// The scenarios' overlay the itineraries were planned on, if any: names
-  /// services it added and the FX it changed. Must outlive the call.
-  const Overlay* overlay = nullptr;
 };
 
 /// A readable report: a summary line per option, then each option's legs with
 /// local times and UTC offsets, costs in the charging currency and USD, CO2,
-/// and totals per currency with the FX date.
-std::string itineraries_to_table(const Network& net, const QueryEcho& echo, const std::vector<Itinerary>& its);
+/// and totals per currency with the FX date. `view` is the data the
+/// itineraries were planned on (it names services a scenario added and the FX
+/// it changed); it must outlive the call.
+std::string itineraries_to_table(const NetworkView& view, const QueryEcho& echo, const std::vector<Itinerary>& its);
 
-/// The Itinerary JSON contract (DESIGN.md section 10), pretty-printed when
-/// `indent` >= 0.
-std::string itineraries_to_json(const Network& net, const QueryEcho& echo, const std::vector<Itinerary>& its,
+/// The Itinerary JSON contract (DESIGN.md section 10, additive fields of ADR
+/// 0500), pretty-printed when `indent` >= 0.
+std::string itineraries_to_json(const NetworkView& view, const QueryEcho& echo, const std::vector<Itinerary>& its,
                                 int indent = 2);
 
 /// A GeoJSON FeatureCollection: one LineString per leg that moves between two
 /// locations (and Points for waits, transfers and gauge changes), each with the
 /// leg's properties and the option number.
-/// `overlay`, when given, names services a scenario added.
-std::string itineraries_to_geojson(const Network& net, const std::vector<Itinerary>& its, int indent = 2,
-                                   const Overlay* overlay = nullptr);
+std::string itineraries_to_geojson(const NetworkView& view, const std::vector<Itinerary>& its, int indent = 2);
 
 /// The itineraries as one CSV for spreadsheets: a row per option
 /// (`record` = option: times, totals, borders, reliability when sampled) and
 /// after it a row per leg (`record` = leg: kind, places, times, cost in the
-/// charging currency and USD, CO2, link, service, crossing, note).
-/// `overlay`, when given, names services a scenario added.
-std::string itineraries_to_csv(const Network& net, const std::vector<Itinerary>& its, const Overlay* overlay = nullptr);
+/// charging currency and USD, CO2, link, service, crossing, note), then the
+/// columns of ADR 0500: mode_changes and generalized_cost_usd (options),
+/// traffic_class and product (legs). `view` names services a scenario added.
+std::string itineraries_to_csv(const NetworkView& view, const std::vector<Itinerary>& its);
 
 /// The whole network as GeoJSON: a Point per location and a LineString per
 /// link, crossing (exit to entry) and service (through its stops), each with its
@@ -72,8 +70,16 @@ struct MatrixEcho {
   Instant depart{};
   std::uint32_t units = 1;
   UnitKind unit = UnitKind::kFeu;
+  Objective objective = Objective::kGeneralized;
+  ModeSet modes = ModeSet::all();
+  std::optional<Mass> cargo_per_unit;       ///< as RouteQuery
+  std::optional<double> volume_m3;          ///< KG only
+  Equipment equipment = Equipment::kCoc;
+  std::optional<double> value_of_time_usd;  ///< empty: the dataset's
   std::vector<std::string> base_scenarios, scenarios;
 };
+/// The echo of the options a matrix was computed with (no scenarios).
+MatrixEcho matrix_echo(const MatrixOptions& m);
 
 /// Every pair: time, cost, CO2 and p95 (when sampled), one row per pair.
 std::string matrix_to_table(const Network& net, const MatrixEcho& echo, const Matrix& m);

@@ -143,7 +143,9 @@ std::span<const OptionSpec> sweep_options();
 /// A route request: what `caravan route`, `GET /v1/route` and
 /// `Dataset.route` take.
 struct RouteRequest {
-  RouteQuery query;                    ///< from, to, depart, units, unit, cargo, objective, via, avoid, modes
+  /// from, to, depart, units, unit, cargo, volume, equipment, value of
+  /// time, objective, via, avoid, modes.
+  RouteQuery query;
   std::optional<Instant> deadline;     ///< after query.depart
   std::uint32_t samples = 0;           ///< Monte Carlo samples; 0: none (1000 when a deadline is given)
   std::uint64_t seed = 1;
@@ -155,7 +157,10 @@ Result<RouteRequest> parse_route_request(const Network& net, const RequestFields
 /// A matrix or comparison request: `caravan matrix|compare`, `POST
 /// /v1/matrix|compare`, `Dataset.matrix|compare`.
 struct MatrixRequest {
-  RouteQuery query;                  ///< what every pair ships (depart, units, unit); from and to unset
+  /// What every pair ships and how its itinerary is chosen (depart, units,
+  /// unit, cargo, volume, equipment, value of time, objective: generalized
+  /// by default, modes); from and to unset.
+  RouteQuery query;
   std::vector<LocationIdx> places;   ///< distinct; the dataset's hubs when none are given; demand's added
   std::uint32_t samples = 1000;      ///< Monte Carlo samples per pair for p95; 0: none
   std::uint64_t seed = 1;
@@ -186,15 +191,15 @@ Result<SimulateRequest> parse_simulate_request(const Network& net, const Request
                                                const RequestContext& ctx);
 
 /// The objective of a sweep when neither its grid nor `--by` names one:
-/// generalized cost (docs/adr/0500) when parse_objective() knows it, else
-/// time. The one place that chooses; sweep_options() documents what it says.
+/// generalized cost (docs/adr/0500). The one place that chooses;
+/// sweep_options() documents what it says.
 Objective default_sweep_objective();
 
 /// What every cell of a sweep asks (docs/sweeps.md): the grid's [query] and
 /// [samples] keys, and `caravan sweep --by` and `--threads`, as fields with
-/// the route request's names and limits — by (time, cost, co2, and
-/// generalized when the planner has it; not pareto: a cell needs one
-/// itinerary), units, unit, cargo_tonnes, via, avoid, mode, samples (0 to
+/// the route request's names and limits — by (generalized, time, cost or
+/// co2; not pareto: a cell needs one itinerary), value_of_time, units, unit,
+/// cargo_tonnes, volume_m3, equipment, via, avoid, mode, samples (0 to
 /// kMaxRouteSamples), seed — plus deadline_hours (after each departure) or
 /// deadline (a fixed instant), seeds (up to kMaxSweepSeeds, distinct, or
 /// seed) and threads (local only).

@@ -25,24 +25,32 @@
 //
 // Measures and their keys (each may also carry `source` — an id or a list of
 // ids — and `note`):
-//   set_clearance   crossing, median_h, p90_h
-//   set_hours       crossing, and hours (both sides) or exit_open and/or entry_open
+//   set_clearance   crossing, median_h, p90_h, and optionally class
+//                   (block_train, rail, truck: that traffic class only; else all)
+//   set_hours       crossing, and hours (both sides) or exit_open and/or entry_open,
+//                   and optionally class
 //   open_link       link                     (a planned or closed link carries traffic)
 //   close_link      link
+//   open_crossing   crossing                 (a planned or closed crossing carries traffic)
 //   close_location  location, from, until    (ISO-8601 or TOML date-times; from < until)
+//   close_crossing  crossing, from, until, and optionally class (dated, like a holiday)
 //   add_service     id, name, mode, stops, days, depart_local, stop_offsets_h,
-//                   tariff_per_unit, currency, and optionally operator, capacity_units
+//                   tariff_per_unit, currency, and optionally operator, capacity_units,
+//                   cutoff_h, tariff_per_feu
 //   set_frequency   service, days, and optionally depart_local
 //   set_punctuality service, delay_median_h, delay_p90_h   (hours late on arrival)
 //   set_capacity    one of crossing, link, service; capacity (units a day, or per run)
-//   set_tariff      link (tariff_per_unit_km and/or tariff_per_unit), service
-//                   (tariff_per_unit) or crossing (cost and/or gauge_change_cost_per_unit);
+//   set_port_dwell  location (a seaport), median_h, p90_h
+//   set_tariff      one of link (tariff_per_unit_km and/or tariff_per_unit),
+//                   service (tariff_per_unit and/or tariff_per_feu: the through-rate),
+//                   rail_product (tariff_per_teu_km and/or tariff_per_teu_km_eastbound) or
+//                   crossing (cost, cost_feu, gauge_change_cost_per_unit, gauge_change_cost_feu);
 //                   amounts in the currency the row already charges
 //   set_fx          currency, per_usd
 //
 // Scenarios compose in order: later measures override earlier ones on the
 // same target. The base Network is never changed; an Overlay holds the
-// differences and is consumed by RouteIndex (route.h).
+// differences and answers through a NetworkView (network.h).
 //
 // Errors name the file and line: `green.toml:12: unknown crossing "x" (expected
 // a crossing id of the dataset)`.
@@ -52,6 +60,7 @@
 #pragma once
 
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -66,10 +75,12 @@ namespace caravan {
 
 struct SetClearance {
   CrossingIdx crossing;
+  std::optional<TrafficClass> cls;  ///< empty: every class
   Duration median{0}, p90{0};
 };
 struct SetHours {
   CrossingIdx crossing;
+  std::optional<TrafficClass> cls;  ///< empty: every class
   std::optional<OpeningHours> exit_open, entry_open;
 };
 struct OpenLink {
@@ -78,10 +89,19 @@ struct OpenLink {
 struct CloseLink {
   LinkIdx link;
 };
+struct OpenCrossing {
+  CrossingIdx crossing;
+};
 /// No leg may start from, to or through `location` in [from, until); cargo
 /// waits there until it reopens, or the planner goes around.
 struct CloseLocation {
   LocationIdx location;
+  Instant from{}, until{};
+};
+/// A dated closure of a crossing, for one traffic class or all.
+struct CloseCrossing {
+  CrossingIdx crossing;
+  std::optional<TrafficClass> cls;
   Instant from{}, until{};
 };
 /// A new scheduled service. `service.stops` are resolved; distances and CO2
@@ -106,22 +126,33 @@ struct SetCapacity {
   ServiceIdx service;
   std::uint32_t capacity = 0;
 };
+/// A seaport's dwell before loading: lognormal hours with this median and p90.
+struct SetPortDwell {
+  LocationIdx location;
+  Duration median{0}, p90{0};
+};
 struct SetTariff {
-  LinkIdx link;  ///< exactly one of the three is valid
+  LinkIdx link;  ///< exactly one of the four is valid
   ServiceIdx service;
   CrossingIdx crossing;
-  std::optional<double> tariff_per_teu_km;  ///< link, major units per TEU-km
-  std::optional<Money> per_teu;             ///< link fixed charge or service whole-run tariff
-  std::optional<Money> cost;                ///< crossing fee per TEU
-  std::optional<Money> gauge_change_cost;   ///< crossing gauge change per TEU
+  ProductIdx product;
+  std::optional<double> tariff_per_teu_km;  ///< link (per truck-km on road) or product, major units
+  std::optional<double> tariff_per_teu_km_eastbound;  ///< product
+  std::optional<Money> per_teu;             ///< link toll, or service through-rate per 20-ft box
+  std::optional<Money> per_feu;             ///< service through-rate per 40-ft box
+  std::optional<Money> cost;                ///< crossing fee per 20-ft box or truck
+  std::optional<Money> cost_feu;            ///< crossing fee per 40-ft box
+  std::optional<Money> gauge_change_cost;   ///< crossing gauge change per 20-ft box
+  std::optional<Money> gauge_change_cost_feu;  ///< per 40-ft box
 };
 struct SetFx {
   Currency currency;
   double per_usd = 1;
 };
 
-using MeasureAction = std::variant<SetClearance, SetHours, OpenLink, CloseLink, CloseLocation, AddService, SetFrequency,
-                                   SetPunctuality, SetCapacity, SetTariff, SetFx>;
+using MeasureAction =
+    std::variant<SetClearance, SetHours, OpenLink, CloseLink, OpenCrossing, CloseLocation, CloseCrossing, AddService,
+                 SetFrequency, SetPunctuality, SetCapacity, SetPortDwell, SetTariff, SetFx>;
 
 /// One measure of a scenario, with where it was written.
 struct Measure {
@@ -152,54 +183,40 @@ Result<Scenario> parse_scenario(std::string_view toml_text, std::string_view fil
 /// Fails with kNotFound when the file cannot be read.
 Result<Scenario> load_scenario_file(const std::filesystem::path& path, const Network& net);
 
-/// A closure window of one location.
-struct ClosureWindow {
-  Instant from{}, until{};
-};
-
 /// The network as changed by an ordered list of scenarios: the base plus the
-/// patches, never a copy of the base. Build once, then give it to RouteIndex.
-/// The Network must outlive the Overlay.
+/// patches, never a copy of the base. Build once, then read it through view()
+/// (or give it to RouteIndex). The Network must outlive the Overlay; the
+/// Overlay must outlive its view and whatever reads through it.
 class Overlay {
  public:
   /// Applies the scenarios' measures in order. Fails (with the measure's
   /// file:line) when an added service cannot run: stops not joined by open
-  /// links of its mode, a rail or road service crossing a border, a duplicate id.
+  /// links of its mode, a rail service crossing a border other than at an open
+  /// rail crossing, more than kMaxServiceStops stops, a duplicate id.
   static Result<Overlay> build(const Network& net, const std::vector<Scenario>& scenarios);
 
-  const Network& network() const { return *net_; }
-  /// Ids of the scenarios applied, in order.
-  const std::vector<std::string>& scenario_ids() const { return scenario_ids_; }
+  Overlay(Overlay&&) noexcept;
+  Overlay& operator=(Overlay&&) noexcept;
+  ~Overlay();
 
-  /// The crossing as patched (clearance, hours, tariffs, capacity).
-  const Crossing& crossing(CrossingIdx c) const;
-  /// True when a measure set this crossing's clearance: its distribution is
-  /// then the measure's lognormal, not the dataset's observations.
-  bool clearance_set(CrossingIdx c) const;
-  /// The link as patched (status, tariffs, capacity).
-  const Link& link(LinkIdx l) const;
-  /// Base services first (same indexes), then added ones.
-  std::uint32_t service_count() const { return net_->services.size() + static_cast<std::uint32_t>(added_.size()); }
-  const Service& service(ServiceIdx s) const;
-  /// A set_punctuality for this service, if any: (median, p90) of its delay.
-  std::optional<std::pair<Duration, Duration>> punctuality(ServiceIdx s) const;
-  /// Closure windows of a location, sorted by start; empty for most.
-  const std::vector<ClosureWindow>& closures(LocationIdx l) const;
-  /// FX as changed by set_fx; only conversions to USD change.
-  const FxTable& fx() const { return fx_; }
+  const Network& network() const { return view_->network(); }
+  /// The data in force.
+  const NetworkView& view() const { return *view_; }
+  /// Ids of the scenarios applied, in order.
+  const std::vector<std::string>& scenario_ids() const { return view_->scenario_ids(); }
+
+  // Shorthands for view().
+  const Crossing& crossing(CrossingIdx c) const { return view_->crossing(c); }
+  const Link& link(LinkIdx l) const { return view_->link(l); }
+  std::uint32_t service_count() const { return view_->service_count(); }
+  const Service& service(ServiceIdx s) const { return view_->service(s); }
+  const FxTable& fx() const { return view_->fx(); }
 
  private:
-  explicit Overlay(const Network& net);
-  const Network* net_;
-  std::vector<std::string> scenario_ids_;
-  std::unordered_map<std::uint32_t, Crossing> crossings_;  // patched crossings by index
-  std::unordered_map<std::uint32_t, bool> clearance_set_;
-  std::unordered_map<std::uint32_t, Link> links_;        // patched links by index
-  std::unordered_map<std::uint32_t, Service> services_;  // patched base services by index
-  std::vector<Service> added_;                           // added services, index base count + k
-  std::unordered_map<std::uint32_t, std::pair<Duration, Duration>> punctuality_;
-  std::unordered_map<std::uint32_t, std::vector<ClosureWindow>> closures_;
-  FxTable fx_;
+  struct Patches;
+  Overlay();
+  std::unique_ptr<Patches> p_;         // the patched copies the view points into
+  std::unique_ptr<NetworkView> view_;  // on the heap, so a move keeps its address
 };
 
 }  // namespace caravan

@@ -10,7 +10,9 @@
 //     for tests and what-if checks, evenly spaced: ArrivalProcess::kRegular).
 //     Lane k draws from its own random stream, SampleRng(seed, k).
 //   * Routes. Each shipment follows the itinerary the planner gives for its
-//     lane, departure hour and `objective` (time by default). Plans are cached
+//     lane, departure hour and `objective` (time by default), walked again arc
+//     by arc with the planner's own rules (lifts, formation, cut-offs, port
+//     dwell, borders by traffic class, closures). Plans are cached
 //     per lane and hour of the week, because timetables repeat weekly; when a
 //     scenario closes a location for a time window, per absolute hour instead.
 //     Route choice ignores queues: cargo does not re-route when they form.
@@ -29,7 +31,10 @@
 //       - a link with capacity C TEU a day admits cargo onto it the same way;
 //       - a run of a service carries at most capacity_teu on every segment
 //         between consecutive stops; cargo that does not fit waits for the next
-//         run with room (a shipment bigger than a whole run boards an empty run).
+//         run with room (a shipment bigger than a whole run boards an empty run);
+//       - a border inside a ride on a through service is not queued: the
+//         train's own capacity bounds that flow (ADR 0501), and neither are
+//         customs at a port on arrival.
 //     Each resource keeps its queue records; statistics are computed from them.
 //   * Window. Shipments are released during [start, start + horizon); those
 //     released in the first `warmup` are simulated but excluded from the
@@ -87,6 +92,9 @@ struct SimOptions {
   /// run), fails with kInvalidInput instead of running for hours.
   std::uint64_t max_shipments = 2'000'000;
   std::uint64_t max_events = 50'000'000;
+  /// Time the run may take (deadline, cancel flag; each route's search also
+  /// keeps its label limit): past it the run fails with kDeadline.
+  Budget budget;
   /// Called as work progresses: (done, total) over planning and simulation. Optional.
   std::function<void(std::size_t, std::size_t)> progress;
 

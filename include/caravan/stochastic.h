@@ -122,17 +122,22 @@ struct StageDefaults {
 /// Where a stage's distribution comes from.
 enum class StageOrigin : std::uint8_t { kDataset, kObservations, kScenario, kDefault };
 
-/// The distribution of every stage of one RouteIndex (its network and
-/// overlay). The index must outlive the model.
+/// The distribution of every stage of one RouteIndex (the data in force of
+/// its view). The index must outlive the model.
 class StageModel {
  public:
   explicit StageModel(const RouteIndex& index, const StageDefaults& defaults = {});
 
   const RouteIndex& index() const { return *index_; }
-  /// Clearance hours of a crossing: the overlay's set_clearance, else the
-  /// crossing's observations, else lognormal from its median and p90.
-  const Distribution& clearance(CrossingIdx c) const { return clearance_[c.v]; }
-  StageOrigin clearance_origin(CrossingIdx c) const { return clearance_origin_[c.v]; }
+  /// Clearance hours of a crossing for a traffic class: a scenario's
+  /// set_clearance, else the crossing's observations (for a class the crossing
+  /// row times, not one crossing_classes.csv overrides), else lognormal from
+  /// that class's median and p90.
+  const Distribution& clearance(CrossingIdx c, TrafficClass k) const { return clearance_[slot(c, k)]; }
+  StageOrigin clearance_origin(CrossingIdx c, TrafficClass k) const { return clearance_origin_[slot(c, k)]; }
+  /// The row's class (rail for a rail crossing, truck for a road one).
+  const Distribution& clearance(CrossingIdx c) const;
+  StageOrigin clearance_origin(CrossingIdx c) const;
   /// Gauge change hours of a crossing (meaningless when it changes no gauge).
   const Distribution& gauge_change(CrossingIdx c) const { return gauge_[c.v]; }
   /// Factor on a link's nominal travel time.
@@ -140,10 +145,18 @@ class StageModel {
   /// Hours late on arrival of a ride on a service (base and added services).
   const Distribution& service_delay(ServiceIdx s) const { return delay_[s.v]; }
   StageOrigin service_delay_origin(ServiceIdx s) const { return delay_origin_[s.v]; }
+  /// Formation dwell of an on-demand rail product: lognormal from its median and p90.
+  const Distribution& formation(ProductIdx p) const { return formation_[p.v]; }
+  /// A seaport's dwell before loading: lognormal from its median and p90
+  /// (constant 0 where none is given).
+  const Distribution& port_dwell(LocationIdx l) const { return port_dwell_[l.v]; }
 
  private:
+  static std::size_t slot(CrossingIdx c, TrafficClass k) {
+    return static_cast<std::size_t>(c.v) * kTrafficClasses + static_cast<std::size_t>(k);
+  }
   const RouteIndex* index_;
-  std::vector<Distribution> clearance_, gauge_, link_factor_, delay_;
+  std::vector<Distribution> clearance_, gauge_, link_factor_, delay_, formation_, port_dwell_;
   std::vector<StageOrigin> clearance_origin_, delay_origin_;
 };
 
@@ -152,10 +165,12 @@ class StageModel {
 class QuantileTiming final : public StageTiming {
  public:
   QuantileTiming(const StageModel& model, double u) : model_(&model), u_(u) {}
-  Duration clearance(CrossingIdx c, const Crossing&) override;
+  Duration clearance(CrossingIdx c, TrafficClass k, const CrossingTerms&) override;
   Duration gauge_change(CrossingIdx c, const Crossing&) override;
   Duration link_travel(LinkIdx l, Duration nominal) override;
   Duration service_delay(ServiceIdx s, const Service&) override;
+  Duration formation(ProductIdx p, const RailProduct&) override;
+  Duration port_dwell(LocationIdx l, const Location&) override;
 
  private:
   const StageModel* model_;
@@ -166,10 +181,12 @@ class QuantileTiming final : public StageTiming {
 class SampledTiming final : public StageTiming {
  public:
   SampledTiming(const StageModel& model, SampleRng rng) : model_(&model), rng_(rng) {}
-  Duration clearance(CrossingIdx c, const Crossing&) override;
+  Duration clearance(CrossingIdx c, TrafficClass k, const CrossingTerms&) override;
   Duration gauge_change(CrossingIdx c, const Crossing&) override;
   Duration link_travel(LinkIdx l, Duration nominal) override;
   Duration service_delay(ServiceIdx s, const Service&) override;
+  Duration formation(ProductIdx p, const RailProduct&) override;
+  Duration port_dwell(LocationIdx l, const Location&) override;
 
  private:
   const StageModel* model_;
@@ -181,6 +198,10 @@ struct MonteCarloOptions {
   std::uint64_t seed = 1;
   unsigned threads = 0;             ///< 0: default_threads()
   std::optional<Instant> deadline;  ///< for on_time_probability
+  /// Time the replay may take (its deadline and cancel flag; labels are the
+  /// planner's). When it runs out the remaining samples count as never arrived
+  /// and plan_reliable fails with the budget's error.
+  Budget budget;
 };
 
 /// Hours from the query's departure to arrival in each sample, in sample
@@ -208,11 +229,12 @@ Reliability monte_carlo(const StageModel& model, const RouteQuery& q, const Itin
 /// Plans `q` and attaches a Monte Carlo reliability to every option. With a
 /// deadline it also searches for the option most likely to arrive by it: the
 /// planner runs again with every stage at pessimistic quantiles (0.8 and
-/// 0.95), each distinct path found is replayed with the same random streams,
+/// 0.95), each distinct route found is replayed with the same random streams,
 /// and the one with the highest on-time probability (then lowest p95, then
-/// cost) is marked most_reliable. When that path is not among the time, cost
-/// and CO2 options it is appended, timed with medians like the others.
-/// Fails like Planner::plan.
+/// cost) is marked most_reliable. A route already on the front (the same
+/// moving legs, crossings and services: route_key) marks that front member;
+/// another is appended, timed with medians like the others. Fails like
+/// Planner::plan, or with the budget's error when o.budget runs out.
 Result<std::vector<Itinerary>> plan_reliable(Planner& planner, const StageModel& model, const RouteQuery& q,
                                              const MonteCarloOptions& o);
 

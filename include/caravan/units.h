@@ -78,18 +78,49 @@ Result<ModeSet> parse_mode_set(std::string_view s);
 /// Track gauge in millimetres; 0 means not rail.
 using GaugeMm = std::uint16_t;
 
-/// Container size a shipment is counted in.
-enum class UnitKind : std::uint8_t { kTeu, kFeu };
+/// What a shipment is counted in (docs/adr/0500-bookable-options.md section 1):
+/// containers of one size, or general cargo by weight.
+enum class UnitKind : std::uint8_t {
+  kTeu,    ///< 20-ft dry box
+  kFeu,    ///< 40-ft dry box
+  kFeuHc,  ///< 40-ft high-cube box
+  kKg,     ///< general cargo, `units` kilograms; may use road and air only
+};
+inline constexpr int kBoxKinds = 3;  ///< TEU, FEU, FEU_HC: the container kinds, as indexes
+/// `TEU`, `FEU`, `FEU_HC`, `KG`.
 std::string_view to_string(UnitKind u);
-std::optional<UnitKind> parse_unit_kind(std::string_view s);  ///< `TEU`/`FEU`, any case
+/// `TEU`, `FEU`, `FEU_HC` (also `HC`, `40HC`) or `KG`, any case.
+std::optional<UnitKind> parse_unit_kind(std::string_view s);
 
-/// TEU-equivalents of one unit: tariffs, handling charges and capacities in the
-/// dataset are per TEU, and an FEU counts as two.
-inline constexpr int teu_per_unit(UnitKind u) { return u == UnitKind::kFeu ? 2 : 1; }
+/// True for TEU, FEU and FEU_HC; false for KG.
+inline constexpr bool is_container(UnitKind u) { return u != UnitKind::kKg; }
+/// True for a 40-ft box: it pays the 40-ft figure of every row that has one.
+inline constexpr bool is_forty_foot(UnitKind u) { return u == UnitKind::kFeu || u == UnitKind::kFeuHc; }
 
-/// Default cargo (payload) mass per unit used for CO2 (tonne-km), when the user
-/// gives none: 10 t per TEU and 20 t per FEU — the common GLEC assumption of
-/// about 10 t of cargo per loaded TEU. See docs/methodology.md.
+/// TEU-equivalents of one unit, for capacities (TEU a day, TEU a run): an FEU
+/// or high-cube counts as two; 0 for KG.
+inline constexpr int teu_per_unit(UnitKind u) { return u == UnitKind::kTeu ? 1 : (is_forty_foot(u) ? 2 : 0); }
+
+/// Default cargo (payload) mass per box used when the user gives none: 10 t
+/// per TEU and 20 t per 40-ft box — the common GLEC assumption of about 10 t of
+/// cargo per loaded TEU. See docs/methodology.md. 0 for KG (units are kg).
 Mass default_cargo_mass(UnitKind u);
+
+/// Who owns the boxes: the carrier (COC: the through-rates of these lanes are
+/// for the operator's box, which must go back empty) or the shipper (SOC).
+enum class Equipment : std::uint8_t { kCoc, kSoc };
+std::string_view to_string(Equipment e);                     ///< `coc`, `soc`
+std::optional<Equipment> parse_equipment(std::string_view s);  ///< any case
+
+/// How a movement passes a land border; a crossing may time and charge each
+/// differently (crossing_classes.csv).
+enum class TrafficClass : std::uint8_t {
+  kBlockTrain,  ///< a ride on a scheduled rail service through the border
+  kRail,        ///< other rail traffic (on-demand wagons, boxes between trains)
+  kTruck,       ///< road
+};
+inline constexpr int kTrafficClasses = 3;
+std::string_view to_string(TrafficClass c);  ///< `block_train`, `rail`, `truck`
+std::optional<TrafficClass> parse_traffic_class(std::string_view s);
 
 }  // namespace caravan

@@ -41,7 +41,7 @@ class DatasetTest(unittest.TestCase):
         with self.assertRaises(ValueError):
             self.ds.route("xian", "tashkent", unit="pallet")
         with self.assertRaises(ValueError):
-            self.ds.route("xian", "tashkent", modes="air")  # no route by air alone from a rail terminal
+            self.ds.route("xian", "tashkent", modes="air")  # containers never fly
 
     def test_places_search_and_network(self):
         found = self.ds.places("tash", 3)
@@ -89,8 +89,10 @@ class DatasetTest(unittest.TestCase):
         pairs = m["pairs"]
         self.assertEqual(len(pairs), 6)
         for p in pairs:
-            r = self.ds.route(p["from"], p["to"], depart="2026-03-02T00:00Z", by="time")
+            # A matrix cell is the itinerary the generalized cost picks (its default).
+            r = self.ds.route(p["from"], p["to"], depart="2026-03-02T00:00Z", by="generalized")
             self.assertEqual(p["hours"], r["itineraries"][0]["hours"], f"{p['from']} -> {p['to']}")
+            self.assertEqual(p["generalized_cost_usd"], r["itineraries"][0]["generalized_cost_usd"])
 
     def test_compare_reports_changes_and_demand_weighted_means(self):
         c = self.ds.compare(["khorgos-closure"], places=["xian", "urumqi", "almaty", "tashkent"],
@@ -100,7 +102,8 @@ class DatasetTest(unittest.TestCase):
         self.assertEqual(len(c["pairs"]), 12)
         for p in c["pairs"]:
             if p["base"]["reachable"] and p["scenario"]["reachable"]:
-                self.assertGreaterEqual(p["delta_hours"], 0, "closing a crossing cannot make a pair faster")
+                self.assertGreaterEqual(p["delta_generalized_cost_usd"], 0,
+                                        "closing a crossing cannot make a pair's best generalized cost lower")
         self.assertIn("by_demand", c["means"])
         self.assertEqual(c["means"]["by_demand"]["weight"], 1500.0)
 
@@ -165,7 +168,7 @@ class DatasetTest(unittest.TestCase):
             self.ds.route("xian", "tashkent", samples=100000000)
         with self.assertRaises(ValueError):
             self.ds.route("xian", "tashkent", depart="")
-        self.assertIn("cargo_tonnes: Cargo mass per container", self.ds.route.__doc__)
+        self.assertIn("cargo_tonnes: Cargo per container, tonnes", self.ds.route.__doc__)
 
     def test_bad_dataset_folder_raises(self):
         with self.assertRaises(ValueError):

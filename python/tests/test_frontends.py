@@ -158,6 +158,13 @@ class FrontDoorsTest(unittest.TestCase):
             {"deadline": "2026-03-12", "samples": 0},
             {"scenario": "green-lanes", "by": "time"},
             {"scenario": ["green-lanes", "punctual-trains"], "samples": 100, "seed": 3},
+            # The options of the bookable-options model (ADR 0500).
+            {"to": "almaty", "unit": "KG", "units": 2000, "volume_m3": 15},
+            {"to": "almaty", "unit": "kg", "units": 500, "mode": "road,air", "by": "cost"},
+            {"unit": "FEU_HC", "cargo_tonnes": 24, "equipment": "soc"},
+            {"unit": "TEU", "equipment": "coc", "by": "cost"},
+            {"by": "generalized", "value_of_time": 5},
+            {"by": "generalized", "value_of_time": 0, "mode": "rail"},
         ]
         for extra in cases:
             with self.subTest(extra=extra):
@@ -185,6 +192,13 @@ class FrontDoorsTest(unittest.TestCase):
         self.same_json_everywhere("matrix", {"places": "xian,Almaty", "depart": "2026-03-02T00:00Z", "units": 2,
                                              "unit": "TEU", "samples": 40, "seed": 5, "scenario": "green-lanes",
                                              "threads": 2})
+        self.same_json_everywhere("matrix", {"places": places, "depart": "2026-03-02T00:00Z", "samples": 0,
+                                             "mode": "rail", "by": "time", "unit": "FEU_HC", "equipment": "soc"})
+        self.same_json_everywhere("matrix", {"places": ["urumqi", "almaty"], "depart": "2026-03-02T00:00Z",
+                                             "samples": 0, "unit": "KG", "units": 2000, "volume_m3": 15,
+                                             "value_of_time": 1.5})
+        self.same_json_everywhere("compare", {"scenario": "green-lanes", "places": places, "depart": "2026-03-02T00:00Z",
+                                              "samples": 0, "by": "cost", "mode": "rail,road", "value_of_time": 2})
         self.same_json_everywhere("compare", {"scenario": ["khorgos-closure"], "base_scenario": "green-lanes",
                                               "places": ["xian", "urumqi", "almaty"], "depart": "2026-03-02T00:00Z",
                                               "samples": 0, "demand": [("xian", "almaty", 1000), ("urumqi", "bishkek", 250.5)]})
@@ -228,7 +242,7 @@ class FrontDoorsTest(unittest.TestCase):
     def outcome(self, command, options):
         """(refused, field) from each front end, after checking they agree."""
         code, _, err = self.cli(command, options)
-        m = re.match(r"caravan: (--[a-z-]+|from|to): ", err)
+        m = re.match(r"caravan: (--[a-z0-9-]+|from|to): ", err)
         cli = (code == 2, m.group(1).lstrip("-").replace("-", "_") if m else None)
         status, body = self.api(command, options)
         api = (status in (400, 404), json.loads(body)["error"]["field"] if status >= 400 else None)
@@ -302,6 +316,15 @@ class FrontDoorsTest(unittest.TestCase):
                 for v in at:
                     with self.subTest(command=command, name=name, value=v, at_limit=True):
                         options = {**base, name: v}
+                        if name == "cargo_tonnes":
+                            # Within the option's range, past every box's payload (equipment.csv): refused
+                            # alike for the payload limit, before anything is computed.
+                            refused, field = self.outcome(command, {**options, **later})
+                            self.assertEqual((refused, field), (True, "cargo_tonnes"))
+                            checked += 1
+                            continue
+                        if name == "volume_m3":
+                            options = {**options, "unit": "KG", "units": 2000}  # KG cargo only
                         if name != "scenario":
                             options = {**options, **later}
                         if name == "deadline":

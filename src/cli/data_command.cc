@@ -64,6 +64,16 @@ int run_check(const DataOptions& o) {
   }
   std::cout << fmt::format("services: {} ({})\n", net->services.size(), services);
   std::cout << fmt::format("sources: {}; data rows citing them by kind: {}\n", s.sources, join_counts(s.rows_by_source_kind, ", "));
+  std::cout << fmt::format(
+      "bookable options (ADR 0500): box units {}, on-demand rail products {} ({} open rail links have none: services "
+      "only), trucking countries {}, traffic-class overrides {}, dated closures {}, fares {}, air weight breaks {}, "
+      "empty-return rows {}\n",
+      s.box_units, s.rail_products, s.rail_links_without_product, s.trucking_countries, s.crossing_class_rows, s.closures,
+      s.fares, s.air_rate_rows, s.empty_return_rows);
+  if (!s.rows_relying_on_2x.empty()) {
+    std::cout << fmt::format("rows with a 20-ft figure only (a 40-ft box pays twice it): {}\n",
+                             join_counts(s.rows_relying_on_2x, ", "));
+  }
   if (!s.idle_scheduled_links.empty()) {
     std::string ids;
     for (const std::string& id : s.idle_scheduled_links) ids += (ids.empty() ? "" : ", ") + id;

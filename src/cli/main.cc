@@ -17,6 +17,8 @@ int exit_code(const Error& e) {
     case ErrorCode::kNotFound: return kExitBadInput;
     case ErrorCode::kNoRoute: return kExitNothingFound;
     case ErrorCode::kInternal: return kExitInternal;
+    case ErrorCode::kOverBudget: return kExitBadInput;
+    case ErrorCode::kDeadline: return kExitInternal;
   }
   return kExitInternal;
 }

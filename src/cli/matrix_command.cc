@@ -44,14 +44,6 @@ std::variant<Prepared, int> prepare(const MatrixCli& o, bool compare) {
   return p;
 }
 
-MatrixEcho echo_of(const MatrixRequest& r) {
-  MatrixEcho echo;
-  echo.depart = r.query.depart;
-  echo.units = r.query.units;
-  echo.unit = r.query.unit;
-  return echo;
-}
-
 Result<Matrix> run_matrix(const RouteIndex& index, const std::vector<LocationIdx>& places, MatrixOptions m,
                           const char* label) {
   ProgressBar bar(label);
@@ -63,7 +55,7 @@ int run_matrix_command(const MatrixCli& o) {
   auto prepared = prepare(o, false);
   if (auto* code = std::get_if<int>(&prepared)) return *code;
   auto& [data, net, req] = std::get<Prepared>(prepared);
-  MatrixEcho echo = echo_of(req);
+  MatrixEcho echo = matrix_echo(req.options());
   int exit = kExitOk;
   std::vector<Scenario> scenarios;
   auto overlay = load_overlay(*net, data, req.scenarios, &exit, &scenarios);
@@ -85,7 +77,7 @@ int run_compare_command(const MatrixCli& o) {
   auto prepared = prepare(o, true);
   if (auto* code = std::get_if<int>(&prepared)) return *code;
   auto& [data, net, req] = std::get<Prepared>(prepared);
-  MatrixEcho echo = echo_of(req);
+  MatrixEcho echo = matrix_echo(req.options());
   int exit = kExitOk;
   std::vector<Scenario> base_sc, all_sc;
   auto base_overlay = load_overlay(*net, data, req.base_scenarios, &exit, &base_sc);
@@ -124,8 +116,9 @@ Runner add_matrix_command(CLI::App& app) {
   auto o = std::make_shared<MatrixCli>();
   CLI::App* cmd = app.add_subcommand("matrix", "Time, cost, CO2 and p95 between every pair of places");
   cmd->description(
-      "For every ordered pair of places, the fastest itinerary's time, cost (USD) and CO2, and its\n"
-      "p95 arrival from a Monte Carlo replay (--samples, default 1000). Pairs run in parallel on all cores.");
+      "For every ordered pair of places, the best itinerary by --by (default generalized: money plus\n"
+      "the value of time) with the --mode allowed: its time, cost (USD), CO2 and generalized cost, and\n"
+      "its p95 arrival from a Monte Carlo replay (--samples, default 1000). Pairs run in parallel.");
   o->request = std::make_unique<RequestOptions>(cmd, matrix_options());
   add_format_and_data(cmd, *o);
   cmd->footer(
@@ -136,6 +129,8 @@ Runner add_matrix_command(CLI::App& app) {
       "      four places with the p95 arrival, as CSV\n"
       "  caravan matrix --samples 0\n"
       "      time, cost and CO2 only, without the Monte Carlo\n"
+      "  caravan matrix --mode rail --by time --samples 0\n"
+      "      the fastest all-rail itinerary of every pair\n"
       "\nExit codes: 0 done, 2 bad input, 3 internal error.");
   return [o] { return run_matrix_command(*o); };
 }
@@ -145,9 +140,9 @@ Runner add_compare_command(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand("compare", "What scenarios change for every pair of places");
   cmd->description(
       "Computes the hub matrix twice — the base network (plus any --base-scenario) and the base plus\n"
-      "the --scenario files — and reports every pair's change: the biggest winners and losers by\n"
-      "time, pairs newly connected or cut off, and network-wide mean changes weighted equally and,\n"
-      "with --demand, by flow.");
+      "the --scenario files — with the same --by (default generalized) and --mode, and reports every\n"
+      "pair's change: the biggest winners and losers by that objective, pairs newly connected or cut\n"
+      "off, and network-wide mean changes weighted equally and, with --demand, by flow.");
   o->request = std::make_unique<RequestOptions>(cmd, compare_options());
   add_format_and_data(cmd, *o);
   cmd->footer(

@@ -54,12 +54,12 @@ int run(const RouteCli& o) {
   }
   if (!its) return report(its.errors());
 
-  QueryEcho echo{q, req->deadline, {}, overlay.get()};
+  QueryEcho echo{q, req->deadline, {}};
   for (const Scenario& sc : scenarios) echo.scenarios.push_back(sc.id);
-  if (o.format == "json") std::cout << itineraries_to_json(*net, echo, *its);
-  else if (o.format == "geojson") std::cout << itineraries_to_geojson(*net, *its, 2, overlay.get());
-  else if (o.format == "csv") std::cout << itineraries_to_csv(*net, *its, overlay.get());
-  else std::cout << itineraries_to_table(*net, echo, *its);
+  if (o.format == "json") std::cout << itineraries_to_json(index.view(), echo, *its);
+  else if (o.format == "geojson") std::cout << itineraries_to_geojson(index.view(), *its, 2);
+  else if (o.format == "csv") std::cout << itineraries_to_csv(index.view(), *its);
+  else std::cout << itineraries_to_table(index.view(), echo, *its);
   return std::cout.good() ? kExitOk : kExitInternal;
 }
 
@@ -70,9 +70,14 @@ Runner add_route_command(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand("route", "Plan itineraries from one place to another");
   cmd->description(
       "Plan a shipment from FROM to TO over the multimodal network and print the Pareto-optimal\n"
-      "options on time, cost (USD) and CO2, fastest first. Every leg is listed: moving legs,\n"
-      "waits for a scheduled departure or for border posts to open (in their local time),\n"
-      "border clearance, gauge changes at 1435/1520 mm breaks, and transfers between modes.\n"
+      "options on time, cost (USD) and CO2, fastest first: options a forwarder could book.\n"
+      "Containers (TEU, FEU, FEU_HC) go by rail, road, ferry or sea and never fly; general cargo\n"
+      "(--unit KG, --units = kilograms) goes by road and air. Rail means a scheduled train (its\n"
+      "days, cut-off and through-rate) or a railway's on-demand wagons (formation, tariff per\n"
+      "box-km); trucks are priced per truck-km, and a box changes between rail and road at most\n"
+      "twice. Every leg is listed: moving legs, waits for a departure, a cut-off, a port's dwell\n"
+      "or border posts to open (in their local time), border clearance by traffic class, gauge\n"
+      "changes at 1435/1520 mm breaks, lifts between vehicles and storage after the free days.\n"
       "Costs are shown in the currency charged and in USD at the dataset's FX date.");
   o->request = std::make_unique<RequestOptions>(cmd, route_options(), std::vector<std::string_view>{"from", "to"});
   cmd->add_option("--format", o->format, "table (default), json (Itinerary JSON contract), geojson or csv (a row per option and per leg)");
@@ -87,6 +92,12 @@ Runner add_route_command(CLI::App& app) {
       "      the fastest way through the Khorgos crossing\n"
       "  caravan route urumqi tashkent --avoid KZ --mode road,rail\n"
       "      around Kazakhstan (through Kyrgyzstan), no air\n"
+      "  caravan route xian duisburg --by generalized --value-of-time 5\n"
+      "      the one option that minimises cost plus 5 USD per box-hour\n"
+      "  caravan route urumqi almaty --unit KG --units 2000 --volume-m3 15\n"
+      "      2 t of general cargo (air charges 2,500 kg by volume)\n"
+      "  caravan route xian almaty --unit FEU_HC --cargo-tonnes 24 --equipment soc\n"
+      "      a shipper-owned 40-ft high-cube with 24 t (no empty return)\n"
       "  caravan route xian tashkent --format geojson > route.geojson\n"
       "      the legs as map lines for QGIS or geojson.io\n"
       "  caravan route xian tashkent --depart 2026-03-02T08:00+08:00 --deadline 2026-03-12 --samples 10000\n"

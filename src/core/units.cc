@@ -148,16 +148,52 @@ Result<ModeSet> parse_mode_set(std::string_view s) {
   return set;
 }
 
-std::string_view to_string(UnitKind u) { return u == UnitKind::kFeu ? "FEU" : "TEU"; }
+std::string_view to_string(UnitKind u) {
+  switch (u) {
+    case UnitKind::kTeu: return "TEU";
+    case UnitKind::kFeu: return "FEU";
+    case UnitKind::kFeuHc: return "FEU_HC";
+    case UnitKind::kKg: return "KG";
+  }
+  return "?";
+}
 
 std::optional<UnitKind> parse_unit_kind(std::string_view s) {
   std::string up;
   for (char c : s) up += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   if (up == "TEU") return UnitKind::kTeu;
   if (up == "FEU") return UnitKind::kFeu;
+  if (up == "FEU_HC" || up == "HC" || up == "40HC") return UnitKind::kFeuHc;
+  if (up == "KG") return UnitKind::kKg;
   return std::nullopt;
 }
 
 Mass default_cargo_mass(UnitKind u) { return Mass::from_tonnes(10.0 * teu_per_unit(u)); }
+
+std::string_view to_string(Equipment e) { return e == Equipment::kSoc ? "soc" : "coc"; }
+
+std::optional<Equipment> parse_equipment(std::string_view s) {
+  std::string low;
+  for (char c : s) low += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (low == "coc") return Equipment::kCoc;
+  if (low == "soc") return Equipment::kSoc;
+  return std::nullopt;
+}
+
+std::string_view to_string(TrafficClass c) {
+  switch (c) {
+    case TrafficClass::kBlockTrain: return "block_train";
+    case TrafficClass::kRail: return "rail";
+    case TrafficClass::kTruck: return "truck";
+  }
+  return "?";
+}
+
+std::optional<TrafficClass> parse_traffic_class(std::string_view s) {
+  for (int i = 0; i < kTrafficClasses; ++i) {
+    if (to_string(static_cast<TrafficClass>(i)) == s) return static_cast<TrafficClass>(i);
+  }
+  return std::nullopt;
+}
 
 }  // namespace caravan

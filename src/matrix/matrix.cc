@@ -46,8 +46,21 @@ Result<Matrix> compute_matrix(const RouteIndex& index, const std::vector<Locatio
   if (std::set<LocationIdx>(places.begin(), places.end()).size() != places.size()) {
     return Error::invalid("a place is listed twice (expected distinct places)");
   }
-  if (o.units == 0) return Error::invalid("units must be at least 1");
+  RouteQuery proto;
+  proto.depart = o.depart;
+  proto.units = o.units;
+  proto.unit = o.unit;
+  proto.cargo_per_unit = o.cargo_per_unit;
+  proto.volume_m3 = o.volume_m3;
+  proto.equipment = o.equipment;
+  proto.value_of_time_usd = o.value_of_time_usd;
+  proto.objective = o.objective == Objective::kPareto ? Objective::kGeneralized : o.objective;
+  proto.modes = o.modes;
+  proto.budget = o.budget;
+  if (proto.modes.empty()) return Error::invalid("no mode allowed (expected at least one of rail, road, ferry, sea, air)");
+  if (auto st = check_cargo(index.network(), proto); !st.ok()) return st.errors();
   Matrix m;
+  m.objective = proto.objective;
   m.places = places;
   m.samples = o.samples;
   const std::size_t n = places.size();
@@ -76,13 +89,9 @@ Result<Matrix> compute_matrix(const RouteIndex& index, const std::vector<Locatio
       [&](std::size_t k, unsigned worker) {
         if (!planners[worker]) planners[worker].emplace(index);
         MatrixCell& c = m.cells[k];
-        RouteQuery q;
+        RouteQuery q = proto;
         q.from = c.from;
         q.to = c.to;
-        q.depart = o.depart;
-        q.units = o.units;
-        q.unit = o.unit;
-        q.objective = Objective::kTime;
         auto its = planners[worker]->plan(q);
         if (its) {
           const Itinerary& it = its->front();
@@ -90,6 +99,7 @@ Result<Matrix> compute_matrix(const RouteIndex& index, const std::vector<Locatio
           c.hours = to_hours(it.duration());
           c.cost_usd_cents = it.cost_usd_cents;
           c.co2_g = it.co2_g;
+          c.generalized_cost_usd_cents = it.generalized_cost_usd_cents;
           if (model) {
             MonteCarloOptions mc;
             mc.samples = o.samples;
@@ -97,7 +107,7 @@ Result<Matrix> compute_matrix(const RouteIndex& index, const std::vector<Locatio
             mc.threads = 1;  // pairs are already spread over the threads
             c.p95_hours = monte_carlo(*model, q, it, mc, sampled_hours[worker]).p95_hours;
           }
-        } else if (its.error().code == ErrorCode::kInternal) {
+        } else if (its.error().code != ErrorCode::kNoRoute) {
           std::lock_guard<std::mutex> lock(internal_mu);
           internal.push_back(its.error());
         }
@@ -162,9 +172,21 @@ Result<std::vector<DemandRow>> parse_demand_csv(std::string_view text, std::stri
   return out;
 }
 
+double OdChange::delta(Objective o) const {
+  switch (o) {
+    case Objective::kTime: return delta_hours();
+    case Objective::kCost: return static_cast<double>(scenario.cost_usd_cents - base.cost_usd_cents) / 100.0;
+    case Objective::kCo2: return static_cast<double>(scenario.co2_g - base.co2_g) / 1000.0;
+    case Objective::kPareto:
+    case Objective::kGeneralized: break;
+  }
+  return static_cast<double>(scenario.generalized_cost_usd_cents - base.generalized_cost_usd_cents) / 100.0;
+}
+
 Comparison compare(const Matrix& base, const Matrix& scenario, const std::vector<DemandRow>* demand) {
-  assert(base.places == scenario.places);
+  assert(base.places == scenario.places && base.objective == scenario.objective);
   Comparison c;
+  c.objective = base.objective;
   for (std::size_t k = 0; k < base.cells.size(); ++k) {
     OdChange ch{base.cells[k], scenario.cells[k], 0};
     c.pairs.push_back(ch);
@@ -187,6 +209,8 @@ Comparison compare(const Matrix& base, const Matrix& scenario, const std::vector
       m.hours += w * p.delta_hours();
       m.cost_usd += w * static_cast<double>(p.scenario.cost_usd_cents - p.base.cost_usd_cents) / 100.0;
       m.co2_kg += w * static_cast<double>(p.scenario.co2_g - p.base.co2_g) / 1000.0;
+      m.generalized_cost_usd +=
+          w * static_cast<double>(p.scenario.generalized_cost_usd_cents - p.base.generalized_cost_usd_cents) / 100.0;
       if (p.base.p95_hours && p.scenario.p95_hours && std::isfinite(*p.base.p95_hours) &&
           std::isfinite(*p.scenario.p95_hours)) {
         p95_sum += w * (*p.scenario.p95_hours - *p.base.p95_hours);
@@ -197,6 +221,7 @@ Comparison compare(const Matrix& base, const Matrix& scenario, const std::vector
       m.hours /= m.weight;
       m.cost_usd /= m.weight;
       m.co2_kg /= m.weight;
+      m.generalized_cost_usd /= m.weight;
     }
     if (p95_w > 0) m.p95_hours = p95_sum / p95_w;
     return m;
@@ -207,8 +232,8 @@ Comparison compare(const Matrix& base, const Matrix& scenario, const std::vector
   for (std::size_t k = 0; k < c.pairs.size(); ++k) {
     const OdChange& p = c.pairs[k];
     if (p.comparable()) {
-      if (p.delta_hours() < -kTie) c.winners.push_back(k);
-      if (p.delta_hours() > kTie) c.losers.push_back(k);
+      if (p.delta(c.objective) < -kTie) c.winners.push_back(k);
+      if (p.delta(c.objective) > kTie) c.losers.push_back(k);
     } else if (p.scenario.reachable) {
       c.connected.push_back(k);
     } else if (p.base.reachable) {
@@ -216,10 +241,9 @@ Comparison compare(const Matrix& base, const Matrix& scenario, const std::vector
     }
   }
   // Stable sorts keep matrix order among equal changes, so output is reproducible.
-  std::stable_sort(c.winners.begin(), c.winners.end(),
-                   [&](std::size_t a, std::size_t b) { return c.pairs[a].delta_hours() < c.pairs[b].delta_hours(); });
-  std::stable_sort(c.losers.begin(), c.losers.end(),
-                   [&](std::size_t a, std::size_t b) { return c.pairs[a].delta_hours() > c.pairs[b].delta_hours(); });
+  auto d = [&](std::size_t k) { return c.pairs[k].delta(c.objective); };
+  std::stable_sort(c.winners.begin(), c.winners.end(), [&](std::size_t a, std::size_t b) { return d(a) < d(b); });
+  std::stable_sort(c.losers.begin(), c.losers.end(), [&](std::size_t a, std::size_t b) { return d(a) > d(b); });
   return c;
 }
 

@@ -15,218 +15,15 @@
 #include <toml++/toml.h>
 
 #include "caravan/csv.h"
+#include "loader.h"
 
 namespace caravan {
 namespace {
 
-// Reads typed fields of one CSV table and records every problem with file:line.
-class TableReader {
- public:
-  TableReader(const CsvTable& table, std::vector<std::string> required, std::vector<std::string> optional,
-              Errors& errors, Errors* warnings)
-      : table_(table), errors_(errors) {
-    for (const std::string& name : required) {
-      if (table.column(name) < 0 && !table.header.empty()) {
-        std::string all;
-        for (const std::string& n : required) all += (all.empty() ? "" : ",") + n;
-        errors.push_back(Error::at(table.file, 1, name, "missing column (expected header " + all + ")"));
-      }
-    }
-    if (warnings != nullptr) {
-      for (const std::string& h : table.header) {
-        bool known = std::find(required.begin(), required.end(), h) != required.end() ||
-                     std::find(optional.begin(), optional.end(), h) != optional.end();
-        if (!known) warnings->push_back(Error::at(table.file, 1, h, "unknown column, ignored"));
-      }
-    }
-  }
+using detail::TableReader;
 
-  const CsvTable& table() const { return table_; }
-
-  void error(const CsvRow& row, std::string_view column, std::string message) {
-    errors_.push_back(Error::at(table_.file, row.line, std::string(column), std::move(message)));
-  }
-
-  std::string_view raw(const CsvRow& row, std::string_view column) const {
-    int c = table_.column(column);
-    if (c < 0 || static_cast<std::size_t>(c) >= row.fields.size()) return {};
-    return row.fields[c];
-  }
-
-  bool has_value(const CsvRow& row, std::string_view column) const { return !raw(row, column).empty(); }
-
-  bool check_width(const CsvRow& row) {
-    if (row.fields.size() != table_.header.size()) {
-      error(row, "", "row has " + std::to_string(row.fields.size()) + " fields (expected " +
-                         std::to_string(table_.header.size()) + " as in the header)");
-      return false;
-    }
-    return true;
-  }
-
-  std::string text(const CsvRow& row, std::string_view column, bool required = true) {
-    std::string_view v = raw(row, column);
-    if (v.empty() && required && table_.column(column) >= 0) error(row, column, "empty (expected a value)");
-    return std::string(v);
-  }
-
-  // A decimal number in [lo, hi]; `fallback` when empty and optional.
-  double number(const CsvRow& row, std::string_view column, double lo, double hi, bool required = true,
-                double fallback = 0) {
-    std::string_view v = raw(row, column);
-    if (v.empty()) {
-      if (required && table_.column(column) >= 0) error(row, column, "empty (expected a number)");
-      return fallback;
-    }
-    double d = 0;
-    auto [ptr, ec] = std::from_chars(v.data(), v.data() + v.size(), d);
-    if (ec != std::errc() || ptr != v.data() + v.size() || !std::isfinite(d)) {
-      error(row, column, "malformed number \"" + std::string(v) + "\" (expected a decimal number such as 12.5)");
-      return fallback;
-    }
-    if (d < lo || d > hi) {
-      std::ostringstream range;
-      range << "out of range " << v << " (expected ";
-      if (hi >= 1e300) {
-        range << (lo == 0 ? "a non-negative number" : "a number >= " + std::to_string(lo)) << ")";
-      } else {
-        range << "a number from " << lo << " to " << hi << ")";
-      }
-      std::string msg = range.str();
-      if (lo == 0 && d < 0) msg = "negative value " + std::string(v) + " (expected a non-negative number)";
-      error(row, column, msg);
-      return fallback;
-    }
-    return d;
-  }
-
-  std::uint32_t count(const CsvRow& row, std::string_view column, bool required = false) {
-    std::string_view v = raw(row, column);
-    if (v.empty()) {
-      if (required && table_.column(column) >= 0) error(row, column, "empty (expected a whole number)");
-      return 0;
-    }
-    std::uint32_t n = 0;
-    auto [ptr, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
-    if (ec != std::errc() || ptr != v.data() + v.size()) {
-      error(row, column, "malformed number \"" + std::string(v) + "\" (expected a non-negative whole number)");
-      return 0;
-    }
-    return n;
-  }
-
-  bool boolean(const CsvRow& row, std::string_view column, bool fallback) {
-    std::string_view v = raw(row, column);
-    if (v.empty()) return fallback;
-    std::string low;
-    for (char c : v) low += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    if (low == "true" || low == "yes" || low == "1") return true;
-    if (low == "false" || low == "no" || low == "0") return false;
-    error(row, column, "bad boolean \"" + std::string(v) + "\" (expected true or false)");
-    return fallback;
-  }
-
-  std::optional<Mode> mode(const CsvRow& row, std::string_view column) {
-    std::string v = text(row, column);
-    auto m = parse_mode(v);
-    if (!m && !v.empty()) error(row, column, "unknown mode \"" + v + "\" (expected rail, road, ferry, sea or air)");
-    return m;
-  }
-
-  std::optional<Currency> currency(const CsvRow& row, std::string_view column) {
-    std::string_view v = raw(row, column);
-    auto c = Currency::parse(v);
-    if (!c) {
-      error(row, column, v.empty() ? std::string("empty (expected an ISO 4217 code such as USD)")
-                                   : "unknown currency \"" + std::string(v) + "\" (expected an ISO 4217 code such as KZT)");
-    }
-    return c;
-  }
-
-  Money money(const CsvRow& row, std::string_view column, std::optional<Currency> c, bool required = false) {
-    std::string_view v = raw(row, column);
-    if (!c) return Money{};
-    if (v.empty()) {
-      if (required && table_.column(column) >= 0) error(row, column, "empty (expected an amount)");
-      return Money{0, *c};
-    }
-    auto m = parse_money(v, *c);
-    if (!m) {
-      error(row, column, m.error().message);
-      return Money{0, *c};
-    }
-    if (m->minor < 0) {
-      error(row, column, "negative amount " + std::string(v) + " (expected a non-negative amount)");
-      return Money{0, *c};
-    }
-    return *m;
-  }
-
- private:
-  const CsvTable& table_;
-  Errors& errors_;
-};
-
-struct Loader {
-  Loader(const DatasetFiles& f, Errors* w) : files(f), warnings(w) {}
-
-  const DatasetFiles& files;
-  Errors errors;
-  Errors* warnings;
-  Network net;
-
-  std::optional<CsvTable> table(const std::string& name, bool required) {
-    auto it = files.text.find(name);
-    if (it == files.text.end()) {
-      if (required) errors.push_back(Error{ErrorCode::kNotFound, "missing file (expected a dataset file)", name, 0, ""});
-      return std::nullopt;
-    }
-    return parse_csv(name, it->second, errors);
-  }
-
-  // Records `id -> index` unless the id is empty or taken (then reports it).
-  template <typename Map, typename Vec, typename T>
-  void add_unique(TableReader& r, const CsvRow& row, Map& by_id, Vec& items, T item, const char* what) {
-    if (item.id.empty()) return;
-    if (by_id.count(item.id)) {
-      r.error(row, "id", "duplicate " + std::string(what) + " \"" + item.id + "\" (expected unique ids)");
-      return;
-    }
-    std::string id = item.id;
-    by_id[id] = items.push_back(std::move(item));
-  }
-
-  SourceList sources(TableReader& r, const CsvRow& row) {
-    SourceList out;
-    std::string_view v = r.raw(row, "source");
-    if (v.empty()) {
-      r.error(row, "source", "empty (expected one or more source ids from sources.csv)");
-      return out;
-    }
-    for (const std::string& id : split_list(v)) {
-      auto it = net.source_by_id.find(id);
-      if (it == net.source_by_id.end()) {
-        r.error(row, "source", "unknown source \"" + id + "\" (expected an id from sources.csv)");
-      } else {
-        out.push_back(it->second);
-      }
-    }
-    return out;
-  }
-
-  LocationIdx location_ref(TableReader& r, const CsvRow& row, std::string_view column) {
-    std::string id = r.text(row, column);
-    if (id.empty()) return LocationIdx::invalid();
-    LocationIdx i = net.find_location(id);
-    if (!i.valid()) r.error(row, column, "unknown location \"" + id + "\" (expected a location id)");
-    return i;
-  }
-
-  void check_fx(TableReader& r, const CsvRow& row, std::string_view column, std::optional<Currency> c) {
-    if (c && !net.fx.has(*c)) {
-      r.error(row, column, "no exchange rate for " + std::string(c->str()) + " (expected a row in fx.csv)");
-    }
-  }
+struct Loader : detail::LoadContext {
+  using LoadContext::LoadContext;
 
   void load_info() {
     auto it = files.text.find("dataset.toml");
@@ -261,11 +58,53 @@ struct Loader {
       }
       hubs_line_ = hubs->source().begin.line;
     }
+    for (const char* key : {"value_of_time_usd_per_box_hour", "value_of_time_usd_per_tonne_hour"}) {
+      const toml::node* n = t.get(key);
+      if (n == nullptr) continue;
+      auto v = n->value<double>();
+      if (!n->is_number() || !v || !std::isfinite(*v) || *v < 0 || *v > 1e6) {
+        errors.push_back(Error::at("dataset.toml", n->source().begin.line, key, "expected a number from 0 to 1000000 (USD)"));
+        continue;
+      }
+      (std::string_view(key) == "value_of_time_usd_per_box_hour" ? net.info.value_of_time_usd_per_box_hour
+                                                                 : net.info.value_of_time_usd_per_tonne_hour) = *v;
+      vot_line_ = n->source().begin.line;
+    }
+    if (const toml::node* n = t.get("value_of_time_source")) {
+      if (auto v = n->value<std::string>()) {
+        vot_sources_ = split_list(*v);
+      } else {
+        errors.push_back(Error::at("dataset.toml", n->source().begin.line, "value_of_time_source",
+                                   "not a string (expected source ids separated by ;)"));
+      }
+    } else if (vot_line_ != 0) {
+      errors.push_back(Error::at("dataset.toml", vot_line_, "value_of_time_source",
+                                 "missing key (expected the source ids of the value of time)"));
+    }
     for (auto&& [key, value] : t) {
-      static const std::set<std::string> known = {"name", "version", "description", "license", "fx_date", "hubs"};
+      static const std::set<std::string> known = {"name",        "version", "description",
+                                                  "license",     "fx_date", "hubs",
+                                                  "value_of_time_usd_per_box_hour", "value_of_time_usd_per_tonne_hour",
+                                                  "value_of_time_source"};
       if (!known.count(std::string(key.str()))) {
         errors.push_back(Error::at("dataset.toml", value.source().begin.line, std::string(key.str()),
-                                   "unknown key (expected name, version, description, license, fx_date or hubs)"));
+                                   "unknown key (expected name, version, description, license, fx_date, hubs or "
+                                   "value_of_time_usd_per_box_hour, value_of_time_usd_per_tonne_hour, value_of_time_source)"));
+      }
+    }
+  }
+  std::uint32_t vot_line_ = 0;
+  std::vector<std::string> vot_sources_;
+
+  // The value of time's sources, once sources.csv is read.
+  void check_value_of_time_sources() {
+    for (const std::string& id : vot_sources_) {
+      auto it = net.source_by_id.find(id);
+      if (it == net.source_by_id.end()) {
+        errors.push_back(Error::at("dataset.toml", vot_line_, "value_of_time_source",
+                                   "unknown source \"" + id + "\" (expected an id from sources.csv)"));
+      } else {
+        net.info.value_of_time_sources.push_back(it->second);
       }
     }
   }
@@ -349,7 +188,9 @@ struct Loader {
     TableReader r(*t,
                   {"id", "name", "aliases", "country", "kind", "lat", "lon", "timezone", "transfer_hours",
                    "handling_cost", "currency", "source"},
-                  {}, errors, warnings);
+                  {"handling_cost_feu", "port_dwell_median_h", "port_dwell_p90_h", "free_days", "storage_per_day",
+                   "storage_per_day_feu"},
+                  errors, warnings);
     for (const CsvRow& row : t->rows) {
       if (!r.check_width(row)) continue;
       Location l;
@@ -397,6 +238,23 @@ struct Loader {
       auto cur = r.currency(row, "currency");
       check_fx(r, row, "currency", cur);
       l.handling_cost = r.money(row, "handling_cost", cur);
+      l.handling_cost_feu = optional_money(r, row, "handling_cost_feu", cur);
+      const double dwell = r.number(row, "port_dwell_median_h", 0, 24 * 60, false);
+      const double dwell_p90 = r.number(row, "port_dwell_p90_h", 0, 24 * 60, false, dwell);
+      if (r.has_value(row, "port_dwell_p90_h") && !r.has_value(row, "port_dwell_median_h")) {
+        r.error(row, "port_dwell_median_h", "empty while port_dwell_p90_h is given (expected both)");
+      } else if (dwell_p90 < dwell) {
+        r.error(row, "port_dwell_p90_h", "p90 " + std::string(r.raw(row, "port_dwell_p90_h")) + " h is below the median " +
+                                             std::string(r.raw(row, "port_dwell_median_h")) + " h (expected p90 >= median)");
+      }
+      l.port_dwell_median = hours(dwell);
+      l.port_dwell_p90 = hours(std::max(dwell, dwell_p90));
+      if (dwell > 0 && kind_ok && l.kind != LocationKind::kSeaport) {
+        r.error(row, "port_dwell_median_h", "port dwell at a " + kind + " (expected a seaport)");
+      }
+      l.free_days = r.number(row, "free_days", 0, 365, false);
+      l.storage_per_day = r.money(row, "storage_per_day", cur);
+      l.storage_per_day_feu = optional_money(r, row, "storage_per_day_feu", cur);
       l.sources = sources(r, row);
       add_unique(r, row, net.location_by_id, net.locations, std::move(l), "location");
     }
@@ -440,6 +298,11 @@ struct Loader {
         if (k.co2_g_per_tkm <= 0) {
           r.error(row, "co2_g_per_tkm", "empty and no average factor for " + mode + " (expected a number, or an emission_factors.csv row " + mode + ",average)");
         }
+      }
+      if (m == Mode::kRail && warnings != nullptr && (k.tariff_per_teu_km != 0 || k.tariff_per_teu.minor != 0)) {
+        warnings->push_back(Error::at(t->file, row.line, "tariff_per_unit_km",
+                                      "tariff on a rail link, ignored (expected 0: rail is priced by its services and "
+                                      "the on-demand products of rail_products.csv)"));
       }
       k.capacity_teu_per_day = r.count(row, "capacity_units_per_day");
       k.bidirectional = r.boolean(row, "bidirectional", true);
@@ -490,7 +353,7 @@ struct Loader {
     TableReader r(*t,
                   {"id", "exit", "entry", "mode", "clearance_median_h", "clearance_p90_h", "cost", "currency", "exit_open",
                    "entry_open", "gauge_change", "gauge_change_h", "gauge_change_cost_per_unit", "capacity_per_day", "source"},
-                  {}, errors, warnings);
+                  {"cost_feu", "gauge_change_cost_feu", "status"}, errors, warnings);
     for (const CsvRow& row : t->rows) {
       if (!r.check_width(row)) continue;
       Crossing c;
@@ -526,8 +389,16 @@ struct Loader {
       c.gauge_change = r.boolean(row, "gauge_change", false);
       c.gauge_change_time = hours(r.number(row, "gauge_change_h", 0, 24 * 30, c.gauge_change));
       c.gauge_change_cost_per_teu = r.money(row, "gauge_change_cost_per_unit", cur);
+      c.cost_feu = optional_money(r, row, "cost_feu", cur);
+      c.gauge_change_cost_feu = optional_money(r, row, "gauge_change_cost_feu", cur);
       c.capacity_teu_per_day = r.count(row, "capacity_per_day");
+      std::string status = r.text(row, "status", false);
+      if (status.empty() || status == "open") c.status = LinkStatus::kOpen;
+      else if (status == "planned") c.status = LinkStatus::kPlanned;
+      else if (status == "closed") c.status = LinkStatus::kClosed;
+      else r.error(row, "status", "unknown status \"" + status + "\" (expected open, planned or closed)");
       c.sources = sources(r, row);
+      c.reset_classes();
       if (c.exit.valid() && c.entry.valid() && m) {
         const Location& a = net.locations[c.exit];
         const Location& b = net.locations[c.entry];
@@ -582,6 +453,21 @@ struct Loader {
       }
     }
   }
+  // A road link's toll is charged per truck with the haul, in the country's
+  // trucking currency (one amount per leg).
+  void check_tolls() {
+    for (LinkIdx i : net.links.indexes()) {
+      const Link& k = net.links[i];
+      if (k.mode != Mode::kRoad || k.tariff_per_teu.minor == 0) continue;
+      const TruckingTerms* t = net.trucking_for(net.locations[k.from].country);
+      if (t != nullptr && !(t->currency == k.tariff_per_teu.currency)) {
+        errors.push_back(Error::at("links.csv", link_lines_[i.v], "currency",
+                                   "toll in " + std::string(k.tariff_per_teu.currency.str()) + " where trucking.csv charges " +
+                                       std::string(t->currency.str()) + " (expected the country's trucking currency)"));
+      }
+    }
+  }
+
   std::vector<std::uint32_t> link_lines_;  // link -> line in links.csv
   std::uint32_t hubs_line_ = 0;            // line of `hubs` in dataset.toml
 
@@ -601,7 +487,7 @@ struct Loader {
     TableReader r(*t,
                   {"id", "name", "mode", "operator", "stops", "days", "depart_local", "stop_offsets_h", "capacity_units",
                    "tariff_per_unit", "currency", "source"},
-                  {}, errors, warnings);
+                  {"cutoff_h", "tariff_per_feu", "rate_date"}, errors, warnings);
     outgoing_ = outgoing_links(net);
     auto base_link = [this](LinkIdx i) -> const Link& { return net.links[i]; };
     for (const CsvRow& row : t->rows) {
@@ -625,6 +511,19 @@ struct Loader {
       if (s.stops.size() < 2) {
         r.error(row, "stops", "fewer than two stops (expected location ids separated by ;)");
         stops_ok = false;
+      } else if (s.stops.size() > kMaxServiceStops) {
+        r.error(row, "stops", std::to_string(s.stops.size()) + " stops (expected at most " +
+                                  std::to_string(kMaxServiceStops) + " per service)");
+        stops_ok = false;
+      }
+      for (std::size_t i = 0; stops_ok && i + 1 < s.stops.size(); ++i) {
+        if (s.stops[i] == s.stops[i + 1]) {
+          r.error(row, "stops", "stop \"" + net.locations[s.stops[i]].id + "\" twice in a row (expected consecutive stops to differ)");
+          stops_ok = false;
+        }
+      }
+      if (m == Mode::kRoad) {
+        r.error(row, "mode", "a road service (expected rail, ferry, sea or air: trucks run on demand on road links)");
       }
       std::string days = r.text(row, "days");
       if (days == "daily") {
@@ -663,7 +562,10 @@ struct Loader {
           r.error(row, "stop_offsets_h", "first offset is " + offsets[i] + " (expected 0 at the first stop)");
           offsets_ok = false;
         }
-        if (i > 0 && d <= s.stop_offsets.back()) {
+        // Across a land border the running time may be 0: the crossing gives the border's time.
+        const bool border_pair = i > 0 && i < s.stops.size() && s.stops[i - 1].valid() && s.stops[i].valid() &&
+                                 net.locations[s.stops[i - 1]].country != net.locations[s.stops[i]].country;
+        if (i > 0 && (border_pair ? d < s.stop_offsets.back() : d <= s.stop_offsets.back())) {
           r.error(row, "stop_offsets_h", "offset " + offsets[i] + " is not after the previous one (expected increasing hours)");
           offsets_ok = false;
         }
@@ -677,6 +579,9 @@ struct Loader {
       auto cur = r.currency(row, "currency");
       check_fx(r, row, "currency", cur);
       s.tariff_per_teu = r.money(row, "tariff_per_unit", cur);
+      s.tariff_per_feu = optional_money(r, row, "tariff_per_feu", cur);
+      s.cutoff = hours(r.number(row, "cutoff_h", 0, 24 * 30, false));
+      s.rate_date = r.text(row, "rate_date", false);
       s.sources = sources(r, row);
       if (stops_ok && m) {
         s.stop_km.push_back(Distance{0});
@@ -684,13 +589,21 @@ struct Loader {
         for (std::size_t i = 0; i + 1 < s.stops.size(); ++i) {
           const Location& a = net.locations[s.stops[i]];
           const Location& b = net.locations[s.stops[i + 1]];
-          if (a.country != b.country) {
-            if (s.mode == Mode::kRail || s.mode == Mode::kRoad) {
-              r.error(row, "stops", "a " + mode + " service crosses from " + a.id + " (" + std::string(a.country_code()) + ") to " + b.id +
-                                        " (" + std::string(b.country_code()) + ") (expected rail and road services to stay within one country)");
-            } else if (!has_port_crossing(s.stops[i], s.stops[i + 1], s.mode)) {
-              r.error(row, "stops", "no crossing from " + a.id + " to " + b.id + " (expected a crossings.csv row with that exit, entry and mode " + mode + ")");
+          if (a.country != b.country && s.mode == Mode::kRail) {
+            // A rail service runs through a land border only where the two
+            // stops are the exit and entry of an open rail crossing (ADR 0500).
+            CrossingIdx c = find_rail_crossing(net, s.stops[i], s.stops[i + 1]);
+            if (!c.valid() || net.crossings[c].status != LinkStatus::kOpen) {
+              r.error(row, "stops", "a rail service crosses from " + a.id + " (" + std::string(a.country_code()) + ") to " + b.id + " (" +
+                                        std::string(b.country_code()) + ") (expected consecutive stops in two countries to be the exit "
+                                        "and entry of an open rail crossing)");
             }
+            s.stop_km.push_back(s.stop_km.back());
+            s.stop_co2_g_per_t.push_back(s.stop_co2_g_per_t.back());
+            continue;
+          }
+          if (a.country != b.country && !has_port_crossing(s.stops[i], s.stops[i + 1], s.mode)) {
+            r.error(row, "stops", "no crossing from " + a.id + " to " + b.id + " (expected a crossings.csv row with that exit, entry and mode " + mode + ")");
           }
           auto path = shortest_link_path(net, outgoing_, base_link, s.stops[i], s.stops[i + 1], s.mode);
           if (!path) {
@@ -701,6 +614,9 @@ struct Loader {
           s.stop_km.push_back(s.stop_km.back() + path->km);
           s.stop_co2_g_per_t.push_back(s.stop_co2_g_per_t.back() + path->co2_g_per_t);
         }
+      }
+      if (stops_ok && offsets_ok) {
+        schedule_service(s, net, [this](CrossingIdx c) -> const Crossing& { return net.crossings[c]; });
       }
       add_unique(r, row, net.service_by_id, net.services, std::move(s), "service");
     }
@@ -764,7 +680,9 @@ Result<DatasetFiles> read_dataset_files(const std::filesystem::path& dir) {
   }
   DatasetFiles files;
   for (const char* name : {"dataset.toml", "sources.csv", "locations.csv", "links.csv", "crossings.csv", "services.csv",
-                           "fx.csv", "emission_factors.csv", "observations.csv"}) {
+                           "fx.csv", "emission_factors.csv", "observations.csv", "equipment.csv", "trucking.csv",
+                           "rail_products.csv", "crossing_classes.csv", "closures.csv", "fares.csv", "air_rates.csv",
+                           "empty_return.csv"}) {
     std::filesystem::path p = dir / name;
     if (!std::filesystem::exists(p, ec)) continue;
     std::ifstream in(p, std::ios::binary);
@@ -787,8 +705,25 @@ Result<Network> load_network(const DatasetFiles& files, Errors* warnings) {
   l.load_links();
   l.load_crossings();
   l.check_port_crossings();
+  l.check_value_of_time_sources();
   l.load_services();
   l.load_observations();
+  detail::load_equipment(l);
+  detail::load_trucking(l);
+  detail::load_rail_products(l);
+  detail::load_crossing_classes(l);
+  detail::load_closures(l);
+  detail::load_fares(l);
+  detail::load_air_rates(l);
+  detail::load_empty_returns(l);
+  l.check_tolls();
+  if (l.errors.empty()) {
+    // Services' timetables include the block-train border times, which
+    // crossing_classes.csv may have changed.
+    for (Service& s : l.net.services) {
+      schedule_service(s, l.net, [&l](CrossingIdx c) -> const Crossing& { return l.net.crossings[c]; });
+    }
+  }
   if (!l.errors.empty()) return l.errors;
   Errors invariants = l.net.validate();
   if (!invariants.empty()) return invariants;

@@ -14,7 +14,8 @@ using detail::csv_field;
 
 constexpr const char* kHeader =
     "record,option,leg,kind,from,to,depart,arrive,hours,km,cost,currency,cost_usd,co2_kg,link,service,crossing,"
-    "border_crossings,gauge_changes,p50_hours,p80_hours,p95_hours,on_time_probability,most_reliable,note\n";
+    "border_crossings,gauge_changes,p50_hours,p80_hours,p95_hours,on_time_probability,most_reliable,note,"
+    "mode_changes,generalized_cost_usd,traffic_class,product\n";
 
 std::string hours(Duration d) { return fmt::format("{:.2f}", to_hours(d)); }
 std::string usd(std::int64_t cents) { return fmt::format("{:.2f}", static_cast<double>(cents) / 100.0); }
@@ -24,7 +25,8 @@ std::string quantile(double h) { return std::isfinite(h) ? fmt::format("{:.2f}",
 
 }  // namespace
 
-std::string itineraries_to_csv(const Network& net, const std::vector<Itinerary>& its, const Overlay* overlay) {
+std::string itineraries_to_csv(const NetworkView& view, const std::vector<Itinerary>& its) {
+  const Network& net = view.network();
   std::string out = kHeader;
   auto id = [&](LocationIdx l) { return csv_field(net.locations[l].id); };
   for (std::size_t i = 0; i < its.size(); ++i) {
@@ -37,21 +39,21 @@ std::string itineraries_to_csv(const Network& net, const std::vector<Itinerary>&
       rel = quantile(r.p50_hours) + "," + quantile(r.p80_hours) + "," + quantile(r.p95_hours) + "," +
             (r.on_time_probability ? fmt::format("{:.4f}", *r.on_time_probability) : "");
     }
-    out += fmt::format("option,{},,,{},{},{},{},{},{:.1f},,,{},{},,,,{},{},{},{},\n", i + 1,
+    out += fmt::format("option,{},,,{},{},{},{},{},{:.1f},,,{},{},,,,{},{},{},{},,{},{},,\n", i + 1,
                        it.legs.empty() ? "" : id(it.legs.front().from), it.legs.empty() ? "" : id(it.legs.back().to),
                        format_instant_utc(it.depart), format_instant_utc(it.arrive), hours(it.duration()), it.km.km(),
                        usd(it.cost_usd_cents), kg(it.co2_g), csv_field(crossings), it.gauge_changes, rel,
-                       it.most_reliable ? "true" : "false");
+                       it.most_reliable ? "true" : "false", it.mode_changes, usd(it.generalized_cost_usd_cents));
     for (std::size_t k = 0; k < it.legs.size(); ++k) {
       const Leg& g = it.legs[k];
-      const std::string service =
-          g.service.valid() ? (overlay != nullptr ? overlay->service(g.service).id : net.services[g.service].id) : "";
-      out += fmt::format("leg,{},{},{},{},{},{},{},{},{:.1f},{},{},{},{},{},{},{},,,,,,,,{}\n", i + 1, k + 1,
+      const std::string service = g.service.valid() ? view.service(g.service).id : "";
+      out += fmt::format("leg,{},{},{},{},{},{},{},{},{:.1f},{},{},{},{},{},{},{},,,,,,,,{},,,{},{}\n", i + 1, k + 1,
                          g.kind_name(), id(g.from), id(g.to), format_instant_utc(g.depart), format_instant_utc(g.arrive),
                          hours(g.arrive - g.depart), g.km.km(), g.cost.major(), g.cost.currency.str(),
                          usd(g.cost_usd_cents), kg(g.co2_g), g.link.valid() ? csv_field(net.links[g.link].id) : "",
                          csv_field(service), g.crossing.valid() ? csv_field(net.crossings[g.crossing].id) : "",
-                         csv_field(g.note));
+                         csv_field(g.note), g.traffic_class ? to_string(*g.traffic_class) : "",
+                         g.product.valid() ? csv_field(view.product(g.product).id) : "");
     }
   }
   return out;

@@ -14,10 +14,6 @@ double round_to(double v, double step) { return std::round(v / step) / std::roun
 double usd(std::int64_t cents) { return static_cast<double>(cents) / 100.0; }
 double hours_of(Duration d) { return round_to(to_hours(d), 0.01); }
 
-const Service& service_of(const Network& net, const Overlay* overlay, ServiceIdx s) {
-  return overlay != nullptr ? overlay->service(s) : net.services[s];
-}
-
 // Hours, rounded; null when infinite (cargo that never arrives).
 void hours_value(JsonWriter& w, double h) {
   if (!std::isfinite(h))
@@ -27,7 +23,8 @@ void hours_value(JsonWriter& w, double h) {
 }
 
 // The members of one leg, inside an object the caller opened.
-void leg_members(JsonWriter& w, const Network& net, const Leg& g, const Overlay* overlay) {
+void leg_members(JsonWriter& w, const NetworkView& view, const Leg& g) {
+  const Network& net = view.network();
   w.key("kind").string(g.kind_name());
   w.key("from").string(net.locations[g.from].id);
   w.key("to").string(net.locations[g.to].id);
@@ -45,8 +42,10 @@ void leg_members(JsonWriter& w, const Network& net, const Leg& g, const Overlay*
   w.key("cost_usd").number(usd(g.cost_usd_cents));
   w.key("co2_kg").number(round_to(static_cast<double>(g.co2_g) / 1000.0, 0.001));
   if (g.link.valid()) w.key("link").string(net.links[g.link].id);
-  if (g.service.valid()) w.key("service").string(service_of(net, overlay, g.service).id);
+  if (g.service.valid()) w.key("service").string(view.service(g.service).id);
   if (g.crossing.valid()) w.key("crossing").string(net.crossings[g.crossing].id);
+  if (g.traffic_class) w.key("traffic_class").string(to_string(*g.traffic_class));
+  if (g.product.valid()) w.key("product").string(view.product(g.product).id);
   if (!g.note.empty()) w.key("note").string(g.note);
   w.key("sources").begin_array();
   for (SourceIdx s : g.sources) w.string(net.sources[s].id);
@@ -55,8 +54,9 @@ void leg_members(JsonWriter& w, const Network& net, const Leg& g, const Overlay*
 
 }  // namespace
 
-std::string itineraries_to_json(const Network& net, const QueryEcho& echo, const std::vector<Itinerary>& its,
+std::string itineraries_to_json(const NetworkView& view, const QueryEcho& echo, const std::vector<Itinerary>& its,
                                 int indent) {
+  const Network& net = view.network();
   const RouteQuery& q = echo.query;
   JsonWriter w(indent);
   w.begin_object();
@@ -75,6 +75,12 @@ std::string itineraries_to_json(const Network& net, const QueryEcho& echo, const
   for (LocationIdx v : q.via) w.string(net.locations[v].id);
   w.end_array();
   w.key("cargo_tonnes").number(q.cargo_mass().tonnes());
+  if (is_container(q.unit)) w.key("equipment").string(to_string(q.equipment));
+  w.key("value_of_time_usd")
+      .number(q.value_of_time_usd ? *q.value_of_time_usd
+              : is_container(q.unit) ? net.info.value_of_time_usd_per_box_hour
+                                     : net.info.value_of_time_usd_per_tonne_hour);
+  if (!is_container(q.unit)) w.key("chargeable_kg").integer(q.chargeable_mass().kg);
   w.end_object();
   w.key("dataset").begin_object();
   w.key("name").string(net.info.name).key("version").string(net.info.version).key("fx_date").string(net.info.fx_date);
@@ -97,6 +103,8 @@ std::string itineraries_to_json(const Network& net, const QueryEcho& echo, const
     for (CrossingIdx c : it.border_crossings) w.string(net.crossings[c].id);
     w.end_array();
     w.key("gauge_changes").integer(it.gauge_changes);
+    w.key("mode_changes").integer(it.mode_changes);
+    w.key("generalized_cost_usd").number(usd(it.generalized_cost_usd_cents));
     if (it.reliability) {
       const Reliability& r = *it.reliability;
       w.key("reliability").begin_object();
@@ -119,7 +127,7 @@ std::string itineraries_to_json(const Network& net, const QueryEcho& echo, const
     w.key("legs").begin_array();
     for (const Leg& g : it.legs) {
       w.begin_object();
-      leg_members(w, net, g, echo.overlay);
+      leg_members(w, view, g);
       w.end_object();
     }
     w.end_array();
@@ -132,8 +140,8 @@ std::string itineraries_to_json(const Network& net, const QueryEcho& echo, const
   return out;
 }
 
-std::string itineraries_to_geojson(const Network& net, const std::vector<Itinerary>& its, int indent,
-                                   const Overlay* overlay) {
+std::string itineraries_to_geojson(const NetworkView& view, const std::vector<Itinerary>& its, int indent) {
+  const Network& net = view.network();
   JsonWriter w(indent);
   w.begin_object();
   w.key("type").string("FeatureCollection");
@@ -155,7 +163,7 @@ std::string itineraries_to_geojson(const Network& net, const std::vector<Itinera
       }
       w.end_object();
       w.key("properties").begin_object();
-      leg_members(w, net, g, overlay);
+      leg_members(w, view, g);
       w.key("option").integer(static_cast<std::int64_t>(k + 1));
       w.key("from_name").string(a.name);
       w.key("to_name").string(b.name);

@@ -41,17 +41,35 @@ ordered_json cell_json(const Network& net, const MatrixCell& c) {
     j["hours"] = round_to(c.hours, 0.01);
     j["cost_usd"] = static_cast<double>(c.cost_usd_cents) / 100.0;
     j["co2_kg"] = round_to(static_cast<double>(c.co2_g) / 1000.0, 0.001);
+    j["generalized_cost_usd"] = static_cast<double>(c.generalized_cost_usd_cents) / 100.0;
     if (c.p95_hours) j["p95_hours"] = hours_json(*c.p95_hours);
   }
   return j;
 }
 
-ordered_json query_json(const MatrixEcho& e, std::uint32_t samples) {
+// As the route's query echo (json.cc): cargo as a whole, the value of time in force.
+ordered_json query_json(const Network& net, const MatrixEcho& e, std::uint32_t samples) {
+  RouteQuery shipment;
+  shipment.units = e.units;
+  shipment.unit = e.unit;
+  shipment.cargo_per_unit = e.cargo_per_unit;
+  shipment.volume_m3 = e.volume_m3;
   ordered_json q;
   q["depart"] = format_instant_utc(e.depart);
   q["units"] = e.units;
   q["unit"] = std::string(to_string(e.unit));
-  q["by"] = "time";
+  q["by"] = std::string(to_string(e.objective));
+  std::string modes;
+  for (int i = 0; i < kModeCount; ++i) {
+    if (e.modes.has(static_cast<Mode>(i))) modes += (modes.empty() ? "" : ",") + std::string(to_string(static_cast<Mode>(i)));
+  }
+  q["modes"] = modes;
+  q["cargo_tonnes"] = shipment.cargo_mass().tonnes();
+  if (is_container(e.unit)) q["equipment"] = std::string(to_string(e.equipment));
+  q["value_of_time_usd"] = e.value_of_time_usd ? *e.value_of_time_usd
+                           : is_container(e.unit) ? net.info.value_of_time_usd_per_box_hour
+                                                  : net.info.value_of_time_usd_per_tonne_hour;
+  if (!is_container(e.unit)) q["chargeable_kg"] = shipment.chargeable_mass().kg;
   q["samples"] = samples;
   q["base_scenarios"] = e.base_scenarios;
   q["scenarios"] = e.scenarios;
@@ -59,8 +77,9 @@ ordered_json query_json(const MatrixEcho& e, std::uint32_t samples) {
 }
 
 std::string mean_line(const char* what, const MeanChange& m) {
-  std::string s = fmt::format(" {}: time {} h, cost {} USD, CO2 {} kg", what, signed_cell(m.hours, 1),
-                              signed_cell(m.cost_usd, 0), signed_cell(m.co2_kg, 0));
+  std::string s = fmt::format(" {}: time {} h, cost {} USD, CO2 {} kg, generalized cost {} USD", what,
+                              signed_cell(m.hours, 1), signed_cell(m.cost_usd, 0), signed_cell(m.co2_kg, 0),
+                              signed_cell(m.generalized_cost_usd, 0));
   if (m.p95_hours) s += fmt::format(", p95 {} h", signed_cell(*m.p95_hours, 1));
   return s;
 }
@@ -71,16 +90,31 @@ ordered_json mean_json(const MeanChange& m) {
   j["delta_hours"] = round_to(m.hours, 0.01);
   j["delta_cost_usd"] = round_to(m.cost_usd, 0.01);
   j["delta_co2_kg"] = round_to(m.co2_kg, 0.001);
+  j["delta_generalized_cost_usd"] = round_to(m.generalized_cost_usd, 0.01);
   if (m.p95_hours) j["delta_p95_hours"] = round_to(*m.p95_hours, 0.01);
   return j;
 }
 
 }  // namespace
 
+MatrixEcho matrix_echo(const MatrixOptions& m) {
+  MatrixEcho e;
+  e.depart = m.depart;
+  e.units = m.units;
+  e.unit = m.unit;
+  e.objective = m.objective == Objective::kPareto ? Objective::kGeneralized : m.objective;
+  e.modes = m.modes;
+  e.cargo_per_unit = m.cargo_per_unit;
+  e.volume_m3 = m.volume_m3;
+  e.equipment = m.equipment;
+  e.value_of_time_usd = m.value_of_time_usd;
+  return e;
+}
+
 std::string matrix_to_table(const Network& net, const MatrixEcho& echo, const Matrix& m) {
-  std::string out = fmt::format("Fastest itineraries between {} places, {} × {} ready {} (UTC); USD at FX of {}.\n",
-                                m.places.size(), echo.units, to_string(echo.unit), format_instant_utc(echo.depart),
-                                net.fx.date().empty() ? "unknown date" : net.fx.date());
+  std::string out = fmt::format("Best itineraries by {} between {} places, {} × {} ready {} (UTC); USD at FX of {}.\n",
+                                to_string(echo.objective), m.places.size(), echo.units, to_string(echo.unit),
+                                format_instant_utc(echo.depart), net.fx.date().empty() ? "unknown date" : net.fx.date());
   if (!echo.scenarios.empty()) {
     std::string s;
     for (const auto& id : echo.scenarios) s += (s.empty() ? "" : ", ") + id;
@@ -131,7 +165,7 @@ std::string matrix_to_csv(const Network& net, const Matrix& m) {
 
 std::string matrix_to_json(const Network& net, const MatrixEcho& echo, const Matrix& m, int indent) {
   ordered_json root;
-  root["query"] = query_json(echo, m.samples);
+  root["query"] = query_json(net, echo, m.samples);
   root["dataset"] = {{"name", net.info.name}, {"version", net.info.version}, {"fx_date", net.info.fx_date}};
   ordered_json places = ordered_json::array();
   for (LocationIdx l : m.places) places.push_back(net.locations[l].id);
@@ -147,13 +181,16 @@ std::string comparison_to_table(const Network& net, const MatrixEcho& echo, cons
   for (std::size_t i = 0; i < echo.base_scenarios.size(); ++i) base += (i == 0 ? " + " : ", ") + echo.base_scenarios[i];
   std::string with;
   for (const auto& id : echo.scenarios) with += (with.empty() ? "" : ", ") + id;
-  std::string out = fmt::format("{} against {}: {} pairs, fastest itineraries, {} × {} ready {} (UTC).\n", with, base,
-                                c.pairs.size(), echo.units, to_string(echo.unit), format_instant_utc(echo.depart));
-  out += fmt::format("{} pairs faster, {} slower, {} newly connected, {} cut off.\n", c.winners.size(), c.losers.size(),
-                     c.connected.size(), c.disconnected.size());
-  std::vector<std::string> header = {"from",    "to",         "base h",   "scenario h",
-                                     "Δ hours", "Δ cost USD", "Δ CO2 kg", "Δ p95 h"};
-  std::vector<bool> right = {false, false, true, true, true, true, true, true};
+  std::string out = fmt::format("{} against {}: {} pairs, best itineraries by {}, {} × {} ready {} (UTC).\n", with, base,
+                                c.pairs.size(), to_string(echo.objective), echo.units, to_string(echo.unit),
+                                format_instant_utc(echo.depart));
+  const char* better = c.objective == Objective::kTime ? "faster" : c.objective == Objective::kCo2 ? "cleaner" : "cheaper";
+  const char* worse = c.objective == Objective::kTime ? "slower" : c.objective == Objective::kCo2 ? "dirtier" : "dearer";
+  out += fmt::format("{} pairs {}, {} {} by {}, {} newly connected, {} cut off.\n", c.winners.size(), better,
+                     c.losers.size(), worse, to_string(c.objective), c.connected.size(), c.disconnected.size());
+  std::vector<std::string> header = {"from",    "to",         "base h",   "scenario h", "Δ hours",
+                                     "Δ cost USD", "Δ CO2 kg", "Δ generalized USD", "Δ p95 h"};
+  std::vector<bool> right = {false, false, true, true, true, true, true, true, true};
   auto rows_of = [&](const std::vector<std::size_t>& idx) {
     std::vector<std::vector<std::string>> rows;
     for (std::size_t r = 0; r < idx.size() && r < top; ++r) {
@@ -170,7 +207,8 @@ std::string comparison_to_table(const Network& net, const MatrixEcho& echo, cons
            p.comparable()
                ? signed_cell(static_cast<double>(p.scenario.cost_usd_cents - p.base.cost_usd_cents) / 100.0, 0)
                : "-",
-           p.comparable() ? signed_cell(static_cast<double>(p.scenario.co2_g - p.base.co2_g) / 1000.0, 0) : "-", dp95});
+           p.comparable() ? signed_cell(static_cast<double>(p.scenario.co2_g - p.base.co2_g) / 1000.0, 0) : "-",
+           p.comparable() ? signed_cell(p.delta(Objective::kGeneralized), 0) : "-", dp95});
     }
     return rows;
   };
@@ -223,7 +261,7 @@ std::string comparison_to_json(const Network& net, const MatrixEcho& echo, const
   for (const OdChange& p : c.pairs) {
     if (p.base.p95_hours) samples = 1;
   }
-  root["query"] = query_json(echo, samples);
+  root["query"] = query_json(net, echo, samples);
   root["query"].erase("samples");
   root["dataset"] = {{"name", net.info.name}, {"version", net.info.version}, {"fx_date", net.info.fx_date}};
   ordered_json means;
@@ -253,6 +291,7 @@ std::string comparison_to_json(const Network& net, const MatrixEcho& echo, const
     j["scenario"].erase("to");
     if (p.comparable()) {
       j["delta_hours"] = round_to(p.delta_hours(), 0.01);
+      j["delta_generalized_cost_usd"] = round_to(p.delta(Objective::kGeneralized), 0.01);
       j["delta_cost_usd"] = static_cast<double>(p.scenario.cost_usd_cents - p.base.cost_usd_cents) / 100.0;
       j["delta_co2_kg"] = round_to(static_cast<double>(p.scenario.co2_g - p.base.co2_g) / 1000.0, 0.001);
     }

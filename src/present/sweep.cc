@@ -166,6 +166,9 @@ void sweep_echo(JsonWriter& w, const Network& net, const SweepGrid& g) {
   w.key("units").integer(q.units);
   w.key("unit").string(to_string(q.unit));
   if (q.cargo_per_unit) w.key("cargo_tonnes").number(q.cargo_per_unit->tonnes());
+  if (q.volume_m3) w.key("volume_m3").number(*q.volume_m3);
+  w.key("equipment").string(to_string(q.equipment));
+  if (q.value_of_time_usd) w.key("value_of_time").number(*q.value_of_time_usd);
   w.key("modes").begin_array();
   for (int m = 0; m < kModeCount; ++m) {
     if (q.modes.has(static_cast<Mode>(m))) w.string(to_string(static_cast<Mode>(m)));

@@ -144,11 +144,11 @@ std::string reliability_table(const Location& to, const QueryEcho& echo, const s
 }  // namespace
 
 // "2025-01-01", plus the currencies a scenario re-rated: only the conversion changes.
-static std::string fx_text(const Network& net, const Overlay* overlay) {
+static std::string fx_text(const NetworkView& view) {
+  const Network& net = view.network();
   std::string out = net.fx.date().empty() ? "unknown date" : net.fx.date();
-  if (overlay == nullptr) return out;
   std::string changed;
-  for (const auto& [c, rate] : overlay->fx().rates()) {
+  for (const auto& [c, rate] : view.fx().rates()) {
     if (!net.fx.has(c) || net.fx.per_usd(c) != rate) {
       changed += (changed.empty() ? "" : ", ") + fmt::format("{} {:g}/USD", c.str(), rate);
     }
@@ -164,16 +164,27 @@ std::string format_duration(Duration d) {
   return fmt::format("{}h {:02}m", h, mins);
 }
 
-std::string itineraries_to_table(const Network& net, const QueryEcho& echo, const std::vector<Itinerary>& its) {
+// "1 × FEU (20 t cargo)", "2,000 kg (chargeable 2,500 kg)".
+static std::string shipment_text(const RouteQuery& q) {
+  if (!is_container(q.unit)) {
+    std::string s = fmt::format("{} kg general cargo", q.units);
+    if (q.chargeable_mass().kg != q.cargo_mass().kg) s += fmt::format(" (chargeable {} kg)", q.chargeable_mass().kg);
+    return s;
+  }
+  return fmt::format("{} × {} ({:.0f} t cargo, {})", q.units, to_string(q.unit), q.cargo_mass().tonnes(),
+                     q.equipment == Equipment::kCoc ? "carrier's boxes" : "shipper's boxes");
+}
+
+std::string itineraries_to_table(const NetworkView& view, const QueryEcho& echo, const std::vector<Itinerary>& its) {
+  const Network& net = view.network();
   const RouteQuery& q = echo.query;
   const Location& from = net.locations[q.from];
   const Location& to = net.locations[q.to];
   std::string out;
-  out += fmt::format("{} → {}: {} × {} ({:.0f} t cargo), ready {}\n", from.name, to.name, q.units, to_string(q.unit),
-                     q.cargo_mass().tonnes(), from.zone.format_local(q.depart));
+  out += fmt::format("{} → {}: {}, ready {}\n", from.name, to.name, shipment_text(q), from.zone.format_local(q.depart));
   out += fmt::format("{} option{} ({}), fastest first. Dataset {} {}; USD at FX of {}.\n\n", its.size(),
                      its.size() == 1 ? "" : "s", q.objective == Objective::kPareto ? "Pareto: time, cost, CO2" : "best by " + std::string(to_string(q.objective)),
-                     net.info.name, net.info.version, fx_text(net, echo.overlay));
+                     net.info.name, net.info.version, fx_text(view));
 
   Table summary{{"option", "arrive (local)", "time", "cost USD", "CO2 kg", "km", "borders", "gauge", "crossings"},
                 {false, false, true, true, true, true, true, true, false},
@@ -199,8 +210,10 @@ std::string itineraries_to_table(const Network& net, const QueryEcho& echo, cons
 
   for (std::size_t k = 0; k < its.size(); ++k) {
     const Itinerary& it = its[k];
-    out += fmt::format("\nOption {}: {} · {} · {} kg CO2 · {:.0f} km\n", k + 1, format_duration(it.duration()),
+    out += fmt::format("\nOption {}: {} · {} · {} kg CO2 · {:.0f} km", k + 1, format_duration(it.duration()),
                        usd_text(it.cost_usd_cents), kg_text(it.co2_g), it.km.km());
+    if (q.objective == Objective::kGeneralized) out += " · generalized " + usd_text(it.generalized_cost_usd_cents);
+    out += "\n";
     Table legs{{"#", "leg", "from → to", "depart (local)", "arrive (local)", "time", "cost", "USD", "CO2 kg", "note"},
                {true, false, false, false, false, true, true, true, true, false},
                {}};
@@ -211,9 +224,12 @@ std::string itineraries_to_table(const Network& net, const QueryEcho& echo, cons
       std::string where = g.from == g.to ? short_name(a.name) : short_name(a.name) + " → " + short_name(b.name);
       std::string note = g.note;
       if (g.kind == LegKind::kMove && g.service.valid()) {
-        note = (echo.overlay != nullptr ? echo.overlay->service(g.service) : net.services[g.service]).name;
+        note = view.service(g.service).name;
       }
-      if (g.kind == LegKind::kBorder && g.crossing.valid()) note = "crossing " + net.crossings[g.crossing].id;
+      if (g.kind == LegKind::kBorder && g.crossing.valid()) {
+        note = "crossing " + net.crossings[g.crossing].id;
+        if (g.traffic_class) note += std::string(", ") + std::string(to_string(*g.traffic_class));
+      }
       if (g.kind == LegKind::kMove) note += (note.empty() ? "" : ", ") + fmt::format("{:.0f} km", g.km.km());
       legs.rows.push_back({std::to_string(i + 1), std::string(g.kind_name()), where, local_time(a, g.depart),
                            local_time(b, g.arrive), format_duration(g.arrive - g.depart),
@@ -225,7 +241,7 @@ std::string itineraries_to_table(const Network& net, const QueryEcho& echo, cons
     std::string by_cur;
     for (const Money& m : it.cost_by_currency.items()) by_cur += (by_cur.empty() ? "" : " + ") + m.to_string();
     out += fmt::format(" Total: {} = {} (USD at FX of {})\n", by_cur.empty() ? "0" : by_cur, usd_text(it.cost_usd_cents),
-                       fx_text(net, echo.overlay));
+                       fx_text(view));
   }
   return out;
 }

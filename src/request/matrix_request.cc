@@ -28,13 +28,28 @@ const OptionSpec kSamples{.name = "samples",
                           .min = 0,
                           .max = kMaxMatrixSamples};
 
+// A cell holds one itinerary, so no pareto; by the same objective and modes
+// on both sides, a comparison measures a change on the same kind of route.
+const OptionSpec kBy{.name = "by",
+                     .type = OptionType::kChoice,
+                     .help = "How each pair's itinerary is chosen: generalized (money plus the value of time x boxes "
+                             "x hours), time, cost or co2; a comparison ranks winners and losers by it",
+                     .default_text = "generalized",
+                     .choices = "generalized|time|cost|co2"};
+
 template <class R>
 std::vector<Option<R>> matrix_rows() {
   return {
       row<R>(kPlaces, read::places, [](R& r, std::vector<LocationIdx> p) { r.places = std::move(p); }),
       row<R>(request::kDepart, read::instant, request::set_depart),
       row<R>(request::kUnits, read::count, request::set_units),
-      row<R>(request::kUnit, read::choice, request::set_unit),
+      row<R>(request::kUnit, request::read_unit, request::set_unit),
+      row<R>(request::kCargoTonnes, read::number, request::set_cargo),
+      row<R>(request::kVolume, read::number, request::set_volume),
+      row<R>(request::kEquipment, read::choice, request::set_equipment),
+      row<R>(kBy, read::choice, request::set_objective),
+      row<R>(request::kValueOfTime, read::number, request::set_value_of_time),
+      row<R>(request::kMode, read::modes, [](R& r, ModeSet m) { r.query.modes = m; }),
       row<R>(kSamples, read::count, [](R& r, std::uint64_t n) { r.samples = static_cast<std::uint32_t>(n); }),
       row<R>(request::kSeed, read::count, request::set_seed),
       row<R>(request::kScenario, read::scenarios, request::set_scenarios),
@@ -111,7 +126,10 @@ Result<MatrixRequest> parse(const std::vector<Option<MatrixRequest>>& table, std
                             const Network& net, const RequestFields& fields, const RequestContext& ctx) {
   MatrixRequest r;
   r.query.depart = request::next_whole_hour(ctx.now);
+  r.query.objective = Objective::kGeneralized;
   Status st = request::apply_fields(table, specs, fields, {net, ctx}, r);
+  if (!st.ok()) return st;
+  st = request::check_shipment(net, r.query, fields);
   if (!st.ok()) return st;
   st = settle_places(net, r);
   if (!st.ok()) return st;
@@ -183,6 +201,12 @@ MatrixOptions MatrixRequest::options() const {
   m.depart = query.depart;
   m.units = query.units;
   m.unit = query.unit;
+  m.cargo_per_unit = query.cargo_per_unit;
+  m.volume_m3 = query.volume_m3;
+  m.equipment = query.equipment;
+  m.value_of_time_usd = query.value_of_time_usd;
+  m.objective = query.objective;
+  m.modes = query.modes;
   m.samples = samples;
   m.seed = seed;
   m.threads = threads;

@@ -23,14 +23,18 @@ const std::vector<Option<RouteRequest>>& table() {
              read::place, [](R& r, LocationIdx i) { r.query.to = i; }),
       row<R>(request::kDepart, read::instant, request::set_depart),
       row<R>(request::kUnits, read::count, request::set_units),
-      row<R>(request::kUnit, read::choice, request::set_unit),
+      row<R>(request::kUnit, request::read_unit, request::set_unit),
       row<R>(request::kCargoTonnes, read::number, request::set_cargo),
+      row<R>(request::kVolume, read::number, request::set_volume),
+      row<R>(request::kEquipment, read::choice, request::set_equipment),
       row<R>({.name = "by",
               .type = OptionType::kChoice,
-              .help = "pareto: every good option on time, cost and CO2; time, cost or co2: the single best",
+              .help = "pareto: every good option on time, cost and CO2; time, cost or co2: the single best; "
+                      "generalized: the one that minimises money plus the value of time x boxes x hours",
               .default_text = "pareto",
-              .choices = "pareto|time|cost|co2"},
-             read::choice, [](R& r, std::string_view o) { r.query.objective = *parse_objective(o); }),
+              .choices = "pareto|time|cost|co2|generalized"},
+             read::choice, request::set_objective),
+      row<R>(request::kValueOfTime, read::number, request::set_value_of_time),
       row<R>(request::kVia, read::places, request::set_via),
       row<R>(request::kAvoid, read::avoid, request::set_avoid),
       row<R>(request::kMode, read::modes, [](R& r, ModeSet m) { r.query.modes = m; }),
@@ -64,6 +68,8 @@ Result<RouteRequest> parse_route_request(const Network& net, const RequestFields
   r.query.depart = request::next_whole_hour(ctx.now);
   r.samples = kSamplesUnset;
   Status st = request::apply_fields(table(), route_options(), fields, {net, ctx}, r);
+  if (!st.ok()) return st;
+  st = request::check_shipment(net, r.query, fields);
   if (!st.ok()) return st;
   if (r.deadline && *r.deadline <= r.query.depart) {
     Error e = Error::invalid("deadline: " + format_instant_utc(*r.deadline) + " is not after the departure " +

@@ -11,6 +11,10 @@ namespace caravan::request {
 
 inline constexpr double kMaxSeed = static_cast<double>(std::numeric_limits<std::uint64_t>::max());
 inline constexpr double kMaxThreads = 256;
+/// Well above a freighter aircraft's hold (about 700 m3) and a 10 t shipment's volume weight.
+inline constexpr double kMaxVolumeM3 = 1000;
+/// USD per box-hour: far above the cargo values the literature reports (a few USD per TEU-hour).
+inline constexpr double kMaxValueOfTime = 1000;
 
 inline constexpr OptionSpec kDepart{
     .name = "depart",
@@ -19,22 +23,55 @@ inline constexpr OptionSpec kDepart{
     .default_text = "the next whole hour"};
 inline constexpr OptionSpec kUnits{.name = "units",
                                    .type = OptionType::kCount,
-                                   .help = "Number of containers",
+                                   .help = "Number of containers; with unit KG, the cargo's kilograms",
                                    .default_text = "1",
                                    .min = 1,
                                    .max = kMaxUnits};
-inline constexpr OptionSpec kUnit{.name = "unit",
-                                  .type = OptionType::kChoice,
-                                  .help = "Container size; an FEU counts as two TEU",
-                                  .default_text = "FEU",
-                                  .choices = "TEU|FEU"};
-inline constexpr OptionSpec kCargoTonnes{.name = "cargo_tonnes",
-                                         .type = OptionType::kNumber,
-                                         .help = "Cargo mass per container, tonnes (for CO2)",
-                                         .default_text = "10 per TEU, 20 per FEU",
-                                         .min = 0,
-                                         .max = 100,
-                                         .min_exclusive = true};
+inline constexpr OptionSpec kUnit{
+    .name = "unit",
+    .type = OptionType::kChoice,
+    .help = "What units counts: TEU (20-ft box), FEU (40-ft), FEU_HC (40-ft high-cube; also HC, 40HC) or KG "
+            "(general cargo by weight, by road and air only; containers never fly)",
+    .default_text = "FEU",
+    .choices = "TEU|FEU|FEU_HC|KG"};
+/// A simulation moves boxes only.
+inline constexpr OptionSpec kBoxUnit{.name = "unit",
+                                     .type = OptionType::kChoice,
+                                     .help = "Container size: TEU (20-ft), FEU (40-ft) or FEU_HC (40-ft high-cube; "
+                                             "also HC, 40HC)",
+                                     .default_text = "FEU",
+                                     .choices = "TEU|FEU|FEU_HC"};
+inline constexpr OptionSpec kCargoTonnes{
+    .name = "cargo_tonnes",
+    .type = OptionType::kNumber,
+    .help = "Cargo per container, tonnes, within the box's payload limit (equipment.csv); it sets CO2 and how many "
+            "boxes a truck may carry (not with unit KG)",
+    .default_text = "10 per TEU, 20 per 40-ft box",
+    .min = 0,
+    .max = 100,
+    .min_exclusive = true};
+inline constexpr OptionSpec kVolume{
+    .name = "volume_m3",
+    .type = OptionType::kNumber,
+    .help = "Unit KG only: the cargo's volume, cubic metres; air charges max(kg, m3 x 1,000,000 / 6,000) (IATA 1:6000)",
+    .default_text = "the weight alone",
+    .min = 0,
+    .max = kMaxVolumeM3,
+    .min_exclusive = true};
+inline constexpr OptionSpec kEquipment{
+    .name = "equipment",
+    .type = OptionType::kChoice,
+    .help = "Who owns the boxes: coc, the carrier (the published through-rates are for its boxes; adds the empty "
+            "return of the destination country) or soc, the shipper (containers only)",
+    .default_text = "coc",
+    .choices = "coc|soc"};
+inline constexpr OptionSpec kValueOfTime{
+    .name = "value_of_time",
+    .type = OptionType::kNumber,
+    .help = "USD per box-hour (unit KG: per tonne-hour) that the generalized cost adds to money",
+    .default_text = "the dataset's value_of_time_usd_per_box_hour (KG: _per_tonne_hour)",
+    .min = 0,
+    .max = kMaxValueOfTime};
 inline constexpr OptionSpec kVia{.name = "via",
                                  .type = OptionType::kPlaces,
                                  .help = "Pass through these places, in order",
@@ -73,8 +110,12 @@ inline constexpr OptionSpec kScenario{.name = "scenario",
 // Setters for the options above, for any request with these members.
 inline constexpr auto set_depart = [](auto& r, Instant t) { r.query.depart = t; };
 inline constexpr auto set_units = [](auto& r, std::uint64_t n) { r.query.units = static_cast<std::uint32_t>(n); };
-inline constexpr auto set_unit = [](auto& r, std::string_view u) { r.query.unit = *parse_unit_kind(u); };
+inline constexpr auto set_unit = [](auto& r, UnitKind u) { r.query.unit = u; };
 inline constexpr auto set_cargo = [](auto& r, double t) { r.query.cargo_per_unit = Mass::from_tonnes(t); };
+inline constexpr auto set_volume = [](auto& r, double m3) { r.query.volume_m3 = m3; };
+inline constexpr auto set_equipment = [](auto& r, std::string_view e) { r.query.equipment = *parse_equipment(e); };
+inline constexpr auto set_value_of_time = [](auto& r, double v) { r.query.value_of_time_usd = v; };
+inline constexpr auto set_objective = [](auto& r, std::string_view o) { r.query.objective = *parse_objective(o); };
 inline constexpr auto set_via = [](auto& r, std::vector<LocationIdx> v) { r.query.via = std::move(v); };
 inline constexpr auto set_avoid = [](auto& r, Avoid a) {
   r.query.avoid = std::move(a.places);
@@ -83,5 +124,15 @@ inline constexpr auto set_avoid = [](auto& r, Avoid a) {
 inline constexpr auto set_seed = [](auto& r, std::uint64_t n) { r.seed = n; };
 inline constexpr auto set_threads = [](auto& r, std::uint64_t n) { r.threads = static_cast<unsigned>(n); };
 inline constexpr auto set_scenarios = [](auto& r, std::vector<std::string> s) { r.scenarios = std::move(s); };
+
+/// A unit of s.choices by its name or an alias of parse_unit_kind (HC, 40HC).
+Result<UnitKind> read_unit(const OptionSpec& s, const Values& v, const Env& env);
+
+/// What the shipment options say together, past each one's own range: a KG
+/// shipment takes no cargo_tonnes or equipment and needs road or air; boxes
+/// take no volume, need a surface mode and keep cargo within the payload
+/// limit of equipment.csv (the planner's check_cargo). `fields` tells what
+/// was given; errors name the option at fault.
+Status check_shipment(const Network& net, const RouteQuery& q, const RequestFields& fields);
 
 }  // namespace caravan::request

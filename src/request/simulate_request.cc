@@ -62,7 +62,7 @@ const std::vector<Option<SimulateRequest>>& table() {
               .min = 1,
               .max = kMaxUnits},
              read::count, [](R& r, std::uint64_t n) { r.options.shipment_units = static_cast<std::uint32_t>(n); }),
-      row<R>(request::kUnit, read::choice, [](R& r, std::string_view u) { r.options.unit = *parse_unit_kind(u); }),
+      row<R>(request::kBoxUnit, request::read_unit, [](R& r, UnitKind u) { r.options.unit = u; }),
       row<R>({.name = "by",
               .type = OptionType::kChoice,
               .help = "What each lane's route minimises",

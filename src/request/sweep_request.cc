@@ -11,21 +11,8 @@ using request::Option;
 using request::row;
 namespace read = request::read;
 
-// The single-criterion objectives the planner knows, `|`-separated: the
-// choices of `by`.
-const std::string& sweep_objectives() {
-  static const std::string names = [] {
-    std::string out;
-    for (const char* n : {"generalized", "time", "cost", "co2"}) {
-      if (parse_objective(n)) out += (out.empty() ? "" : "|") + std::string(n);
-    }
-    return out;
-  }();
-  return names;
-}
-
-// `by`: one of sweep_objectives(); pareto is named, for it is a planner
-// objective a sweep cannot use.
+// `by`: one of its choices; pareto is named, for it is a planner objective a
+// sweep cannot use.
 Result<std::string_view> read_objective(const OptionSpec& s, const request::Values& v, const request::Env& env) {
   std::string lower = v.front()->value;
   std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
@@ -56,17 +43,20 @@ Result<std::vector<std::uint64_t>> read_seeds(const OptionSpec& s, const request
 
 const std::vector<Option<SweepRequest>>& table() {
   using R = SweepRequest;
-  static const std::string default_by(to_string(default_sweep_objective()));
   static const std::vector<Option<R>> rows = {
       row<R>({.name = "by",
               .type = OptionType::kChoice,
-              .help = "What every cell's route minimises; on the command line it overrides the grid's",
-              .default_text = default_by,
-              .choices = sweep_objectives()},
-             read_objective, [](R& r, std::string_view o) { r.query.objective = *parse_objective(o); }),
+              .help = "What every cell's route minimises: generalized (money plus the value of time x boxes x hours), "
+                      "time, cost or co2; on the command line it overrides the grid's",
+              .default_text = to_string(default_sweep_objective()),
+              .choices = "generalized|time|cost|co2"},
+             read_objective, request::set_objective),
+      row<R>(request::kValueOfTime, read::number, request::set_value_of_time),
       row<R>(request::kUnits, read::count, request::set_units),
-      row<R>(request::kUnit, read::choice, request::set_unit),
+      row<R>(request::kUnit, request::read_unit, request::set_unit),
       row<R>(request::kCargoTonnes, read::number, request::set_cargo),
+      row<R>(request::kVolume, read::number, request::set_volume),
+      row<R>(request::kEquipment, read::choice, request::set_equipment),
       row<R>(request::kVia, read::places, request::set_via),
       row<R>(request::kAvoid, read::avoid, request::set_avoid),
       row<R>(request::kMode, read::modes, [](R& r, ModeSet m) { r.query.modes = m; }),
@@ -112,11 +102,7 @@ const RequestField* given(const RequestFields& fields, std::string_view name) {
 
 }  // namespace
 
-Objective default_sweep_objective() {
-  // Generalized cost once the planner has it (docs/adr/0500), time until then.
-  if (auto o = parse_objective("generalized")) return *o;
-  return Objective::kTime;
-}
+Objective default_sweep_objective() { return Objective::kGeneralized; }
 
 std::span<const OptionSpec> sweep_options() {
   static const std::vector<OptionSpec> specs = request::specs_of(table());
@@ -127,6 +113,8 @@ Result<SweepRequest> parse_sweep_request(const Network& net, const RequestFields
   SweepRequest r;
   r.query.objective = default_sweep_objective();
   Status st = request::apply_fields(table(), sweep_options(), fields, {net, ctx}, r);
+  if (!st.ok()) return st;
+  st = request::check_shipment(net, r.query, fields);
   if (!st.ok()) return st;
   const auto spec = [](std::string_view name) {
     const auto specs = sweep_options();

@@ -39,6 +39,39 @@ DatasetSummary summarize(const Network& net) {
     s.departures_per_week_by_mode[mode] += days;
     count_sources(v.sources);
   }
+  // What ADR 0500 adds, and where a 40-ft figure is missing.
+  s.rail_products = static_cast<int>(net.products.size());
+  s.trucking_countries = static_cast<int>(net.trucking.size());
+  s.closures = static_cast<int>(net.closures.size());
+  s.empty_return_rows = static_cast<int>(net.empty_returns.size());
+  for (const auto& e : net.equipment) s.box_units += e ? 1 : 0;
+  for (const RailProduct& p : net.products) {
+    count_sources(p.sources);
+    if (!p.feu_factor_given) ++s.rows_relying_on_2x["rail_products.csv"];
+  }
+  for (const Location& l : net.locations) {
+    if (l.handling_cost.minor != 0 && !l.handling_cost_feu) ++s.rows_relying_on_2x["locations.csv (handling)"];
+    if (l.storage_per_day.minor != 0 && !l.storage_per_day_feu) ++s.rows_relying_on_2x["locations.csv (storage)"];
+  }
+  for (const Crossing& c : net.crossings) {
+    if ((c.cost.minor != 0 && !c.cost_feu) || (c.gauge_change_cost_per_teu.minor != 0 && !c.gauge_change_cost_feu)) {
+      ++s.rows_relying_on_2x["crossings.csv"];
+    }
+    for (const CrossingTerms& k : c.classes) s.crossing_class_rows += k.overridden ? 1 : 0;
+  }
+  for (const Service& v : net.services) {
+    if (v.mode != Mode::kAir && v.tariff_per_teu.minor != 0 && !v.tariff_per_feu) ++s.rows_relying_on_2x["services.csv"];
+    s.fares += static_cast<int>(v.fares.size());
+    s.air_rate_rows += static_cast<int>(v.air_rates.size());
+    for (const Fare& f : v.fares) {
+      if (!f.per_feu) ++s.rows_relying_on_2x["fares.csv"];
+    }
+  }
+  for (const Link& k : net.links) {
+    if (k.mode == Mode::kRail && k.status == LinkStatus::kOpen && !net.product_for(net.locations[k.from].country).valid()) {
+      ++s.rail_links_without_product;
+    }
+  }
   for (const SourceList& f : net.fx_sources) count_sources(f);
   for (const EmissionFactor& f : net.emission_factors) count_sources(f.sources);
   s.sources = static_cast<int>(net.sources.size());

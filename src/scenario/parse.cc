@@ -185,26 +185,41 @@ std::optional<std::int32_t> parse_hhmm(Reader& r, std::uint32_t line, const std:
   return std::nullopt;
 }
 
-const std::vector<std::string> kMeasureTypes = {"set_clearance",  "set_hours",   "open_link",     "close_link",
-                                                "close_location", "add_service", "set_frequency", "set_punctuality",
-                                                "set_capacity",   "set_tariff",  "set_fx"};
+const std::vector<std::string> kMeasureTypes = {
+    "set_clearance", "set_hours",       "open_link",    "close_link",     "open_crossing", "close_location",
+    "close_crossing", "add_service",    "set_frequency", "set_punctuality", "set_capacity", "set_port_dwell",
+    "set_tariff",    "set_fx"};
 
 // Keys each measure type accepts, beside type, source and note.
 std::vector<std::string> keys_of(const std::string& type) {
-  if (type == "set_clearance") return {"crossing", "median_h", "p90_h"};
-  if (type == "set_hours") return {"crossing", "hours", "exit_open", "entry_open"};
+  if (type == "set_clearance") return {"crossing", "median_h", "p90_h", "class"};
+  if (type == "set_hours") return {"crossing", "hours", "exit_open", "entry_open", "class"};
   if (type == "open_link" || type == "close_link") return {"link"};
+  if (type == "open_crossing") return {"crossing"};
   if (type == "close_location") return {"location", "from", "until"};
+  if (type == "close_crossing") return {"crossing", "from", "until", "class"};
+  if (type == "set_port_dwell") return {"location", "median_h", "p90_h"};
   if (type == "add_service") {
-    return {"id",           "name",           "mode",           "operator",        "stops",   "days",
-            "depart_local", "stop_offsets_h", "capacity_units", "tariff_per_unit", "currency"};
+    return {"id",           "name",           "mode",           "operator",        "stops",    "days",    "depart_local",
+            "stop_offsets_h", "capacity_units", "tariff_per_unit", "currency", "cutoff_h", "tariff_per_feu"};
   }
   if (type == "set_frequency") return {"service", "days", "depart_local"};
   if (type == "set_punctuality") return {"service", "delay_median_h", "delay_p90_h"};
   if (type == "set_capacity") return {"crossing", "link", "service", "capacity"};
   if (type == "set_tariff") {
-    return {
-        "link", "service", "crossing", "tariff_per_unit_km", "tariff_per_unit", "cost", "gauge_change_cost_per_unit"};
+    return {"link",
+            "service",
+            "crossing",
+            "rail_product",
+            "tariff_per_unit_km",
+            "tariff_per_unit",
+            "tariff_per_feu",
+            "tariff_per_teu_km",
+            "tariff_per_teu_km_eastbound",
+            "cost",
+            "cost_feu",
+            "gauge_change_cost_per_unit",
+            "gauge_change_cost_feu"};
   }
   if (type == "set_fx") return {"currency", "per_usd"};
   return {};
@@ -229,6 +244,56 @@ struct Parser {
     auto v = r.number(t, line, key, what, 0, 1e12, false);
     if (!v) return std::nullopt;
     return Money::from_major(*v, c);
+  }
+
+  // The optional `class` of a crossing measure; it must suit the crossing's mode.
+  std::optional<TrafficClass> traffic_class(const toml::table& t, std::uint32_t line, const std::string& what,
+                                            CrossingIdx c) {
+    auto s = r.string(t, line, "class", what, false);
+    if (!s) return std::nullopt;
+    auto k = parse_traffic_class(*s);
+    if (!k) {
+      r.error(line_of(*t.get("class")), "unknown traffic class \"" + *s + "\" (expected block_train, rail or truck)");
+      return std::nullopt;
+    }
+    if (c.valid()) {
+      const Mode m = net.crossings[c].mode;
+      const bool ok = m == Mode::kRail ? *k != TrafficClass::kTruck : m == Mode::kRoad ? *k == TrafficClass::kTruck : false;
+      if (!ok) {
+        r.error(line_of(*t.get("class")), "class " + *s + " on a " + std::string(to_string(m)) +
+                                              " crossing (expected block_train or rail on a rail crossing, truck on a road crossing)");
+      }
+    }
+    return k;
+  }
+
+  // A from/until window; until after from.
+  bool window(const toml::table& t, std::uint32_t line, const std::string& w, Instant& from_out, Instant& until_out) {
+    auto from = r.instant(t, line, "from", w);
+    auto until = r.instant(t, line, "until", w);
+    if (from && until && *until <= *from) {
+      r.error(line_of(*t.get("until")), "until " + format_instant_utc(*until) + " is not after from " +
+                                            format_instant_utc(*from) + " (expected a window with from < until)");
+      return false;
+    }
+    if (!from || !until) return false;
+    from_out = *from;
+    until_out = *until;
+    return true;
+  }
+
+  // median_h and p90_h, p90 >= median.
+  bool median_p90(const toml::table& t, std::uint32_t line, const std::string& w, Duration& median, Duration& p90) {
+    auto med = r.number(t, line, "median_h", w, 0, 24 * 365);
+    auto hi = r.number(t, line, "p90_h", w, 0, 24 * 365);
+    if (med && hi && *hi < *med) {
+      r.error(line_of(*t.get("p90_h")), "p90_h " + fmt(*hi) + " is below median_h " + fmt(*med) + " (expected p90_h >= median_h)");
+      return false;
+    }
+    if (!med || !hi) return false;
+    median = hours(*med);
+    p90 = hours(*hi);
+    return true;
   }
 
   // One [[measures]] entry; nullopt when it has errors (already recorded).
@@ -258,20 +323,33 @@ struct Parser {
     if (w == "set_clearance") {
       SetClearance a;
       a.crossing = lookup(r, t, line, "crossing", w, net.crossing_by_id, "crossing", "crossings.csv");
-      auto med = r.number(t, line, "median_h", w, 0, 24 * 365);
-      auto p90 = r.number(t, line, "p90_h", w, 0, 24 * 365);
-      if (med && p90 && *p90 < *med) {
-        r.error(line_of(*t.get("p90_h")),
-                "p90_h " + fmt(*p90) + " is below median_h " + fmt(*med) + " (expected p90_h >= median_h)");
+      a.cls = traffic_class(t, line, w, a.crossing);
+      median_p90(t, line, w, a.median, a.p90);
+      m.action = a;
+    } else if (w == "set_port_dwell") {
+      SetPortDwell a;
+      a.location = lookup(r, t, line, "location", w, net.location_by_id, "location", "locations.csv");
+      if (a.location.valid() && net.locations[a.location].kind != LocationKind::kSeaport) {
+        r.error(line_of(*t.get("location")), "location \"" + net.locations[a.location].id + "\" is a " +
+                                                 std::string(to_string(net.locations[a.location].kind)) + " (expected a seaport)");
       }
-      if (med && p90) {
-        a.median = hours(*med);
-        a.p90 = hours(*p90);
-      }
+      median_p90(t, line, w, a.median, a.p90);
+      m.action = a;
+    } else if (w == "open_crossing") {
+      m.action = OpenCrossing{lookup(r, t, line, "crossing", w, net.crossing_by_id, "crossing", "crossings.csv")};
+    } else if (w == "close_crossing") {
+      CloseCrossing a;
+      a.crossing = lookup(r, t, line, "crossing", w, net.crossing_by_id, "crossing", "crossings.csv");
+      a.cls = traffic_class(t, line, w, a.crossing);
+      window(t, line, w, a.from, a.until);
       m.action = a;
     } else if (w == "set_hours") {
       SetHours a;
       a.crossing = lookup(r, t, line, "crossing", w, net.crossing_by_id, "crossing", "crossings.csv");
+      a.cls = traffic_class(t, line, w, a.crossing);
+      if (t.get("hours") && (t.get("exit_open") || t.get("entry_open"))) {
+        r.error(line, "set_hours: hours and exit_open/entry_open together (expected hours for both sides, or the sides)");
+      }
       auto hours_of = [&](const char* key) -> std::optional<OpeningHours> {
         auto s = r.string(t, line, key, w, false);
         if (!s) return std::nullopt;
@@ -300,16 +378,7 @@ struct Parser {
     } else if (w == "close_location") {
       CloseLocation a;
       a.location = lookup(r, t, line, "location", w, net.location_by_id, "location", "locations.csv");
-      auto from = r.instant(t, line, "from", w);
-      auto until = r.instant(t, line, "until", w);
-      if (from && until && *until <= *from) {
-        r.error(line_of(*t.get("until")), "until " + format_instant_utc(*until) + " is not after from " +
-                                              format_instant_utc(*from) + " (expected a window with from < until)");
-      }
-      if (from && until) {
-        a.from = *from;
-        a.until = *until;
-      }
+      window(t, line, w, a.from, a.until);
       m.action = a;
     } else if (w == "add_service") {
       m.action = add_service(t, line);
@@ -347,45 +416,7 @@ struct Parser {
       if (auto c = r.number(t, line, "capacity", w, 0, 1e9)) a.capacity = static_cast<std::uint32_t>(std::llround(*c));
       m.action = a;
     } else if (w == "set_tariff") {
-      SetTariff a;
-      int targets = (t.get("crossing") ? 1 : 0) + (t.get("link") ? 1 : 0) + (t.get("service") ? 1 : 0);
-      if (targets != 1) r.error(line, "set_tariff: expected exactly one of crossing, link or service");
-      std::vector<std::string> given;
-      if (t.get("link")) {
-        a.link = lookup(r, t, line, "link", w, net.link_by_id, "link", "links.csv");
-        if (a.link.valid()) {
-          Currency c = net.links[a.link].tariff_per_teu.currency;
-          a.tariff_per_teu_km = r.number(t, line, "tariff_per_unit_km", w, 0, 1e9, false);
-          a.per_teu = amount(t, line, "tariff_per_unit", w, c);
-          if (!a.tariff_per_teu_km && !a.per_teu)
-            r.error(line, "set_tariff: expected tariff_per_unit_km or tariff_per_unit for a link");
-        }
-        for (const char* k : {"cost", "gauge_change_cost_per_unit"}) {
-          if (t.get(k)) r.error(line_of(*t.get(k)), std::string("key \"") + k + "\" applies to a crossing, not a link");
-        }
-      } else if (t.get("service")) {
-        a.service = lookup(r, t, line, "service", w, net.service_by_id, "service", "services.csv");
-        if (a.service.valid()) {
-          a.per_teu = amount(t, line, "tariff_per_unit", w, net.services[a.service].tariff_per_teu.currency);
-          if (!a.per_teu) r.error(line, "set_tariff: expected tariff_per_unit for a service");
-        }
-        for (const char* k : {"tariff_per_unit_km", "cost", "gauge_change_cost_per_unit"}) {
-          if (t.get(k)) r.error(line_of(*t.get(k)), std::string("key \"") + k + "\" does not apply to a service");
-        }
-      } else if (t.get("crossing")) {
-        a.crossing = lookup(r, t, line, "crossing", w, net.crossing_by_id, "crossing", "crossings.csv");
-        if (a.crossing.valid()) {
-          const Crossing& c = net.crossings[a.crossing];
-          a.cost = amount(t, line, "cost", w, c.cost.currency);
-          a.gauge_change_cost = amount(t, line, "gauge_change_cost_per_unit", w, c.gauge_change_cost_per_teu.currency);
-          if (!a.cost && !a.gauge_change_cost)
-            r.error(line, "set_tariff: expected cost or gauge_change_cost_per_unit for a crossing");
-        }
-        for (const char* k : {"tariff_per_unit_km", "tariff_per_unit"}) {
-          if (t.get(k)) r.error(line_of(*t.get(k)), std::string("key \"") + k + "\" does not apply to a crossing");
-        }
-      }
-      m.action = a;
+      m.action = set_tariff(t, line);
     } else if (w == "set_fx") {
       SetFx a;
       if (auto code = r.string(t, line, "currency", w)) {
@@ -406,6 +437,67 @@ struct Parser {
     }
     if (error_count() != errors_before) return std::nullopt;
     return m;
+  }
+
+  // The keys of `keys` present in `t` that the target does not take, each an error.
+  void refuse(const toml::table& t, std::initializer_list<const char*> keys, const char* target) {
+    for (const char* k : keys) {
+      if (t.get(k)) r.error(line_of(*t.get(k)), std::string("key \"") + k + "\" does not apply to a " + target);
+    }
+  }
+
+  SetTariff set_tariff(const toml::table& t, std::uint32_t line) {
+    const std::string w = "set_tariff";
+    SetTariff a;
+    int targets = (t.get("crossing") ? 1 : 0) + (t.get("link") ? 1 : 0) + (t.get("service") ? 1 : 0) +
+                  (t.get("rail_product") ? 1 : 0);
+    if (targets != 1) r.error(line, "set_tariff: expected exactly one of crossing, link, service or rail_product");
+    if (t.get("link")) {
+      a.link = lookup(r, t, line, "link", w, net.link_by_id, "link", "links.csv");
+      if (a.link.valid()) {
+        Currency c = net.links[a.link].tariff_per_teu.currency;
+        a.tariff_per_teu_km = r.number(t, line, "tariff_per_unit_km", w, 0, 1e9, false);
+        a.per_teu = amount(t, line, "tariff_per_unit", w, c);
+        if (!a.tariff_per_teu_km && !a.per_teu)
+          r.error(line, "set_tariff: expected tariff_per_unit_km or tariff_per_unit for a link");
+      }
+      refuse(t, {"cost", "cost_feu", "gauge_change_cost_per_unit", "gauge_change_cost_feu", "tariff_per_feu",
+                 "tariff_per_teu_km", "tariff_per_teu_km_eastbound"}, "link");
+    } else if (t.get("service")) {
+      a.service = lookup(r, t, line, "service", w, net.service_by_id, "service", "services.csv");
+      if (a.service.valid()) {
+        const Currency c = net.services[a.service].tariff_per_teu.currency;
+        a.per_teu = amount(t, line, "tariff_per_unit", w, c);
+        a.per_feu = amount(t, line, "tariff_per_feu", w, c);
+        if (!a.per_teu && !a.per_feu) r.error(line, "set_tariff: expected tariff_per_unit or tariff_per_feu for a service");
+      }
+      refuse(t, {"tariff_per_unit_km", "cost", "cost_feu", "gauge_change_cost_per_unit", "gauge_change_cost_feu",
+                 "tariff_per_teu_km", "tariff_per_teu_km_eastbound"}, "service");
+    } else if (t.get("rail_product")) {
+      a.product = lookup(r, t, line, "rail_product", w, net.product_by_id, "rail product", "rail_products.csv");
+      a.tariff_per_teu_km = r.number(t, line, "tariff_per_teu_km", w, 0, 1e9, false);
+      a.tariff_per_teu_km_eastbound = r.number(t, line, "tariff_per_teu_km_eastbound", w, 0, 1e9, false);
+      if (a.product.valid() && !a.tariff_per_teu_km && !a.tariff_per_teu_km_eastbound) {
+        r.error(line, "set_tariff: expected tariff_per_teu_km or tariff_per_teu_km_eastbound for a rail product");
+      }
+      refuse(t, {"tariff_per_unit_km", "tariff_per_unit", "tariff_per_feu", "cost", "cost_feu",
+                 "gauge_change_cost_per_unit", "gauge_change_cost_feu"}, "rail product");
+    } else if (t.get("crossing")) {
+      a.crossing = lookup(r, t, line, "crossing", w, net.crossing_by_id, "crossing", "crossings.csv");
+      if (a.crossing.valid()) {
+        const Crossing& c = net.crossings[a.crossing];
+        a.cost = amount(t, line, "cost", w, c.cost.currency);
+        a.cost_feu = amount(t, line, "cost_feu", w, c.cost.currency);
+        a.gauge_change_cost = amount(t, line, "gauge_change_cost_per_unit", w, c.gauge_change_cost_per_teu.currency);
+        a.gauge_change_cost_feu = amount(t, line, "gauge_change_cost_feu", w, c.gauge_change_cost_per_teu.currency);
+        if (!a.cost && !a.cost_feu && !a.gauge_change_cost && !a.gauge_change_cost_feu) {
+          r.error(line, "set_tariff: expected cost, cost_feu, gauge_change_cost_per_unit or gauge_change_cost_feu for a crossing");
+        }
+      }
+      refuse(t, {"tariff_per_unit_km", "tariff_per_unit", "tariff_per_feu", "tariff_per_teu_km",
+                 "tariff_per_teu_km_eastbound"}, "crossing");
+    }
+    return a;
   }
 
   AddService add_service(const toml::table& t, std::uint32_t line) {
@@ -456,7 +548,11 @@ struct Parser {
           Duration d = hours(*item.value<double>());
           if (s.stop_offsets.empty() && d.count() != 0)
             r.error(line_of(item), "first offset is not 0 (expected 0 at the first stop)");
-          if (!s.stop_offsets.empty() && d <= s.stop_offsets.back()) {
+          // Across a land border the running time may be 0: the crossing gives the border's time.
+          const std::size_t i = s.stop_offsets.size();
+          const bool border_pair = i > 0 && i < s.stops.size() && s.stops[i - 1].valid() && s.stops[i].valid() &&
+                                   net.locations[s.stops[i - 1]].country != net.locations[s.stops[i]].country;
+          if (!s.stop_offsets.empty() && (border_pair ? d < s.stop_offsets.back() : d <= s.stop_offsets.back())) {
             r.error(line_of(item), "offsets are not increasing (expected hours after the previous stop)");
           }
           s.stop_offsets.push_back(d);
@@ -480,6 +576,13 @@ struct Parser {
     }
     if (auto tariff = r.number(t, line, "tariff_per_unit", w, 0, 1e12)) {
       if (cur) s.tariff_per_teu = Money::from_major(*tariff, *cur);
+    }
+    if (auto feu = r.number(t, line, "tariff_per_feu", w, 0, 1e12, false)) {
+      if (cur) s.tariff_per_feu = Money::from_major(*feu, *cur);
+    }
+    if (auto cutoff = r.number(t, line, "cutoff_h", w, 0, 24 * 30, false)) s.cutoff = hours(*cutoff);
+    if (s.mode == Mode::kRoad) {
+      r.error(line_of(*t.get("mode")), "a road service (expected rail, ferry, sea or air: trucks run on demand on road links)");
     }
     return a;
   }

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <list>
 #include <mutex>
@@ -87,6 +88,9 @@ std::string cache_key(const QueryEcho& e) {
   add(static_cast<int>(q.unit));
   add(q.cargo_per_unit ? q.cargo_per_unit->kg : -1);
   add(static_cast<int>(q.objective));
+  add(static_cast<int>(q.equipment));
+  add(q.volume_m3 ? std::llround(*q.volume_m3 * 1000) : -1);
+  add(q.value_of_time_usd ? std::llround(*q.value_of_time_usd * 1e6) : -1);
   add(q.modes.bits);
   add(static_cast<std::int64_t>(q.epsilon * 1e6));
   add(e.deadline ? e.deadline->time_since_epoch().count() : -1);
@@ -143,6 +147,10 @@ std::pair<int, std::string_view> http_status(const Error& e) {
       return {422, "no_route"};
     case ErrorCode::kInternal:
       return {500, "internal"};
+    case ErrorCode::kOverBudget:
+      return {422, "too_much_work"};
+    case ErrorCode::kDeadline:
+      return {503, "deadline"};
   }
   return {500, "internal"};
 }
@@ -323,7 +331,7 @@ struct Server::Impl {
     if (!read_request(req, res, route_options(), fields, format)) return;
     auto request = parse_route_request(*net, fields, remote_now());
     if (!request) return send_error(res, request.error());
-    QueryEcho echo{request->query, request->deadline, request->scenarios, nullptr};
+    QueryEcho echo{request->query, request->deadline, request->scenarios};
     const bool csv = format == server::ResponseFormat::kCsv;
     auto index = catalog->index_for(echo.scenarios);
     if (!index) return send_error(res, index.error());
@@ -345,9 +353,8 @@ struct Server::Impl {
       return plan_reliable(*planner, *si.model, echo.query, mc);
     }();
     if (!its) return send_error(res, its.error());
-    echo.overlay = si.overlay.get();
-    auto body = std::make_shared<const std::string>(csv ? itineraries_to_csv(*net, *its, si.overlay.get())
-                                                        : itineraries_to_json(*net, echo, *its, -1));
+    auto body = std::make_shared<const std::string>(csv ? itineraries_to_csv(si.index->view(), *its)
+                                                        : itineraries_to_json(si.index->view(), echo, *its, -1));
     route_cache.put(key, body);
     res.set_header("X-Cache", "miss");
     csv ? send_csv(res, *body, "route") : send_json(res, 200, *body);
@@ -480,10 +487,7 @@ struct Server::Impl {
 
   // ---- POST /v1/matrix, /v1/compare, /v1/simulate ----
   static MatrixEcho echo_of(const MatrixRequest& m) {
-    MatrixEcho echo;
-    echo.depart = m.query.depart;
-    echo.units = m.query.units;
-    echo.unit = m.query.unit;
+    MatrixEcho echo = matrix_echo(m.options());
     echo.base_scenarios = m.base_scenarios;
     echo.scenarios = m.scenarios;
     return echo;

@@ -1,8 +1,9 @@
 // The discrete-event simulation of caravan/sim.h. One pass: release every
-// shipment, plan the routes they need (in parallel, cached), then process
-// arrivals at capacitated resources in time order from one event heap; the
-// walk between two capacitated resources touches no shared state and is done
-// eagerly. Statistics come from each resource's queue records afterwards.
+// shipment, plan the routes they need (in parallel, cached), then walk each
+// shipment's arcs with the planner's own walker (route/walk.h), processing
+// its requests to capacitated resources in time order from one event heap;
+// the walk between two capacitated resources touches no shared state and is
+// done eagerly. Statistics come from each resource's queue records afterwards.
 #include "caravan/sim.h"
 
 #include <algorithm>
@@ -13,6 +14,7 @@
 #include <queue>
 #include <unordered_map>
 
+#include "../route/itinerary.h"
 #include "caravan/parallel.h"
 #include "caravan/scenario.h"
 #include "caravan/stochastic.h"
@@ -51,74 +53,7 @@ std::optional<std::int64_t> next_departure(const Network& net, const Service& s,
   return secs(*dep);
 }
 
-// One step of a shipment's path, from an itinerary leg. Waits are not steps:
-// they are recomputed for the time the cargo really gets there.
-enum class StepKind : std::uint8_t {
-  kBorder,  // opening hours of both posts, then clearance `dur`; ref = crossing
-  kLink,    // travel `dur` on link ref
-  kRide,    // next run of service ref from stop `board`, arriving `dur` later at `alight`
-  kGauge,   // gauge change `dur`; ref = crossing
-  kFixed,   // transfer: `dur`
-  kHold,    // a scenario's closure: wait until `until`
-};
-
-struct Step {
-  StepKind kind = StepKind::kFixed;
-  std::uint32_t ref = 0;
-  std::uint16_t board = 0, alight = 0;
-  std::int64_t dur = 0;
-  std::int64_t until = 0;
-};
-
-using Path = std::vector<Step>;
-
-Path path_of(const RouteIndex& index, const Itinerary& it) {
-  Path p;
-  for (const Leg& leg : it.legs) {
-    Step st;
-    st.dur = (leg.arrive - leg.depart).count();
-    switch (leg.kind) {
-      case LegKind::kWait:
-        // A wait for a border's opening hours or a departure is recomputed at
-        // the next step; any other (a closure) holds until its planned end.
-        if (leg.crossing.valid() || leg.service.valid()) continue;
-        st.kind = StepKind::kHold;
-        st.until = secs(leg.arrive);
-        break;
-      case LegKind::kBorder:
-        st.kind = StepKind::kBorder;
-        st.ref = leg.crossing.v;
-        break;
-      case LegKind::kMove:
-        if (leg.service.valid()) {
-          const Service& s = index.service(leg.service);
-          auto b = std::find(s.stops.begin(), s.stops.end(), leg.from);
-          auto a = b == s.stops.end() ? b : std::find(b + 1, s.stops.end(), leg.to);
-          if (a == s.stops.end()) {
-            st.kind = StepKind::kFixed;  // cannot happen for a planner's leg; keep its time
-            break;
-          }
-          st.kind = StepKind::kRide;
-          st.ref = leg.service.v;
-          st.board = static_cast<std::uint16_t>(b - s.stops.begin());
-          st.alight = static_cast<std::uint16_t>(a - s.stops.begin());
-        } else if (leg.link.valid()) {
-          st.kind = StepKind::kLink;
-          st.ref = leg.link.v;
-        } else {
-          st.kind = StepKind::kFixed;
-        }
-        break;
-      case LegKind::kGaugeChange:
-        st.kind = StepKind::kGauge;
-        st.ref = leg.crossing.v;
-        break;
-      case LegKind::kTransfer: st.kind = StepKind::kFixed; break;
-    }
-    p.push_back(st);
-  }
-  return p;
-}
+using Arcs = std::vector<std::uint32_t>;  // a planned route: arcs of the index
 
 // A shipment's stay in one resource's queue, seconds since the epoch.
 struct QueueRecord {
@@ -162,8 +97,10 @@ struct Shipment {
   std::uint32_t lane = 0;
   std::int64_t release = 0;
   std::int32_t path = -1;     // into plans; -1: no route
-  std::uint32_t step = 0;     // next step of the path
-  std::int64_t t = 0;         // when it reaches that step
+  std::uint32_t step = 0;     // next arc of the path
+  std::uint32_t at = 0;       // location it has reached
+  detail::Outcome o;          // where the walk stands there (o.t: when)
+  std::int64_t request = 0;   // when it asks the capacitated resource of the next arc
   std::int64_t free_flow = -1;  // arrival with no queues; -1: stuck
   std::int64_t delivered = -1;  // -1: not (yet) delivered
   bool stuck = false;
@@ -185,22 +122,26 @@ double mean_of(const std::vector<double>& v) {
 
 class Simulation {
  public:
-  Simulation(const RouteIndex& index, const SimOptions& o) : index_(index), net_(index.network()), o_(o) {
+  Simulation(const RouteIndex& index, const SimOptions& o)
+      : index_(index), view_(index.view()), net_(index.network()), o_(o) {
     teu_ = o.shipment_teu();
     w0_ = secs(o.start + o.warmup);
     w1_ = secs(o.start + o.horizon);
-    const Overlay* ov = index.overlay();
     crossings_.resize(net_.crossings.size());
-    for (CrossingIdx c : net_.crossings.indexes()) crossings_[c.v].capacity = index.crossing(c).capacity_teu_per_day;
-    links_.resize(net_.links.size());
-    for (LinkIdx l : net_.links.indexes()) links_[l.v].capacity = link(l).capacity_teu_per_day;
-    const std::uint32_t n_services = ov ? ov->service_count() : net_.services.size();
-    services_.resize(n_services);
-    for (std::uint32_t s = 0; s < n_services; ++s) services_[s].capacity = index.service(ServiceIdx(s)).capacity_teu;
-    if (ov) {
-      for (LocationIdx l : net_.locations.indexes()) any_closure_ = any_closure_ || !ov->closures(l).empty();
+    for (CrossingIdx c : net_.crossings.indexes()) {
+      crossings_[c.v].capacity = view_.crossing(c).capacity_teu_per_day;
+      any_closure_ = any_closure_ || !view_.closures(c).empty();
     }
+    links_.resize(net_.links.size());
+    for (LinkIdx l : net_.links.indexes()) links_[l.v].capacity = view_.link(l).capacity_teu_per_day;
+    services_.resize(view_.service_count());
+    for (std::uint32_t s = 0; s < view_.service_count(); ++s) services_[s].capacity = view_.service(ServiceIdx(s)).capacity_teu;
+    any_closure_ = any_closure_ || view_.any_location_closure();
     if (o.sample_stages) stages_ = std::make_unique<StageModel>(index);
+    RouteQuery q;  // every shipment is the same cargo: one walker for all
+    q.units = o.shipment_units;
+    q.unit = o.unit;
+    detail::make_walker(index, q, walker_);
   }
 
   Result<SimReport> run(const std::vector<DemandRow>& demand) {
@@ -212,7 +153,54 @@ class Simulation {
   }
 
  private:
-  const Link& link(LinkIdx l) const { return index_.overlay() ? index_.overlay()->link(l) : net_.links[l]; }
+  // How the walker times a shipment's step in the simulation: the planner's
+  // medians, or draws that depend only on (seed, shipment, step); and what
+  // the capacity hooks do — pass through (free flow), note when the resource
+  // is asked (a dry run that finds the event time), or queue.
+  enum class Hooks : std::uint8_t { kFree, kProbe, kQueue };
+  struct Timing {
+    Simulation* sim;
+    Hooks hooks;
+    std::optional<SampledTiming> draw;
+    detail::NominalTiming nominal;
+    std::int64_t request = -1;
+
+    Duration clearance(CrossingIdx c, TrafficClass k, const CrossingTerms& t) {
+      return draw ? draw->clearance(c, k, t) : nominal.clearance(c, k, t);
+    }
+    Duration gauge_change(CrossingIdx c, const Crossing& x) { return draw ? draw->gauge_change(c, x) : nominal.gauge_change(c, x); }
+    Duration link_travel(LinkIdx l, Duration d) { return draw ? draw->link_travel(l, d) : d; }
+    Duration service_delay(ServiceIdx s, const Service& x) {
+      return draw ? draw->service_delay(s, x) : nominal.service_delay(s, x);
+    }
+    Duration formation(ProductIdx p, const RailProduct& x) { return draw ? draw->formation(p, x) : nominal.formation(p, x); }
+    Duration port_dwell(LocationIdx l, const Location& x) { return draw ? draw->port_dwell(l, x) : nominal.port_dwell(l, x); }
+
+    Instant admit_crossing(CrossingIdx c, Instant t) {
+      if (hooks == Hooks::kProbe) request = secs(t);
+      Server& sv = sim->crossings_[c.v];
+      if (hooks != Hooks::kQueue || sv.capacity == 0) return t;
+      return instant(sv.admit(secs(t), sim->teu_));
+    }
+    Instant admit_link(LinkIdx l, Instant t) {
+      if (hooks == Hooks::kProbe) request = secs(t);
+      Server& sv = sim->links_[l.v];
+      if (hooks != Hooks::kQueue || sv.capacity == 0) return t;
+      return instant(sv.admit(secs(t), sim->teu_));
+    }
+    std::optional<Instant> board(ServiceIdx s, std::uint16_t b, std::uint16_t a, Instant ready, Instant first) {
+      if (hooks == Hooks::kProbe) request = secs(ready);
+      if (hooks != Hooks::kQueue || !sim->o_.service_capacity || sim->services_[s.v].capacity == 0) return first;
+      auto dep = sim->board(s, b, a, secs(ready), secs(first));
+      if (!dep) return std::nullopt;
+      return instant(*dep);
+    }
+  };
+  Timing timing(Hooks h, std::uint32_t id, std::uint32_t step) {
+    Timing t{this, h, std::nullopt, {}, -1};
+    if (stages_) t.draw.emplace(*stages_, SampleRng(o_.seed ^ 0x5851f42d4c957f2dULL, (std::uint64_t{id} << 16) | step));
+    return t;
+  }
 
   Status make_lanes(const std::vector<DemandRow>& demand) {
     if (demand.empty()) return Error::invalid("demand: no lanes (expected at least one row from,to,teu_per_year)");
@@ -301,7 +289,7 @@ class Simulation {
       if (fresh) keys.emplace_back(s.lane, slot);
       s.path = it->second;
     }
-    plans_.assign(keys.size(), Path{});
+    plans_.assign(keys.size(), Arcs{});
     std::vector<char> routed(keys.size(), 0);
     std::vector<std::optional<Error>> failed(keys.size());
     const unsigned threads = threads_for(keys.size(), o_.threads, 4);
@@ -321,9 +309,10 @@ class Simulation {
           q.unit = o_.unit;
           q.modes = o_.modes;
           q.objective = o_.objective == Objective::kPareto ? Objective::kTime : o_.objective;
+          q.budget = o_.budget;
           auto r = planners[worker].plan(q);
           if (r.ok() && !r->empty()) {
-            plans_[i] = path_of(index_, r->front());
+            plans_[i] = r->front().arcs;
             routed[i] = 1;
           } else if (!r.ok() && r.error().code != ErrorCode::kNoRoute) {
             failed[i] = r.error();
@@ -344,141 +333,96 @@ class Simulation {
     return {};
   }
 
-  bool capacitated(const Step& st) const {
-    switch (st.kind) {
-      case StepKind::kBorder: return crossings_[st.ref].capacity > 0;
-      case StepKind::kLink: return links_[st.ref].capacity > 0;
-      case StepKind::kRide: return o_.service_capacity && services_[st.ref].capacity > 0;
-      default: return false;
+  bool capacitated(const SearchArc& arc) const {
+    switch (arc.kind) {
+      case ArcKind::kCrossing: return crossings_[arc.ref].capacity > 0;
+      case ArcKind::kRoad:
+      case ArcKind::kProduct: return links_[arc.ref].capacity > 0;
+      case ArcKind::kRide: return o_.service_capacity && services_[arc.ref].capacity > 0;
     }
-  }
-
-  // The duration of step k of shipment `id`: the planner's median, or with
-  // sampled stages a draw from the stage's distribution. The draw depends only
-  // on (seed, shipment, step), so the free-flow walk and the queued walk see
-  // the same durations and the report does not depend on event order.
-  std::int64_t duration(const Step& st, std::uint32_t id, std::uint32_t k) const {
-    if (!stages_) return st.dur;
-    SampledTiming draw(*stages_, SampleRng(o_.seed ^ 0x5851f42d4c957f2dULL, (std::uint64_t{id} << 16) | k));
-    switch (st.kind) {
-      case StepKind::kBorder: {
-        const Crossing& c = index_.crossing(CrossingIdx(st.ref));
-        return draw.clearance(CrossingIdx(st.ref), c).count();
-      }
-      case StepKind::kGauge: {
-        const Crossing& c = index_.crossing(CrossingIdx(st.ref));
-        return draw.gauge_change(CrossingIdx(st.ref), c).count();
-      }
-      case StepKind::kLink: return draw.link_travel(LinkIdx(st.ref), Duration(st.dur)).count();
-      case StepKind::kRide: {
-        const Service& svc = index_.service(ServiceIdx(st.ref));
-        return std::max<std::int64_t>(0, st.dur + draw.service_delay(ServiceIdx(st.ref), svc).count());
-      }
-      case StepKind::kHold:
-      case StepKind::kFixed: return st.dur;
-    }
-    return st.dur;
-  }
-
-  // Passes step k of shipment `id` with no queue; nullopt when the cargo gets stuck.
-  std::optional<std::int64_t> pass_free(const Step& st, std::uint32_t id, std::uint32_t k, std::int64_t t) const {
-    switch (st.kind) {
-      case StepKind::kBorder: return clear(st, t, duration(st, id, k));
-      case StepKind::kRide: {
-        auto dep = next_departure(net_, index_.service(ServiceIdx(st.ref)), st.board, t);
-        if (!dep) return std::nullopt;
-        return *dep + duration(st, id, k);
-      }
-      case StepKind::kHold: return std::max(t, st.until);
-      case StepKind::kLink:
-      case StepKind::kGauge:
-      case StepKind::kFixed: return t + duration(st, id, k);
-    }
-    return t + st.dur;
-  }
-
-  // After admission at a border: wait until both posts are open, then clear.
-  std::optional<std::int64_t> clear(const Step& st, std::int64_t t, std::int64_t clearance) const {
-    const Crossing& c = index_.crossing(CrossingIdx(st.ref));
-    auto open = next_open_both(instant(t), c.exit_open, net_.locations[c.exit].zone, c.entry_open,
-                               net_.locations[c.entry].zone);
-    if (!open) return std::nullopt;
-    return secs(*open) + clearance;
-  }
-
-  // Walks uncapacitated steps from s.step; stops at a capacitated one
-  // (returns true: an event is due) or at the end (delivered or stuck).
-  bool walk(Shipment& s) {
-    const Path& p = plans_[static_cast<std::size_t>(s.path)];
-    while (s.step < p.size()) {
-      const Step& st = p[s.step];
-      if (capacitated(st)) return true;
-      auto t = pass_free(st, s.id, s.step, s.t);
-      if (!t) {
-        s.stuck = true;
-        return false;
-      }
-      s.t = *t;
-      ++s.step;
-    }
-    s.delivered = s.t;
     return false;
   }
 
-  // The capacitated step s.step at s.t, with its queue.
-  Status serve(Shipment& s) {
-    const Step& st = plans_[static_cast<std::size_t>(s.path)][s.step];
-    std::optional<std::int64_t> t;
-    const std::int64_t dur = duration(st, s.id, s.step);
-    switch (st.kind) {
-      case StepKind::kBorder: t = clear(st, crossings_[st.ref].admit(s.t, teu_), dur); break;
-      case StepKind::kLink: t = links_[st.ref].admit(s.t, teu_) + dur; break;
-      case StepKind::kRide: {
-        auto r = board(st, s.t, dur);
-        if (!r.ok()) return r.status();
-        t = *r;
-        break;
+  // Walks the arcs up to the next capacitated one (returns true: an event is
+  // due at s.request, when the shipment asks that resource) or to the end
+  // (delivered or stuck).
+  bool walk(Shipment& s) {
+    const Arcs& p = plans_[static_cast<std::size_t>(s.path)];
+    const auto& arcs = index_.impl().arcs;
+    while (s.step < p.size()) {
+      const SearchArc& arc = arcs[p[s.step]];
+      if (capacitated(arc)) {
+        Timing probe = timing(Hooks::kProbe, s.id, s.step);
+        auto dry = walker_.traverse<false>(arc, s.at, s.o, nullptr, probe);
+        if (!dry || probe.request < 0) {
+          s.stuck = true;
+          return false;
+        }
+        s.request = probe.request;
+        return true;
       }
-      default: t = pass_free(st, s.id, s.step, s.t); break;
+      Timing pass = timing(Hooks::kQueue, s.id, s.step);  // nothing queues on this arc
+      auto o = walker_.traverse<false>(arc, s.at, s.o, nullptr, pass);
+      if (!o) {
+        s.stuck = true;
+        return false;
+      }
+      s.o = *o;
+      s.at = arc.head;
+      ++s.step;
     }
-    if (!t) {
+    s.delivered = s.o.t;
+    return false;
+  }
+
+  // The capacitated arc s.step, with its queue.
+  Status serve(Shipment& s) {
+    const SearchArc& arc = index_.impl().arcs[plans_[static_cast<std::size_t>(s.path)][s.step]];
+    Timing queue = timing(Hooks::kQueue, s.id, s.step);
+    auto o = walker_.traverse<false>(arc, s.at, s.o, nullptr, queue);
+    if (events_exceeded_) return too_many_events();
+    if (!o) {
       s.stuck = true;
       return {};
     }
-    s.t = *t;
+    s.o = *o;
+    s.at = arc.head;
     ++s.step;
     return {};
   }
 
-  // Boards the first run from st.board at or after t with room for the
-  // shipment on every segment to st.alight; returns the arrival at st.alight,
-  // or nullopt when the service never runs.
-  Result<std::optional<std::int64_t>> board(const Step& st, std::int64_t t, std::int64_t ride) {
-    const Service& svc = index_.service(ServiceIdx(st.ref));
-    ServiceLoads& sl = services_[st.ref];
-    auto dep = next_departure(net_, svc, st.board, t);
-    if (!dep) return std::optional<std::int64_t>();
-    const std::int64_t first = *dep;
+  // Boards the first run of service `si` from stop b at or after `first` with
+  // room for the shipment on every segment to stop a; returns its departure
+  // from b, or nullopt when the service never runs (or the event bound is
+  // reached: events_exceeded_).
+  std::optional<std::int64_t> board(ServiceIdx si, std::uint16_t b, std::uint16_t a, std::int64_t t, std::int64_t first) {
+    const Service& svc = view_.service(si);
+    ServiceLoads& sl = services_[si.v];
+    std::optional<std::int64_t> dep = first;
+    const std::int64_t offset = svc.scheduled(b).count();
     // Loads only grow and every shipment has the same size, so no run before
     // the one the previous shipment between these stops boarded has room:
     // start there instead of retrying every full run again.
-    const std::uint64_t key = (static_cast<std::uint64_t>(st.ref) << 32) | (std::uint64_t{st.board} << 16) | st.alight;
-    if (auto h = sl_hint_.find(key); h != sl_hint_.end()) dep = std::max(*dep, h->second + svc.stop_offsets[st.board].count());
+    const std::uint64_t key = (static_cast<std::uint64_t>(si.v) << 32) | (std::uint64_t{b} << 16) | a;
+    if (auto h = sl_hint_.find(key); h != sl_hint_.end()) dep = std::max(*dep, h->second + offset);
     for (;;) {
-      const std::int64_t run = *dep - svc.stop_offsets[st.board].count();
+      const std::int64_t run = *dep - offset;
       std::vector<std::uint32_t>& load = sl.runs[run];
       if (load.empty()) load.assign(svc.stops.size() - 1, 0);
       std::uint32_t peak = 0;
-      for (std::uint16_t k = st.board; k < st.alight; ++k) peak = std::max(peak, load[k]);
+      for (std::uint16_t k = b; k < a; ++k) peak = std::max(peak, load[k]);
       if (peak == 0 || peak + teu_ <= sl.capacity) {
-        for (std::uint16_t k = st.board; k < st.alight; ++k) load[k] += teu_;
+        for (std::uint16_t k = b; k < a; ++k) load[k] += teu_;
         sl.records.push_back({t, first, *dep, teu_});
         sl_hint_[key] = run;
-        return std::optional<std::int64_t>(*dep + ride);
+        return dep;
       }
-      if (++events_ > o_.max_events) return too_many_events();
-      dep = next_departure(net_, svc, st.board, *dep + 1);
-      if (!dep) return std::optional<std::int64_t>();
+      if (++events_ > o_.max_events) {
+        events_exceeded_ = true;
+        return std::nullopt;
+      }
+      dep = next_departure(net_, svc, b, *dep + 1);
+      if (!dep) return std::nullopt;
     }
   }
 
@@ -502,9 +446,11 @@ class Simulation {
         continue;
       }
       s.free_flow = free_flow(s);
-      s.t = s.release;
+      s.o = detail::Outcome{};
+      s.o.t = s.release;
+      s.at = lanes_[s.lane].from.v;
       if (walk(s)) {
-        heap.emplace(s.t, id);
+        heap.emplace(s.request, id);
       } else {
         ++finished;
       }
@@ -514,10 +460,13 @@ class Simulation {
       auto [t, id] = heap.top();
       heap.pop();
       if (++events_ > o_.max_events) return too_many_events();
+      if ((events_ & 4095) == 0) {
+        if (auto st = o_.budget.check_time(); !st.ok()) return st;
+      }
       Shipment& s = shipments_[id];
       if (auto st = serve(s); !st.ok()) return st;
       if (!s.stuck && walk(s)) {
-        heap.emplace(s.t, id);
+        heap.emplace(s.request, id);
       } else {
         ++finished;
         progress();
@@ -526,15 +475,21 @@ class Simulation {
     return {};
   }
 
-  std::int64_t free_flow(const Shipment& s) const {
-    std::int64_t t = s.release;
-    const Path& p = plans_[static_cast<std::size_t>(s.path)];
+  // The same walk with no queue anywhere (the same draws per step).
+  std::int64_t free_flow(const Shipment& s) {
+    const Arcs& p = plans_[static_cast<std::size_t>(s.path)];
+    const auto& arcs = index_.impl().arcs;
+    detail::Outcome o;
+    o.t = s.release;
+    std::uint32_t at = lanes_[s.lane].from.v;
     for (std::uint32_t k = 0; k < p.size(); ++k) {
-      auto n = pass_free(p[k], s.id, k, t);
+      Timing free = timing(Hooks::kFree, s.id, k);
+      auto n = walker_.traverse<false>(arcs[p[k]], at, o, nullptr, free);
       if (!n) return -1;
-      t = *n;
+      o = *n;
+      at = arcs[p[k]].head;
     }
-    return t;
+    return o.t;
   }
 
   bool in_window(std::int64_t t) const { return t >= w0_ && t < w1_; }
@@ -617,17 +572,17 @@ class Simulation {
       rep.resources.push_back(std::move(r));
     };
     for (CrossingIdx c : net_.crossings.indexes()) {
-      const Crossing& x = index_.crossing(c);
+      const Crossing& x = view_.crossing(c);
       add_server(crossings_[c.v], ResourceKind::kCrossing, c.v, x.id, x.exit, x.entry);
     }
     for (LinkIdx l : net_.links.indexes()) {
-      const Link& x = link(l);
+      const Link& x = view_.link(l);
       add_server(links_[l.v], ResourceKind::kLink, l.v, x.id, x.from, x.to);
     }
     for (std::uint32_t s = 0; s < services_.size(); ++s) {
       const ServiceLoads& sl = services_[s];
       if (sl.records.empty()) continue;
-      const Service& x = index_.service(ServiceIdx(s));
+      const Service& x = view_.service(ServiceIdx(s));
       ResourceStats r;
       r.kind = ResourceKind::kService;
       r.index = s;
@@ -681,8 +636,11 @@ class Simulation {
   }
 
   const RouteIndex& index_;
+  const NetworkView& view_;
   const Network& net_;
   const SimOptions& o_;
+  detail::Walker walker_;
+  bool events_exceeded_ = false;
   std::uint32_t teu_ = 2;
   std::int64_t w0_ = 0, w1_ = 0;
   bool any_closure_ = false;
@@ -692,7 +650,7 @@ class Simulation {
   std::unordered_map<std::uint64_t, std::int64_t> sl_hint_;  // (service, board, alight) -> run last boarded
   std::vector<Lane> lanes_;
   std::vector<Shipment> shipments_;
-  std::vector<Path> plans_;
+  std::vector<Arcs> plans_;
   std::size_t plans_done_ = 0, total_work_ = 0;
   std::uint64_t events_ = 0;
 };

@@ -1,5 +1,6 @@
 // Stage model, timings, Monte Carlo replay and the reliability-aware search.
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <limits>
 #include <map>
@@ -17,9 +18,8 @@ Duration to_duration_h(double h) { return Duration(std::llround(std::max(0.0, h)
 }  // namespace
 
 StageModel::StageModel(const RouteIndex& index, const StageDefaults& defaults) : index_(&index) {
-  const Network& net = index.network();
-  const Overlay* ov = index.overlay();
-  const std::uint32_t n_services = ov != nullptr ? ov->service_count() : net.services.size();
+  const NetworkView& view = index.view();
+  const Network& net = view.network();
 
   // Observations by stage.
   std::map<std::pair<int, std::uint32_t>, std::vector<double>> obs;
@@ -31,17 +31,22 @@ StageModel::StageModel(const RouteIndex& index, const StageDefaults& defaults) :
   };
 
   for (CrossingIdx c : net.crossings.indexes()) {
-    const Crossing& x = index.crossing(c);
-    const double med = to_hours(x.clearance_median), p90 = std::max(med, to_hours(x.clearance_p90));
-    if (ov != nullptr && ov->clearance_set(c)) {
-      clearance_.push_back(Distribution::lognormal(med, p90));
-      clearance_origin_.push_back(StageOrigin::kScenario);
-    } else if (const auto* v = observed(ObservationKind::kClearance, c.v)) {
-      clearance_.push_back(Distribution::empirical(*v));
-      clearance_origin_.push_back(StageOrigin::kObservations);
-    } else {
-      clearance_.push_back(Distribution::lognormal(med, p90));
-      clearance_origin_.push_back(StageOrigin::kDataset);
+    const Crossing& x = view.crossing(c);
+    for (int k = 0; k < kTrafficClasses; ++k) {
+      const TrafficClass cls = static_cast<TrafficClass>(k);
+      const CrossingTerms& t = x.terms(cls);
+      const double med = to_hours(t.clearance_median), p90 = std::max(med, to_hours(t.clearance_p90));
+      const std::vector<double>* v = t.overridden ? nullptr : observed(ObservationKind::kClearance, c.v);
+      if (view.clearance_set(c, cls)) {
+        clearance_.push_back(Distribution::lognormal(med, p90));
+        clearance_origin_.push_back(StageOrigin::kScenario);
+      } else if (v != nullptr) {
+        clearance_.push_back(Distribution::empirical(*v));
+        clearance_origin_.push_back(StageOrigin::kObservations);
+      } else {
+        clearance_.push_back(Distribution::lognormal(med, p90));
+        clearance_origin_.push_back(StageOrigin::kDataset);
+      }
     }
     if (const auto* v = observed(ObservationKind::kGaugeChange, c.v)) {
       gauge_.push_back(Distribution::empirical(*v));
@@ -51,7 +56,7 @@ StageModel::StageModel(const RouteIndex& index, const StageDefaults& defaults) :
     }
   }
   for (LinkIdx l : net.links.indexes()) {
-    const Link& k = net.links[l];
+    const Link& k = view.link(l);
     if (const auto* v = observed(ObservationKind::kLinkTravel, l.v)) {
       const double nominal = to_hours(k.travel_time());
       std::vector<double> factors;
@@ -61,11 +66,10 @@ StageModel::StageModel(const RouteIndex& index, const StageDefaults& defaults) :
       link_factor_.push_back(Distribution::lognormal(1.0, defaults.link_factor_p90[static_cast<int>(k.mode)]));
     }
   }
-  for (std::uint32_t i = 0; i < n_services; ++i) {
+  for (std::uint32_t i = 0; i < view.service_count(); ++i) {
     const ServiceIdx s(i);
-    const Service& x = index.service(s);
-    std::optional<std::pair<Duration, Duration>> p;
-    if (ov != nullptr) p = ov->punctuality(s);
+    const Service& x = view.service(s);
+    std::optional<std::pair<Duration, Duration>> p = view.punctuality(s);
     const std::vector<double>* v = i < net.services.size() ? observed(ObservationKind::kServiceDelay, i) : nullptr;
     if (p) {
       delay_.push_back(Distribution::lognormal(to_hours(p->first), std::max(to_hours(p->first), to_hours(p->second))));
@@ -79,10 +83,36 @@ StageModel::StageModel(const RouteIndex& index, const StageDefaults& defaults) :
       delay_origin_.push_back(StageOrigin::kDefault);
     }
   }
+  for (std::uint32_t i = 0; i < view.product_count(); ++i) {
+    const RailProduct& p = view.product(ProductIdx(i));
+    const double med = to_hours(p.formation_median);
+    formation_.push_back(Distribution::lognormal(med, std::max(med, to_hours(p.formation_p90))));
+  }
+  for (LocationIdx l : net.locations.indexes()) {
+    const Location& x = view.location(l);
+    const double med = to_hours(x.port_dwell_median);
+    port_dwell_.push_back(Distribution::lognormal(med, std::max(med, to_hours(x.port_dwell_p90))));
+  }
 }
 
-Duration QuantileTiming::clearance(CrossingIdx c, const Crossing&) {
-  return to_duration_h(model_->clearance(c).quantile(u_));
+// The class a crossing row stands for: its own mode's.
+static TrafficClass row_class(const Crossing& c) { return c.mode == Mode::kRoad ? TrafficClass::kTruck : TrafficClass::kRail; }
+
+const Distribution& StageModel::clearance(CrossingIdx c) const {
+  return clearance(c, row_class(index_->view().crossing(c)));
+}
+StageOrigin StageModel::clearance_origin(CrossingIdx c) const {
+  return clearance_origin(c, row_class(index_->view().crossing(c)));
+}
+
+Duration QuantileTiming::clearance(CrossingIdx c, TrafficClass k, const CrossingTerms&) {
+  return to_duration_h(model_->clearance(c, k).quantile(u_));
+}
+Duration QuantileTiming::formation(ProductIdx p, const RailProduct&) {
+  return to_duration_h(model_->formation(p).quantile(u_));
+}
+Duration QuantileTiming::port_dwell(LocationIdx l, const Location&) {
+  return to_duration_h(model_->port_dwell(l).quantile(u_));
 }
 Duration QuantileTiming::gauge_change(CrossingIdx c, const Crossing&) {
   return to_duration_h(model_->gauge_change(c).quantile(u_));
@@ -104,8 +134,14 @@ Duration sampled_hours(const Distribution& d, double u) {
 }
 }  // namespace
 
-Duration SampledTiming::clearance(CrossingIdx c, const Crossing&) {
-  return sampled_hours(model_->clearance(c), rng_.uniform());
+Duration SampledTiming::clearance(CrossingIdx c, TrafficClass k, const CrossingTerms&) {
+  return sampled_hours(model_->clearance(c, k), rng_.uniform());
+}
+Duration SampledTiming::formation(ProductIdx p, const RailProduct&) {
+  return sampled_hours(model_->formation(p), rng_.uniform());
+}
+Duration SampledTiming::port_dwell(LocationIdx l, const Location&) {
+  return sampled_hours(model_->port_dwell(l), rng_.uniform());
 }
 Duration SampledTiming::gauge_change(CrossingIdx c, const Crossing&) {
   return sampled_hours(model_->gauge_change(c), rng_.uniform());
@@ -121,7 +157,12 @@ void sample_arrival_hours(const StageModel& model, const RouteQuery& q, const It
                           std::vector<double>& hours) {
   hours.assign(o.samples, kInf);
   const RouteIndex& index = model.index();
+  std::atomic<bool> out_of_time{false};
   auto one = [&](std::size_t i) {
+    // The budget's clock is read every 256 samples; past it, samples stay
+    // "never arrived" and the caller sees budget_exhausted().
+    if ((i & 255) == 0 && !o.budget.check_time().ok()) out_of_time = true;
+    if (out_of_time.load(std::memory_order_relaxed)) return;
     SampledTiming timing(model, SampleRng(o.seed, i));
     auto arr = replay_arrival(index, q, it.arcs, timing);
     if (arr) hours[i] = to_hours(*arr - q.depart);
@@ -192,31 +233,29 @@ Result<std::vector<Itinerary>> plan_reliable(Planner& planner, const StageModel&
   if (!base) return base;
   std::vector<Itinerary> out = std::move(base).value();
   for (Itinerary& it : out) it.reliability = monte_carlo(model, q, it, o);
+  if (auto st = o.budget.check_time(); !st.ok()) return st.errors();
   if (!o.deadline) return out;
 
-  // Candidates found with pessimistic stage durations, timed with medians.
+  // Candidates found with pessimistic stage durations, timed with medians;
+  // one per route (route_key), and none already on the front.
   std::vector<Itinerary> extra;
-  auto known = [&](const std::vector<std::uint32_t>& arcs) {
-    for (const Itinerary& it : out) {
-      if (it.arcs == arcs) return true;
-    }
-    for (const Itinerary& it : extra) {
-      if (it.arcs == arcs) return true;
-    }
-    return false;
-  };
+  std::vector<std::string> keys;
+  for (const Itinerary& it : out) keys.push_back(route_key(it));
   for (double u : {0.8, 0.95}) {
     QuantileTiming pessimistic(model, u);
     auto found = planner.plan(q, pessimistic);
     if (!found) continue;
     for (const Itinerary& p : *found) {
-      if (known(p.arcs)) continue;
       auto nominal = retime(model.index(), q, p.arcs);
       if (!nominal) continue;
+      const std::string k = route_key(*nominal);
+      if (std::find(keys.begin(), keys.end(), k) != keys.end()) continue;
+      keys.push_back(k);
       nominal->reliability = monte_carlo(model, q, *nominal, o);
       extra.push_back(std::move(*nominal));
     }
   }
+  if (auto st = o.budget.check_time(); !st.ok()) return st.errors();
   auto better = [](const Itinerary& a, const Itinerary& b) {
     const Reliability& x = *a.reliability;
     const Reliability& y = *b.reliability;

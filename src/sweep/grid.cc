@@ -31,9 +31,12 @@ struct QueryKey {
 };
 constexpr QueryKey kQueryKeys[] = {
     {"query", "by", "by"},
+    {"query", "value_of_time", "value_of_time"},
     {"query", "units", "units"},
     {"query", "unit", "unit"},
     {"query", "cargo_tonnes", "cargo_tonnes"},
+    {"query", "volume_m3", "volume_m3"},
+    {"query", "equipment", "equipment"},
     {"query", "via", "via"},
     {"query", "avoid", "avoid"},
     {"query", "modes", "mode"},  // the request layer's alias of mode

@@ -158,10 +158,25 @@ TEST(Cli, BadOptionsExitTwo) {
 }
 
 TEST(Cli, NoRouteExitsOne) {
-  // Air cargo only between two rail-only places cannot work.
-  CliRun r = caravan("route xian tashkent --mode air --depart 2026-03-02T00:00Z", true);
+  // General cargo by air alone from a city with no airport link cannot work.
+  CliRun r = caravan("route xian tashkent --unit KG --units 500 --mode air --depart 2026-03-02T00:00Z", true);
   EXPECT_EQ(r.exit_code, 1) << r.out;
   EXPECT_NE(r.out.find("no route"), std::string::npos);
+}
+
+TEST(Cli, ContainersNeverFlyAndOverweightBoxesAreRefused) {
+  CliRun air = caravan("route xian tashkent --mode air --depart 2026-03-02T00:00Z", true);
+  EXPECT_EQ(air.exit_code, 2) << air.out;
+  EXPECT_NE(air.out.find("containers never fly"), std::string::npos) << air.out;
+  // 30 t in a 40-ft box: ISO 668 30,480 kg gross less a 3,750 kg tare leaves 26.73 t.
+  CliRun heavy = caravan("route xian tashkent --cargo-tonnes 30 --depart 2026-03-02T00:00Z", true);
+  EXPECT_EQ(heavy.exit_code, 2) << heavy.out;
+  EXPECT_NE(heavy.out.find("cargo 30.0 t per FEU exceeds the FEU payload limit of 26.73 t (max gross 30.48 t - tare 3.75 t"),
+            std::string::npos)
+      << heavy.out;
+  CliRun negative = caravan("route xian tashkent --cargo-tonnes -3 --depart 2026-03-02T00:00Z", true);
+  EXPECT_EQ(negative.exit_code, 2) << negative.out;
+  EXPECT_NE(negative.out.find("--cargo-tonnes: bad value \"-3\" (expected a number above 0 and at most 100)"), std::string::npos) << negative.out;
 }
 
 TEST(Cli, BadDatasetExitsTwoWithFileAndLine) {

@@ -1,5 +1,7 @@
 // Builds small datasets in memory for tests: the caller writes only the rows
-// that matter; sources, FX and emission factors get fixed defaults.
+// that matter; sources, FX, emission factors and the ISO box figures get
+// fixed defaults. Other files of ADR 0500 (rail products, trucking, …) are
+// added with `with()`.
 #pragma once
 
 #include <string>
@@ -7,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include "caravan/load.h"
+#include "caravan/route.h"
 
 namespace caravan::testing {
 
@@ -20,6 +23,38 @@ inline const char* kCrossingsHeader =
     "gauge_change_h,gauge_change_cost_per_unit,capacity_per_day,source\n";
 inline const char* kServicesHeader =
     "id,name,mode,operator,stops,days,depart_local,stop_offsets_h,capacity_units,tariff_per_unit,currency,source\n";
+inline const char* kRailProductsHeader =
+    "id,name,railway,countries,formation_median_h,formation_p90_h,yard_dwell_h,yard_spacing_km,tariff_per_teu_km,"
+    "tariff_per_teu_km_eastbound,feu_factor,currency,source\n";
+inline const char* kTruckingHeader = "country,per_truck_km,per_truck_km_eastbound,currency,max_gross_kg,truck_tare_kg,source\n";
+inline const char* kCrossingClassesHeader =
+    "crossing,class,clearance_median_h,clearance_p90_h,exit_open,entry_open,cost,cost_feu,currency,source\n";
+inline const char* kClosuresHeader = "crossing,class,from,until,note,source\n";
+inline const char* kFaresHeader = "service,from,to,tariff_per_unit,tariff_per_feu,currency,source\n";
+inline const char* kAirRatesHeader = "service,min_kg,per_kg,min_charge,currency,source\n";
+inline const char* kEmptyReturnHeader = "country,unit,cost,currency,source\n";
+
+/// ISO 668 maximum gross (30,480 kg) with typical tares.
+inline const char* kEquipment =
+    "unit,name,teu,tare_kg,max_gross_kg,source\n"
+    "TEU,20-ft dry,1,2200,30480,t\nFEU,40-ft dry,2,3750,30480,t\nFEU_HC,40-ft high-cube,2,3900,30480,t\n";
+
+/// A free, instant on-demand rail product in each of `countries` (`KZ;CN`),
+/// so that rail links carry boxes at any hour as they did before ADR 0500.
+inline std::string permissive_products(const std::string& countries, double tariff_per_teu_km = 0,
+                                       const std::string& currency = "USD") {
+  std::string out = kRailProductsHeader;
+  std::size_t start = 0;
+  while (start < countries.size()) {
+    std::size_t end = countries.find(';', start);
+    if (end == std::string::npos) end = countries.size();
+    std::string c = countries.substr(start, end - start);
+    out += c + "-wagons,Wagons " + c + ",Railway " + c + "," + c + ",0,0,,," + std::to_string(tariff_per_teu_km) + ",,2," +
+           currency + ",t\n";
+    start = end + 1;
+  }
+  return out;
+}
 
 /// Dataset files with the given bodies (rows without headers).
 inline DatasetFiles make_files(const std::string& locations, const std::string& links, const std::string& crossings = "",
@@ -34,7 +69,25 @@ inline DatasetFiles make_files(const std::string& locations, const std::string& 
   f.text["links.csv"] = kLinksHeader + links;
   f.text["crossings.csv"] = kCrossingsHeader + crossings;
   f.text["services.csv"] = kServicesHeader + services;
+  f.text["equipment.csv"] = kEquipment;
   return f;
+}
+
+/// `f` with one more file (its full text, header included).
+inline DatasetFiles with(DatasetFiles f, const std::string& name, const std::string& text) {
+  f.text[name] = text;
+  return f;
+}
+
+/// "road a>b, wait b, …": the kinds and places of an itinerary's legs, for compact asserts.
+inline std::string leg_summary(const Network& net, const Itinerary& it) {
+  std::string out;
+  for (const Leg& g : it.legs) {
+    if (!out.empty()) out += ", ";
+    out += std::string(g.kind_name()) + " " + net.locations[g.from].id;
+    if (g.to != g.from) out += ">" + net.locations[g.to].id;
+  }
+  return out;
 }
 
 /// Loads and fails the test with every error when the dataset does not load.

@@ -117,9 +117,9 @@ TEST(JsonWriter, ItineraryAnswersOnTheDefaultDataAreWhatTheDomWouldWrite) {
   echo.deadline = mc.deadline;
   echo.scenarios = {"green-lanes"};
   for (int indent : {-1, 2}) {
-    const std::string text = itineraries_to_json(*net, echo, *its, indent);
+    const std::string text = itineraries_to_json(index.view(), echo, *its, indent);
     EXPECT_EQ(text, ordered_json::parse(text).dump(indent) + "\n") << "indent " << indent;
-    const std::string geo = itineraries_to_geojson(*net, *its, indent);
+    const std::string geo = itineraries_to_geojson(index.view(), *its, indent);
     EXPECT_EQ(geo, ordered_json::parse(geo).dump(indent) + "\n") << "indent " << indent;
   }
 }

@@ -194,12 +194,63 @@ TEST(Loader, RejectsServiceWithMismatchedOffsets) {
   EXPECT_EQ(errs[0].to_string(), "services.csv:2: column stop_offsets_h: 3 offsets for 2 stops (expected one offset per stop)");
 }
 
-TEST(Loader, RejectsServiceAcrossALandBorder) {
-  std::string svc = "s1,Through train,rail,KTZ,khorgos;altynkol,daily,08:00,0;10,40,500,USD,t\n";
+// ADR 0500 (superseding ADR 0002): a rail service may run through a land
+// border where two consecutive stops are the exit and entry of a rail
+// crossing; its timetable after the border adds the crossing's block-train
+// median (clearance 10 h + gauge change 3 h) to the running offsets.
+TEST(Loader, RunsAServiceThroughARailCrossing) {
+  std::string svc = "s1,Through train,rail,KTZ,khorgos;altynkol;almaty,daily,08:00,0;0;6,40,500,USD,t\n";
+  auto net = load_network(make_files(kLocations, kLinks, kCrossing, svc));
+  ASSERT_TRUE(net.ok()) << to_string(net.errors());
+  const Service& s = net->services[ServiceIdx(0)];
+  ASSERT_EQ(s.borders.size(), 2u);
+  EXPECT_EQ(s.borders[0], CrossingIdx(0));
+  EXPECT_FALSE(s.borders[1].valid());
+  ASSERT_EQ(s.timetable.size(), 3u);
+  EXPECT_EQ(s.timetable[1].count(), 13 * 3600);
+  EXPECT_EQ(s.timetable[2].count(), 19 * 3600);
+  EXPECT_EQ(s.stop_km[1].meters, 0);  // the crossing is not a link
+  EXPECT_EQ(s.stop_km[2].meters, 300'000);
+}
+
+TEST(Loader, RejectsServiceAcrossABorderWithoutARailCrossing) {
+  std::string svc = "s1,Through train,rail,KTZ,khorgos;almaty,daily,08:00,0;10,40,500,USD,t\n";
   auto errs = errors_of(make_files(kLocations, kLinks, kCrossing, svc));
   ASSERT_GE(errs.size(), 1u);
   EXPECT_EQ(errs[0].to_string(),
-            "services.csv:2: column stops: a rail service crosses from khorgos (CN) to altynkol (KZ) (expected rail and road services to stay within one country)");
+            "services.csv:2: column stops: a rail service crosses from khorgos (CN) to almaty (KZ) (expected consecutive "
+            "stops in two countries to be the exit and entry of an open rail crossing)");
+}
+
+TEST(Loader, RejectsAServiceOfMoreThanTwoHundredStops) {
+  std::string stops = "almaty";
+  std::string offsets = "0";
+  for (int i = 1; i <= 200; ++i) {
+    stops += i % 2 == 1 ? ";altynkol" : ";almaty";
+    offsets += ";" + std::to_string(i);
+  }
+  std::string svc = "s1,Shuttle,rail,KTZ," + stops + ",daily,08:00," + offsets + ",40,500,USD,t\n";
+  auto errs = errors_of(make_files(kLocations, kLinks, kCrossing, svc));
+  ASSERT_GE(errs.size(), 1u);
+  EXPECT_EQ(errs[0].to_string(), "services.csv:2: column stops: 201 stops (expected at most 200 per service)");
+}
+
+TEST(Loader, RejectsAStopTwiceInARow) {
+  std::string svc = "s1,Test train,rail,KTZ,almaty;almaty,daily,08:00,0;10,40,500,USD,t\n";
+  auto errs = errors_of(make_files(kLocations, kLinks, kCrossing, svc));
+  ASSERT_GE(errs.size(), 1u);
+  EXPECT_EQ(errs[0].to_string(),
+            "services.csv:2: column stops: stop \"almaty\" twice in a row (expected consecutive stops to differ)");
+}
+
+TEST(Loader, WarnsAboutATariffOnARailLink) {
+  Errors warnings;
+  auto net = load_network(make_files(kLocations, kLinks, kCrossing), &warnings);
+  ASSERT_TRUE(net.ok());
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_EQ(warnings[0].to_string(),
+            "links.csv:2: column tariff_per_unit_km: tariff on a rail link, ignored (expected 0: rail is priced by its "
+            "services and the on-demand products of rail_products.csv)");
 }
 
 TEST(Loader, RejectsImpossibleDepartureTime) {

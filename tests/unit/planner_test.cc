@@ -10,6 +10,8 @@ namespace {
 
 using testing::load_or_fail;
 using testing::make_files;
+using testing::permissive_products;
+using testing::with;
 
 Instant at(const char* iso) { return *parse_instant(iso); }
 
@@ -30,16 +32,7 @@ struct Fixture {
     q.depart = at(depart);
     return q;
   }
-  // "road a>b, wait b, …": the kinds and places of the legs, for compact asserts.
-  std::string legs(const Itinerary& it) const {
-    std::string out;
-    for (const Leg& g : it.legs) {
-      if (!out.empty()) out += ", ";
-      out += std::string(g.kind_name()) + " " + net.locations[g.from].id;
-      if (g.to != g.from) out += ">" + net.locations[g.to].id;
-    }
-    return out;
-  }
+  std::string legs(const Itinerary& it) const { return testing::leg_summary(net, it); }
 };
 
 //   a ==ferry (Mon 10:00 Baku time, 20 h)==> b
@@ -93,20 +86,23 @@ TEST(Planner, ClosedBorderAtNightAcrossTimeZones) {
   EXPECT_EQ(format_instant_utc(it.legs[1].arrive), "2026-03-03T04:00:00Z");
   EXPECT_EQ(format_instant_utc(it.arrive), "2026-03-03T08:00:00Z");
   EXPECT_EQ(it.duration().count(), 23 * 3600);
-  EXPECT_EQ(it.cost_usd_cents, 2 * 5000);  // 50 USD per TEU, 1 FEU
+  EXPECT_EQ(it.cost_usd_cents, 5000);  // a road crossing charges 50 USD per truck; one FEU is one truck
   ASSERT_EQ(it.border_crossings.size(), 1u);
 }
 
 //   x ==rail 1435, 600 km @ 60==> cn |gauge change 3 h| kz ==rail 1520, 500 km @ 50==> y
+//   on-demand wagons: 0.1 CNY per TEU-km in CN, 0.2 KZT in KZ, 40-ft box 2x
 TEST(Planner, ChangesGaugeAtABreak) {
-  Fixture f(make_files(
+  Fixture f(with(make_files(
       "x,X,,CN,city,44,79,Asia/Shanghai,0,0,USD,t\n"
       "cn,Post CN,,CN,bcp,44,80,Asia/Shanghai,0,0,USD,t\n"
       "kz,Post KZ,,KZ,bcp,44,80.1,Asia/Almaty,0,0,USD,t\n"
       "y,Y,,KZ,city,44,81,Asia/Almaty,0,0,USD,t\n",
-      "x-cn,x,cn,rail,600,1435,60,0.1,0,CNY,,,true,open,t\n"
-      "kz-y,kz,y,rail,500,1520,50,0.2,0,KZT,,,true,open,t\n",
-      "cn-kz,cn,kz,rail,5,10,100,USD,24/7,24/7,true,3,40,,t\n"));
+      "x-cn,x,cn,rail,600,1435,60,0,0,CNY,,,true,open,t\n"
+      "kz-y,kz,y,rail,500,1520,50,0,0,KZT,,,true,open,t\n",
+      "cn-kz,cn,kz,rail,5,10,100,USD,24/7,24/7,true,3,40,,t\n"),
+      "rail_products.csv", std::string(testing::kRailProductsHeader) +
+                               "cn,CN wagons,CR,CN,0,0,,,0.1,,2,CNY,t\nkz,KZ wagons,KTZ,KZ,0,0,,,0.2,,2,KZT,t\n"));
   // 10 h + 5 h clearance + 3 h gauge change + 10 h = 28 h.
   // Per FEU (2 TEU): rail CN 600 km x 0.1 CNY x 2 = 120 CNY = 15 USD (8 CNY/USD);
   // border 200 USD; gauge change 80 USD; rail KZ 500 x 0.2 x 2 = 200 KZT = 0.40 USD.
@@ -140,24 +136,25 @@ TEST(Planner, PrunesDominatedOption) {
   EXPECT_EQ(f.legs(its->front()), "road a>b");
 }
 
-//   a --road 100 km @ 50, 1 USD/TEU-km--> b
-//   a ==rail 100 km @ 20, 0.2 USD/TEU-km==> b
+//   a --road 100 km @ 50, 1 USD per truck-km--> b
+//   a ==rail 100 km @ 20, wagons at 0.2 USD/TEU-km==> b
 TEST(Planner, KeepsCheaperButSlowerOptionFastestFirst) {
-  Fixture f(make_files(
+  Fixture f(with(make_files(
       "a,A,,KZ,city,43,76,Asia/Almaty,0,0,USD,t\n"
       "b,B,,KZ,city,43,77,Asia/Almaty,0,0,USD,t\n",
       "road,a,b,road,100,,50,1,0,USD,,,true,open,t\n"
-      "rail,a,b,rail,100,1520,20,0.2,0,USD,,,true,open,t\n"));
+      "rail,a,b,rail,100,1520,20,0,0,USD,,,true,open,t\n"),
+      "rail_products.csv", permissive_products("KZ", 0.2)));
   auto its = f.planner->plan(f.query("a", "b", "2026-03-02T00:00Z"));
   ASSERT_TRUE(its.ok());
   ASSERT_EQ(its->size(), 2u);
   EXPECT_EQ(f.legs((*its)[0]), "road a>b");
   EXPECT_EQ((*its)[0].duration().count(), 2 * 3600);
-  EXPECT_EQ((*its)[0].cost_usd_cents, 20000);
+  EXPECT_EQ((*its)[0].cost_usd_cents, 10000);  // one truck x 100 km x 1 USD
   EXPECT_EQ((*its)[0].co2_g, 200000);  // 100 km x 100 g/tkm x 20 t
   EXPECT_EQ(f.legs((*its)[1]), "rail a>b");
   EXPECT_EQ((*its)[1].duration().count(), 5 * 3600);
-  EXPECT_EQ((*its)[1].cost_usd_cents, 4000);
+  EXPECT_EQ((*its)[1].cost_usd_cents, 4000);  // 100 km x 0.2 USD x 2 (40-ft box)
   EXPECT_EQ((*its)[1].co2_g, 40000);
 
   // Single-criterion objectives pick one each, through the same search.
@@ -171,20 +168,22 @@ TEST(Planner, KeepsCheaperButSlowerOptionFastestFirst) {
   EXPECT_EQ(f.legs(f.planner->plan(q)->front()), "rail a>b");
 }
 
-//   a --road--> b ==rail==> c ; b: transfer 6 h, handling 25 USD per TEU
+//   a --road--> b ==rail==> c ; b: transfer 6 h, handling 25 USD per 20-ft box (no 40-ft figure: 2x)
 TEST(Planner, TransfersWhenTheModeChanges) {
-  Fixture f(make_files(
+  Fixture f(with(make_files(
       "a,A,,KZ,city,43,76,Asia/Almaty,0,0,USD,t\n"
       "b,B,,KZ,terminal,43,77,Asia/Almaty,6,25,USD,t\n"
       "c,C,,KZ,city,43,78,Asia/Almaty,0,0,USD,t\n",
       "ab,a,b,road,100,,50,0,0,USD,,,true,open,t\n"
-      "bc,b,c,rail,100,1520,50,0,0,USD,,,true,open,t\n"));
+      "bc,b,c,rail,100,1520,50,0,0,USD,,,true,open,t\n"),
+      "rail_products.csv", permissive_products("KZ")));
   auto its = f.planner->plan(f.query("a", "c", "2026-03-02T00:00Z"));
   ASSERT_TRUE(its.ok());
   const Itinerary& it = its->front();
   EXPECT_EQ(f.legs(it), "road a>b, transfer b, rail b>c");
   EXPECT_EQ(it.duration().count(), (2 + 6 + 2) * 3600);
   EXPECT_EQ(it.cost_usd_cents, 5000);
+  EXPECT_EQ(it.mode_changes, 1);
 }
 
 //   a --- b
@@ -268,11 +267,12 @@ TEST(Planner, PlannedAndClosedLinksAreNotUsed) {
 }
 
 TEST(Planner, ModeRestrictionExcludesOtherModes) {
-  Fixture f(make_files(
+  Fixture f(with(make_files(
       "a,A,,KZ,city,43,76,Asia/Almaty,0,0,USD,t\n"
       "b,B,,KZ,city,43,77,Asia/Almaty,0,0,USD,t\n",
       "road,a,b,road,100,,50,1,0,USD,,,true,open,t\n"
-      "rail,a,b,rail,100,1520,20,0.2,0,USD,,,true,open,t\n"));
+      "rail,a,b,rail,100,1520,20,0,0,USD,,,true,open,t\n"),
+      "rail_products.csv", permissive_products("KZ", 0.2)));
   RouteQuery q = f.query("a", "b", "2026-03-02T00:00Z");
   q.modes = *parse_mode_set("rail");
   auto its = f.planner->plan(q);

@@ -17,10 +17,10 @@ using testing::make_files;
 
 Instant at(const char* iso) { return *parse_instant(iso); }
 
-//   x --road 100 km @ 50 (2 h)--> cn |cn-kz: 2 h clearance, 50 USD/TEU, 24/7| kz --road 100 km @ 50, 0.2 KZT/TEU-km-->
-//   y x --road 100 km @ 100 (1 h), planned--> cn           kz |kz-cn: 4 h clearance| cn   (the way back)
-// Ready 2026-03-02 09:00Z, 1 FEU (2 TEU): at cn 11:00, cleared 13:00, at y 15:00 — 6 h;
-// cost 2 x 50 USD + 2 x 100 km x 0.2 KZT = 100 USD + 40 KZT (0.08 USD at 500 KZT/USD).
+//   x --road 100 km @ 50 (2 h)--> cn |cn-kz: 2 h clearance, 50 USD a truck, 24/7| kz --road 100 km @ 50, 0.2 KZT a
+//   truck-km--> y x --road 100 km @ 100 (1 h), planned--> cn   kz |kz-cn: 4 h clearance| cn   (the way back)
+// Ready 2026-03-02 09:00Z, 1 FEU on one truck: at cn 11:00, cleared 13:00, at y 15:00 — 6 h;
+// cost 50 USD + 100 km x 0.2 KZT = 50 USD + 20 KZT (0.04 USD at 500 KZT/USD).
 DatasetFiles corridor(const char* hours = "24/7") {
   return make_files(
       "x,X,,CN,city,44,79,Asia/Shanghai,0,0,USD,t\n"
@@ -75,7 +75,7 @@ TEST(ScenarioEffect, BaseCorridorAsWorkedOut) {
   auto its = r.plan("");
   ASSERT_TRUE(its.ok());
   EXPECT_EQ(hours_of(its), 6.0);
-  EXPECT_EQ(its->front().cost_usd_cents, 10000 + 8);
+  EXPECT_EQ(its->front().cost_usd_cents, 5000 + 4);
 }
 
 TEST(ScenarioEffect, SetClearanceShortensTheBorder) {
@@ -140,11 +140,11 @@ TEST(ScenarioEffect, SetTariffChangesCrossingAndLinkCharges) {
   Corridor r(corridor());
   auto fee = r.plan("[[measures]]\ntype = \"set_tariff\"\ncrossing = \"cn-kz\"\ncost = 80\n");
   ASSERT_TRUE(fee.ok());
-  EXPECT_EQ(fee->front().cost_usd_cents, 16000 + 8);  // 2 TEU x 80 USD
+  EXPECT_EQ(fee->front().cost_usd_cents, 8000 + 4);  // one truck x 80 USD
   auto link = r.plan("[[measures]]\ntype = \"set_tariff\"\nlink = \"kz-y\"\ntariff_per_unit_km = 0.5\n");
   ASSERT_TRUE(link.ok());
-  EXPECT_EQ(link->front().cost_by_currency.amount(*Currency::parse("KZT")), 10000);  // 2 x 100 x 0.5 = 100 KZT
-  EXPECT_EQ(link->front().cost_usd_cents, 10000 + 20);
+  EXPECT_EQ(link->front().cost_by_currency.amount(*Currency::parse("KZT")), 5000);  // 100 km x 0.5 = 50 KZT
+  EXPECT_EQ(link->front().cost_usd_cents, 5000 + 10);
 }
 
 TEST(ScenarioEffect, SetFxChangesOnlyTheConversion) {
@@ -153,12 +153,12 @@ TEST(ScenarioEffect, SetFxChangesOnlyTheConversion) {
   auto fx = r.plan("[[measures]]\ntype = \"set_fx\"\ncurrency = \"KZT\"\nper_usd = 250\n");
   ASSERT_TRUE(base.ok() && fx.ok());
   const Currency kzt = *Currency::parse("KZT");
-  // 40 KZT charged either way; 0.08 USD at 500, 0.16 USD at 250.
-  EXPECT_EQ(base->front().cost_by_currency.amount(kzt), 4000);
-  EXPECT_EQ(fx->front().cost_by_currency.amount(kzt), 4000);
+  // 20 KZT charged either way; 0.04 USD at 500, 0.08 USD at 250.
+  EXPECT_EQ(base->front().cost_by_currency.amount(kzt), 2000);
+  EXPECT_EQ(fx->front().cost_by_currency.amount(kzt), 2000);
   EXPECT_EQ(fx->front().cost_by_currency.amount(Currency::usd()),
             base->front().cost_by_currency.amount(Currency::usd()));
-  EXPECT_EQ(fx->front().cost_usd_cents - base->front().cost_usd_cents, 8);
+  EXPECT_EQ(fx->front().cost_usd_cents - base->front().cost_usd_cents, 4);
   EXPECT_EQ(fx->front().duration(), base->front().duration());
   EXPECT_EQ(r.net.fx.per_usd(kzt), 500);  // the base network is untouched
 }
@@ -286,7 +286,7 @@ TEST_F(ParseErrors, UnknownKeyNamesTheLineAndTheKeysExpected) {
              "median = 1.0\n"
              "p90_h = 2.0\n"),
       "t.toml:2: set_clearance: missing key \"median_h\"\n"
-      "t.toml:5: unknown key \"median\" in set_clearance (expected type, crossing, median_h, p90_h, source or note)");
+      "t.toml:5: unknown key \"median\" in set_clearance (expected type, crossing, median_h, p90_h, class, source or note)");
   EXPECT_EQ(errors("name = \"t\"\nowner = \"me\"\n[[measures]]\ntype = \"close_link\"\nlink = \"kz-y\"\n"),
             "t.toml:2: unknown key \"owner\" (expected id, name, description, source, sources or measures)");
 }
@@ -308,7 +308,8 @@ TEST_F(ParseErrors, BadTypeSaysWhatWasExpected) {
             "t.toml:4: key \"link\": expected a string");
   EXPECT_EQ(errors("name = \"t\"\n[[measures]]\ntype = \"widen_road\"\n"),
             "t.toml:3: unknown measure type \"widen_road\" (expected set_clearance, set_hours, open_link, close_link, "
-            "close_location, add_service, set_frequency, set_punctuality, set_capacity, set_tariff or set_fx)");
+            "open_crossing, close_location, close_crossing, add_service, set_frequency, set_punctuality, set_capacity, "
+            "set_port_dwell, set_tariff or set_fx)");
 }
 
 TEST_F(ParseErrors, BadWindowIsRejected) {
@@ -375,6 +376,7 @@ TEST(Compare, WinnersLosersAndMeansByHand) {
   MatrixOptions o;
   o.depart = at("2026-03-02T09:00Z");
   o.samples = 200;
+  o.objective = Objective::kTime;  // winners and losers by hours
   auto base = compute_matrix(base_index, places, o);
   auto with = compute_matrix(index, places, o);
   ASSERT_TRUE(base.ok() && with.ok());
@@ -398,6 +400,21 @@ TEST(Compare, WinnersLosersAndMeansByHand) {
   EXPECT_EQ(c.by_demand->weight, 400.0);
   EXPECT_TRUE(c.connected.empty());
   EXPECT_TRUE(c.disconnected.empty());
+
+  // By generalized cost at 10 USD per box-hour (one FEU): the same routes, so
+  // x->y gains 10 USD and y->x loses 20 USD; the fees do not change.
+  o.objective = Objective::kGeneralized;
+  o.value_of_time_usd = 10;
+  o.samples = 0;
+  auto gbase = compute_matrix(base_index, places, o);
+  auto gwith = compute_matrix(index, places, o);
+  ASSERT_TRUE(gbase.ok() && gwith.ok());
+  Comparison g = compare(*gbase, *gwith, nullptr);
+  ASSERT_EQ(g.winners.size(), 1u);
+  ASSERT_EQ(g.losers.size(), 1u);
+  EXPECT_DOUBLE_EQ(g.pairs[g.winners[0]].delta(Objective::kGeneralized), -10.0);
+  EXPECT_DOUBLE_EQ(g.pairs[g.losers[0]].delta(Objective::kGeneralized), 20.0);
+  EXPECT_DOUBLE_EQ(g.equal_weights.generalized_cost_usd, 5.0);  // (-10 + 20) / 2
 }
 
 TEST(Compare, ClosingTheOnlyLinkDisconnectsAndTheMatrixIsThreadCountFree) {

@@ -309,6 +309,39 @@ TEST(Sim, FreeFlowTransitEqualsThePlannersItinerary) {
   }
 }
 
+// A block train through a border (ADR 0500): the simulator walks the ride
+// with the planner's walker, the border inside it by the block-train class.
+//   a ==rail 100 km==> cx |rail crossing: 10 h, block trains 2 h, 40 TEU a day| ky ==rail 100 km==> b
+//   train a;cx;ky;b daily 05:00 local CN (21:00Z), running 0;2;2;4 h
+// Free flow: 2 + 2 + 2 = 6 h; the crossing's capacity does not queue a ride
+// through it, so the crossing is not among the resources.
+TEST(Sim, ThroughTrainCrossesTheBorderByItsClass) {
+  auto files = make_files(
+      "a,A,,CN,terminal,44,78,Asia/Shanghai,0,0,USD,t\n"
+      "cx,CN post,,CN,bcp,44,79,Asia/Shanghai,0,0,USD,t\n"
+      "ky,KZ post,,KZ,bcp,44,79.1,Asia/Almaty,0,0,USD,t\n"
+      "b,B,,KZ,terminal,44,80,Asia/Almaty,0,0,USD,t\n",
+      "a-cx,a,cx,rail,100,1435,50,0,0,USD,,,true,open,t\n"
+      "ky-b,ky,b,rail,100,1435,50,0,0,USD,,,true,open,t\n",
+      "rail-x,cx,ky,rail,10,20,0,USD,24/7,24/7,false,,,40,t\n",
+      "s1,Through train,rail,CR,a;cx;ky;b,daily,05:00,0;2;2;4,0,50,USD,t\n");
+  files = testing::with(files, "crossing_classes.csv",
+                        std::string(testing::kCrossingClassesHeader) + "rail-x,block_train,2,4,,,,,,t\n");
+  Fixture f(files);
+  SimReport r = f.run(f.lane("a", "b", 365 * 2 * 24), regular("2026-03-02T21:00:00Z", std::chrono::hours(24)));
+  ASSERT_EQ(r.lanes[0].shipments, 24u);
+  EXPECT_EQ(find(r, "rail-x"), nullptr);
+  // Released every hour from 21:00Z: each waits for the next 21:00Z train, 6 h on.
+  EXPECT_DOUBLE_EQ(r.lanes[0].free_flow_hours, r.lanes[0].mean_hours);
+  Planner planner(*f.index);
+  RouteQuery q;
+  q.from = f.loc("a");
+  q.to = f.loc("b");
+  q.depart = at("2026-03-02T21:00:00Z");
+  q.objective = Objective::kTime;
+  EXPECT_EQ(planner.plan(q)->front().duration().count(), 6 * 3600);
+}
+
 // The same on the real dataset: borders with opening hours in several time
 // zones, gauge changes, trains and ferries. One shipment per lane, with every
 // capacity in force (a single shipment never queues).

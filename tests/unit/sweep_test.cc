@@ -199,15 +199,22 @@ TEST(SweepGrid, DefaultsAreHubsOneSeedAThousandSamplesAndTheDefaultObjective) {
   EXPECT_EQ(g.combinations.size(), 1u);
   EXPECT_EQ(g.seeds, (std::vector<std::uint64_t>{1}));
   EXPECT_EQ(g.samples, 1000u);
-  EXPECT_EQ(g.query.route.objective, default_sweep_objective());
+  EXPECT_EQ(g.query.route.objective, Objective::kGeneralized);
   EXPECT_EQ(g.pairs_source, "hubs");
   EXPECT_FALSE(g.outputs.on_time) << "no deadline, so no on-time probability";
   EXPECT_TRUE(g.outputs.p95);
 }
 
-TEST(SweepGrid, DefaultObjectiveIsGeneralizedWhenThePlannerHasItElseTime) {
-  auto generalized = parse_objective("generalized");
-  EXPECT_EQ(default_sweep_objective(), generalized ? *generalized : Objective::kTime);
+TEST(SweepGrid, TheObjectiveIsGeneralizedUnlessTheGridSaysOtherwise) {
+  Triangle t;
+  const std::string dep = "[departures]\ndates = [\"2026-03-02\"]\n";
+  EXPECT_EQ(t.grid(dep).query.route.objective, Objective::kGeneralized);
+  EXPECT_FALSE(t.grid(dep).query.route.value_of_time_usd) << "the dataset's";
+  SweepGrid cost = t.grid(dep + "[query]\nby = \"cost\"\n");
+  EXPECT_EQ(cost.query.route.objective, Objective::kCost);
+  SweepGrid valued = t.grid(dep + "[query]\nvalue_of_time = 2.5\nequipment = \"soc\"\n");
+  EXPECT_EQ(valued.query.route.value_of_time_usd, 2.5);
+  EXPECT_EQ(valued.query.route.equipment, Equipment::kSoc);
 }
 
 TEST(SweepGrid, DemandLanesAddUpAndKeepTheirFirstOrder) {
@@ -246,8 +253,8 @@ TEST(SweepGrid, RejectsBadGridsWithFileLineAndWhatWasExpected) {
       {"bad combine", "[measures]\ncombine = \"all\"\n" + dep,
        "2: [measures] combine: unknown value \"all\" (expected factorial or listed)"},
       {"pareto", dep + "[query]\nby = \"pareto\"\n",
-       "4: [query] by: pareto gives several options per pair, a sweep needs one (expected " +
-           std::string(parse_objective("generalized") ? "generalized, time, cost or co2)" : "time, cost or co2)")},
+       "4: [query] by: pareto gives several options per pair, a sweep needs one (expected "
+       "generalized, time, cost or co2)"},
       {"unknown place", dep + "[pairs]\nplaces = [\"a\", \"zz\"]\n", "4: [pairs] places: unknown place"},
       {"same place twice", dep + "[pairs]\nlist = [[\"a\", \"a\"]]\n",
        "4: [pairs] list: a pair needs two different places"},

@@ -1,218 +1,30 @@
+// The Planner: a multi-criteria label-setting search over a RouteIndex. A
+// state is (location, vehicle, vias visited); a label carries arrival, cost
+// (USD cents), CO2 and the rail/road changes so far. The rules of one arc are
+// the walker's (walk.h); this file orders, prunes and collects labels.
 #include <algorithm>
 #include <cmath>
 #include <type_traits>
+#include <unordered_set>
 
 #include "caravan/route.h"
 #include "caravan/scenario.h"
 #include "index.h"
+#include "itinerary.h"
 #include "min_heap.h"
 #include "walk.h"
 
 namespace caravan {
-
-std::string_view to_string(Objective o) {
-  switch (o) {
-    case Objective::kPareto: return "pareto";
-    case Objective::kTime: return "time";
-    case Objective::kCost: return "cost";
-    case Objective::kCo2: return "co2";
-  }
-  return "?";
-}
-
-std::optional<Objective> parse_objective(std::string_view s) {
-  for (Objective o : {Objective::kPareto, Objective::kTime, Objective::kCost, Objective::kCo2}) {
-    if (to_string(o) == s) return o;
-  }
-  return std::nullopt;
-}
-
-Mass RouteQuery::cargo_mass() const {
-  Mass per = cargo_per_unit ? *cargo_per_unit : default_cargo_mass(unit);
-  return Mass{per.kg * static_cast<std::int64_t>(units)};
-}
-
-std::string_view Leg::kind_name() const {
-  switch (kind) {
-    case LegKind::kMove: return to_string(mode);
-    case LegKind::kWait: return "wait";
-    case LegKind::kTransfer: return "transfer";
-    case LegKind::kBorder: return "border";
-    case LegKind::kGaugeChange: return "gauge_change";
-  }
-  return "?";
-}
-
-// ---------------------------------------------------------------------------
-// Index construction
-
 namespace {
 
-double pow10d(int e) {
-  double p = 1;
-  for (int i = 0; i < e; ++i) p *= 10;
-  return p;
-}
-
-CrossingIdx find_crossing(const Network& net, LocationIdx exit, LocationIdx entry, Mode m) {
-  for (CrossingIdx c : net.crossings.indexes()) {
-    const Crossing& x = net.crossings[c];
-    if (x.exit == exit && x.entry == entry && x.mode == m) return c;
-  }
-  return CrossingIdx::invalid();
-}
-
-}  // namespace
-
-RouteIndex::RouteIndex(const Network& net, const Overlay* overlay)
-    : net_(&net), overlay_(overlay), impl_(std::make_unique<Impl>()) {
-  assert(overlay == nullptr || &overlay->network() == &net);
-  const std::uint32_t n = net.locations.size();
-  Impl& im = *impl_;
-  im.overlay = overlay;
-  im.fx = overlay != nullptr ? &overlay->fx() : &net.fx;
-  for (CrossingIdx c : net.crossings.indexes()) im.crossing.push_back(overlay != nullptr ? &overlay->crossing(c) : &net.crossings[c]);
-  const std::uint32_t n_services = overlay != nullptr ? overlay->service_count() : net.services.size();
-  for (std::uint32_t i = 0; i < n_services; ++i) {
-    im.service.push_back(overlay != nullptr ? &overlay->service(ServiceIdx(i)) : &net.services[ServiceIdx(i)]);
-  }
-  im.closed.assign(n, 0);
-  if (overlay != nullptr) {
-    for (LocationIdx l : net.locations.indexes()) {
-      if (!overlay->closures(l).empty()) {
-        im.closed[l.v] = 1;
-        im.any_closure = true;
-      }
-    }
-  }
-  std::vector<std::vector<SearchArc>> out(n);
-  for (LinkIdx li : net.links.indexes()) {
-    const Link& k = overlay != nullptr ? overlay->link(li) : net.links[li];
-    if (k.status != LinkStatus::kOpen) continue;
-    // Ferries, ships and aircraft sail only on their schedules (services);
-    // their links give distance and emissions. Rail and road run on demand.
-    if (k.mode == Mode::kFerry || k.mode == Mode::kSea || k.mode == Mode::kAir) continue;
-    for (int dir = 0; dir < (k.bidirectional ? 2 : 1); ++dir) {
-      LocationIdx a = dir == 0 ? k.from : k.to;
-      LocationIdx b = dir == 0 ? k.to : k.from;
-      SearchArc arc;
-      arc.head = b.v;
-      arc.kind = ArcKind::kLink;
-      arc.mode = k.mode;
-      arc.ref = li.v;
-      arc.travel_s = k.travel_time().count();
-      arc.currency = k.tariff_per_teu.currency;
-      arc.cost_minor_per_teu = k.tariff_per_teu_km * k.length.km() * pow10d(arc.currency.exponent()) +
-                               static_cast<double>(k.tariff_per_teu.minor);
-      arc.co2_g_per_t = k.length.km() * k.co2_g_per_tkm;
-      arc.km = k.length;
-      if (net.locations[a].country != net.locations[b].country) arc.port_crossing = find_crossing(net, a, b, k.mode);
-      out[a.v].push_back(arc);
-    }
-  }
-  for (std::uint32_t sv = 0; sv < n_services; ++sv) {
-    const ServiceIdx si(sv);
-    const Service& s = *im.service[sv];
-    const double total_km = s.stop_km.back().km();
-    for (std::size_t i = 0; i + 1 < s.stops.size(); ++i) {
-      for (std::size_t j = i + 1; j < s.stops.size(); ++j) {
-        SearchArc arc;
-        arc.head = s.stops[j].v;
-        arc.kind = ArcKind::kRide;
-        arc.mode = s.mode;
-        arc.board = static_cast<std::uint16_t>(i);
-        arc.alight = static_cast<std::uint16_t>(j);
-        arc.ref = si.v;
-        arc.travel_s = (s.stop_offsets[j] - s.stop_offsets[i]).count();
-        arc.currency = s.tariff_per_teu.currency;
-        double share = total_km > 0 ? (s.stop_km[j].km() - s.stop_km[i].km()) / total_km
-                                    : static_cast<double>(j - i) / static_cast<double>(s.stops.size() - 1);
-        arc.cost_minor_per_teu = static_cast<double>(s.tariff_per_teu.minor) * share;
-        arc.co2_g_per_t = s.stop_co2_g_per_t[j] - s.stop_co2_g_per_t[i];
-        arc.km = Distance{s.stop_km[j].meters - s.stop_km[i].meters};
-        for (std::size_t k = i; k < j && !arc.port_crossing.valid(); ++k) {
-          if (net.locations[s.stops[k]].country != net.locations[s.stops[k + 1]].country) {
-            arc.port_crossing = find_crossing(net, s.stops[k], s.stops[k + 1], s.mode);
-          }
-        }
-        out[s.stops[i].v].push_back(arc);
-      }
-    }
-  }
-  for (CrossingIdx ci : net.crossings.indexes()) {
-    const Crossing& c = *im.crossing[ci.v];
-    // Port crossings (ferry, sea, air between countries) ride on their moving
-    // arcs; land crossings and breaks of gauge are arcs of their own.
-    bool land = c.mode == Mode::kRail || c.mode == Mode::kRoad;
-    if (!land) continue;
-    SearchArc arc;
-    arc.head = c.entry.v;
-    arc.kind = ArcKind::kCrossing;
-    arc.mode = c.mode;
-    arc.ref = ci.v;
-    arc.currency = c.cost.currency;
-    out[c.exit.v].push_back(arc);
-  }
-  impl_->first_out.assign(n + 1, 0);
-  for (std::uint32_t i = 0; i < n; ++i) impl_->first_out[i + 1] = impl_->first_out[i] + static_cast<std::uint32_t>(out[i].size());
-  impl_->arcs.reserve(impl_->first_out[n]);
-  for (auto& v : out) impl_->arcs.insert(impl_->arcs.end(), v.begin(), v.end());
-
-  // The reversed graph with each arc's least time at the medians, for the
-  // per-query lower bounds that prune and direct Pareto searches.
-  auto border_s = [&](CrossingIdx ci) {
-    const Crossing& c = *im.crossing[ci.v];
-    return c.clearance_median.count() + (c.gauge_change ? c.gauge_change_time.count() : 0);
-  };
-  std::vector<std::uint32_t> heads;
-  std::vector<ReverseArc> reverse;
-  heads.reserve(im.arcs.size());
-  reverse.reserve(im.arcs.size());
-  for (std::uint32_t u = 0; u < n; ++u) {
-    for (std::uint32_t a = im.begin(u); a < im.end(u); ++a) {
-      const SearchArc& arc = im.arcs[a];
-      std::int64_t t = arc.kind == ArcKind::kCrossing ? border_s(CrossingIdx(arc.ref)) : arc.travel_s;
-      if (arc.kind != ArcKind::kCrossing && arc.port_crossing.valid()) t += border_s(arc.port_crossing);
-      heads.push_back(arc.head);
-      reverse.push_back({u, a, static_cast<std::uint32_t>(std::clamp<std::int64_t>(t, 0, UINT32_MAX))});
-    }
-  }
-  im.reverse = detail::build_csr<ReverseArc>(n, heads, reverse);
-  im.country.resize(n);
-  for (LocationIdx i : net.locations.indexes()) {
-    const Location& l = net.locations[i];
-    im.country[i.v] = country_key(l.country[0], l.country[1]);
-    if (l.handling_cost.minor < 0) im.nonnegative_costs = false;
-    if (l.transfer_time.count() < 0) im.nonnegative_transfer = false;
-  }
-  for (const auto& [c, per_usd] : im.fx->rates()) {
-    im.usd.push_back({currency_key(c), pow10d(c.exponent()), per_usd});
-  }
-  if (std::none_of(im.usd.begin(), im.usd.end(),
-                   [](const UsdRate& r) { return r.key == currency_key(Currency::usd()); })) {
-    im.usd.push_back({currency_key(Currency::usd()), pow10d(Currency::usd().exponent()), 1.0});
-  }
-}
-
-RouteIndex::~RouteIndex() = default;
-const Crossing& RouteIndex::crossing(CrossingIdx c) const { return *impl_->crossing[c.v]; }
-const Service& RouteIndex::service(ServiceIdx s) const { return *impl_->service[s.v]; }
-const FxTable& RouteIndex::fx() const { return *impl_->fx; }
-RouteIndex::RouteIndex(RouteIndex&&) noexcept = default;
-
-// ---------------------------------------------------------------------------
-// Search
-
-namespace {
-
-using detail::kNoMode;
 using detail::NominalTiming;
 using detail::Outcome;
 using detail::VirtualTiming;
 using detail::Walker;
 
 constexpr std::uint32_t kNone = UINT32_MAX;
-constexpr int kModeSlots = kModeCount + 1;
+/// The chain rule (ADR 0500 section 6): at most two changes between rail and road.
+constexpr std::uint8_t kMaxChanges = 2;
 
 struct Label {
   std::int64_t t;     // arrival, seconds since epoch
@@ -221,55 +33,16 @@ struct Label {
   std::uint32_t state;
   std::uint32_t parent;  // label index, kNone at the origin
   std::uint32_t arc;     // arc taken from the parent, kNone at the origin
-  std::uint8_t mode;     // mode of the last moving leg, kNoMode at the origin
+  Vehicle vehicle;       // what the box is on here
+  std::uint8_t changes;  // rail <-> road changes so far
   std::uint8_t stage;    // vias visited
 };
-
-Walker walker_for(const RouteIndex& index, const RouteQuery& q) {
-  Walker w;
-  w.impl = &index.impl();
-  w.net = &index.network();
-  w.teu = static_cast<double>(q.teu());
-  w.tonnes = q.cargo_mass().tonnes();
-  return w;
-}
-
-// Emits the legs of `arcs` walked from the query's origin and departure; sums
-// the totals. nullopt when an arc cannot be taken.
-template <class Timing>
-std::optional<Itinerary> walk_path(const Walker& w, const RouteQuery& q, const std::vector<std::uint32_t>& arcs,
-                                   Timing& timing) {
-  const auto& impl = *w.impl;
-  Itinerary it;
-  it.depart = q.depart;
-  Outcome o{q.depart.time_since_epoch().count(), 0, 0};
-  std::uint32_t at = q.from.v;
-  std::uint8_t mode = kNoMode;
-  for (std::uint32_t a : arcs) {
-    const SearchArc& arc = impl.arcs[a];
-    auto next = w.traverse<true>(arc, at, mode, o, &it.legs, timing);
-    if (!next) return std::nullopt;
-    o = *next;
-    at = arc.head;
-    mode = static_cast<std::uint8_t>(arc.mode);
-  }
-  for (const Leg& g : it.legs) {
-    it.km += g.km;
-    it.cost_usd_cents += g.cost_usd_cents;
-    it.co2_g += g.co2_g;
-    if (g.cost.minor != 0) it.cost_by_currency.add(g.cost);
-    if (g.kind == LegKind::kBorder) it.border_crossings.push_back(g.crossing);
-    if (g.kind == LegKind::kGaugeChange) ++it.gauge_changes;
-  }
-  it.arrive = it.legs.empty() ? q.depart : it.legs.back().arrive;
-  it.arcs = arcs;
-  return it;
-}
 
 // What dominance reads of a settled label, stored contiguously per state so a
 // bag is scanned without chasing label indexes.
 struct Criteria {
   std::int64_t t, cost, co2;
+  std::uint8_t changes;
 };
 
 // Priority of a label: the objective's criterion first (for Pareto the
@@ -326,10 +99,15 @@ struct Planner::State {
   std::vector<std::uint32_t> bound_stamp, cost_stamp, co2_stamp;
   detail::MinHeap<std::pair<std::int64_t, std::uint32_t>, std::less<>> bound_heap;
   // Cost (USD cents) and CO2 (g) of each reversed arc's forward arc for one
-  // cargo size, clamped to 32 bits (a smaller weight is still a lower bound);
-  // recomputed only when the cargo changes.
+  // shipment, clamped to 32 bits (a smaller weight is still a lower bound);
+  // recomputed only when the shipment changes.
   std::vector<std::uint32_t> rev_cost, rev_co2;
-  double weights_teu = -1, weights_tonnes = -1;
+  struct Shipment {
+    UnitKind unit = UnitKind::kKg;
+    std::uint32_t units = 0;
+    std::int64_t cargo_kg = -1, chargeable_kg = -1;
+    bool operator==(const Shipment&) const = default;
+  } weights_for;
   bool weights_nonnegative = true;
   bool use_bounds = false;
   // The search order of the planner without bounds, reproduced on ties (see
@@ -340,17 +118,28 @@ struct Planner::State {
   const RouteQuery* q = nullptr;
   Objective obj = Objective::kPareto;
   int stages = 1;
+  double vot_cents_per_s = 0;  // generalized cost per second of the shipment
+  std::int64_t empty_return = 0;
+  std::vector<std::uint8_t> via_port;  // via stage -> 1 when that via is a seaport (a vessel must load or discharge there)
+  bool chain_pruned = false;           // the chain rule dropped a label (the no-route message says so)
 
-  std::uint32_t state_of(std::uint32_t loc, std::uint8_t mode, std::uint8_t stage) const {
-    return (loc * kModeSlots + mode) * static_cast<std::uint32_t>(stages) + stage;
+  std::uint32_t state_of(std::uint32_t loc, Vehicle v, std::uint8_t stage) const {
+    return (loc * kVehicleSlots + static_cast<std::uint32_t>(v)) * static_cast<std::uint32_t>(stages) + stage;
+  }
+  std::uint32_t loc_of(std::uint32_t state) const { return state / static_cast<std::uint32_t>(stages) / kVehicleSlots; }
+
+  std::int64_t generalized(std::int64_t t, std::int64_t cost) const {
+    return cost + std::llround(vot_cents_per_s * static_cast<double>(t - q->depart.time_since_epoch().count()));
   }
 
   bool dominates(const Criteria& a, const Label& b) const {
+    if (a.changes > b.changes) return false;
     switch (obj) {
       case Objective::kPareto: return a.t <= b.t && a.cost <= b.cost && a.co2 <= b.co2;
       case Objective::kTime: return a.t <= b.t;
       case Objective::kCost: return a.cost < b.cost || (a.cost == b.cost && a.t <= b.t);
       case Objective::kCo2: return a.co2 < b.co2 || (a.co2 == b.co2 && a.t <= b.t);
+      case Objective::kGeneralized: return a.t <= b.t && a.cost <= b.cost;
     }
     return false;
   }
@@ -364,10 +153,15 @@ struct Planner::State {
     return false;
   }
 
-  // Answer `a` drops `l` at the destination: no later, and (Pareto with
-  // epsilon) costing and emitting at most (1 + epsilon) times as much (ADR 0004).
+  // Answer `a` drops `l` at the destination, whatever their changes: no later,
+  // and (Pareto with epsilon) costing and emitting at most (1 + epsilon) times
+  // as much (ADR 0004). Generalized: no dearer in generalized cost.
   bool drops(const Label& a, const Label& l) const {
-    if (obj != Objective::kPareto || q->epsilon <= 0) return dominates(Criteria{a.t, a.cost, a.co2}, l);
+    if (obj == Objective::kGeneralized) return generalized(a.t, a.cost) <= generalized(l.t, l.cost);
+    if (obj != Objective::kPareto || q->epsilon <= 0) {
+      Criteria c{a.t, a.cost, a.co2, 0};
+      return dominates(c, l);
+    }
     const double f = 1.0 + q->epsilon;
     return a.t <= l.t && static_cast<double>(a.cost) <= static_cast<double>(l.cost) * f &&
            static_cast<double>(a.co2) <= static_cast<double>(l.co2) * f;
@@ -413,7 +207,7 @@ struct Planner::State {
   // and `a` comes strictly before o in (t, cost, co2) order, so the search
   // without bounds would have found `a` before any continuation and dropped
   // it at the destination. Pruning changes which labels are explored, never
-  // the answers.
+  // the answers (ADR 0320).
   bool hopeless(const Label& l, std::uint32_t loc) const {
     if (!use_bounds) return dominated_at_target(l);
     if (bound_stamp[loc] != generation) return true;
@@ -458,35 +252,34 @@ struct Planner::State {
   }
 
   // The three bounds, each ignoring the query's restrictions (modes, avoided
-  // places, vias: fewer arcs only make paths longer, dearer and dirtier),
-  // waits, closures and the transfers' time and handling charges (all >= 0).
-  // Arc cost and CO2 are priced for this query's cargo exactly as traverse()
-  // prices them, so each is a true lower bound on the integer sums the search
-  // adds. The time bound uses the medians, so it holds for nominal timing
-  // only; with other stage durations the time component is 0.
+  // places, vias, the chain rule: fewer arcs only make paths longer, dearer
+  // and dirtier), waits, closures and the lifts' time and handling, formation
+  // and storage (all >= 0). Arc cost and CO2 are priced for this shipment
+  // exactly as traverse() prices them, so each is a true lower bound on the
+  // integer sums the search adds. The time bound uses the medians, so it holds
+  // for nominal timing only; with other stage durations the time component is 0.
   void compute_bounds(std::uint32_t dest, bool nominal_timing) {
     const auto& impl = index->impl();
-    if (w.teu != weights_teu || w.tonnes != weights_tonnes) {
+    const Shipment now{q->unit, q->units, q->cargo_mass().kg, q->chargeable_mass().kg};
+    if (!(now == weights_for)) {
       const auto& rev = impl.reverse;
       rev_cost.resize(rev.arc_count());
       rev_co2.resize(rev.arc_count());
       weights_nonnegative = true;
       for (std::uint32_t a = 0; a < rev.arc_count(); ++a) {
         const SearchArc& arc = impl.arcs[rev.arcs[a].arc];
-        const std::int64_t c = w.arc_cost_usd(arc), e = w.arc_co2_g(arc);
+        const std::int64_t c = w.arc_cost_usd(arc, rev.arcs[a].tail), e = w.arc_co2_g(arc);
         if (c < 0 || e < 0) weights_nonnegative = false;
         rev_cost[a] = static_cast<std::uint32_t>(std::clamp<std::int64_t>(c, 0, UINT32_MAX));
         rev_co2[a] = static_cast<std::uint32_t>(std::clamp<std::int64_t>(e, 0, UINT32_MAX));
       }
-      weights_teu = w.teu;
-      weights_tonnes = w.tonnes;
+      weights_for = now;
     }
     // Reachability (the stamps of the time search) is the same for all three:
     // same arcs. Without a valid time bound it comes from an all-zero search.
     const bool time_ok = nominal_timing && impl.nonnegative_transfer;
     if (time_ok) {
-      reverse_dijkstra(dest, &Bounds::t, bound_stamp,
-                       [&](std::uint32_t a) { return impl.reverse.arcs[a].min_seconds; });
+      reverse_dijkstra(dest, &Bounds::t, bound_stamp, [&](std::uint32_t a) { return impl.reverse.arcs[a].min_seconds; });
     } else {
       reverse_dijkstra(dest, &Bounds::t, bound_stamp, [](std::uint32_t) { return std::uint32_t{0}; });
     }
@@ -513,15 +306,22 @@ struct Planner::State {
 
   bool ride_passes_blocked(const SearchArc& arc) const {
     if (arc.kind != ArcKind::kRide) return false;
-    const Service& s = w.service(ServiceIdx(arc.ref));
+    const Service& s = w.view->service(ServiceIdx(arc.ref));
     for (std::uint16_t i = arc.board + 1; i < arc.alight; ++i) {
       if (blocked(s.stops[i].v)) return true;
     }
     return false;
   }
 
-  std::uint8_t advance_stage(std::uint32_t loc, std::uint8_t stage) const {
-    while (stage < q->via.size() && q->via[stage].v == loc) ++stage;
+  static bool is_vessel(const SearchArc& arc) {
+    return arc.kind == ArcKind::kRide && (arc.mode == Mode::kFerry || arc.mode == Mode::kSea);
+  }
+
+  // Vias passed at `loc`: a seaport via counts only where a vessel is loaded
+  // (`boarding`: the arc leaving it sails) or discharged (`arriving`: the arc
+  // that reached it sailed); any other via by being there.
+  std::uint8_t advance_stage(std::uint32_t loc, std::uint8_t stage, bool boarding, bool arriving) const {
+    while (stage < q->via.size() && q->via[stage].v == loc && (!via_port[stage] || boarding || arriving)) ++stage;
     return stage;
   }
 
@@ -532,11 +332,19 @@ struct Planner::State {
     std::reverse(chain.begin(), chain.end());
     std::vector<std::uint32_t> arcs;
     for (std::size_t k = 1; k < chain.size(); ++k) arcs.push_back(labels[chain[k]].arc);
-    auto it = walk_path(w, *q, arcs, timing);
+    std::vector<Leg> legs;
+    auto o = detail::walk_arcs<true>(w, *q, arcs, &legs, timing);
+    assert(o);
+    (void)o;
+    auto it = detail::finish(w, *q, std::move(legs), vot_cents_per_s * 3600.0);
     assert(it && it->arrive.time_since_epoch().count() == labels[label_idx].t &&
            it->cost_usd_cents == labels[label_idx].cost && it->co2_g == labels[label_idx].co2);
+    it->arcs = std::move(arcs);
     return std::move(*it);
   }
+
+  // Why nothing was found, for the no-route message.
+  std::string no_route_reason(const RouteQuery& qr) const;
 
   template <class Timing>
   Result<std::vector<Itinerary>> search(const RouteQuery& q, Timing& timing);
@@ -562,6 +370,27 @@ Result<std::vector<Itinerary>> Planner::plan(const RouteQuery& q, StageTiming& t
   return s_->search(q, v);
 }
 
+std::string Planner::State::no_route_reason(const RouteQuery& qr) const {
+  const Network& network = *net;
+  auto name = [&](LocationIdx i) { return network.locations[i].name; };
+  std::string why = "no route from " + name(qr.from) + " to " + name(qr.to);
+  if (!qr.via.empty()) why += " through the given via places";
+  if (!qr.avoid.empty() || !qr.avoid_countries.empty()) why += " avoiding the given places";
+  if (qr.modes.bits != ModeSet::all().bits) why += " with the allowed modes";
+  if (!is_container(qr.unit)) why += " for KG cargo (road and air only)";
+  const auto& impl = index->impl();
+  std::string no_road;
+  for (std::size_t c = 0; c < impl.countries.size(); ++c) {
+    if (w.trucks[c] == 0) no_road += (no_road.empty() ? "" : ", ") + std::string(impl.countries[c].data(), 2);
+  }
+  if (!no_road.empty()) {
+    why += "; road is not available in " + no_road + " for this cargo (a truck with one " + std::string(to_string(qr.unit)) +
+           " would exceed the country's gross limit, trucking.csv)";
+  }
+  if (chain_pruned) why += " within the chain rule (at most two changes between rail and road)";
+  return why;
+}
+
 template <class Timing>
 Result<std::vector<Itinerary>> Planner::State::search(const RouteQuery& query, Timing& timing) {
   State& s = *this;
@@ -570,15 +399,20 @@ Result<std::vector<Itinerary>> Planner::State::search(const RouteQuery& query, T
   const std::uint32_t n = network.locations.size();
   const RouteQuery& qr = query;
   if (!qr.from.valid() || qr.from.v >= n || !qr.to.valid() || qr.to.v >= n) return Error::invalid("unknown origin or destination");
-  if (qr.units == 0) return Error::invalid("units must be at least 1");
   if (qr.via.size() > 8) return Error::invalid("at most 8 via places");
   if (qr.modes.empty()) return Error::invalid("no mode allowed (expected at least one of rail, road, ferry, sea, air)");
+  if (auto st = check_cargo(network, qr); !st.ok()) return st.errors();
 
   s.q = &qr;
   s.obj = qr.objective;
-  s.w = walker_for(*s.index, qr);
+  detail::make_walker(*s.index, qr, s.w);
   s.stages = static_cast<int>(qr.via.size()) + 1;
   s.settled = 0;
+  s.chain_pruned = false;
+  s.vot_cents_per_s = detail::value_of_time_cents_per_hour(network, qr) / 3600.0;
+  s.empty_return = detail::empty_return_usd(s.w, qr);
+  s.via_port.clear();
+  for (LocationIdx v : qr.via) s.via_port.push_back(v.valid() && v.v < n && network.locations[v].kind == LocationKind::kSeaport);
 
   // A new generation invalidates every per-location mark of the last query.
   if (s.blocked_stamp.size() < n) {
@@ -607,7 +441,7 @@ Result<std::vector<Itinerary>> Planner::State::search(const RouteQuery& query, T
     if (s.blocked(v.v)) return Error::invalid("the via place " + name(v) + " is avoided");
   }
 
-  const std::size_t n_states = static_cast<std::size_t>(n) * kModeSlots * static_cast<std::size_t>(s.stages);
+  const std::size_t n_states = static_cast<std::size_t>(n) * kVehicleSlots * static_cast<std::size_t>(s.stages);
   if (s.bag_slot.size() < n_states) s.bag_slot.resize(n_states, kNone);
   for (std::uint32_t st : s.touched) s.bag_slot[st] = kNone;
   s.touched.clear();
@@ -622,20 +456,18 @@ Result<std::vector<Itinerary>> Planner::State::search(const RouteQuery& query, T
   if (s.use_bounds) s.compute_bounds(qr.to.v, kNominal);
   // Pareto searches come out in order of arrival plus the time still to go at
   // the least (A*): the bound is consistent (an arc's least time is at most
-  // what any traversal of it takes, waits and transfers only add), so keys
-  // never decrease along a path and every label still comes out after the
-  // labels it could be dominated by at its state, in the same (t, cost, co2)
-  // order as without the bound. Answers come out early, so `hopeless` prunes
-  // most of the network.
+  // what any traversal of it takes, waits and lifts only add), so keys never
+  // decrease along a path and every label still comes out after the labels it
+  // could be dominated by at its state, in the same (t, cost, co2) order as
+  // without the bound. Answers come out early, so `hopeless` prunes most of
+  // the network.
   s.directed = s.use_bounds && kNominal;
   auto key = [&](const Label& l, std::uint32_t loc) -> QItem {
     switch (s.obj) {
-      case Objective::kCost:
-        return {l.cost, l.t, l.co2, 0};
-      case Objective::kCo2:
-        return {l.co2, l.t, l.cost, 0};
-      default:
-        return {s.directed ? l.t + s.bound[loc].t : l.t, l.cost, l.co2, 0};
+      case Objective::kCost: return {l.cost, l.t, l.co2, 0};
+      case Objective::kCo2: return {l.co2, l.t, l.cost, 0};
+      case Objective::kGeneralized: return {s.generalized(l.t, l.cost), l.t, l.cost, 0};
+      default: return {s.directed ? l.t + s.bound[loc].t : l.t, l.cost, l.co2, 0};
     }
   };
   const std::uint8_t final_stage = static_cast<std::uint8_t>(qr.via.size());
@@ -648,17 +480,16 @@ Result<std::vector<Itinerary>> Planner::State::search(const RouteQuery& query, T
     s.heap.push(item);
   };
 
-  Label start{qr.depart.time_since_epoch().count(), 0, 0, 0, kNone, kNone, kNoMode, 0};
-  start.stage = s.advance_stage(qr.from.v, 0);
-  start.state = s.state_of(qr.from.v, kNoMode, start.stage);
+  Label start{qr.depart.time_since_epoch().count(), 0, 0, 0, kNone, kNone, Vehicle::kNone, 0, 0};
+  start.stage = s.advance_stage(qr.from.v, 0, false, false);
+  start.state = s.state_of(qr.from.v, Vehicle::kNone, start.stage);
   push(start, qr.from.v);
 
-  constexpr std::size_t kMaxLabels = 20'000'000;
   while (!s.heap.empty()) {
     std::uint32_t li = s.heap.top().label;
     s.heap.pop();
     const Label l = s.labels[li];
-    const std::uint32_t loc = l.state / static_cast<std::uint32_t>(s.stages) / kModeSlots;
+    const std::uint32_t loc = s.loc_of(l.state);
     if (is_target(loc, l.stage)) {
       if (s.dominated_at_target(l)) continue;
       s.target.push_back(li);
@@ -676,30 +507,40 @@ Result<std::vector<Itinerary>> Planner::State::search(const RouteQuery& query, T
       if (s.bags.size() < s.bags_used) s.bags.emplace_back();
       s.bags[slot].clear();
     }
-    s.bags[slot].push_back({l.t, l.cost, l.co2});
+    s.bags[slot].push_back({l.t, l.cost, l.co2, l.changes});
     ++s.settled;
-    if (s.labels.size() > kMaxLabels) return Error::internal("search exceeded " + std::to_string(kMaxLabels) + " labels");
+    if (s.labels.size() > qr.budget.max_labels) {
+      return Error{ErrorCode::kOverBudget,
+                   "the search needed more than " + std::to_string(qr.budget.max_labels) +
+                       " labels (expected a smaller query: fewer vias, a single objective, or a larger budget)",
+                   {}, 0, {}};
+    }
+    if ((s.settled & 1023) == 0) {
+      if (auto st = qr.budget.check_time(); !st.ok()) return st.errors();
+    }
 
     for (std::uint32_t a = impl.first_out[loc]; a < impl.first_out[loc + 1]; ++a) {
       const SearchArc& arc = impl.arcs[a];
       if (!qr.modes.has(arc.mode)) continue;
       if (s.blocked(arc.head) || s.ride_passes_blocked(arc)) continue;
-      auto o = s.w.traverse<false>(arc, loc, l.mode, Outcome{l.t, l.cost, l.co2}, nullptr, timing);
+      const bool sails = is_vessel(arc);
+      const std::uint8_t stage = sails ? s.advance_stage(loc, l.stage, true, false) : l.stage;
+      auto o = s.w.traverse<false>(arc, loc, Outcome{l.t, l.cost, l.co2, l.vehicle, l.changes}, nullptr, timing);
       if (!o) continue;
-      Label next{o->t, o->cost, o->co2, 0, li, a, static_cast<std::uint8_t>(arc.mode), 0};
-      next.stage = s.advance_stage(arc.head, l.stage);
-      next.state = s.state_of(arc.head, is_target(arc.head, next.stage) ? kNoMode : next.mode, next.stage);
+      if (o->changes > kMaxChanges) {
+        s.chain_pruned = true;
+        continue;
+      }
+      Label next{o->t, o->cost, o->co2, 0, li, a, o->vehicle, o->changes, 0};
+      next.stage = s.advance_stage(arc.head, stage, false, sails);
+      const bool at_target = is_target(arc.head, next.stage);
+      if (at_target) next.cost += s.empty_return;
+      next.state = s.state_of(arc.head, at_target ? Vehicle::kNone : next.vehicle, next.stage);
       push(next, arc.head);
     }
   }
 
-  if (s.target.empty()) {
-    std::string why = "no route from " + name(qr.from) + " to " + name(qr.to);
-    if (!qr.via.empty()) why += " through the given via places";
-    if (!qr.avoid.empty() || !qr.avoid_countries.empty()) why += " avoiding the given places";
-    if (qr.modes.bits != ModeSet::all().bits) why += " with the allowed modes";
-    return Error::no_route(why);
-  }
+  if (s.target.empty()) return Error::no_route(s.no_route_reason(qr));
   std::vector<std::uint32_t> order = s.target;
   std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
     const Label& x = s.labels[a];
@@ -708,55 +549,16 @@ Result<std::vector<Itinerary>> Planner::State::search(const RouteQuery& query, T
     if (x.cost != y.cost) return x.cost < y.cost;
     return x.co2 < y.co2;
   });
+  // One option per route: the fastest of the options that take the same
+  // moving legs, crossings and services (they differ only in waits).
   std::vector<Itinerary> out;
   out.reserve(order.size());
-  for (std::uint32_t i : order) out.push_back(s.build(i, timing));
+  std::unordered_set<std::string> seen;
+  for (std::uint32_t i : order) {
+    Itinerary it = s.build(i, timing);
+    if (seen.insert(route_key(it)).second) out.push_back(std::move(it));
+  }
   return out;
-}
-
-// ---------------------------------------------------------------------------
-// Replay
-
-std::optional<Instant> replay_arrival(const RouteIndex& index, const RouteQuery& q, const std::vector<std::uint32_t>& arcs,
-                                      StageTiming& timing) {
-  const Walker w = walker_for(index, q);
-  VirtualTiming v{&timing};
-  const auto& impl = index.impl();
-  Outcome o{q.depart.time_since_epoch().count(), 0, 0};
-  std::uint32_t at = q.from.v;
-  std::uint8_t mode = kNoMode;
-  for (std::uint32_t a : arcs) {
-    const SearchArc& arc = impl.arcs[a];
-    auto next = w.traverse<false>(arc, at, mode, o, nullptr, v);
-    if (!next) return std::nullopt;
-    o = *next;
-    at = arc.head;
-    mode = static_cast<std::uint8_t>(arc.mode);
-  }
-  return Instant(Duration(o.t));
-}
-
-Result<Itinerary> retime(const RouteIndex& index, const RouteQuery& q, const std::vector<std::uint32_t>& arcs,
-                         StageTiming* timing) {
-  const auto& impl = index.impl();
-  std::uint32_t at = q.from.v;
-  for (std::uint32_t a : arcs) {
-    if (a >= impl.arcs.size() || a < impl.first_out[at] || a >= impl.first_out[at + 1]) {
-      return Error::invalid("the itinerary's arcs do not form a path in this index");
-    }
-    at = impl.arcs[a].head;
-  }
-  const Walker w = walker_for(index, q);
-  std::optional<Itinerary> it;
-  if (timing != nullptr) {
-    VirtualTiming v{timing};
-    it = walk_path(w, q, arcs, v);
-  } else {
-    NominalTiming nominal;
-    it = walk_path(w, q, arcs, nominal);
-  }
-  if (!it) return Error::no_route("the itinerary cannot be taken at these times");
-  return std::move(*it);
 }
 
 }  // namespace caravan
