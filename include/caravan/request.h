@@ -129,11 +129,16 @@ inline constexpr std::size_t kMaxSimLanes = 200;
 inline constexpr std::uint64_t kMaxSimShipments = 500000;
 inline constexpr std::uint64_t kMaxSimEvents = 10000000;
 
+/// Limits of a sweep's query (sweep_options()).
+inline constexpr std::size_t kMaxSweepSeeds = 1000;
+inline constexpr double kMaxDeadlineHours = 24.0 * 366;
+
 /// The options of each request, in documentation order.
 std::span<const OptionSpec> route_options();
 std::span<const OptionSpec> matrix_options();
 std::span<const OptionSpec> compare_options();
 std::span<const OptionSpec> simulate_options();
+std::span<const OptionSpec> sweep_options();
 
 /// A route request: what `caravan route`, `GET /v1/route` and
 /// `Dataset.route` take.
@@ -184,6 +189,29 @@ struct SimulateRequest {
 };
 Result<SimulateRequest> parse_simulate_request(const Network& net, const RequestFields& fields,
                                                const RequestContext& ctx);
+
+/// The objective of a sweep when neither its grid nor `--by` names one:
+/// generalized cost (docs/adr/0500). The one place that chooses;
+/// sweep_options() documents what it says.
+Objective default_sweep_objective();
+
+/// What every cell of a sweep asks (docs/sweeps.md): the grid's [query] and
+/// [samples] keys, and `caravan sweep --by` and `--threads`, as fields with
+/// the route request's names and limits — by (generalized, time, cost or
+/// co2; not pareto: a cell needs one itinerary), value_of_time, units, unit,
+/// cargo_tonnes, volume_m3, equipment, via, avoid, mode, samples (0 to
+/// kMaxRouteSamples), seed — plus deadline_hours (after each departure) or
+/// deadline (a fixed instant), seeds (up to kMaxSweepSeeds, distinct, or
+/// seed) and threads (local only).
+struct SweepRequest {
+  RouteQuery query;  ///< from, to and depart are each cell's; objective default_sweep_objective()
+  std::optional<Duration> deadline_after;
+  std::optional<Instant> deadline;
+  std::uint32_t samples = 1000;        ///< Monte Carlo samples per cell; 0: none
+  std::vector<std::uint64_t> seeds = {1};
+  unsigned threads = 0;                ///< local only; 0: all cores
+};
+Result<SweepRequest> parse_sweep_request(const Network& net, const RequestFields& fields, const RequestContext& ctx);
 
 /// The error for `text` given to option `name` of `options` (unknown name:
 /// the unknown-option error). For a front end that cannot hand the value over

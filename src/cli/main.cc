@@ -66,6 +66,7 @@ int run(int argc, char** argv) {
       "  caravan route xian baku --via aktau --avoid RU   the Middle Corridor, avoiding Russia\n"
       "  caravan route urumqi almaty --by cost --format json\n"
       "  caravan simulate --demand data/central-asia/demand.csv   queues under a year's flows\n"
+      "  caravan sweep --grid data/central-asia/sweeps/small.toml measures × dates × seeds × lanes\n"
       "\nRun `caravan COMMAND --help` for the options of a command.\n"
       "Exit codes: 0 success, 1 no route or nothing found, 2 bad input, 3 internal error.");
   // Subcommand name -> runner. Adding a command: a file in src/cli and one line here.
@@ -75,6 +76,7 @@ int run(int argc, char** argv) {
       {"matrix", add_matrix_command(app)},
       {"compare", add_compare_command(app)},
       {"simulate", add_simulate_command(app)},
+      {"sweep", add_sweep_command(app)},
       {"bench", add_bench_command(app)},
       {"serve", add_serve_command(app)},
       {"completion", add_completion_command(app)},

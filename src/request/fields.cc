@@ -118,6 +118,7 @@ std::string OptionSpec::expected() const {
     case OptionType::kAvoid:
       return "up to " + std::to_string(max_items) + " places or countries (ISO 3166-1 alpha-2 codes or names)";
     case OptionType::kCount:
+      if (is_list()) return "up to " + std::to_string(max_items) + " whole numbers from " + number_text(min) + " to " + number_text(max);
       return "a whole number from " + number_text(min) + " to " + number_text(max);
     case OptionType::kNumber:
       return std::string("a number ") + (min_exclusive ? "above " : "from ") + number_text(min) +

@@ -72,6 +72,14 @@ inline constexpr OptionSpec kValueOfTime{
     .default_text = "the dataset's value_of_time_usd_per_box_hour (KG: _per_tonne_hour)",
     .min = 0,
     .max = kMaxValueOfTime};
+inline constexpr OptionSpec kVia{.name = "via",
+                                 .type = OptionType::kPlaces,
+                                 .help = "Pass through these places, in order",
+                                 .max_items = kMaxVia};
+inline constexpr OptionSpec kAvoid{.name = "avoid",
+                                   .type = OptionType::kAvoid,
+                                   .help = "Never enter these places, or any place of these countries (RU, Russia)",
+                                   .max_items = kMaxAvoid};
 inline constexpr OptionSpec kMode{.name = "mode",
                                   .type = OptionType::kChoices,
                                   .help = "Modes allowed for moving legs",
@@ -108,6 +116,11 @@ inline constexpr auto set_volume = [](auto& r, double m3) { r.query.volume_m3 = 
 inline constexpr auto set_equipment = [](auto& r, std::string_view e) { r.query.equipment = *parse_equipment(e); };
 inline constexpr auto set_value_of_time = [](auto& r, double v) { r.query.value_of_time_usd = v; };
 inline constexpr auto set_objective = [](auto& r, std::string_view o) { r.query.objective = *parse_objective(o); };
+inline constexpr auto set_via = [](auto& r, std::vector<LocationIdx> v) { r.query.via = std::move(v); };
+inline constexpr auto set_avoid = [](auto& r, Avoid a) {
+  r.query.avoid = std::move(a.places);
+  r.query.avoid_countries = std::move(a.countries);
+};
 inline constexpr auto set_seed = [](auto& r, std::uint64_t n) { r.seed = n; };
 inline constexpr auto set_threads = [](auto& r, std::uint64_t n) { r.threads = static_cast<unsigned>(n); };
 inline constexpr auto set_scenarios = [](auto& r, std::vector<std::string> s) { r.scenarios = std::move(s); };

@@ -407,7 +407,7 @@ TEST(Request, ScenariosAreIdsOfTheDatasetOrPaths) {
 // ---- the tables ----------------------------------------------------------------------
 
 TEST(Request, TablesHaveUniqueNamesHelpAndSaneLimits) {
-  for (auto specs : {route_options(), matrix_options(), compare_options(), simulate_options()}) {
+  for (auto specs : {route_options(), matrix_options(), compare_options(), simulate_options(), sweep_options()}) {
     std::set<std::string_view> names;
     for (const OptionSpec& s : specs) {
       EXPECT_TRUE(names.insert(s.name).second) << s.name;
@@ -428,7 +428,8 @@ TEST(Request, DocsListEveryOptionWithItsLimitAndDefault) {
   text << in.rdbuf();
   const std::string doc = text.str();
   for (auto [command, specs] : {std::pair{"route", route_options()}, std::pair{"matrix", matrix_options()},
-                                std::pair{"compare", compare_options()}, std::pair{"simulate", simulate_options()}}) {
+                                std::pair{"compare", compare_options()}, std::pair{"simulate", simulate_options()},
+                                std::pair{"sweep", sweep_options()}}) {
     const std::size_t start = doc.find(std::string("### ") + command + "\n");
     ASSERT_NE(start, std::string::npos) << command;
     const std::string section = doc.substr(start, doc.find("\n\n", doc.find("|---", start)) - start);
