@@ -1,7 +1,8 @@
 # The two commands of the README. Each installs what is missing first.
 #   make run   build (Release, web UI included) and serve the web map and API on the
 #              embedded dataset at http://127.0.0.1:$(PORT)/ (Ctrl-C stops)
-#   make test  build with sanitizers and warnings-as-errors, then run every test,
+#   make test  check the C++ formatting (scripts/check-format), build with sanitizers and
+#              warnings-as-errors, then run every test,
 #              then a 60-second run of each fuzzer (clang, build/fuzz)
 #   make fuzz  each fuzzer for FUZZ_SECONDS (docs/fuzzing.md)
 #   make package  the Release build's Debian package, build/release/caravan_<version>_<arch>.deb
@@ -46,6 +47,7 @@ run: build
 	$(RELEASE_DIR)/caravan serve --port $(PORT)
 
 test: deps
+	scripts/check-format
 	@cmake -S . -B $(TEST_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCARAVAN_WERROR=ON -DCARAVAN_SANITIZE=ON -DCARAVAN_BENCH=OFF >/dev/null
 	@cmake --build $(TEST_DIR) -j $(JOBS)
 	cd $(TEST_DIR) && ctest --output-on-failure -j $(JOBS)

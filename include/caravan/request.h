@@ -88,17 +88,17 @@ enum class OptionType : std::uint8_t {
 
 /// One option of a request, as documented everywhere.
 struct OptionSpec {
-  std::string_view name{};          ///< `cargo_tonnes`
+  std::string_view name{};  ///< `cargo_tonnes`
   OptionType type = OptionType::kCount;
   std::string_view help{};          ///< one sentence
   std::string_view default_text{};  ///< what applies when the option is left out; empty when nothing
-  double min = 0, max = 0;        ///< kCount, kNumber: the accepted range, inclusive
-  bool min_exclusive = false;     ///< kNumber: min itself is refused
-  std::size_t max_items = 0;      ///< lists: most items (after splitting); 0 for single values
+  double min = 0, max = 0;          ///< kCount, kNumber: the accepted range, inclusive
+  bool min_exclusive = false;       ///< kNumber: min itself is refused
+  std::size_t max_items = 0;        ///< lists: most items (after splitting); 0 for single values
   std::string_view choices{};       ///< kChoice, kChoices: `TEU|FEU`
   bool required = false;
-  bool local_only = false;        ///< not accepted over HTTP
-  std::string_view aliases{};       ///< older names still accepted, `|`-separated (`scenarios`)
+  bool local_only = false;     ///< not accepted over HTTP
+  std::string_view aliases{};  ///< older names still accepted, `|`-separated (`scenarios`)
 
   bool is_list() const { return max_items > 0; }
   /// `--cargo-tonnes`.
@@ -117,7 +117,7 @@ inline constexpr Instant kLatestInstant{Duration(4102444800)};
 inline constexpr std::uint32_t kMaxUnits = 10000;
 inline constexpr std::uint32_t kMaxRouteSamples = 10000;
 inline constexpr std::uint32_t kMaxMatrixSamples = 1000;
-inline constexpr std::size_t kMaxVia = 8;             ///< the planner's limit
+inline constexpr std::size_t kMaxVia = 8;  ///< the planner's limit
 inline constexpr std::size_t kMaxAvoid = 16;
 inline constexpr std::size_t kMaxScenarios = 16;
 inline constexpr std::size_t kMaxMatrixPlaces = 40;  ///< with the places demand rows add
@@ -146,8 +146,8 @@ struct RouteRequest {
   /// from, to, depart, units, unit, cargo, volume, equipment, value of
   /// time, objective, via, avoid, modes.
   RouteQuery query;
-  std::optional<Instant> deadline;     ///< after query.depart
-  std::uint32_t samples = 0;           ///< Monte Carlo samples; 0: none (1000 when a deadline is given)
+  std::optional<Instant> deadline;  ///< after query.depart
+  std::uint32_t samples = 0;        ///< Monte Carlo samples; 0: none (1000 when a deadline is given)
   std::uint64_t seed = 1;
   unsigned threads = 0;                ///< local only; 0: all cores
   std::vector<std::string> scenarios;  ///< ids or (local) paths, in the order given
@@ -161,10 +161,10 @@ struct MatrixRequest {
   /// unit, cargo, volume, equipment, value of time, objective: generalized
   /// by default, modes); from and to unset.
   RouteQuery query;
-  std::vector<LocationIdx> places;   ///< distinct; the dataset's hubs when none are given; demand's added
-  std::uint32_t samples = 1000;      ///< Monte Carlo samples per pair for p95; 0: none
+  std::vector<LocationIdx> places;  ///< distinct; the dataset's hubs when none are given; demand's added
+  std::uint32_t samples = 1000;     ///< Monte Carlo samples per pair for p95; 0: none
   std::uint64_t seed = 1;
-  unsigned threads = 0;              ///< local only; 0: all cores
+  unsigned threads = 0;                                ///< local only; 0: all cores
   std::vector<std::string> scenarios, base_scenarios;  ///< as RouteRequest::scenarios
   std::optional<std::vector<DemandRow>> demand;        ///< compare only, when given
 
@@ -207,9 +207,9 @@ struct SweepRequest {
   RouteQuery query;  ///< from, to and depart are each cell's; objective default_sweep_objective()
   std::optional<Duration> deadline_after;
   std::optional<Instant> deadline;
-  std::uint32_t samples = 1000;        ///< Monte Carlo samples per cell; 0: none
+  std::uint32_t samples = 1000;  ///< Monte Carlo samples per cell; 0: none
   std::vector<std::uint64_t> seeds = {1};
-  unsigned threads = 0;                ///< local only; 0: all cores
+  unsigned threads = 0;  ///< local only; 0: all cores
 };
 Result<SweepRequest> parse_sweep_request(const Network& net, const RequestFields& fields, const RequestContext& ctx);
 

@@ -136,14 +136,14 @@ struct SetTariff {
   ServiceIdx service;
   CrossingIdx crossing;
   ProductIdx product;
-  std::optional<double> tariff_per_teu_km;  ///< link (per truck-km on road) or product, major units
+  std::optional<double> tariff_per_teu_km;            ///< link (per truck-km on road) or product, major units
   std::optional<double> tariff_per_teu_km_eastbound;  ///< product
-  std::optional<Money> per_teu;             ///< link toll, or service through-rate per 20-ft box
-  std::optional<Money> per_feu;             ///< service through-rate per 40-ft box
-  std::optional<Money> cost;                ///< crossing fee per 20-ft box or truck
-  std::optional<Money> cost_feu;            ///< crossing fee per 40-ft box
-  std::optional<Money> gauge_change_cost;   ///< crossing gauge change per 20-ft box
-  std::optional<Money> gauge_change_cost_feu;  ///< per 40-ft box
+  std::optional<Money> per_teu;                       ///< link toll, or service through-rate per 20-ft box
+  std::optional<Money> per_feu;                       ///< service through-rate per 40-ft box
+  std::optional<Money> cost;                          ///< crossing fee per 20-ft box or truck
+  std::optional<Money> cost_feu;                      ///< crossing fee per 40-ft box
+  std::optional<Money> gauge_change_cost;             ///< crossing gauge change per 20-ft box
+  std::optional<Money> gauge_change_cost_feu;         ///< per 40-ft box
 };
 struct SetFx {
   Currency currency;
@@ -169,7 +169,7 @@ struct Scenario {
   std::string id, name, description;
   std::vector<std::string> sources;  ///< cited source ids (sources.csv or new_sources)
   std::vector<Measure> measures;
-  std::vector<Source> new_sources;   ///< sources defined by the file itself ([[sources]])
+  std::vector<Source> new_sources;  ///< sources defined by the file itself ([[sources]])
 };
 
 /// Parses a scenario from TOML text. `file_name` is used in messages and, when

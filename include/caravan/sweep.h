@@ -119,16 +119,16 @@ struct CellKey {
 ///   cell = ((combination × departures + departure) × seeds + seed) × pairs + pair.
 struct SweepGrid {
   std::string name, description;
-  std::string file;                       ///< the grid file as given, for messages
-  std::vector<Scenario> base;             ///< applied under every combination, the base included
+  std::string file;            ///< the grid file as given, for messages
+  std::vector<Scenario> base;  ///< applied under every combination, the base included
   std::vector<MeasureSet> sets;
   Combine combine = Combine::kFactorial;
   std::vector<Combination> combinations;  ///< [0] is the base
   std::vector<Instant> departures;
   std::vector<std::uint64_t> seeds;
-  std::uint32_t samples = 1000;           ///< Monte Carlo samples per cell; 0: none
+  std::uint32_t samples = 1000;  ///< Monte Carlo samples per cell; 0: none
   std::vector<OdPair> pairs;
-  std::string pairs_source;               ///< `hubs`, `places`, `list` or the demand file as written
+  std::string pairs_source;  ///< `hubs`, `places`, `list` or the demand file as written
   SweepQuery query;
   SweepOutputs outputs;
   /// FNV-1a 64 of the text of the grid file and every scenario and demand

@@ -21,10 +21,10 @@ namespace caravan {
 
 /// The first problem on one line of a text.
 struct TextFault {
-  std::uint32_t line = 0;    ///< 1-based line
-  std::uint32_t byte = 0;    ///< 1-based byte offset within the line
-  std::size_t offset = 0;    ///< byte offset from the start of the text
-  std::string message;       ///< e.g. `invalid UTF-8 byte 0xE9 at byte 4 (expected UTF-8 text; …)`
+  std::uint32_t line = 0;  ///< 1-based line
+  std::uint32_t byte = 0;  ///< 1-based byte offset within the line
+  std::size_t offset = 0;  ///< byte offset from the start of the text
+  std::string message;     ///< e.g. `invalid UTF-8 byte 0xE9 at byte 4 (expected UTF-8 text; …)`
 };
 
 /// Length of the valid UTF-8 sequence starting at `text[0]` that encodes a

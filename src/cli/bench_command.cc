@@ -73,7 +73,8 @@ int run_sssp(const SsspOptions& o) {
   const OdPairs& pairs = *queries;
   std::vector<double> dist(pairs.size());
   std::vector<std::uint64_t> settled(pairs.size());
-  const unsigned threads = static_cast<unsigned>(std::min<std::size_t>(o.threads, std::max<std::size_t>(pairs.size(), 1)));
+  const unsigned threads =
+      static_cast<unsigned>(std::min<std::size_t>(o.threads, std::max<std::size_t>(pairs.size(), 1)));
   const auto t1 = std::chrono::steady_clock::now();
   auto work = [&](unsigned part) {
     ShortestPathQuery q(*index);

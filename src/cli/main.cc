@@ -2,8 +2,8 @@
 // Thin: parses arguments, calls the library, prints, maps errors to exit codes.
 #include <cstdio>
 #include <exception>
-#include <optional>
 #include <iostream>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -18,11 +18,16 @@ namespace caravan::cli {
 int exit_code(const Error& e) {
   switch (e.code) {
     case ErrorCode::kInvalidInput:
-    case ErrorCode::kNotFound: return kExitBadInput;
-    case ErrorCode::kNoRoute: return kExitNothingFound;
-    case ErrorCode::kInternal: return kExitInternal;
-    case ErrorCode::kOverBudget: return kExitBadInput;
-    case ErrorCode::kDeadline: return kExitInternal;
+    case ErrorCode::kNotFound:
+      return kExitBadInput;
+    case ErrorCode::kNoRoute:
+      return kExitNothingFound;
+    case ErrorCode::kInternal:
+      return kExitInternal;
+    case ErrorCode::kOverBudget:
+      return kExitBadInput;
+    case ErrorCode::kDeadline:
+      return kExitInternal;
   }
   return kExitInternal;
 }
@@ -71,16 +76,11 @@ int run(int argc, char** argv) {
       "Exit codes: 0 success, 1 no route or nothing found, 2 bad input, 3 internal error.");
   // Subcommand name -> runner. Adding a command: a file in src/cli and one line here.
   std::vector<std::pair<std::string, Runner>> commands = {
-      {"route", add_route_command(app)},
-      {"data", add_data_command(app)},
-      {"matrix", add_matrix_command(app)},
-      {"compare", add_compare_command(app)},
-      {"simulate", add_simulate_command(app)},
-      {"sweep", add_sweep_command(app)},
-      {"bench", add_bench_command(app)},
-      {"serve", add_serve_command(app)},
-      {"completion", add_completion_command(app)},
-      {"manpage", add_manpage_command(app, CARAVAN_VERSION)},
+      {"route", add_route_command(app)},           {"data", add_data_command(app)},
+      {"matrix", add_matrix_command(app)},         {"compare", add_compare_command(app)},
+      {"simulate", add_simulate_command(app)},     {"sweep", add_sweep_command(app)},
+      {"bench", add_bench_command(app)},           {"serve", add_serve_command(app)},
+      {"completion", add_completion_command(app)}, {"manpage", add_manpage_command(app, CARAVAN_VERSION)},
   };
   if (auto word = unknown_command(argc, argv, commands)) {
     std::string names;

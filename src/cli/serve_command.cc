@@ -79,7 +79,8 @@ std::filesystem::path default_db_path() {
 std::filesystem::path default_web_dir() {
   if (const char* env = std::getenv("CARAVAN_WEB")) return env;
   std::error_code ec;
-  if (auto share = installed_share_dir(); !share.empty() && std::filesystem::is_regular_file(share / "web" / "index.html", ec)) {
+  if (auto share = installed_share_dir();
+      !share.empty() && std::filesystem::is_regular_file(share / "web" / "index.html", ec)) {
     return share / "web";
   }
   return CARAVAN_WEB_DIR;
@@ -158,7 +159,9 @@ Runner add_serve_command(CLI::App& app) {
   cmd->add_option("--data", o->data, "Dataset folder (default: the embedded data/central-asia, or $CARAVAN_DATA)");
   cmd->add_option("--token-file", o->token_file,
                   "File whose first line is the bearer token for write endpoints (default: $CARAVAN_TOKEN)");
-  cmd->add_option("--web", o->web, "Folder of the built web UI (default: $CARAVAN_WEB, the installed share/caravan/web, or the build's web-ui/)");
+  cmd->add_option(
+      "--web", o->web,
+      "Folder of the built web UI (default: $CARAVAN_WEB, the installed share/caravan/web, or the build's web-ui/)");
   cmd->add_option("--db", o->db,
                   "SQLite file of scenarios saved through the API (default $XDG_STATE_HOME/caravan/scenarios.sqlite "
                   "or ~/.local/state/caravan/scenarios.sqlite; :memory: keeps none)");

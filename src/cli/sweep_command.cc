@@ -281,8 +281,8 @@ int run_sweep_command(const SweepOptionsCli& o) {
   if (o.stats) print_stats(done.stats, setup_seconds, mpi);
   if (int code = report_failed_cells(s, done.cells); code != kExitOk) return code;
 
-  const std::string text = o.format == "json" ? sweep_to_json(*s.net, *s.grid, done.cells)
-                                              : sweep_to_csv(*s.net, *s.grid, done.cells);
+  const std::string text =
+      o.format == "json" ? sweep_to_json(*s.net, *s.grid, done.cells) : sweep_to_csv(*s.net, *s.grid, done.cells);
   Status written = write_file_atomically(s.out_file, text);
   if (!written.ok()) return report(written.errors());
   Status removed = s.journal->remove();
@@ -314,7 +314,8 @@ Runner add_sweep_command(CLI::App& app) {
       "`mpirun -np N` (or srun) the ranks share the cells, rank 0 handing out chunks; the table is the\n"
       "same byte for byte as from one process. The grid format is in docs/sweeps.md.");
   cmd->add_option("--grid", o->grid, "Sweep grid TOML file")->required();
-  cmd->add_option("--out", o->out, "Output folder: results.csv or results.json and the journal (default: sweep-<grid>)");
+  cmd->add_option("--out", o->out,
+                  "Output folder: results.csv or results.json and the journal (default: sweep-<grid>)");
   cmd->add_option("--format", o->format, "csv (default) or json");
   // --by and --threads with the sweep request's names, limits and help (a
   // rank under MPI defaults to one thread).

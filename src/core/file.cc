@@ -66,7 +66,8 @@ Result<int> open_checked(const std::filesystem::path& path, struct stat& st) {
 }  // namespace
 
 std::string format_byte_size(std::size_t bytes) {
-  if (bytes >= (std::size_t{1} << 20) && bytes % (std::size_t{1} << 20) == 0) return std::to_string(bytes >> 20) + " MiB";
+  if (bytes >= (std::size_t{1} << 20) && bytes % (std::size_t{1} << 20) == 0)
+    return std::to_string(bytes >> 20) + " MiB";
   if (bytes >= 1024 && bytes % 1024 == 0) return std::to_string(bytes >> 10) + " KiB";
   return std::to_string(bytes) + (bytes == 1 ? " byte" : " bytes");
 }

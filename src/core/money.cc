@@ -132,9 +132,7 @@ Result<Money> parse_money(std::string_view text, Currency c) {
   }
   const int e = c.exponent();
   const std::int64_t scale = pow10(e);
-  auto too_large = [&] {
-    return fail("too large (expected at most " + Money{kMaxMinorUnits, c}.to_string() + ")");
-  };
+  auto too_large = [&] { return fail("too large (expected at most " + Money{kMaxMinorUnits, c}.to_string() + ")"); };
   // Every digit is checked against the limit as it is read, so no amount of
   // digits can overflow.
   std::int64_t whole = 0;
@@ -151,8 +149,10 @@ Result<Money> parse_money(std::string_view text, Currency c) {
   if (pos < text.size() && text[pos] == '.') {
     ++pos;
     while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') {
-      if (frac_digits < e) frac = frac * 10 + (text[pos] - '0');
-      else if (text[pos] != '0') extra_nonzero = true;
+      if (frac_digits < e)
+        frac = frac * 10 + (text[pos] - '0');
+      else if (text[pos] != '0')
+        extra_nonzero = true;
       ++pos;
       ++frac_digits;
     }

@@ -110,8 +110,8 @@ Errors check_text(std::string_view file, std::string_view text) {
     errors.push_back(Error::at(std::string(file), f.line, "", std::move(f.message)));
   }
   if (lines > kShown) {
-    errors.push_back(Error::at(std::string(file), 0, "",
-                               std::to_string(lines - kShown) + " more lines that are not UTF-8 text"));
+    errors.push_back(
+        Error::at(std::string(file), 0, "", std::to_string(lines - kShown) + " more lines that are not UTF-8 text"));
   }
   return errors;
 }

@@ -56,7 +56,8 @@ Result<Matrix> compute_matrix(const RouteIndex& index, const std::vector<Locatio
   proto.objective = o.objective == Objective::kPareto ? Objective::kGeneralized : o.objective;
   proto.modes = o.modes;
   proto.budget = o.budget;
-  if (proto.modes.empty()) return Error::invalid("no mode allowed (expected at least one of rail, road, ferry, sea, air)");
+  if (proto.modes.empty())
+    return Error::invalid("no mode allowed (expected at least one of rail, road, ferry, sea, air)");
   if (auto st = check_cargo(index.network(), proto); !st.ok()) return st.errors();
   Matrix m;
   m.objective = proto.objective;
@@ -171,11 +172,15 @@ Result<std::vector<DemandRow>> parse_demand_csv(std::string_view text, std::stri
 
 double OdChange::delta(Objective o) const {
   switch (o) {
-    case Objective::kTime: return delta_hours();
-    case Objective::kCost: return static_cast<double>(scenario.cost_usd_cents - base.cost_usd_cents) / 100.0;
-    case Objective::kCo2: return static_cast<double>(scenario.co2_g - base.co2_g) / 1000.0;
+    case Objective::kTime:
+      return delta_hours();
+    case Objective::kCost:
+      return static_cast<double>(scenario.cost_usd_cents - base.cost_usd_cents) / 100.0;
+    case Objective::kCo2:
+      return static_cast<double>(scenario.co2_g - base.co2_g) / 1000.0;
     case Objective::kPareto:
-    case Objective::kGeneralized: break;
+    case Objective::kGeneralized:
+      break;
   }
   return static_cast<double>(scenario.generalized_cost_usd_cents - base.generalized_cost_usd_cents) / 100.0;
 }

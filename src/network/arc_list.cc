@@ -61,8 +61,9 @@ class RowParser {
     std::uint64_t v = 0;
     auto [ptr, ec] = std::from_chars(field.data(), field.data() + field.size(), v);
     if (field.empty() || ec != std::errc() || ptr != field.data() + field.size() || v > kMaxId) {
-      error = Error::at(std::string(file_), line_no, column,
-                        "bad node id " + quoted(field) + " (expected an integer from 0 to " + std::to_string(kMaxId) + ")");
+      error =
+          Error::at(std::string(file_), line_no, column,
+                    "bad node id " + quoted(field) + " (expected an integer from 0 to " + std::to_string(kMaxId) + ")");
       return false;
     }
     out = static_cast<std::uint32_t>(v);
@@ -136,8 +137,9 @@ class RowParser {
 
   bool finish() {
     if (!seen_header_) {
-      error = Error::at(std::string(file_), 1, "",
-                        std::string("empty file (expected the header ") + (weighted_ ? "src,dst,weight" : "src,dst") + ")");
+      error =
+          Error::at(std::string(file_), 1, "",
+                    std::string("empty file (expected the header ") + (weighted_ ? "src,dst,weight" : "src,dst") + ")");
       return false;
     }
     return true;

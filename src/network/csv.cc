@@ -64,7 +64,8 @@ CsvTable parse_csv(std::string file, std::string_view text, Errors& errors) {
       } else {
         while (pos < text.size() && text[pos] != ',' && text[pos] != '\n') {
           if (text[pos] == '"') {
-            errors.push_back(Error::at(table.file, line, "", "quote inside an unquoted field (expected the whole field in quotes)"));
+            errors.push_back(
+                Error::at(table.file, line, "", "quote inside an unquoted field (expected the whole field in quotes)"));
             bad_row = true;
           }
           if (text[pos] != '\r') field += text[pos];
@@ -82,7 +83,8 @@ CsvTable parse_csv(std::string file, std::string_view text, Errors& errors) {
       }
     }
     if (auto f = find_text_faults(text.substr(row_begin, pos - row_begin), 1); !f.empty()) {
-      if (text_faults++ < kMaxTextErrors) errors.push_back(Error::at(table.file, row.line + f[0].line - 1, "", f[0].message));
+      if (text_faults++ < kMaxTextErrors)
+        errors.push_back(Error::at(table.file, row.line + f[0].line - 1, "", f[0].message));
       // Kept, made text, so that one bad byte is one error (a dropped row
       // would turn every reference to it into another).
       for (std::string& value : row.fields) value = sanitize_text(value);
@@ -97,8 +99,8 @@ CsvTable parse_csv(std::string file, std::string_view text, Errors& errors) {
     }
   }
   if (text_faults > kMaxTextErrors) {
-    errors.push_back(Error::at(table.file, 0, "", std::to_string(text_faults - kMaxTextErrors) +
-                                                      " more rows that are not UTF-8 text"));
+    errors.push_back(Error::at(table.file, 0, "",
+                               std::to_string(text_faults - kMaxTextErrors) + " more rows that are not UTF-8 text"));
   }
   if (first) errors.push_back(Error::at(table.file, 1, "", "empty file (expected a header row)"));
   return table;

@@ -15,12 +15,11 @@ char fold_latin(unsigned char lead, unsigned char next) {
     char ascii;
   };
   static constexpr Fold folds[] = {
-      {0xC3, 0xA0, 'a'}, {0xC3, 0xA1, 'a'}, {0xC3, 0xA2, 'a'}, {0xC3, 0xA4, 'a'}, {0xC3, 0xA7, 'c'},
-      {0xC3, 0xA8, 'e'}, {0xC3, 0xA9, 'e'}, {0xC3, 0xAA, 'e'}, {0xC3, 0xAB, 'e'}, {0xC3, 0xAD, 'i'},
-      {0xC3, 0xAE, 'i'}, {0xC3, 0xB3, 'o'}, {0xC3, 0xB6, 'o'}, {0xC3, 0xBA, 'u'}, {0xC3, 0xBC, 'u'},
-      {0xC3, 0x96, 'o'}, {0xC3, 0x9C, 'u'}, {0xC3, 0x87, 'c'}, {0xC5, 0x82, 'l'}, {0xC5, 0x81, 'l'},
-      {0xC5, 0x9F, 's'}, {0xC5, 0x9E, 's'}, {0xC4, 0x9F, 'g'}, {0xC4, 0xB1, 'i'}, {0xC4, 0xB0, 'i'},
-      {0xC5, 0x84, 'n'}, {0xC5, 0x9B, 's'}, {0xC5, 0xBA, 'z'}, {0xC5, 0xBC, 'z'}, {0xC4, 0x85, 'a'},
+      {0xC3, 0xA0, 'a'}, {0xC3, 0xA1, 'a'}, {0xC3, 0xA2, 'a'}, {0xC3, 0xA4, 'a'}, {0xC3, 0xA7, 'c'}, {0xC3, 0xA8, 'e'},
+      {0xC3, 0xA9, 'e'}, {0xC3, 0xAA, 'e'}, {0xC3, 0xAB, 'e'}, {0xC3, 0xAD, 'i'}, {0xC3, 0xAE, 'i'}, {0xC3, 0xB3, 'o'},
+      {0xC3, 0xB6, 'o'}, {0xC3, 0xBA, 'u'}, {0xC3, 0xBC, 'u'}, {0xC3, 0x96, 'o'}, {0xC3, 0x9C, 'u'}, {0xC3, 0x87, 'c'},
+      {0xC5, 0x82, 'l'}, {0xC5, 0x81, 'l'}, {0xC5, 0x9F, 's'}, {0xC5, 0x9E, 's'}, {0xC4, 0x9F, 'g'}, {0xC4, 0xB1, 'i'},
+      {0xC4, 0xB0, 'i'}, {0xC5, 0x84, 'n'}, {0xC5, 0x9B, 's'}, {0xC5, 0xBA, 'z'}, {0xC5, 0xBC, 'z'}, {0xC4, 0x85, 'a'},
       {0xC4, 0x99, 'e'}, {0xC4, 0x87, 'c'}, {0xC5, 0x8D, 'o'}, {0xC4, 0x81, 'a'}, {0xC5, 0xAB, 'u'},
   };
   for (const Fold& f : folds) {
@@ -113,8 +112,10 @@ class BitParallelDistance {
       const std::uint64_t xh = (((eq & pv) + pv) ^ pv) | eq;
       std::uint64_t ph = mv | ~(xh | pv);
       std::uint64_t mh = pv & xh;
-      if (ph & last) ++score;
-      else if (mh & last) --score;
+      if (ph & last)
+        ++score;
+      else if (mh & last)
+        --score;
       ph = (ph << 1) | 1;  // the top row grows by one per text byte
       mh <<= 1;
       pv = mh | ~(xv | ph);
@@ -171,15 +172,21 @@ std::vector<LocationIdx> search_places(const Network& net, std::string_view quer
     for_each_spelling(net.locations[i], [&](const std::string& sp, int tier) {
       std::size_t score;
       const std::size_t length_gap = sp.size() > q.size() ? sp.size() - q.size() : q.size() - sp.size();
-      if (sp == q) score = static_cast<std::size_t>(tier);
-      else if (!q.empty() && sp.rfind(q, 0) == 0) score = 10 + static_cast<std::size_t>(tier);
-      else if (!q.empty() && sp.find(q) != std::string::npos) score = 20 + static_cast<std::size_t>(tier);
+      if (sp == q)
+        score = static_cast<std::size_t>(tier);
+      else if (!q.empty() && sp.rfind(q, 0) == 0)
+        score = 10 + static_cast<std::size_t>(tier);
+      else if (!q.empty() && sp.find(q) != std::string::npos)
+        score = 20 + static_cast<std::size_t>(tier);
       // The distance is at least the gap in length: past the cut-off, the
       // quadratic edit distance (a 4 KB query) need not be computed; within
       // it, computed only as far as the cut-off (beyond, all rank alike).
-      else if (length_gap > max_distance) score = 100 + length_gap;
-      else if (fast) score = 100 + std::min(fast->to(sp), max_distance + 1);
-      else score = 100 + edit_distance(sp, q, max_distance);
+      else if (length_gap > max_distance)
+        score = 100 + length_gap;
+      else if (fast)
+        score = 100 + std::min(fast->to(sp), max_distance + 1);
+      else
+        score = 100 + edit_distance(sp, q, max_distance);
       best = std::min(best, score);
     });
     scored.push_back({best, i});

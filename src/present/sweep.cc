@@ -82,7 +82,9 @@ bool by_demand(const SweepGrid& g) {
   return false;
 }
 
-bool reports_stuck(const SweepGrid& g) { return g.samples > 0 && (g.outputs.p50 || g.outputs.p95 || g.outputs.on_time); }
+bool reports_stuck(const SweepGrid& g) {
+  return g.samples > 0 && (g.outputs.p50 || g.outputs.p95 || g.outputs.on_time);
+}
 
 struct Table {
   std::vector<std::string> columns;
@@ -106,7 +108,8 @@ Table make_table(const Network& net, const SweepGrid& g, const std::vector<CellR
     const CellKey k = g.key(r.cell);
     const OdPair& p = g.pairs[k.pair];
     const bool ok = r.status == CellStatus::kOk;
-    std::vector<Field> row = {text(g.combinations[k.combination].name), text(format_instant_utc(g.departures[k.departure])),
+    std::vector<Field> row = {text(g.combinations[k.combination].name),
+                              text(format_instant_utc(g.departures[k.departure])),
                               whole(static_cast<std::int64_t>(g.seeds[k.seed])), text(net.locations[p.from].id),
                               text(net.locations[p.to].id)};
     if (demand) row.push_back(number(p.teu_per_year, 2));
@@ -135,9 +138,12 @@ std::string csv_text(const std::string& s) {
 
 std::string csv_value(const Field& f) {
   switch (f.kind) {
-    case Field::kNull: return "";
-    case Field::kText: return csv_text(f.text);
-    case Field::kInt: return std::to_string(f.whole);
+    case Field::kNull:
+      return "";
+    case Field::kText:
+      return csv_text(f.text);
+    case Field::kInt:
+      return std::to_string(f.whole);
     case Field::kNumber:
       if (!std::isfinite(f.number)) return f.number > 0 ? "inf" : "-inf";
       return fmt::format("{:.{}f}", f.number, f.decimals);
@@ -147,10 +153,18 @@ std::string csv_value(const Field& f) {
 
 void json_value(JsonWriter& w, const Field& f) {
   switch (f.kind) {
-    case Field::kNull: w.null(); break;
-    case Field::kText: w.string(f.text); break;
-    case Field::kInt: w.integer(f.whole); break;
-    case Field::kNumber: w.number(f.number); break;  // null when not finite
+    case Field::kNull:
+      w.null();
+      break;
+    case Field::kText:
+      w.string(f.text);
+      break;
+    case Field::kInt:
+      w.integer(f.whole);
+      break;
+    case Field::kNumber:
+      w.number(f.number);
+      break;  // null when not finite
   }
 }
 
@@ -227,13 +241,18 @@ std::string sweep_to_csv(const Network& net, const SweepGrid& grid, const std::v
   return out;
 }
 
-std::string sweep_to_json(const Network& net, const SweepGrid& grid, const std::vector<CellResult>& cells,
-                          int indent) {
+std::string sweep_to_json(const Network& net, const SweepGrid& grid, const std::vector<CellResult>& cells, int indent) {
   Table t = make_table(net, grid, cells);
   JsonWriter w(indent);
   w.begin_object();
   sweep_echo(w, net, grid);
-  w.key("dataset").begin_object().key("name").string(net.info.name).key("version").string(net.info.version).end_object();
+  w.key("dataset")
+      .begin_object()
+      .key("name")
+      .string(net.info.name)
+      .key("version")
+      .string(net.info.version)
+      .end_object();
   w.key("columns").begin_array();
   for (const std::string& c : t.columns) w.string(c);
   w.end_array();

@@ -118,7 +118,9 @@ std::string OptionSpec::expected() const {
     case OptionType::kAvoid:
       return "up to " + std::to_string(max_items) + " places or countries (ISO 3166-1 alpha-2 codes or names)";
     case OptionType::kCount:
-      if (is_list()) return "up to " + std::to_string(max_items) + " whole numbers from " + number_text(min) + " to " + number_text(max);
+      if (is_list())
+        return "up to " + std::to_string(max_items) + " whole numbers from " + number_text(min) + " to " +
+               number_text(max);
       return "a whole number from " + number_text(min) + " to " + number_text(max);
     case OptionType::kNumber:
       return std::string("a number ") + (min_exclusive ? "above " : "from ") + number_text(min) +
@@ -259,8 +261,8 @@ Result<std::vector<std::string>> split_items(const OptionSpec& s, const Values& 
       }
     }
     if (items.size() > s.max_items) {
-      return option_error(s, "too many items: " + std::to_string(items.size()) + " or more (expected " +
-                                 s.expected() + ")");
+      return option_error(s, "too many items: " + std::to_string(items.size()) + " or more (expected " + s.expected() +
+                                 ")");
     }
   }
   return items;
@@ -269,7 +271,9 @@ Result<std::vector<std::string>> split_items(const OptionSpec& s, const Values& 
 namespace read {
 
 Result<std::vector<LocationIdx>> places(const OptionSpec& s, const Values& v, const Env& env) {
-  auto whole = [&](const std::string& text) { return text.find(',') != std::string::npos && resolve_place(env.net, text).ok(); };
+  auto whole = [&](const std::string& text) {
+    return text.find(',') != std::string::npos && resolve_place(env.net, text).ok();
+  };
   auto items = split_items(s, v, whole);
   if (!items) return items.errors();
   std::vector<LocationIdx> out;

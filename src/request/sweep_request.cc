@@ -24,8 +24,7 @@ Result<std::string_view> read_objective(const OptionSpec& s, const request::Valu
 }
 
 // `seeds`: a list of distinct whole numbers, each read as `seed` is.
-Result<std::vector<std::uint64_t>> read_seeds(const OptionSpec& s, const request::Values& v,
-                                              const request::Env& env) {
+Result<std::vector<std::uint64_t>> read_seeds(const OptionSpec& s, const request::Values& v, const request::Env& env) {
   auto items = request::split_items(s, v, {});
   if (!items) return items.errors();
   std::vector<std::uint64_t> out;
@@ -129,8 +128,8 @@ Result<SweepRequest> parse_sweep_request(const Network& net, const RequestFields
   for (LocationIdx v : r.query.via) {
     const Location& l = net.locations[v];
     const bool avoided = std::find(r.query.avoid.begin(), r.query.avoid.end(), v) != r.query.avoid.end() ||
-                         std::find(r.query.avoid_countries.begin(), r.query.avoid_countries.end(),
-                                   l.country_code()) != r.query.avoid_countries.end();
+                         std::find(r.query.avoid_countries.begin(), r.query.avoid_countries.end(), l.country_code()) !=
+                             r.query.avoid_countries.end();
     if (avoided) {
       return request::option_error(spec("via"), "\"" + l.id + "\" is avoided (expected places that avoid spares)");
     }

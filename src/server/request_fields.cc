@@ -1,9 +1,9 @@
 #include "request_fields.h"
 
+#include <httplib.h>
 #include <algorithm>
 #include <cctype>
 #include <charconv>
-#include <httplib.h>
 #include <nlohmann/json.hpp>
 
 #include "caravan/text.h"
@@ -122,8 +122,9 @@ RequestFields query_fields(std::string_view target, std::initializer_list<std::s
     if (pair.empty()) continue;
     const std::size_t eq = pair.find('=');
     std::string name = httplib::detail::decode_url(std::string(pair.substr(0, eq)), true);
-    std::string value =
-        eq == std::string_view::npos ? std::string() : httplib::detail::decode_url(std::string(pair.substr(eq + 1)), true);
+    std::string value = eq == std::string_view::npos
+                            ? std::string()
+                            : httplib::detail::decode_url(std::string(pair.substr(eq + 1)), true);
     if (std::find(skip.begin(), skip.end(), name) == skip.end()) out.push_back({std::move(name), std::move(value), {}});
   }
   return out;
@@ -163,10 +164,9 @@ double quality(std::string_view accept, std::string_view type, std::string_view 
     const std::size_t slash = range.find('/');
     if (slash == std::string_view::npos) continue;
     auto same = [](std::string_view a, std::string_view b) {
-      return a.size() == b.size() &&
-             std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-             return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-           });
+      return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+               return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+             });
     };
     const std::string_view t = range.substr(0, slash), s = range.substr(slash + 1);
     int rank = -1;

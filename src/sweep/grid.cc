@@ -142,7 +142,8 @@ class GridReader {
   // An integer in [lo, hi].
   std::optional<std::int64_t> integer(const toml::node& n, std::string_view what, std::int64_t lo, std::int64_t hi) {
     if (!n.is_integer() || *n.value<std::int64_t>() < lo || *n.value<std::int64_t>() > hi) {
-      error(n, std::string(what) + ": expected a whole number from " + std::to_string(lo) + " to " + std::to_string(hi));
+      error(n,
+            std::string(what) + ": expected a whole number from " + std::to_string(lo) + " to " + std::to_string(hi));
       return std::nullopt;
     }
     return *n.value<std::int64_t>();
@@ -209,8 +210,9 @@ class GridReader {
         std::vector<std::string> ids = scenario_ids_in(scenario_dir_);
         error(line_of(n),
               std::string(what) + ": unknown scenario " + in_quotes(item) +
-                  (ids.empty() ? " (expected a .toml file; the dataset has no scenarios)"
-                               : " (expected a scenario id of the dataset — " + comma_list(ids) + " — or a .toml file)"),
+                  (ids.empty()
+                       ? " (expected a .toml file; the dataset has no scenarios)"
+                       : " (expected a scenario id of the dataset — " + comma_list(ids) + " — or a .toml file)"),
               ErrorCode::kNotFound);
       }
       return std::nullopt;
@@ -245,7 +247,8 @@ class GridReader {
       } else if (*c == "listed") {
         g_.combine = Combine::kListed;
       } else {
-        error(*t->get("combine"), "[measures] combine: unknown value " + in_quotes(*c) + " (expected factorial or listed)");
+        error(*t->get("combine"),
+              "[measures] combine: unknown value " + in_quotes(*c) + " (expected factorial or listed)");
       }
     }
     if (const toml::node* b = t->get("base")) g_.base = scenario_list(*b, "[measures] base");
@@ -289,7 +292,8 @@ class GridReader {
     std::map<std::string, int> owner;  // scenario id -> set (-1: base)
     auto claim = [&](const Scenario& sc, int set, std::uint32_t line) {
       auto [it, fresh] = owner.emplace(sc.id, set);
-      if (!fresh) error(line, "[measures]: scenario " + in_quotes(sc.id) + " is applied twice (expected each scenario once)");
+      if (!fresh)
+        error(line, "[measures]: scenario " + in_quotes(sc.id) + " is applied twice (expected each scenario once)");
     };
     for (const Scenario& sc : g_.base) claim(sc, -1, line_of(*t->get("base")));
     std::set<std::string> names;
@@ -484,7 +488,8 @@ class GridReader {
     std::filesystem::path path = file_.parent_path() / name;
     std::optional<std::string> text = sweep_detail::read_text(path);
     if (!text) {
-      error(line_of(n), "[pairs] demand: cannot read " + in_quotes(path.string()) + " (expected a CSV from,to,teu_per_year)",
+      error(line_of(n),
+            "[pairs] demand: cannot read " + in_quotes(path.string()) + " (expected a CSV from,to,teu_per_year)",
             ErrorCode::kNotFound);
       return;
     }
@@ -555,7 +560,8 @@ class GridReader {
       const std::string at = where(k.table, k.key);
       const toml::array* list = n->as_array();
       if (list != nullptr && list->empty()) {
-        error(*n, at + ": empty list (expected " + option_named(k.field)->expected() + "; leave it out for the default)");
+        error(*n,
+              at + ": empty list (expected " + option_named(k.field)->expected() + "; leave it out for the default)");
       }
       auto add = [&](const toml::node& item) {
         std::optional<std::string> text = text_of(item);

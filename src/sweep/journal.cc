@@ -99,9 +99,12 @@ bool parse_optional(std::string_view s, std::optional<double>& v) {
 
 std::string_view to_string(CellStatus s) {
   switch (s) {
-    case CellStatus::kOk: return "ok";
-    case CellStatus::kNoRoute: return "no_route";
-    case CellStatus::kError: return "error";
+    case CellStatus::kOk:
+      return "ok";
+    case CellStatus::kNoRoute:
+      return "no_route";
+    case CellStatus::kError:
+      return "error";
   }
   return "error";
 }
@@ -219,7 +222,8 @@ Result<SweepJournal> SweepJournal::open(const std::filesystem::path& path, std::
     std::size_t end = done.find('\n');
     auto r = decode_cell(done.substr(0, end));
     done.remove_prefix(end + 1);
-    if (r && (r->cell >= cells || !seen.insert(r->cell).second)) r = Error::invalid("cell record repeats or is out of range");
+    if (r && (r->cell >= cells || !seen.insert(r->cell).second))
+      r = Error::invalid("cell record repeats or is out of range");
     if (!r) return Error::at(path.string(), line, "", "damaged journal: " + r.error().message);
     j.recovered_.push_back(std::move(*r));
   }

@@ -70,7 +70,8 @@ std::vector<RankReadiness> MpiTransport::gather(const RankReadiness& mine) {
   std::vector<std::uint64_t> all(2 * static_cast<std::size_t>(size_));
   MPI_Allgather(said, 2, MPI_UINT64_T, all.data(), 2, MPI_UINT64_T, comm_->comm);
   std::vector<RankReadiness> by_rank;
-  for (std::size_t r = 0; r < static_cast<std::size_t>(size_); ++r) by_rank.push_back({all[2 * r] != 0, all[2 * r + 1]});
+  for (std::size_t r = 0; r < static_cast<std::size_t>(size_); ++r)
+    by_rank.push_back({all[2 * r] != 0, all[2 * r + 1]});
   return by_rank;
 }
 

@@ -41,7 +41,8 @@ std::string slurp(const fs::path& p) {
 void spit(const fs::path& p, const std::string& text) { std::ofstream(p, std::ios::binary) << text; }
 
 std::string replace_all(std::string s, const std::string& from, const std::string& to) {
-  for (std::size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size())) s.replace(at, from.size(), to);
+  for (std::size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size()))
+    s.replace(at, from.size(), to);
   return s;
 }
 
@@ -201,12 +202,18 @@ Touched apply(const fs::path& dir, const std::string& op) {
   if (rest.rfind("! ", 0) == 0) {  // the file replaced by something that is not one
     std::string what = trim(rest.substr(2));
     fs::remove_all(p);
-    if (what == "fifo") EXPECT_EQ(::mkfifo(p.c_str(), 0600), 0);
-    else if (what == "directory") fs::create_directory(p);
-    else if (what == "empty") spit(p, "");
-    else if (what == "dev-zero") fs::create_symlink("/dev/zero", p);
-    else if (what == "dangling-symlink") fs::create_symlink(dir / "no-such-target", p);
-    else if (what != "missing") ADD_FAILURE() << "unknown file kind " << what;
+    if (what == "fifo")
+      EXPECT_EQ(::mkfifo(p.c_str(), 0600), 0);
+    else if (what == "directory")
+      fs::create_directory(p);
+    else if (what == "empty")
+      spit(p, "");
+    else if (what == "dev-zero")
+      fs::create_symlink("/dev/zero", p);
+    else if (what == "dangling-symlink")
+      fs::create_symlink(dir / "no-such-target", p);
+    else if (what != "missing")
+      ADD_FAILURE() << "unknown file kind " << what;
     return {};
   }
   if (rest.rfind(":= ", 0) == 0) {  // the whole file
@@ -288,7 +295,7 @@ Touched apply(const fs::path& dir, const std::string& op) {
   }
   if (after.rfind("= ", 0) == 0) {  // the raw row replaced
     replacement = unescape(after.substr(2));
-  } else {  // COLUMN = VALUE: one field set
+  } else {                              // COLUMN = VALUE: one field set
     std::size_t eq = after.find(" =");  // the value may be empty: `name =`
     std::string column = after.substr(0, eq), value = unescape(trim(after.substr(eq + 2)));
     auto header = split_fields(text.substr(recs[0].begin, recs[0].end - recs[0].begin));
@@ -511,8 +518,9 @@ TEST_P(BadInput, EndsWithTheExpectedCodeAndMessage) {
   EXPECT_NE(o.exit, 124) << where << ": still running after 60 s";
   EXPECT_EQ(o.exit, *c.exit) << where << "\nstderr:\n" << o.err;
   for (const std::string& want : c.stderr_has) {
-    EXPECT_NE(o.err.find(expand(want)), std::string::npos) << where << ": stderr lacks \"" << expand(want)
-                                                         << "\"\nstderr:\n" << o.err;
+    EXPECT_NE(o.err.find(expand(want)), std::string::npos)
+        << where << ": stderr lacks \"" << expand(want) << "\"\nstderr:\n"
+        << o.err;
   }
   for (const std::string& want : c.stdout_has) {
     EXPECT_NE(o.out.find(expand(want)), std::string::npos) << where << ": stdout lacks \"" << expand(want) << "\"";
@@ -530,7 +538,8 @@ std::vector<fs::path> corpus() {
   std::vector<fs::path> cases;
   for (const auto& e : fs::recursive_directory_iterator(kCorpus)) {
     const std::string ext = e.path().extension().string();
-    if (e.is_regular_file() && (ext == ".dataset" || ext == ".toml" || ext == ".cli" || ext == ".http")) cases.push_back(e.path());
+    if (e.is_regular_file() && (ext == ".dataset" || ext == ".toml" || ext == ".cli" || ext == ".http"))
+      cases.push_back(e.path());
   }
   std::sort(cases.begin(), cases.end());
   return cases;

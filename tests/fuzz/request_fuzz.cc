@@ -65,8 +65,8 @@ void check_scenarios(const std::vector<std::string>& names) {
 void check_route(const Network& net, const RouteRequest& r) {
   check_query(r.query);
   require(valid(net, r.query.from) && valid(net, r.query.to), "an invalid origin or destination");
-  require(r.query.via.size() <= kMaxVia && std::all_of(r.query.via.begin(), r.query.via.end(),
-                                                       [&](LocationIdx i) { return valid(net, i); }),
+  require(r.query.via.size() <= kMaxVia &&
+              std::all_of(r.query.via.begin(), r.query.via.end(), [&](LocationIdx i) { return valid(net, i); }),
           "bad vias");
   require(r.query.avoid.size() + r.query.avoid_countries.size() <= kMaxAvoid, "too many avoided places");
   require(r.samples <= kMaxRouteSamples, "too many samples");
@@ -123,12 +123,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const bool post = request_line.substr(0, sp) == "POST";
   const std::string_view target = sp == std::string_view::npos ? std::string_view() : request_line.substr(sp + 1);
   const std::string_view path = target.substr(0, target.find('?'));
-  enum { kRoute, kMatrix, kCompare, kSimulate } kind = path == "/v1/matrix"     ? kMatrix
-                                                       : path == "/v1/compare"  ? kCompare
-                                                       : path == "/v1/simulate" ? kSimulate
-                                                                                : kRoute;
-  const std::span<const OptionSpec> specs = kind == kMatrix    ? matrix_options()
-                                            : kind == kCompare ? compare_options()
+  enum {
+    kRoute,
+    kMatrix,
+    kCompare,
+    kSimulate
+  } kind = path == "/v1/matrix"     ? kMatrix
+           : path == "/v1/compare"  ? kCompare
+           : path == "/v1/simulate" ? kSimulate
+                                    : kRoute;
+  const std::span<const OptionSpec> specs = kind == kMatrix     ? matrix_options()
+                                            : kind == kCompare  ? compare_options()
                                             : kind == kSimulate ? simulate_options()
                                                                 : route_options();
   RequestFields fields;

@@ -64,8 +64,9 @@ TEST(ParseCsv, ALatin1ByteIsAnErrorAtItsLineAndTheRowKeepsNoInvalidByte) {
   Errors errors;
   CsvTable t = parse_csv("locations.csv", "id,name\nxian,Xi'an\nbaku,Bak\xFC\nosh,Osh\n", errors);
   ASSERT_EQ(errors.size(), 1u);
-  EXPECT_EQ(errors[0].to_string(), "locations.csv:3: invalid UTF-8 byte 0xFC at byte 9 (expected UTF-8 text; "
-                                   "convert Latin-1 or Windows-1252 files to UTF-8)");
+  EXPECT_EQ(errors[0].to_string(),
+            "locations.csv:3: invalid UTF-8 byte 0xFC at byte 9 (expected UTF-8 text; "
+            "convert Latin-1 or Windows-1252 files to UTF-8)");
   ASSERT_EQ(t.rows.size(), 3u);
   EXPECT_EQ(t.rows[1].fields, (Items{"baku", "Bak\xEF\xBF\xBD"}));
 }

@@ -118,7 +118,7 @@ TEST(CheckedArithmetic, LlroundRefusesWhatDoesNotFitInt64) {
   EXPECT_EQ(checked_llround(2.5), 3);
   EXPECT_EQ(checked_llround(-2.5), -3);
   EXPECT_EQ(checked_llround(9223372036854774784.0), 9223372036854774784);  // largest double below 2^63
-  EXPECT_EQ(checked_llround(9223372036854775808.0), std::nullopt);          // 2^63
+  EXPECT_EQ(checked_llround(9223372036854775808.0), std::nullopt);         // 2^63
   EXPECT_EQ(checked_llround(-9223372036854775808.0), INT64_MIN);
   EXPECT_EQ(checked_llround(1e300), std::nullopt);
   EXPECT_EQ(checked_llround(std::numeric_limits<double>::infinity()), std::nullopt);

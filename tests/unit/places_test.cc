@@ -10,14 +10,14 @@ namespace caravan {
 namespace {
 
 Network places_net() {
-  return testing::load_or_fail(testing::make_files(
-      "xian,Xi'an,Xian;Xi'an International Port,CN,city,34.34,108.94,Asia/Shanghai,0,0,USD,t\n"
-      "khorgos-cn,Khorgos,Horgos;Korgas,CN,bcp,44.21,80.42,Asia/Shanghai,0,0,USD,t\n"
-      "alashankou,Alashankou,Alataw Pass,CN,bcp,45.17,82.57,Asia/Shanghai,0,0,USD,t\n"
-      "malaszewicze,Małaszewicze,,PL,terminal,52.03,23.52,Europe/Warsaw,0,0,USD,t\n"
-      "almaty-1,Almaty,Almaty-1,KZ,terminal,43.24,76.89,Asia/Almaty,0,0,USD,t\n"
-      "almaty-air,Almaty airport,Almaty,KZ,airport,43.35,77.04,Asia/Almaty,0,0,USD,t\n",
-      ""));
+  return testing::load_or_fail(
+      testing::make_files("xian,Xi'an,Xian;Xi'an International Port,CN,city,34.34,108.94,Asia/Shanghai,0,0,USD,t\n"
+                          "khorgos-cn,Khorgos,Horgos;Korgas,CN,bcp,44.21,80.42,Asia/Shanghai,0,0,USD,t\n"
+                          "alashankou,Alashankou,Alataw Pass,CN,bcp,45.17,82.57,Asia/Shanghai,0,0,USD,t\n"
+                          "malaszewicze,Małaszewicze,,PL,terminal,52.03,23.52,Europe/Warsaw,0,0,USD,t\n"
+                          "almaty-1,Almaty,Almaty-1,KZ,terminal,43.24,76.89,Asia/Almaty,0,0,USD,t\n"
+                          "almaty-air,Almaty airport,Almaty,KZ,airport,43.35,77.04,Asia/Almaty,0,0,USD,t\n",
+                          ""));
 }
 
 TEST(Places, ResolvesIdNameAndAliasInAnyCase) {
@@ -44,14 +44,15 @@ TEST(Places, UnknownNameListsNearestCandidates) {
   auto r = resolve_place(net, "Khorgas");
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code, ErrorCode::kNotFound);
-  EXPECT_EQ(r.error().message.rfind("unknown place \"Khorgas\" (nearest: khorgos-cn (Khorgos, CN)", 0), 0u) << r.error().message;
+  EXPECT_EQ(r.error().message.rfind("unknown place \"Khorgas\" (nearest: khorgos-cn (Khorgos, CN)", 0), 0u)
+      << r.error().message;
 }
 
 TEST(Places, AmbiguousNameListsTheCandidates) {
-  Network net = testing::load_or_fail(testing::make_files(
-      "a,Port,,KZ,city,43,76,Asia/Almaty,0,0,USD,t\n"
-      "b,Port,,KZ,city,43,77,Asia/Almaty,0,0,USD,t\n",
-      ""));
+  Network net =
+      testing::load_or_fail(testing::make_files("a,Port,,KZ,city,43,76,Asia/Almaty,0,0,USD,t\n"
+                                                "b,Port,,KZ,city,43,77,Asia/Almaty,0,0,USD,t\n",
+                                                ""));
   auto r = resolve_place(net, "port");
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code, ErrorCode::kInvalidInput);
@@ -98,7 +99,7 @@ std::vector<LocationIdx> reference_search(const Network& net, std::string_view q
     std::size_t best = SIZE_MAX;
     for (const auto& [raw, tier] : spellings) {
       const std::string sp = normalize_place_name(raw);
-      std::size_t score = sp == q ? tier
+      std::size_t score = sp == q                                         ? tier
                           : !q.empty() && sp.rfind(q, 0) == 0             ? 10 + tier
                           : !q.empty() && sp.find(q) != std::string::npos ? 20 + tier
                                                                           : 100 + distance(sp, q);
@@ -131,14 +132,19 @@ TEST(Places, SearchAgreesWithAFullEditDistanceReferenceOnQueriesOfEveryLength) {
     if (!q.empty()) q[rng() % q.size()] = letters[rng() % letters.size()];  // a typo
     queries.push_back(q);
     queries.push_back(l.id + l.id);  // twice as long as a real spelling
-    std::string edited = l.id;  // up to three insertions, deletions or substitutions
+    std::string edited = l.id;       // up to three insertions, deletions or substitutions
     for (int e = 0; e < 1 + static_cast<int>(rng() % 3) && !edited.empty(); ++e) {
       std::size_t at = rng() % edited.size();
       char c = letters[rng() % letters.size()];
       switch (rng() % 3) {
-        case 0: edited.insert(at, 1, c); break;
-        case 1: edited.erase(at, 1); break;
-        default: edited[at] = c;
+        case 0:
+          edited.insert(at, 1, c);
+          break;
+        case 1:
+          edited.erase(at, 1);
+          break;
+        default:
+          edited[at] = c;
       }
     }
     queries.push_back(edited);

@@ -117,7 +117,9 @@ TEST(CheckText, ShowsTenLinesThenCountsTheRest) {
 
 TEST(SanitizeText, ReplacesEachBadByteAndKeepsTheRest) {
   EXPECT_EQ(sanitize_text("Bak\xFC"), "Bak\xEF\xBF\xBD");
-  EXPECT_EQ(sanitize_text(std::string_view("a\0b", 3)), "a\xEF\xBF\xBD" "b");
+  EXPECT_EQ(sanitize_text(std::string_view("a\0b", 3)),
+            "a\xEF\xBF\xBD"
+            "b");
   EXPECT_EQ(sanitize_text("Ma\xC5\x82\x61 \t\n"), "Ma\xC5\x82\x61 \t\n");
   EXPECT_EQ(sanitize_text("\xE2\x82!"), "\xEF\xBF\xBD!");  // a cut-off euro sign is one replacement
   EXPECT_EQ(sanitize_text("\xE2\xE2\x82\xAC"), "\xEF\xBF\xBD\xE2\x82\xAC");
