@@ -1,7 +1,10 @@
 # The two commands of the README. Each installs what is missing first.
 #   make run   build (Release, web UI included) and serve the web map and API on the
 #              embedded dataset at http://127.0.0.1:$(PORT)/ (Ctrl-C stops)
-#   make test  build with sanitizers and warnings-as-errors, then run every test
+#   make test  check the C++ formatting (scripts/check-format), build with sanitizers and
+#              warnings-as-errors, then run every test,
+#              then a 60-second run of each fuzzer (clang, build/fuzz)
+#   make fuzz  each fuzzer for FUZZ_SECONDS (docs/fuzzing.md)
 #   make package  the Release build's Debian package, build/release/caravan_<version>_<arch>.deb
 #   make golden   rewrite the CLI's golden answers (tests/cli/golden) with today's, for review
 #   make tsan     the server's tests under ThreadSanitizer (build/tsan)
@@ -17,8 +20,9 @@ TSAN_DIR ?= build/tsan
 # The server's tests (tests/server): what `make tsan` runs.
 SERVER_TESTS = '^(Api|ApiServer|Hardening|HardeningServer|RequestReader|HeavyGate|AuthThrottle|ClientKey|Catalog|StoreFaults)\.'
 PORT ?= 8080
+FUZZ_SECONDS ?= 600
 
-.PHONY: run test tsan build deps bench bench-peers bench-scaling bench-soak clean
+.PHONY: run test fuzz tsan build deps bench bench-peers bench-scaling bench-soak clean
 
 deps:
 	@scripts/install-deps
@@ -43,9 +47,14 @@ run: build
 	$(RELEASE_DIR)/caravan serve --port $(PORT)
 
 test: deps
+	scripts/check-format
 	@cmake -S . -B $(TEST_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCARAVAN_WERROR=ON -DCARAVAN_SANITIZE=ON -DCARAVAN_BENCH=OFF >/dev/null
 	@cmake --build $(TEST_DIR) -j $(JOBS)
 	cd $(TEST_DIR) && ctest --output-on-failure -j $(JOBS)
+	JOBS=$(JOBS) scripts/fuzz smoke 60
+
+fuzz: deps
+	JOBS=$(JOBS) scripts/fuzz time $(FUZZ_SECONDS)
 
 tsan: deps
 	@cmake -S . -B $(TSAN_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCARAVAN_WERROR=ON -DCARAVAN_TSAN=ON -DCARAVAN_BENCH=OFF -DCARAVAN_PYTHON=OFF >/dev/null

@@ -22,8 +22,9 @@ int main(int argc, char** argv) {
   std::uint64_t nodes = 0, queries = 0, seed = 0;
   if (argc != 5 || !number(argv[1], nodes) || !number(argv[2], queries) || !number(argv[3], seed) || nodes < 1 ||
       nodes > 100'000'000 || queries > 100'000'000) {
-    std::fprintf(stderr, "usage: caravan_graphgen NODES QUERIES SEED OUT_DIR\n"
-                         "  e.g. caravan_graphgen 1000000 200 1 build/peers/1m\n");
+    std::fprintf(stderr,
+                 "usage: caravan_graphgen NODES QUERIES SEED OUT_DIR\n"
+                 "  e.g. caravan_graphgen 1000000 200 1 build/peers/1m\n");
     return 2;
   }
   std::filesystem::path dir(argv[4]);
@@ -32,7 +33,8 @@ int main(int argc, char** argv) {
   auto n = static_cast<std::uint32_t>(nodes);
   caravan::ArcList g = caravan::generate_road_graph(n, seed);
   caravan::OdPairs q = caravan::generate_od_pairs(n, static_cast<std::uint32_t>(queries), seed);
-  for (caravan::Status s : {caravan::write_arc_list_csv(g, dir / "edges.csv"), caravan::write_od_pairs_csv(q, dir / "queries.csv")}) {
+  for (caravan::Status s :
+       {caravan::write_arc_list_csv(g, dir / "edges.csv"), caravan::write_od_pairs_csv(q, dir / "queries.csv")}) {
     if (!s.ok()) {
       std::fprintf(stderr, "caravan_graphgen: %s\n", s.to_string().c_str());
       return 2;

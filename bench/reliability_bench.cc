@@ -54,8 +54,9 @@ void BM_ReliabilityXianTashkent(benchmark::State& state) {
     benchmark::DoNotOptimize(r);
   }
   state.counters["legs"] = static_cast<double>(its->front().legs.size());
-  state.counters["samples/s"] = benchmark::Counter(
-      static_cast<double>(o.samples) * static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+  state.counters["samples/s"] =
+      benchmark::Counter(static_cast<double>(o.samples) * static_cast<double>(state.iterations()),
+                         benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_ReliabilityXianTashkent)->Args({10000, 1})->Args({10000, 2})->Unit(benchmark::kMillisecond)->UseRealTime();
 

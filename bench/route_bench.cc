@@ -89,7 +89,9 @@ void synthetic_query(benchmark::State& state, Objective obj) {
 }
 
 void register_all() {
-  const std::pair<const char*, const char*> pairs[] = {{"xian", "tashkent"}, {"urumqi", "almaty"}, {"kashgar", "tashkent"}};
+  const std::pair<const char*, const char*> pairs[] = {{"xian", "tashkent"},
+                                                       {"urumqi", "almaty"},
+                                                       {"kashgar", "tashkent"}};
   for (Objective obj : {Objective::kPareto, Objective::kTime, Objective::kCost}) {
     for (auto [from, to] : pairs) {
       std::string name = "DefaultData/" + std::string(to_string(obj)) + "/" + from + "/" + to;

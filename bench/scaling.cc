@@ -38,7 +38,9 @@ int main(int argc, char** argv) {
   std::uint64_t n = 0, count = 0, seed = 0, pareto_count = 0;
   if ((argc != 4 && argc != 5) || !number(argv[1], n) || !number(argv[2], count) || !number(argv[3], seed) || n < 16 ||
       n > 20'000'000 || count < 1 || (argc == 5 && !number(argv[4], pareto_count))) {
-    std::fprintf(stderr, "usage: caravan_scaling LOCATIONS QUERIES SEED [PARETO_QUERIES]   e.g. caravan_scaling 100000 20 1 5\n");
+    std::fprintf(
+        stderr,
+        "usage: caravan_scaling LOCATIONS QUERIES SEED [PARETO_QUERIES]   e.g. caravan_scaling 100000 20 1 5\n");
     return 2;
   }
   if (argc == 4) pareto_count = count;
@@ -58,7 +60,8 @@ int main(int argc, char** argv) {
     std::vector<double> ms;
     std::uint64_t labels = 0;
     std::size_t routes = 0;
-    const std::size_t runs = obj == Objective::kPareto ? std::min<std::size_t>(pareto_count, pairs.size()) : pairs.size();
+    const std::size_t runs =
+        obj == Objective::kPareto ? std::min<std::size_t>(pareto_count, pairs.size()) : pairs.size();
     for (std::size_t k = 0; k < runs; ++k) {
       const auto [s, t] = pairs[k];
       RouteQuery q;
@@ -77,9 +80,9 @@ int main(int argc, char** argv) {
     double mean = 0;
     for (double x : ms) mean += x;
     mean /= static_cast<double>(ms.size());
-    std::printf("%u,%zu,%s,%zu,%zu,%.3f,%.3f,%.0f,%.3f,%.1f\n", net.locations.size(), arcs, std::string(to_string(obj)).c_str(),
-                ms.size(), routes, sorted[sorted.size() / 2], mean, static_cast<double>(labels) / static_cast<double>(ms.size()),
-                build_s, max_rss_mb());
+    std::printf("%u,%zu,%s,%zu,%zu,%.3f,%.3f,%.0f,%.3f,%.1f\n", net.locations.size(), arcs,
+                std::string(to_string(obj)).c_str(), ms.size(), routes, sorted[sorted.size() / 2], mean,
+                static_cast<double>(labels) / static_cast<double>(ms.size()), build_s, max_rss_mb());
     std::fflush(stdout);
   }
   return 0;

@@ -63,7 +63,12 @@ void run(benchmark::State& state, std::uint32_t units) {
 void BM_SimulateFeu(benchmark::State& state) { run(state, 1); }
 void BM_SimulateBlockTrain(benchmark::State& state) { run(state, 45); }
 BENCHMARK(BM_SimulateFeu)->Name("Simulate/Feu")->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
-BENCHMARK(BM_SimulateBlockTrain)->Name("Simulate/BlockTrain")->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_SimulateBlockTrain)
+    ->Name("Simulate/BlockTrain")
+    ->Arg(1)
+    ->Arg(2)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 
 }  // namespace
 }  // namespace caravan

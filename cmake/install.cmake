@@ -18,7 +18,7 @@ install(TARGETS caravan_cli RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 
 # The library: every module, and caravan::caravan that bundles them.
 set(caravan_module_targets caravan_core caravan_network caravan_scenario caravan_route caravan_stochastic
-    caravan_matrix caravan_sim caravan_synth caravan_request caravan_present caravan_server)
+    caravan_matrix caravan_sim caravan_synth caravan_sweep caravan_request caravan_present caravan_server)
 install(TARGETS ${caravan_module_targets} caravan EXPORT caravanTargets
         ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
         INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})

@@ -152,7 +152,8 @@ class Dataset {
       caravan::RouteIndex index(*net_, with.overlay.get());
       const caravan::MatrixOptions m = req->options();
       auto before = caravan::compute_matrix(base_index, req->places, m);
-      auto after = before ? caravan::compute_matrix(index, req->places, m) : caravan::Result<caravan::Matrix>(before.errors());
+      auto after =
+          before ? caravan::compute_matrix(index, req->places, m) : caravan::Result<caravan::Matrix>(before.errors());
       if (!after) {
         py::gil_scoped_acquire locked;
         throw_error(after.error());
@@ -300,7 +301,8 @@ class Dataset {
 // limits and default, and the errors raised.
 std::string options_doc(const std::string& summary, std::span<const caravan::OptionSpec> specs,
                         std::initializer_list<std::string_view> positional) {
-  std::string doc = summary + "\n\nKeyword arguments (the names of the CLI and the API; lists take a list or a comma list):\n";
+  std::string doc =
+      summary + "\n\nKeyword arguments (the names of the CLI and the API; lists take a list or a comma list):\n";
   for (const caravan::OptionSpec& s : specs) {
     if (std::find(positional.begin(), positional.end(), s.name) != positional.end()) continue;
     doc += "  " + std::string(s.name) + ": " + std::string(s.help) + "; " + s.expected();
@@ -313,14 +315,14 @@ std::string options_doc(const std::string& summary, std::span<const caravan::Opt
 // The option tables, for tools and tests: {"route": [{name, type, min, ...}], ...}.
 py::dict request_options() {
   py::dict out;
-  for (auto [name, specs] : {std::pair{"route", caravan::route_options()}, std::pair{"matrix", caravan::matrix_options()},
-                             std::pair{"compare", caravan::compare_options()},
-                             std::pair{"simulate", caravan::simulate_options()}}) {
+  for (auto [name, specs] :
+       {std::pair{"route", caravan::route_options()}, std::pair{"matrix", caravan::matrix_options()},
+        std::pair{"compare", caravan::compare_options()}, std::pair{"simulate", caravan::simulate_options()}}) {
     py::list rows;
     for (const caravan::OptionSpec& s : specs) {
       py::dict d;
-      static const char* kTypes[] = {"place",   "places",    "avoid", "count",  "number", "instant",
-                                     "choice",  "choices",   "scenarios", "flag", "demand"};
+      static const char* kTypes[] = {"place",  "places",  "avoid",     "count", "number", "instant",
+                                     "choice", "choices", "scenarios", "flag",  "demand"};
       d["name"] = std::string(s.name);
       d["type"] = kTypes[static_cast<int>(s.type)];
       d["help"] = std::string(s.help);

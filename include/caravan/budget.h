@@ -36,9 +36,14 @@ struct Budget {
   /// kDeadline when the deadline has passed or the flag is set; ok otherwise.
   /// Reads the clock: call it every few hundred steps, not every step.
   Status check_time() const {
-    if (cancel != nullptr && cancel->load(std::memory_order_relaxed)) return Error{ErrorCode::kDeadline, "the request was cancelled", {}, 0, {}};
+    if (cancel != nullptr && cancel->load(std::memory_order_relaxed))
+      return Error{ErrorCode::kDeadline, "the request was cancelled", {}, 0, {}};
     if (deadline && std::chrono::steady_clock::now() >= *deadline) {
-      return Error{ErrorCode::kDeadline, "the request ran past its deadline (expected less work: fewer places, samples or options)", {}, 0, {}};
+      return Error{ErrorCode::kDeadline,
+                   "the request ran past its deadline (expected less work: fewer places, samples or options)",
+                   {},
+                   0,
+                   {}};
     }
     return {};
   }

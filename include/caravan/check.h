@@ -20,15 +20,15 @@ namespace caravan {
 
 /// Counts describing a dataset, for `caravan data check`.
 struct DatasetSummary {
-  std::map<std::string, int> locations_by_country;            ///< ISO code -> locations
-  std::map<std::string, int> links_by_mode;                   ///< open links per mode
-  std::map<std::string, double> km_by_mode;                   ///< open link km per mode
-  std::map<std::string, int> links_by_status;                 ///< open / planned / closed
+  std::map<std::string, int> locations_by_country;  ///< ISO code -> locations
+  std::map<std::string, int> links_by_mode;         ///< open links per mode
+  std::map<std::string, double> km_by_mode;         ///< open link km per mode
+  std::map<std::string, int> links_by_status;       ///< open / planned / closed
   std::map<std::string, int> crossings_by_mode;
-  int gauge_breaks = 0;                                       ///< crossings with gauge_change
+  int gauge_breaks = 0;  ///< crossings with gauge_change
   std::map<std::string, int> services_by_mode;
   std::map<std::string, int> departures_per_week_by_mode;
-  std::map<std::string, int> rows_by_source_kind;             ///< data rows citing a source of each kind
+  std::map<std::string, int> rows_by_source_kind;  ///< data rows citing a source of each kind
   int sources = 0;
   /// Open ferry, sea and air links no service runs on: these modes move only
   /// on schedules, so such links carry nothing until a scenario adds a service.
@@ -55,7 +55,9 @@ Provenance provenance_of(SourceKind k);
 struct ProvenanceCounts {
   std::array<int, 4> fields{};  ///< indexed by Provenance
   int total() const { return fields[0] + fields[1] + fields[2] + fields[3]; }
-  double share(Provenance p) const { return total() ? static_cast<double>(fields[static_cast<int>(p)]) / total() : 0.0; }
+  double share(Provenance p) const {
+    return total() ? static_cast<double>(fields[static_cast<int>(p)]) / total() : 0.0;
+  }
 };
 
 /// Field-level provenance of a dataset, for `caravan data check`. A field's
@@ -93,24 +95,24 @@ struct CalibrationRow {
   LocationIdx from, to;
   std::vector<LocationIdx> via;
   ModeSet modes;
-  double published_hours = 0;         ///< time rows
-  Money published_price;              ///< price rows, per box of `unit`
-  double published_usd = 0;           ///< published_price at the dataset's FX
+  double published_hours = 0;  ///< time rows
+  Money published_price;       ///< price rows, per box of `unit`
+  double published_usd = 0;    ///< published_price at the dataset's FX
   UnitKind unit = UnitKind::kFeu;
   Equipment equipment = Equipment::kCoc;  ///< `soc` for a rate of shipper-owned boxes (no empty return)
   double tolerance_pct = 20;
   /// Fastest option, from its first departure (see run_start()) to arrival;
   /// empty when the model finds no route.
   std::optional<double> model_hours;
-  std::optional<double> model_usd;    ///< cheapest option per box, USD
+  std::optional<double> model_usd;  ///< cheapest option per box, USD
   /// The model's early and late tail (Monte Carlo of the fastest option), set
   /// by the caller for record and best-case rows; see within_tolerance().
   std::optional<double> p5_hours, p95_hours;
   /// Hours the first departure's fastest option waits at the origin before it
   /// moves; the caller shifts the Monte Carlo's p5-p95 by them.
   double start_wait_hours = 0;
-  RouteQuery query;                   ///< the query of the row's first departure
-  std::optional<Itinerary> fastest;   ///< for the caller's Monte Carlo
+  RouteQuery query;                  ///< the query of the row's first departure
+  std::optional<Itinerary> fastest;  ///< for the caller's Monte Carlo
 
   bool record_case() const { return case_kind == "record" || case_kind == "best"; }
   double published() const { return kind == Kind::kTime ? published_hours : published_usd; }

@@ -32,7 +32,10 @@ struct CsvTable {
 
 /// Parses `text` as CSV with a header row; a UTF-8 byte-order mark is skipped.
 /// Syntax errors (an unterminated quote, a stray quote inside an unquoted
-/// field) are appended to `errors` with file:line; the rows that parsed are kept.
+/// field) are appended to `errors` with file:line; the rows that parsed are
+/// kept. A row that is not UTF-8 text (caravan/text.h: Latin-1 bytes, NUL and
+/// other control bytes) is an error too, and is kept with each such byte
+/// replaced by U+FFFD: no field ever holds bytes that are not text.
 CsvTable parse_csv(std::string file, std::string_view text, Errors& errors);
 
 /// Splits a list held in one field, such as `Mon;Thu` or `a; b`, at any of

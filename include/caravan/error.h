@@ -34,10 +34,10 @@ enum class ErrorCode : std::uint8_t {
 /// One problem, optionally tied to a place in an input file.
 struct Error {
   ErrorCode code = ErrorCode::kInvalidInput;
-  std::string message;   ///< e.g. `unknown location "x" (expected a location id)`
-  std::string file;      ///< input file name, empty when not about a file
-  std::uint32_t line = 0;    ///< 1-based line, 0 when unknown
-  std::string column;    ///< column or field name, empty when unknown
+  std::string message;     ///< e.g. `unknown location "x" (expected a location id)`
+  std::string file;        ///< input file name, empty when not about a file
+  std::uint32_t line = 0;  ///< 1-based line, 0 when unknown
+  std::string column;      ///< column or field name, empty when unknown
 
   /// `file:line: column C: message`, dropping the parts that are empty.
   std::string to_string() const;
@@ -82,23 +82,35 @@ class [[nodiscard]] Status {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}          // NOLINT: implicit by design
-  Result(Error e) : v_(Errors{std::move(e)}) {}      // NOLINT
+  Result(T value) : v_(std::move(value)) {}                                       // NOLINT: implicit by design
+  Result(Error e) : v_(Errors{std::move(e)}) {}                                   // NOLINT
   Result(Errors e) : v_(std::move(e)) { assert(!std::get<Errors>(v_).empty()); }  // NOLINT
-  Result(Status s) : Result(Errors(s.errors())) {}   // NOLINT: from a failed Status
+  Result(Status s) : Result(Errors(s.errors())) {}                                // NOLINT: from a failed Status
 
   bool ok() const { return std::holds_alternative<T>(v_); }
   explicit operator bool() const { return ok(); }
 
-  T& value() & { assert(ok()); return std::get<T>(v_); }
-  const T& value() const& { assert(ok()); return std::get<T>(v_); }
-  T&& value() && { assert(ok()); return std::get<T>(std::move(v_)); }
+  T& value() & {
+    assert(ok());
+    return std::get<T>(v_);
+  }
+  const T& value() const& {
+    assert(ok());
+    return std::get<T>(v_);
+  }
+  T&& value() && {
+    assert(ok());
+    return std::get<T>(std::move(v_));
+  }
   T* operator->() { return &value(); }
   const T* operator->() const { return &value(); }
   T& operator*() & { return value(); }
   const T& operator*() const& { return value(); }
 
-  const Errors& errors() const { assert(!ok()); return std::get<Errors>(v_); }
+  const Errors& errors() const {
+    assert(!ok());
+    return std::get<Errors>(v_);
+  }
   const Error& error() const { return errors().front(); }
   Status status() const { return ok() ? Status() : Status(errors()); }
 

@@ -57,7 +57,10 @@ class VectorMap {
     struct It {
       std::uint32_t i;
       I operator*() const { return I(i); }
-      It& operator++() { ++i; return *this; }
+      It& operator++() {
+        ++i;
+        return *this;
+      }
       bool operator!=(const It& o) const { return i != o.i; }
     };
     It begin() const { return {0}; }

@@ -42,16 +42,16 @@ struct MatrixOptions {
   Instant depart{};  ///< cargo ready at every origin
   std::uint32_t units = 1;
   UnitKind unit = UnitKind::kFeu;
-  std::optional<Mass> cargo_per_unit;     ///< as RouteQuery
-  std::optional<double> volume_m3;        ///< KG only, as RouteQuery
+  std::optional<Mass> cargo_per_unit;  ///< as RouteQuery
+  std::optional<double> volume_m3;     ///< KG only, as RouteQuery
   Equipment equipment = Equipment::kCoc;
   std::optional<double> value_of_time_usd;  ///< empty: the dataset's
   /// How each pair's itinerary is chosen; kPareto is taken as kGeneralized
   /// (a cell holds one itinerary).
   Objective objective = Objective::kGeneralized;
-  ModeSet modes = ModeSet::all();         ///< moving modes allowed
-  Budget budget;                          ///< per pair's search
-  std::uint32_t samples = 0;  ///< Monte Carlo samples per pair for p95; 0: none
+  ModeSet modes = ModeSet::all();  ///< moving modes allowed
+  Budget budget;                   ///< per pair's search
+  std::uint32_t samples = 0;       ///< Monte Carlo samples per pair for p95; 0: none
   std::uint64_t seed = 1;
   unsigned threads = 0;  ///< 0: default_threads()
   /// Called as pairs finish: (done, total). Optional.
@@ -95,7 +95,8 @@ struct DemandRow {
 Result<std::vector<DemandRow>> parse_demand_csv(std::string_view text, std::string_view file_name, const Network& net);
 
 /// Reads and parses a demand file; messages name it by `path`. Fails with
-/// kNotFound when the file cannot be read.
+/// kNotFound when the file does not exist or cannot be opened, kInvalidInput
+/// when it is not a regular file or exceeds kMaxTableFileBytes (caravan/file.h).
 Result<std::vector<DemandRow>> load_demand_csv(const std::string& path, const Network& net);
 
 /// One pair before and after.
@@ -118,7 +119,7 @@ struct MeanChange {
 
 struct Comparison {
   Objective objective = Objective::kGeneralized;  ///< winners and losers are by its criterion
-  std::vector<OdChange> pairs;            ///< every pair, in matrix order
+  std::vector<OdChange> pairs;                    ///< every pair, in matrix order
   std::vector<std::size_t> winners;       ///< indexes into pairs, biggest improvement first (delta(objective) < 0)
   std::vector<std::size_t> losers;        ///< biggest worsening first (delta(objective) > 0)
   std::vector<std::size_t> connected;     ///< reachable only with the scenarios

@@ -5,6 +5,11 @@
 // legs and KZT in Kazakhstan. Conversion to USD happens only for presentation
 // and for ranking, through an `FxTable` whose date is shown with the result.
 //
+// Overflow: one amount is at most kMaxMinorUnits (parse_money refuses more),
+// and arithmetic that could leave int64 — a tariff times a distance and a
+// number of boxes, a division by a tiny exchange rate, a long sum — has a
+// checked form below that fails instead of wrapping or rounding out of range.
+//
 // Thread safety: plain values; FxTable is immutable after construction.
 #pragma once
 
@@ -17,6 +22,20 @@
 #include "caravan/error.h"
 
 namespace caravan {
+
+/// The largest amount one price or charge may have, in minor units: 10^15
+/// (ten trillion USD in cents; 25 million USD in a currency quoted at 400,000
+/// per USD). Far above any freight charge, and 9,000 of them still sum inside
+/// int64.
+inline constexpr std::int64_t kMaxMinorUnits = 1'000'000'000'000'000;
+
+/// a + b, or nullopt when the sum leaves int64.
+std::optional<std::int64_t> checked_add(std::int64_t a, std::int64_t b);
+/// a × b, or nullopt when the product leaves int64.
+std::optional<std::int64_t> checked_mul(std::int64_t a, std::int64_t b);
+/// `x` rounded half away from zero, or nullopt when `x` is NaN, infinite or
+/// outside int64 (where std::llround gives an unspecified value).
+std::optional<std::int64_t> checked_llround(double x);
 
 /// An ISO 4217 alphabetic code, packed into three bytes.
 struct Currency {
@@ -40,20 +59,28 @@ struct Money {
   Currency currency = Currency::usd();
 
   /// `amount` in major units (e.g. 12.34 USD), rounded half away from zero.
+  /// Requires |amount| in minor units to be at most kMaxMinorUnits; use
+  /// checked_from_major for amounts that come from input.
   static Money from_major(double amount, Currency c);
+  /// As from_major; fails when `amount` is not finite or its magnitude in
+  /// minor units exceeds kMaxMinorUnits.
+  static Result<Money> checked_from_major(double amount, Currency c);
   double major() const;
   /// `1,234.50 USD` style rendering with thousands separators.
   std::string to_string() const;
 };
 
 /// Parses a decimal amount in major units (`12.5`, `1200`) exactly into minor
-/// units of `c`; fails on more decimals than the currency has.
+/// units of `c`; fails on more decimals than the currency has (trailing zeros
+/// aside) and on magnitudes above kMaxMinorUnits.
 Result<Money> parse_money(std::string_view text, Currency c);
 
 /// Sums kept per currency, in first-seen order.
 class CurrencyTotals {
  public:
-  void add(Money m);
+  /// Adds `m` to its currency's total. Returns false, leaving the totals as
+  /// they were, when the total would leave int64.
+  bool add(Money m);
   const std::vector<Money>& items() const { return items_; }
   std::int64_t amount(Currency c) const;  ///< minor units, 0 when absent
 
@@ -71,8 +98,12 @@ class FxTable {
   bool has(Currency c) const;
   double per_usd(Currency c) const;  ///< requires has(c)
   const std::string& date() const { return date_; }
-  /// Converts to USD cents, rounded to the nearest cent. Requires has(m.currency).
+  /// Converts to USD cents, rounded to the nearest cent. Requires has(m.currency)
+  /// and a result inside int64; checked_to_usd_cents checks the latter.
   std::int64_t to_usd_cents(Money m) const;
+  /// As to_usd_cents; nullopt when the result does not fit int64 (a huge
+  /// amount in a currency with a rate far below 1 per USD).
+  std::optional<std::int64_t> checked_to_usd_cents(Money m) const;
   /// Converts fractional minor units of `c` to USD cents without rounding.
   double minor_to_usd_cents(double minor, Currency c) const;
   const std::vector<std::pair<Currency, double>>& rates() const { return rates_; }

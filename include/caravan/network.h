@@ -79,18 +79,18 @@ struct Location {
   std::vector<std::string> aliases;  ///< other spellings users type
   CountryCode country{};             ///< ISO 3166-1 alpha-2
   LocationKind kind = LocationKind::kCity;
-  double lat = 0, lon = 0;           ///< WGS84 degrees
+  double lat = 0, lon = 0;  ///< WGS84 degrees
   TimeZone zone = TimeZone::utc();
-  Duration transfer_time{0};         ///< to move a box from one vehicle to another here (a lift)
-  Money handling_cost;               ///< per lift of a 20-ft box (or of a KG shipment: none is charged)
+  Duration transfer_time{0};               ///< to move a box from one vehicle to another here (a lift)
+  Money handling_cost;                     ///< per lift of a 20-ft box (or of a KG shipment: none is charged)
   std::optional<Money> handling_cost_feu;  ///< per lift of a 40-ft box; empty: 2 × handling_cost
   /// Seaport: time a box needs in the port before it can be loaded on a
   /// vessel (vessel space, customs, stacking); 0 when not given.
   Duration port_dwell_median{0}, port_dwell_p90{0};
-  double free_days = 0;                    ///< storage-free days of a box waiting here
-  Money storage_per_day;                   ///< per started day beyond the free days, 20-ft box; 0: free
+  double free_days = 0;                      ///< storage-free days of a box waiting here
+  Money storage_per_day;                     ///< per started day beyond the free days, 20-ft box; 0: free
   std::optional<Money> storage_per_day_feu;  ///< 40-ft box; empty: 2 × storage_per_day
-  GaugeMm gauge = 0;                 ///< rail gauge of its rail links; 0 if none
+  GaugeMm gauge = 0;                         ///< rail gauge of its rail links; 0 if none
   SourceList sources;
 
   std::string_view country_code() const { return {country.data(), 2}; }
@@ -105,14 +105,14 @@ struct Link {
   LocationIdx from, to;
   Mode mode = Mode::kRoad;
   Distance length;
-  GaugeMm gauge = 0;            ///< rail only
-  double speed_kmh = 0;         ///< average commercial speed, > 0
+  GaugeMm gauge = 0;     ///< rail only
+  double speed_kmh = 0;  ///< average commercial speed, > 0
   /// Road: per truck-km, major units of `tariff_per_teu.currency`, used only
   /// where the country has no trucking.csv row. Rail, ferry, sea, air: not
   /// used (rail is priced by its products and services; the loader warns).
   double tariff_per_teu_km = 0;
-  Money tariff_per_teu;         ///< road: toll per truck per traversal; other modes: not used
-  double co2_g_per_tkm = 0;     ///< from the row, or the mode's average factor
+  Money tariff_per_teu;                    ///< road: toll per truck per traversal; other modes: not used
+  double co2_g_per_tkm = 0;                ///< from the row, or the mode's average factor
   std::uint32_t capacity_teu_per_day = 0;  ///< 0 = not given
   bool bidirectional = true;
   LinkStatus status = LinkStatus::kOpen;
@@ -126,9 +126,9 @@ struct Link {
 struct CrossingTerms {
   Duration clearance_median{0}, clearance_p90{0};
   OpeningHours exit_open, entry_open;  ///< each in its side's local time
-  Money cost;      ///< per 20-ft box (rail), per truck (road), per shipment (port customs)
-  Money cost_feu;  ///< per 40-ft box (rail); the row's 2 × cost when it gives none
-  bool overridden = false;  ///< from crossing_classes.csv rather than the row
+  Money cost;                          ///< per 20-ft box (rail), per truck (road), per shipment (port customs)
+  Money cost_feu;                      ///< per 40-ft box (rail); the row's 2 × cost when it gives none
+  bool overridden = false;             ///< from crossing_classes.csv rather than the row
   SourceList sources;
 };
 
@@ -138,15 +138,15 @@ struct Crossing {
   Mode mode = Mode::kRail;
   // The row's terms, the default of every traffic class (see `classes`).
   Duration clearance_median{0}, clearance_p90{0};
-  Money cost;                       ///< per 20-ft box (rail) or per truck (road)
-  std::optional<Money> cost_feu;    ///< per 40-ft box; empty: 2 × cost
+  Money cost;                          ///< per 20-ft box (rail) or per truck (road)
+  std::optional<Money> cost_feu;       ///< per 40-ft box; empty: 2 × cost
   OpeningHours exit_open, entry_open;  ///< each in its side's local time
   bool gauge_change = false;
   Duration gauge_change_time{0};
-  Money gauge_change_cost_per_teu;  ///< per 20-ft box
+  Money gauge_change_cost_per_teu;             ///< per 20-ft box
   std::optional<Money> gauge_change_cost_feu;  ///< per 40-ft box; empty: 2 × the 20-ft figure
-  std::uint32_t capacity_teu_per_day = 0;  ///< 0 = not given
-  LinkStatus status = LinkStatus::kOpen;   ///< planned or closed crossings carry nothing
+  std::uint32_t capacity_teu_per_day = 0;      ///< 0 = not given
+  LinkStatus status = LinkStatus::kOpen;       ///< planned or closed crossings carry nothing
   SourceList sources;
   /// Terms per traffic class (index: TrafficClass): the row's, or a
   /// crossing_classes.csv override. Rail crossings use block_train and rail,
@@ -174,14 +174,14 @@ struct CrossingClosure {
 /// wagon groups on the rail links of its countries, at any hour.
 struct RailProduct {
   std::string id, name, railway;
-  std::vector<CountryCode> countries;  ///< whose rail links it runs on
+  std::vector<CountryCode> countries;              ///< whose rail links it runs on
   Duration formation_median{0}, formation_p90{0};  ///< dwell when a box enters the product
-  Duration yard_dwell{0};        ///< dwell at each marshalling yard …
-  double yard_spacing_km = 0;    ///< … one every this many km; 0: no yards
+  Duration yard_dwell{0};                          ///< dwell at each marshalling yard …
+  double yard_spacing_km = 0;                      ///< … one every this many km; 0: no yards
   double tariff_per_teu_km = 0;  ///< major units of `currency`, westbound (and eastbound when no figure)
   std::optional<double> tariff_per_teu_km_eastbound;
-  double feu_factor = 2;         ///< a 40-ft box pays this many times the 20-ft tariff
-  bool feu_factor_given = false; ///< false: the 2× rule (ADR 0500 section 4)
+  double feu_factor = 2;          ///< a 40-ft box pays this many times the 20-ft tariff
+  bool feu_factor_given = false;  ///< false: the 2× rule (ADR 0500 section 4)
   Currency currency = Currency::usd();
   SourceList sources;
 
@@ -204,9 +204,9 @@ struct Fare {
 
 /// One weight break of an air service (air_rates.csv).
 struct AirRate {
-  Mass min;                   ///< the break applies from this chargeable weight on
-  double per_kg_minor = 0;    ///< minor units of `currency` per chargeable kg
-  Money min_charge;           ///< the least a shipment pays
+  Mass min;                 ///< the break applies from this chargeable weight on
+  double per_kg_minor = 0;  ///< minor units of `currency` per chargeable kg
+  Money min_charge;         ///< the least a shipment pays
   SourceList sources;
 };
 
@@ -224,7 +224,7 @@ struct EquipmentType {
 /// Road haulage in one country (trucking.csv row).
 struct TruckingTerms {
   CountryCode country{};
-  double per_truck_km = 0;                      ///< major units of `currency`, westbound
+  double per_truck_km = 0;                       ///< major units of `currency`, westbound
   std::optional<double> per_truck_km_eastbound;  ///< empty: per_truck_km both ways
   Currency currency = Currency::usd();
   Mass max_gross;   ///< legal gross mass of a truck with its load
@@ -253,8 +253,8 @@ struct Service {
   std::string id, name, operator_name;
   Mode mode = Mode::kRail;
   std::vector<LocationIdx> stops;
-  std::uint8_t weekdays = 0;         ///< bit d set = departs on weekday d (0 = Monday), first stop's local time
-  std::int32_t depart_local_s = 0;   ///< seconds after local midnight at the first stop
+  std::uint8_t weekdays = 0;        ///< bit d set = departs on weekday d (0 = Monday), first stop's local time
+  std::int32_t depart_local_s = 0;  ///< seconds after local midnight at the first stop
   /// Running time from the first departure, one per stop, [0] == 0; across a
   /// land border it excludes the border's time, which the crossing gives.
   std::vector<Duration> stop_offsets;
@@ -265,15 +265,15 @@ struct Service {
   /// Segment k (stop k to k + 1) -> the rail crossing it runs through;
   /// empty when no segment crosses a land border.
   std::vector<CrossingIdx> borders;
-  std::vector<Distance> stop_km;     ///< cumulative distance along the links, one per stop
+  std::vector<Distance> stop_km;         ///< cumulative distance along the links, one per stop
   std::vector<double> stop_co2_g_per_t;  ///< cumulative CO2 grams per tonne, one per stop
-  std::uint32_t capacity_teu = 0;    ///< TEU a run; 0 = not given
-  Duration cutoff{0};                ///< a box must be at the boarding stop this long before departure
-  Money tariff_per_teu;              ///< through-rate of a 20-ft box, for any part of the run
-  std::optional<Money> tariff_per_feu;  ///< 40-ft box; empty: 2 × tariff_per_teu
-  std::string rate_date;             ///< when the rates were published, as given
-  std::vector<Fare> fares;           ///< fares of stop pairs (fares.csv)
-  std::vector<AirRate> air_rates;    ///< weight breaks, by ascending min (air services)
+  std::uint32_t capacity_teu = 0;        ///< TEU a run; 0 = not given
+  Duration cutoff{0};                    ///< a box must be at the boarding stop this long before departure
+  Money tariff_per_teu;                  ///< through-rate of a 20-ft box, for any part of the run
+  std::optional<Money> tariff_per_feu;   ///< 40-ft box; empty: 2 × tariff_per_teu
+  std::string rate_date;                 ///< when the rates were published, as given
+  std::vector<Fare> fares;               ///< fares of stop pairs (fares.csv)
+  std::vector<AirRate> air_rates;        ///< weight breaks, by ascending min (air services)
   SourceList sources;
 
   /// Scheduled offset of stop `i` from the first departure.
@@ -315,7 +315,7 @@ struct Observation {
 
 struct DatasetInfo {
   std::string name, version, description, license, fx_date;
-  std::vector<std::string> hubs;  ///< location ids of the main hubs (matrix, checks)
+  std::vector<std::string> hubs;                ///< location ids of the main hubs (matrix, checks)
   double value_of_time_usd_per_box_hour = 0;    ///< containers; 0 when not given
   double value_of_time_usd_per_tonne_hour = 0;  ///< KG cargo; 0 when not given
   SourceList value_of_time_sources;
@@ -330,13 +330,13 @@ struct Network {
   VectorMap<CrossingIdx, Crossing> crossings;
   VectorMap<ServiceIdx, Service> services;
   VectorMap<ProductIdx, RailProduct> products;
-  std::vector<CrossingClosure> closures;            ///< closures.csv, in file order
+  std::vector<CrossingClosure> closures;                          ///< closures.csv, in file order
   std::array<std::optional<EquipmentType>, kBoxKinds> equipment;  ///< by UnitKind (TEU, FEU, FEU_HC)
-  std::vector<TruckingTerms> trucking;              ///< one per country at most
+  std::vector<TruckingTerms> trucking;                            ///< one per country at most
   std::vector<EmptyReturn> empty_returns;
   std::vector<EmissionFactor> emission_factors;
   FxTable fx;
-  std::vector<SourceList> fx_sources;  ///< fx row -> sources, parallel to fx.rates()
+  std::vector<SourceList> fx_sources;     ///< fx row -> sources, parallel to fx.rates()
   std::vector<Observation> observations;  ///< observations.csv rows (optional file), in file order
 
   // Indexes from file ids, built at load.

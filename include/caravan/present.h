@@ -91,8 +91,8 @@ struct MatrixEcho {
   UnitKind unit = UnitKind::kFeu;
   Objective objective = Objective::kGeneralized;
   ModeSet modes = ModeSet::all();
-  std::optional<Mass> cargo_per_unit;       ///< as RouteQuery
-  std::optional<double> volume_m3;          ///< KG only
+  std::optional<Mass> cargo_per_unit;  ///< as RouteQuery
+  std::optional<double> volume_m3;     ///< KG only
   Equipment equipment = Equipment::kCoc;
   std::optional<double> value_of_time_usd;  ///< empty: the dataset's
   std::vector<std::string> base_scenarios, scenarios;

@@ -88,17 +88,17 @@ enum class OptionType : std::uint8_t {
 
 /// One option of a request, as documented everywhere.
 struct OptionSpec {
-  std::string_view name{};          ///< `cargo_tonnes`
+  std::string_view name{};  ///< `cargo_tonnes`
   OptionType type = OptionType::kCount;
   std::string_view help{};          ///< one sentence
   std::string_view default_text{};  ///< what applies when the option is left out; empty when nothing
-  double min = 0, max = 0;        ///< kCount, kNumber: the accepted range, inclusive
-  bool min_exclusive = false;     ///< kNumber: min itself is refused
-  std::size_t max_items = 0;      ///< lists: most items (after splitting); 0 for single values
+  double min = 0, max = 0;          ///< kCount, kNumber: the accepted range, inclusive
+  bool min_exclusive = false;       ///< kNumber: min itself is refused
+  std::size_t max_items = 0;        ///< lists: most items (after splitting); 0 for single values
   std::string_view choices{};       ///< kChoice, kChoices: `TEU|FEU`
   bool required = false;
-  bool local_only = false;        ///< not accepted over HTTP
-  std::string_view aliases{};       ///< older names still accepted, `|`-separated (`scenarios`)
+  bool local_only = false;     ///< not accepted over HTTP
+  std::string_view aliases{};  ///< older names still accepted, `|`-separated (`scenarios`)
 
   bool is_list() const { return max_items > 0; }
   /// `--cargo-tonnes`.
@@ -117,7 +117,7 @@ inline constexpr Instant kLatestInstant{Duration(4102444800)};
 inline constexpr std::uint32_t kMaxUnits = 10000;
 inline constexpr std::uint32_t kMaxRouteSamples = 10000;
 inline constexpr std::uint32_t kMaxMatrixSamples = 1000;
-inline constexpr std::size_t kMaxVia = 8;             ///< the planner's limit
+inline constexpr std::size_t kMaxVia = 8;  ///< the planner's limit
 inline constexpr std::size_t kMaxAvoid = 16;
 inline constexpr std::size_t kMaxScenarios = 16;
 inline constexpr std::size_t kMaxMatrixPlaces = 40;  ///< with the places demand rows add
@@ -129,11 +129,16 @@ inline constexpr std::size_t kMaxSimLanes = 200;
 inline constexpr std::uint64_t kMaxSimShipments = 500000;
 inline constexpr std::uint64_t kMaxSimEvents = 10000000;
 
+/// Limits of a sweep's query (sweep_options()).
+inline constexpr std::size_t kMaxSweepSeeds = 1000;
+inline constexpr double kMaxDeadlineHours = 24.0 * 366;
+
 /// The options of each request, in documentation order.
 std::span<const OptionSpec> route_options();
 std::span<const OptionSpec> matrix_options();
 std::span<const OptionSpec> compare_options();
 std::span<const OptionSpec> simulate_options();
+std::span<const OptionSpec> sweep_options();
 
 /// A route request: what `caravan route`, `GET /v1/route` and
 /// `Dataset.route` take.
@@ -141,8 +146,8 @@ struct RouteRequest {
   /// from, to, depart, units, unit, cargo, volume, equipment, value of
   /// time, objective, via, avoid, modes.
   RouteQuery query;
-  std::optional<Instant> deadline;     ///< after query.depart
-  std::uint32_t samples = 0;           ///< Monte Carlo samples; 0: none (1000 when a deadline is given)
+  std::optional<Instant> deadline;  ///< after query.depart
+  std::uint32_t samples = 0;        ///< Monte Carlo samples; 0: none (1000 when a deadline is given)
   std::uint64_t seed = 1;
   unsigned threads = 0;                ///< local only; 0: all cores
   std::vector<std::string> scenarios;  ///< ids or (local) paths, in the order given
@@ -156,10 +161,10 @@ struct MatrixRequest {
   /// unit, cargo, volume, equipment, value of time, objective: generalized
   /// by default, modes); from and to unset.
   RouteQuery query;
-  std::vector<LocationIdx> places;   ///< distinct; the dataset's hubs when none are given; demand's added
-  std::uint32_t samples = 1000;      ///< Monte Carlo samples per pair for p95; 0: none
+  std::vector<LocationIdx> places;  ///< distinct; the dataset's hubs when none are given; demand's added
+  std::uint32_t samples = 1000;     ///< Monte Carlo samples per pair for p95; 0: none
   std::uint64_t seed = 1;
-  unsigned threads = 0;              ///< local only; 0: all cores
+  unsigned threads = 0;                                ///< local only; 0: all cores
   std::vector<std::string> scenarios, base_scenarios;  ///< as RouteRequest::scenarios
   std::optional<std::vector<DemandRow>> demand;        ///< compare only, when given
 
@@ -184,6 +189,29 @@ struct SimulateRequest {
 };
 Result<SimulateRequest> parse_simulate_request(const Network& net, const RequestFields& fields,
                                                const RequestContext& ctx);
+
+/// The objective of a sweep when neither its grid nor `--by` names one:
+/// generalized cost (docs/adr/0500). The one place that chooses;
+/// sweep_options() documents what it says.
+Objective default_sweep_objective();
+
+/// What every cell of a sweep asks (docs/sweeps.md): the grid's [query] and
+/// [samples] keys, and `caravan sweep --by` and `--threads`, as fields with
+/// the route request's names and limits — by (generalized, time, cost or
+/// co2; not pareto: a cell needs one itinerary), value_of_time, units, unit,
+/// cargo_tonnes, volume_m3, equipment, via, avoid, mode, samples (0 to
+/// kMaxRouteSamples), seed — plus deadline_hours (after each departure) or
+/// deadline (a fixed instant), seeds (up to kMaxSweepSeeds, distinct, or
+/// seed) and threads (local only).
+struct SweepRequest {
+  RouteQuery query;  ///< from, to and depart are each cell's; objective default_sweep_objective()
+  std::optional<Duration> deadline_after;
+  std::optional<Instant> deadline;
+  std::uint32_t samples = 1000;  ///< Monte Carlo samples per cell; 0: none
+  std::vector<std::uint64_t> seeds = {1};
+  unsigned threads = 0;  ///< local only; 0: all cores
+};
+Result<SweepRequest> parse_sweep_request(const Network& net, const RequestFields& fields, const RequestContext& ctx);
 
 /// The error for `text` given to option `name` of `options` (unknown name:
 /// the unknown-option error). For a front end that cannot hand the value over

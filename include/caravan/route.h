@@ -54,7 +54,7 @@ std::optional<Objective> parse_objective(std::string_view s);
 /// What to ship, from where to where, when, and under which constraints.
 struct RouteQuery {
   LocationIdx from, to;
-  Instant depart{};                     ///< cargo ready at `from`
+  Instant depart{};  ///< cargo ready at `from`
   /// Containers: the number of boxes, >= 1. KG: the cargo's kilograms, >= 1.
   std::uint32_t units = 1;
   UnitKind unit = UnitKind::kFeu;
@@ -69,21 +69,21 @@ struct RouteQuery {
   /// empty: the dataset's value_of_time_usd_per_box_hour / _per_tonne_hour.
   std::optional<double> value_of_time_usd;
   Objective objective = Objective::kPareto;
-  std::vector<LocationIdx> via;         ///< visited in this order; a seaport: a vessel loaded or discharged there
-  std::vector<LocationIdx> avoid;       ///< never entered
+  std::vector<LocationIdx> via;              ///< visited in this order; a seaport: a vessel loaded or discharged there
+  std::vector<LocationIdx> avoid;            ///< never entered
   std::vector<std::string> avoid_countries;  ///< ISO alpha-2; no location of these is entered
-  ModeSet modes = ModeSet::all();       ///< modes allowed for moving legs and crossings
+  ModeSet modes = ModeSet::all();            ///< modes allowed for moving legs and crossings
   /// Pareto only: an answer is dropped when another arrives no later and costs
   /// and emits at most (1 + epsilon) times as much. Bounds the set to options
   /// that differ meaningfully; 0 gives the exact Pareto set.
   double epsilon = 0.02;
-  Budget budget;                        ///< labels and time the search may use
+  Budget budget;  ///< labels and time the search may use
 
   /// TEU-equivalents shipped (capacities); 0 for KG.
   std::uint32_t teu() const { return units * static_cast<std::uint32_t>(teu_per_unit(unit)); }
   /// Boxes shipped (containers), or 1 for a KG shipment (fees per shipment).
   std::uint32_t boxes() const { return is_container(unit) ? units : 1; }
-  Mass cargo_mass() const;              ///< total payload (KG: the units)
+  Mass cargo_mass() const;  ///< total payload (KG: the units)
   /// KG: what air charges by, with the volume weight; containers: cargo_mass().
   Mass chargeable_mass() const;
 };
@@ -94,19 +94,19 @@ enum class LegKind : std::uint8_t { kMove, kWait, kTransfer, kBorder, kGaugeChan
 /// a location (`from`, and for a border `from` = exit side, `to` = entry side).
 struct Leg {
   LegKind kind = LegKind::kMove;
-  Mode mode = Mode::kRail;          ///< for kMove
+  Mode mode = Mode::kRail;  ///< for kMove
   LocationIdx from, to;
   Instant depart{}, arrive{};
   Distance km;
   Money cost;                       ///< in the currency charged; zero USD when free
   std::int64_t cost_usd_cents = 0;  ///< `cost` at the dataset's FX rates
   std::int64_t co2_g = 0;
-  LinkIdx link;                     ///< set for moving legs over a link
-  ServiceIdx service;               ///< set for every leg of a ride on a service (its border legs too)
-  CrossingIdx crossing;             ///< set for border and gauge-change legs
-  ProductIdx product;               ///< set for on-demand rail legs (and their formation wait)
+  LinkIdx link;                               ///< set for moving legs over a link
+  ServiceIdx service;                         ///< set for every leg of a ride on a service (its border legs too)
+  CrossingIdx crossing;                       ///< set for border and gauge-change legs
+  ProductIdx product;                         ///< set for on-demand rail legs (and their formation wait)
   std::optional<TrafficClass> traffic_class;  ///< set for border legs
-  std::string note;                 ///< why a wait happened, e.g. "border closed"
+  std::string note;                           ///< why a wait happened, e.g. "border closed"
   SourceList sources;
 
   /// `rail`, `road`, …, `wait`, `transfer`, `border`, `gauge_change`.
@@ -132,7 +132,7 @@ struct Itinerary {
   CurrencyTotals cost_by_currency;
   std::vector<CrossingIdx> border_crossings;
   int gauge_changes = 0;
-  int mode_changes = 0;                    ///< changes between consecutive moving modes
+  int mode_changes = 0;  ///< changes between consecutive moving modes
   /// cost + value of time × boxes (KG: tonnes) × hours, USD cents, at the query's value of time.
   std::int64_t generalized_cost_usd_cents = 0;
   std::vector<Leg> legs;
@@ -230,8 +230,8 @@ class Planner {
 /// ferry or a border's opening hours. Returns the arrival, or nullopt when the
 /// cargo gets stuck (a service that never runs, a border that never opens).
 /// Does not allocate; safe to call from many threads on one index.
-std::optional<Instant> replay_arrival(const RouteIndex& index, const RouteQuery& q, const std::vector<std::uint32_t>& arcs,
-                                      StageTiming& timing);
+std::optional<Instant> replay_arrival(const RouteIndex& index, const RouteQuery& q,
+                                      const std::vector<std::uint32_t>& arcs, StageTiming& timing);
 
 /// Rebuilds the itinerary along `arcs` with legs timed by `timing`, or by the
 /// medians and timetable when null. Fails with kInvalidInput when the arcs do

@@ -136,14 +136,14 @@ struct SetTariff {
   ServiceIdx service;
   CrossingIdx crossing;
   ProductIdx product;
-  std::optional<double> tariff_per_teu_km;  ///< link (per truck-km on road) or product, major units
+  std::optional<double> tariff_per_teu_km;            ///< link (per truck-km on road) or product, major units
   std::optional<double> tariff_per_teu_km_eastbound;  ///< product
-  std::optional<Money> per_teu;             ///< link toll, or service through-rate per 20-ft box
-  std::optional<Money> per_feu;             ///< service through-rate per 40-ft box
-  std::optional<Money> cost;                ///< crossing fee per 20-ft box or truck
-  std::optional<Money> cost_feu;            ///< crossing fee per 40-ft box
-  std::optional<Money> gauge_change_cost;   ///< crossing gauge change per 20-ft box
-  std::optional<Money> gauge_change_cost_feu;  ///< per 40-ft box
+  std::optional<Money> per_teu;                       ///< link toll, or service through-rate per 20-ft box
+  std::optional<Money> per_feu;                       ///< service through-rate per 40-ft box
+  std::optional<Money> cost;                          ///< crossing fee per 20-ft box or truck
+  std::optional<Money> cost_feu;                      ///< crossing fee per 40-ft box
+  std::optional<Money> gauge_change_cost;             ///< crossing gauge change per 20-ft box
+  std::optional<Money> gauge_change_cost_feu;         ///< per 40-ft box
 };
 struct SetFx {
   Currency currency;
@@ -169,7 +169,7 @@ struct Scenario {
   std::string id, name, description;
   std::vector<std::string> sources;  ///< cited source ids (sources.csv or new_sources)
   std::vector<Measure> measures;
-  std::vector<Source> new_sources;   ///< sources defined by the file itself ([[sources]])
+  std::vector<Source> new_sources;  ///< sources defined by the file itself ([[sources]])
 };
 
 /// Parses a scenario from TOML text. `file_name` is used in messages and, when
@@ -180,7 +180,9 @@ struct Scenario {
 Result<Scenario> parse_scenario(std::string_view toml_text, std::string_view file_name, const Network& net);
 
 /// Reads and parses a scenario file; messages name the file by its path.
-/// Fails with kNotFound when the file cannot be read.
+/// Fails with kNotFound when the file does not exist or cannot be opened, and
+/// with kInvalidInput when it is not a regular file or exceeds
+/// kMaxScenarioFileBytes (caravan/file.h).
 Result<Scenario> load_scenario_file(const std::filesystem::path& path, const Network& net);
 
 /// The network as changed by an ordered list of scenarios: the base plus the

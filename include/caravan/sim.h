@@ -68,14 +68,14 @@ enum class ArrivalProcess : std::uint8_t {
 };
 
 struct SimOptions {
-  Instant start{};                        ///< first release
+  Instant start{};                           ///< first release
   Duration horizon = std::chrono::days(90);  ///< releases happen in [start, start + horizon)
   Duration warmup = std::chrono::days(14);   ///< releases before start + warmup are not counted
   std::uint64_t seed = 1;
   Objective objective = Objective::kTime;  ///< route choice; kPareto is taken as kTime
   ModeSet modes = ModeSet::all();          ///< moving modes routes may use (e.g. no air for container flows)
   UnitKind unit = UnitKind::kFeu;
-  std::uint32_t shipment_units = 1;       ///< containers per shipment, >= 1
+  std::uint32_t shipment_units = 1;  ///< containers per shipment, >= 1
   ArrivalProcess arrivals = ArrivalProcess::kPoisson;
   /// When false, runs of services have no capacity limit: for datasets whose
   /// services are one representative train a day standing for many (as the
@@ -86,7 +86,7 @@ struct SimOptions {
   /// stochastic.h instead of the medians; draws depend only on (seed,
   /// shipment, step), so free-flow and queued walks see the same ones.
   bool sample_stages = false;
-  unsigned threads = 0;                   ///< for planning routes; 0: default_threads()
+  unsigned threads = 0;  ///< for planning routes; 0: default_threads()
   /// Bounds that keep a run finite: releasing more shipments, or processing
   /// more events (arrivals at capacitated resources and retries for the next
   /// run), fails with kInvalidInput instead of running for hours.
@@ -110,32 +110,32 @@ std::string_view to_string(ResourceKind k);
 /// wait for opening hours or for the first departure the timetable offers.
 struct ResourceStats {
   ResourceKind kind = ResourceKind::kCrossing;
-  std::uint32_t index = 0;       ///< crossing, link or service index (services added by a scenario included)
-  std::string id, name;          ///< the data row's id; name: a service's name, or `exit → entry`
-  std::uint32_t capacity = 0;    ///< TEU a day (crossing, link) or TEU a run (service)
-  double offered_teu = 0;        ///< TEU that arrived at it in the window
-  double served_teu = 0;         ///< TEU that it admitted (or that departed on a run) in the window
+  std::uint32_t index = 0;     ///< crossing, link or service index (services added by a scenario included)
+  std::string id, name;        ///< the data row's id; name: a service's name, or `exit → entry`
+  std::uint32_t capacity = 0;  ///< TEU a day (crossing, link) or TEU a run (service)
+  double offered_teu = 0;      ///< TEU that arrived at it in the window
+  double served_teu = 0;       ///< TEU that it admitted (or that departed on a run) in the window
   /// Share of capacity used in the window: busy time over window length for a
   /// crossing or link; the sum of each run's fullest segment over
   /// (runs × capacity) for a service.
   double utilisation = 0;
-  std::uint32_t shipments = 0;   ///< shipments that arrived at it in the window
+  std::uint32_t shipments = 0;                     ///< shipments that arrived at it in the window
   double mean_wait_hours = 0, p95_wait_hours = 0;  ///< over those shipments (p95: nearest rank)
-  double max_queue_teu = 0;      ///< the longest queue during the window
-  double backlog_teu = 0;        ///< TEU queued at the end of the horizon
+  double max_queue_teu = 0;                        ///< the longest queue during the window
+  double backlog_teu = 0;                          ///< TEU queued at the end of the horizon
 };
 
 /// One demand lane, over shipments released in the statistics window.
 struct LaneStats {
   LocationIdx from, to;
-  double teu_per_year = 0;       ///< demand (rows naming the same lane are added)
-  std::uint32_t shipments = 0;   ///< delivered
-  double teu = 0;                ///< delivered
-  std::uint32_t unrouted = 0;    ///< released when the planner found no route
-  std::uint32_t stuck = 0;       ///< a service that never runs or a border that never opens
+  double teu_per_year = 0;               ///< demand (rows naming the same lane are added)
+  std::uint32_t shipments = 0;           ///< delivered
+  double teu = 0;                        ///< delivered
+  std::uint32_t unrouted = 0;            ///< released when the planner found no route
+  std::uint32_t stuck = 0;               ///< a service that never runs or a border that never opens
   double mean_hours = 0, p95_hours = 0;  ///< release to delivery
-  double free_flow_hours = 0;    ///< mean of the same shipments' times with no queues anywhere
-  double mean_delay_hours = 0;   ///< mean of (transit - free-flow): what the queues cost
+  double free_flow_hours = 0;            ///< mean of the same shipments' times with no queues anywhere
+  double mean_delay_hours = 0;           ///< mean of (transit - free-flow): what the queues cost
   double p95_delay_hours = 0;
 };
 
@@ -144,9 +144,9 @@ struct SimReport {
   Instant drained{};                     ///< when the last shipment arrived
   std::uint32_t shipment_teu = 2;
   std::uint64_t seed = 1;
-  bool service_capacity = true;          ///< SimOptions::service_capacity
-  bool sample_stages = false;            ///< SimOptions::sample_stages
-  std::uint64_t shipments = 0;           ///< released, window or not
+  bool service_capacity = true;  ///< SimOptions::service_capacity
+  bool sample_stages = false;    ///< SimOptions::sample_stages
+  std::uint64_t shipments = 0;   ///< released, window or not
   std::uint64_t events = 0;
   std::uint64_t plans = 0;               ///< planner calls (cached routes)
   std::vector<ResourceStats> resources;  ///< crossings, then links, then services, by index

@@ -34,8 +34,10 @@ ArcList generate_road_graph(std::uint32_t nodes, std::uint64_t seed);
 /// `count` origin-destination pairs drawn uniformly among `nodes` nodes.
 OdPairs generate_od_pairs(std::uint32_t nodes, std::uint32_t count, std::uint64_t seed);
 
-/// Writes `src,dst,weight` / `src,dst` CSV (the formats of arc_list.h).
-/// Fails with not_found when the file cannot be written.
+/// Writes `src,dst,weight` / `src,dst` CSV (the formats of arc_list.h),
+/// atomically: the file is complete or keeps its old content. Fails with
+/// not_found when the folder cannot take a new file, kInternal when a write
+/// fails (a full disk).
 Status write_arc_list_csv(const ArcList& arcs, const std::filesystem::path& path);
 Status write_od_pairs_csv(const OdPairs& pairs, const std::filesystem::path& path);
 

@@ -89,8 +89,8 @@ class OpeningHours {
 /// Earliest instant >= t at which both `a` (on `za`'s clock) and `b` (on
 /// `zb`'s clock) are open at the same time; nullopt when their windows never
 /// overlap. This is how a border works: goods pass only while both posts are open.
-std::optional<Instant> next_open_both(Instant t, const OpeningHours& a, const TimeZone& za,
-                                      const OpeningHours& b, const TimeZone& zb);
+std::optional<Instant> next_open_both(Instant t, const OpeningHours& a, const TimeZone& za, const OpeningHours& b,
+                                      const TimeZone& zb);
 
 /// Weekday of local wall-clock seconds: 0 = Monday … 6 = Sunday.
 int weekday_of_local(std::int64_t local);

@@ -43,7 +43,10 @@ struct Distance {
   static Distance from_km(double km) { return {static_cast<std::int64_t>(km * 1000.0 + (km >= 0 ? 0.5 : -0.5))}; }
   double km() const { return static_cast<double>(meters) / 1000.0; }
   friend Distance operator+(Distance a, Distance b) { return {a.meters + b.meters}; }
-  Distance& operator+=(Distance b) { meters += b.meters; return *this; }
+  Distance& operator+=(Distance b) {
+    meters += b.meters;
+    return *this;
+  }
   friend auto operator<=>(Distance, Distance) = default;
 };
 
@@ -109,7 +112,7 @@ Mass default_cargo_mass(UnitKind u);
 /// Who owns the boxes: the carrier (COC: the through-rates of these lanes are
 /// for the operator's box, which must go back empty) or the shipper (SOC).
 enum class Equipment : std::uint8_t { kCoc, kSoc };
-std::string_view to_string(Equipment e);                     ///< `coc`, `soc`
+std::string_view to_string(Equipment e);                       ///< `coc`, `soc`
 std::optional<Equipment> parse_equipment(std::string_view s);  ///< any case
 
 /// How a movement passes a land border; a crossing may time and charge each

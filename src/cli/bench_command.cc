@@ -11,6 +11,8 @@
 #include <thread>
 #include <utility>
 
+#include <fmt/format.h>
+
 #include "caravan/arc_list.h"
 #include "caravan/shortest_path.h"
 #include "commands.h"
@@ -71,7 +73,8 @@ int run_sssp(const SsspOptions& o) {
   const OdPairs& pairs = *queries;
   std::vector<double> dist(pairs.size());
   std::vector<std::uint64_t> settled(pairs.size());
-  const unsigned threads = static_cast<unsigned>(std::min<std::size_t>(o.threads, std::max<std::size_t>(pairs.size(), 1)));
+  const unsigned threads =
+      static_cast<unsigned>(std::min<std::size_t>(o.threads, std::max<std::size_t>(pairs.size(), 1)));
   const auto t1 = std::chrono::steady_clock::now();
   auto work = [&](unsigned part) {
     ShortestPathQuery q(*index);
@@ -95,12 +98,12 @@ int run_sssp(const SsspOptions& o) {
   }
   std::uint64_t settled_total = 0;
   for (std::uint64_t n : settled) settled_total += n;
-  std::printf(
-      "{\"load_seconds\":%.6f,\"query_seconds\":%.6f,\"queries\":%zu,\"checksum\":%.3f,\"algorithm\":\"%s\","
-      "\"landmarks\":%zu,\"settled_nodes\":%llu,\"nodes\":%u,\"arcs\":%u,\"index_bytes\":%zu}\n",
-      load_seconds, query_seconds, pairs.size(), checksum, algorithm->name, index->landmarks().size(),
-      static_cast<unsigned long long>(settled_total), index->node_count(), index->arc_count(), index->memory_bytes());
-  return std::fflush(stdout) == 0 ? kExitOk : kExitInternal;
+  std::cout << fmt::format(
+      "{{\"load_seconds\":{:.6f},\"query_seconds\":{:.6f},\"queries\":{},\"checksum\":{:.3f},\"algorithm\":\"{}\","
+      "\"landmarks\":{},\"settled_nodes\":{},\"nodes\":{},\"arcs\":{},\"index_bytes\":{}}}\n",
+      load_seconds, query_seconds, pairs.size(), checksum, algorithm->name, index->landmarks().size(), settled_total,
+      index->node_count(), index->arc_count(), index->memory_bytes());
+  return std::cout.flush().good() ? kExitOk : kExitInternal;
 }
 
 }  // namespace

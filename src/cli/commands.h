@@ -38,5 +38,6 @@ Runner add_simulate_command(CLI::App& app);
 /// last. `app` must outlive the runners.
 Runner add_completion_command(CLI::App& app);
 Runner add_manpage_command(CLI::App& app, const std::string& version);
+Runner add_sweep_command(CLI::App& app);
 
 }  // namespace caravan::cli

@@ -6,8 +6,8 @@
 
 #include "caravan/load.h"
 #include "caravan/matrix.h"
-#include "caravan/request.h"
 #include "caravan/present.h"
+#include "caravan/request.h"
 #include "commands.h"
 #include "request_options.h"
 #include "scenario_options.h"

@@ -29,7 +29,7 @@ class RequestOptions {
   struct Slot {
     std::string name;
     std::vector<std::string> values;  // options: every occurrence
-    std::string single;                // positional arguments
+    std::string single;               // positional arguments
     bool flag = false, positional = false;
     CLI::Option* option = nullptr;
   };

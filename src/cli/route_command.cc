@@ -4,8 +4,8 @@
 #include <memory>
 
 #include "caravan/load.h"
-#include "caravan/request.h"
 #include "caravan/present.h"
+#include "caravan/request.h"
 #include "caravan/route.h"
 #include "caravan/scenario.h"
 #include "caravan/stochastic.h"
@@ -56,10 +56,14 @@ int run(const RouteCli& o) {
 
   QueryEcho echo{q, req->deadline, {}};
   for (const Scenario& sc : scenarios) echo.scenarios.push_back(sc.id);
-  if (o.format == "json") std::cout << itineraries_to_json(index.view(), echo, *its);
-  else if (o.format == "geojson") std::cout << itineraries_to_geojson(index.view(), *its, 2);
-  else if (o.format == "csv") std::cout << itineraries_to_csv(index.view(), *its);
-  else std::cout << itineraries_to_table(index.view(), echo, *its);
+  if (o.format == "json")
+    std::cout << itineraries_to_json(index.view(), echo, *its);
+  else if (o.format == "geojson")
+    std::cout << itineraries_to_geojson(index.view(), *its, 2);
+  else if (o.format == "csv")
+    std::cout << itineraries_to_csv(index.view(), *its);
+  else
+    std::cout << itineraries_to_table(index.view(), echo, *its);
   return std::cout.good() ? kExitOk : kExitInternal;
 }
 
@@ -80,7 +84,8 @@ Runner add_route_command(CLI::App& app) {
       "changes at 1435/1520 mm breaks, lifts between vehicles and storage after the free days.\n"
       "Costs are shown in the currency charged and in USD at the dataset's FX date.");
   o->request = std::make_unique<RequestOptions>(cmd, route_options(), std::vector<std::string_view>{"from", "to"});
-  cmd->add_option("--format", o->format, "table (default), json (Itinerary JSON contract), geojson or csv (a row per option and per leg)");
+  cmd->add_option("--format", o->format,
+                  "table (default), json (Itinerary JSON contract), geojson or csv (a row per option and per leg)");
   cmd->add_option("--data", o->data, "Dataset folder (default: the embedded data/central-asia, or $CARAVAN_DATA)");
   cmd->footer(
       "\nExamples:\n"

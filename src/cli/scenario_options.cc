@@ -9,8 +9,7 @@
 namespace caravan::cli {
 
 std::unique_ptr<Overlay> load_overlay(const Network& net, const std::filesystem::path& data_dir,
-                                      const std::vector<std::string>& names, int* exit,
-                                      std::vector<Scenario>* parsed) {
+                                      const std::vector<std::string>& names, int* exit, std::vector<Scenario>* parsed) {
   auto loaded = load_named_scenarios(net, data_dir / "scenarios", names);
   if (!loaded) {
     *exit = report_request(loaded.errors());

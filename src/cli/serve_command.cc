@@ -4,12 +4,11 @@
 
 #include <chrono>
 #include <cstdlib>
-#include <fstream>
 #include <iostream>
 #include <memory>
-#include <sstream>
 #include <thread>
 
+#include "caravan/file.h"
 #include "caravan/load.h"
 #include "caravan/server.h"
 #include "commands.h"
@@ -38,9 +37,14 @@ struct ServeOptions {
 Result<std::string> read_token(const std::string& file) {
   std::string token;
   if (!file.empty()) {
-    std::ifstream in(file);
-    if (!in) return Error::not_found("--token-file: cannot read \"" + file + "\"");
-    std::getline(in, token);
+    auto text = read_regular_file(file, kMaxTokenFileBytes);
+    if (!text) {
+      Error e = text.error();
+      e.message = "--token-file: " + e.to_string();
+      e.file.clear();
+      return e;
+    }
+    token = text->substr(0, text->find('\n'));
   } else if (const char* env = std::getenv("CARAVAN_TOKEN")) {
     token = env;
   } else {
@@ -75,7 +79,8 @@ std::filesystem::path default_db_path() {
 std::filesystem::path default_web_dir() {
   if (const char* env = std::getenv("CARAVAN_WEB")) return env;
   std::error_code ec;
-  if (auto share = installed_share_dir(); !share.empty() && std::filesystem::is_regular_file(share / "web" / "index.html", ec)) {
+  if (auto share = installed_share_dir();
+      !share.empty() && std::filesystem::is_regular_file(share / "web" / "index.html", ec)) {
     return share / "web";
   }
   return CARAVAN_WEB_DIR;
@@ -154,7 +159,9 @@ Runner add_serve_command(CLI::App& app) {
   cmd->add_option("--data", o->data, "Dataset folder (default: the embedded data/central-asia, or $CARAVAN_DATA)");
   cmd->add_option("--token-file", o->token_file,
                   "File whose first line is the bearer token for write endpoints (default: $CARAVAN_TOKEN)");
-  cmd->add_option("--web", o->web, "Folder of the built web UI (default: $CARAVAN_WEB, the installed share/caravan/web, or the build's web-ui/)");
+  cmd->add_option(
+      "--web", o->web,
+      "Folder of the built web UI (default: $CARAVAN_WEB, the installed share/caravan/web, or the build's web-ui/)");
   cmd->add_option("--db", o->db,
                   "SQLite file of scenarios saved through the API (default $XDG_STATE_HOME/caravan/scenarios.sqlite "
                   "or ~/.local/state/caravan/scenarios.sqlite; :memory: keeps none)");

@@ -111,7 +111,8 @@ CommandDoc describe(const CLI::App& app, std::vector<std::string> path) {
     if (const OptionSpec* spec = o.positional ? nullptr : request_spec(path, o.names.front())) {
       // Scenarios and demand may name files on the command line: complete file names.
       o.path = spec->type == OptionType::kScenarios || spec->type == OptionType::kDemand;
-      if (spec->type == OptionType::kChoice || spec->type == OptionType::kChoices) o.choices = split(spec->choices, '|');
+      if (spec->type == OptionType::kChoice || spec->type == OptionType::kChoices)
+        o.choices = split(spec->choices, '|');
     }
     doc.options.push_back(std::move(o));
   }
@@ -157,7 +158,8 @@ std::string roff(const std::string& text) {
       // One UTF-8 sequence (the help texts are UTF-8): lead byte, then continuations.
       int extra = c >= 0xf0 ? 3 : c >= 0xe0 ? 2 : 1;
       std::uint32_t cp = c & (0x3f >> extra);
-      for (int k = 0; k < extra && i + 1 < text.size(); ++k) cp = (cp << 6) | (static_cast<unsigned char>(text[++i]) & 0x3f);
+      for (int k = 0; k < extra && i + 1 < text.size(); ++k)
+        cp = (cp << 6) | (static_cast<unsigned char>(text[++i]) & 0x3f);
       char buf[16];
       std::snprintf(buf, sizeof buf, "\\[u%04X]", static_cast<unsigned>(cp));
       out += buf;
@@ -266,8 +268,8 @@ std::string value_cases(const CommandDoc& root, const std::string& files, Words 
 template <typename Words>
 std::string walk_and_values(const CommandDoc& root, const std::string& word, int first, const std::string& cursor,
                             const std::string& files, Words words) {
-  return "  for ((i = " + std::to_string(first) + "; i < " + cursor + "; i++)); do\n" +
-         "    case \"$cmd:${" + word + "[i]}\" in\n" + walk_cases(root) +
+  return "  for ((i = " + std::to_string(first) + "; i < " + cursor + "; i++)); do\n" + "    case \"$cmd:${" + word +
+         "[i]}\" in\n" + walk_cases(root) +
          "    esac\n"
          "  done\n"
          "  case \"$cmd:$prev\" in\n" +
@@ -305,11 +307,10 @@ std::string bash_completion(const CommandDoc& root) {
     if (!subs.empty() || positional) s += "; [[ $cur == -* ]] || words=" + quoted(joined(subs, " "));
     s += " ;;\n";
   });
-  s +=
-      "  esac\n"
-      "  COMPREPLY=($(compgen -W \"$words\" -- \"$cur\"))\n"
-      "}\n"
-      "complete -F _caravan caravan\n";
+  s += "  esac\n"
+       "  COMPREPLY=($(compgen -W \"$words\" -- \"$cur\"))\n"
+       "}\n"
+       "complete -F _caravan caravan\n";
   return s;
 }
 
@@ -345,15 +346,14 @@ std::string zsh_completion(const CommandDoc& root) {
     s += "    " + state_of(c.path) + ")\n      subs=(" + zsh_items(subs) + ")\n      opts=(" + zsh_items(opts) +
          ") ;;\n";
   });
-  s +=
-      "  esac\n"
-      "  if [[ ${words[CURRENT]} == -* || ${#subs} -eq 0 ]]; then\n"
-      "    _describe -t options option opts\n"
-      "  else\n"
-      "    _describe -t commands command subs\n"
-      "  fi\n"
-      "}\n"
-      "_caravan \"$@\"\n";
+  s += "  esac\n"
+       "  if [[ ${words[CURRENT]} == -* || ${#subs} -eq 0 ]]; then\n"
+       "    _describe -t options option opts\n"
+       "  else\n"
+       "    _describe -t commands command subs\n"
+       "  fi\n"
+       "}\n"
+       "_caravan \"$@\"\n";
   return s;
 }
 

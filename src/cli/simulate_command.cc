@@ -5,8 +5,8 @@
 #include <memory>
 
 #include "caravan/load.h"
-#include "caravan/request.h"
 #include "caravan/present.h"
+#include "caravan/request.h"
 #include "caravan/sim.h"
 #include "commands.h"
 #include "request_options.h"
@@ -78,7 +78,8 @@ Runner add_simulate_command(CLI::App& app) {
       "      the same with Khorgos cut to 8 trains a day\n"
       "  caravan simulate --demand data/central-asia/demand.csv --service-capacity per-run --mode rail,road,ferry\n"
       "      also hold every scheduled run to its capacity (here the one weekly Caspian feeder overflows)\n"
-      "  printf 'from,to,teu_per_year\\nxian,almaty,50000\\n' > d.csv && caravan simulate --demand d.csv --days 30 --warmup 0\n"
+      "  printf 'from,to,teu_per_year\\nxian,almaty,50000\\n' > d.csv && caravan simulate --demand d.csv --days 30 "
+      "--warmup 0\n"
       "      one lane, a month\n"
       "\nA demand file lists lanes, one a line:\n"
       "  from,to,teu_per_year\n"

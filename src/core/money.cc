@@ -1,6 +1,8 @@
 #include "caravan/money.h"
 
+#include <algorithm>
 #include <array>
+#include <cassert>
 #include <cmath>
 #include <cstdio>
 
@@ -42,6 +44,26 @@ std::int64_t pow10(int e) {
 
 }  // namespace
 
+std::optional<std::int64_t> checked_add(std::int64_t a, std::int64_t b) {
+  std::int64_t r = 0;
+  if (__builtin_add_overflow(a, b, &r)) return std::nullopt;
+  return r;
+}
+
+std::optional<std::int64_t> checked_mul(std::int64_t a, std::int64_t b) {
+  std::int64_t r = 0;
+  if (__builtin_mul_overflow(a, b, &r)) return std::nullopt;
+  return r;
+}
+
+std::optional<std::int64_t> checked_llround(double x) {
+  // 2^63 is exact as a double. Doubles of magnitude 2^52 and more are whole
+  // numbers, so rounding anything in [-2^63, 2^63) stays inside int64.
+  constexpr double kTwo63 = 9223372036854775808.0;
+  if (!(x >= -kTwo63 && x < kTwo63)) return std::nullopt;  // also false for NaN
+  return static_cast<std::int64_t>(std::round(x));
+}
+
 std::optional<Currency> Currency::parse(std::string_view s) {
   const CurrencyInfo* info = find_info(s);
   if (info == nullptr) return std::nullopt;
@@ -58,7 +80,18 @@ int Currency::exponent() const {
 }
 
 Money Money::from_major(double amount, Currency c) {
-  return Money{std::llround(amount * static_cast<double>(pow10(c.exponent()))), c};
+  auto m = checked_from_major(amount, c);
+  assert(m.ok());
+  return m.ok() ? *m : Money{0, c};
+}
+
+Result<Money> Money::checked_from_major(double amount, Currency c) {
+  auto minor = checked_llround(amount * static_cast<double>(pow10(c.exponent())));
+  if (!minor || *minor > kMaxMinorUnits || *minor < -kMaxMinorUnits) {
+    return Error::invalid("amount " + std::to_string(amount) + " " + std::string(c.str()) +
+                          " is out of range (expected at most " + Money{kMaxMinorUnits, c}.to_string() + ")");
+  }
+  return Money{*minor, c};
 }
 
 double Money::major() const { return static_cast<double>(minor) / static_cast<double>(pow10(currency.exponent())); }
@@ -66,8 +99,10 @@ double Money::major() const { return static_cast<double>(minor) / static_cast<do
 std::string Money::to_string() const {
   int e = currency.exponent();
   std::int64_t p = pow10(e);
-  std::int64_t a = minor < 0 ? -minor : minor;
-  std::string whole = std::to_string(a / p);
+  // The magnitude as unsigned: -INT64_MIN does not fit int64.
+  const std::uint64_t a = minor < 0 ? 0 - static_cast<std::uint64_t>(minor) : static_cast<std::uint64_t>(minor);
+  const auto up = static_cast<std::uint64_t>(p);
+  std::string whole = std::to_string(a / up);
   std::string grouped;
   for (std::size_t i = 0; i < whole.size(); ++i) {
     if (i > 0 && (whole.size() - i) % 3 == 0) grouped += ',';
@@ -75,7 +110,7 @@ std::string Money::to_string() const {
   }
   std::string out = (minor < 0 ? "-" : "") + grouped;
   if (e > 0) {
-    std::string frac = std::to_string(a % p);
+    std::string frac = std::to_string(a % up);
     out += '.';
     out += std::string(static_cast<std::size_t>(e) - frac.size(), '0') + frac;
   }
@@ -95,49 +130,54 @@ Result<Money> parse_money(std::string_view text, Currency c) {
     negative = true;
     pos = 1;
   }
+  const int e = c.exponent();
+  const std::int64_t scale = pow10(e);
+  auto too_large = [&] { return fail("too large (expected at most " + Money{kMaxMinorUnits, c}.to_string() + ")"); };
+  // Every digit is checked against the limit as it is read, so no amount of
+  // digits can overflow.
   std::int64_t whole = 0;
   int whole_digits = 0;
   while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') {
-    if (whole > 100'000'000'000'000LL) return fail("too large");
     whole = whole * 10 + (text[pos] - '0');
+    if (whole > kMaxMinorUnits / scale) return too_large();
     ++pos;
     ++whole_digits;
   }
-  std::int64_t frac = 0;
+  std::int64_t frac = 0;  // the first `e` decimals, as minor units
   int frac_digits = 0;
+  bool extra_nonzero = false;  // a non-zero digit beyond the currency's `e`
   if (pos < text.size() && text[pos] == '.') {
     ++pos;
     while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') {
-      frac = frac * 10 + (text[pos] - '0');
+      if (frac_digits < e)
+        frac = frac * 10 + (text[pos] - '0');
+      else if (text[pos] != '0')
+        extra_nonzero = true;
       ++pos;
       ++frac_digits;
     }
     if (frac_digits == 0) return fail("no digits after the decimal point (expected a decimal number such as 12.50)");
   }
   if (pos != text.size() || whole_digits == 0) return fail("not a number (expected a decimal number such as 12.50)");
-  int e = c.exponent();
-  if (frac_digits > e) {
-    // Extra digits are allowed only when they are zeros.
-    while (frac_digits > e) {
-      if (frac % 10 != 0) {
-        return fail("more decimals than " + std::string(c.str()) + " has (expected at most " + std::to_string(e) + ")");
-      }
-      frac /= 10;
-      --frac_digits;
-    }
+  if (extra_nonzero) {
+    return fail("more decimals than " + std::string(c.str()) + " has (expected at most " + std::to_string(e) + ")");
   }
-  std::int64_t minor = whole * pow10(e) + frac * pow10(e - frac_digits);
+  const std::int64_t minor = whole * scale + frac * pow10(e - std::min(frac_digits, e));
+  if (minor > kMaxMinorUnits) return too_large();
   return Money{negative ? -minor : minor, c};
 }
 
-void CurrencyTotals::add(Money m) {
+bool CurrencyTotals::add(Money m) {
   for (Money& item : items_) {
     if (item.currency == m.currency) {
-      item.minor += m.minor;
-      return;
+      auto sum = checked_add(item.minor, m.minor);
+      if (!sum) return false;
+      item.minor = *sum;
+      return true;
     }
   }
   items_.push_back(m);
+  return true;
 }
 
 std::int64_t CurrencyTotals::amount(Currency c) const {
@@ -179,7 +219,13 @@ double FxTable::minor_to_usd_cents(double minor, Currency c) const {
 }
 
 std::int64_t FxTable::to_usd_cents(Money m) const {
-  return std::llround(minor_to_usd_cents(static_cast<double>(m.minor), m.currency));
+  auto cents = checked_to_usd_cents(m);
+  assert(cents.has_value());
+  return cents.value_or(0);
+}
+
+std::optional<std::int64_t> FxTable::checked_to_usd_cents(Money m) const {
+  return checked_llround(minor_to_usd_cents(static_cast<double>(m.minor), m.currency));
 }
 
 }  // namespace caravan

@@ -29,7 +29,8 @@ Result<TimeZone> TimeZone::locate(std::string_view name) {
   try {
     return TimeZone(date::locate_zone(name));
   } catch (const std::exception&) {
-    return Error::not_found("unknown time zone \"" + std::string(name) + "\" (expected an IANA zone such as Asia/Almaty)");
+    return Error::not_found("unknown time zone \"" + std::string(name) +
+                            "\" (expected an IANA zone such as Asia/Almaty)");
   }
 }
 

@@ -102,7 +102,8 @@ std::string format_instant_utc(Instant t) {
   // and snprintf was a visible share of rendering.
   std::string out = "0000-00-00T00:00:00Z";
   auto put = [&out](std::size_t at, long long v, int width) {
-    for (int k = width - 1; k >= 0; --k, v /= 10) out[at + static_cast<std::size_t>(k)] = static_cast<char>('0' + v % 10);
+    for (int k = width - 1; k >= 0; --k, v /= 10)
+      out[at + static_cast<std::size_t>(k)] = static_cast<char>('0' + v % 10);
   };
   put(0, year, 4);
   put(5, static_cast<unsigned>(ymd.month()), 2);
@@ -115,11 +116,16 @@ std::string format_instant_utc(Instant t) {
 
 std::string_view to_string(Mode m) {
   switch (m) {
-    case Mode::kRail: return "rail";
-    case Mode::kRoad: return "road";
-    case Mode::kFerry: return "ferry";
-    case Mode::kSea: return "sea";
-    case Mode::kAir: return "air";
+    case Mode::kRail:
+      return "rail";
+    case Mode::kRoad:
+      return "road";
+    case Mode::kFerry:
+      return "ferry";
+    case Mode::kSea:
+      return "sea";
+    case Mode::kAir:
+      return "air";
   }
   return "?";
 }
@@ -150,10 +156,14 @@ Result<ModeSet> parse_mode_set(std::string_view s) {
 
 std::string_view to_string(UnitKind u) {
   switch (u) {
-    case UnitKind::kTeu: return "TEU";
-    case UnitKind::kFeu: return "FEU";
-    case UnitKind::kFeuHc: return "FEU_HC";
-    case UnitKind::kKg: return "KG";
+    case UnitKind::kTeu:
+      return "TEU";
+    case UnitKind::kFeu:
+      return "FEU";
+    case UnitKind::kFeuHc:
+      return "FEU_HC";
+    case UnitKind::kKg:
+      return "KG";
   }
   return "?";
 }
@@ -182,9 +192,12 @@ std::optional<Equipment> parse_equipment(std::string_view s) {
 
 std::string_view to_string(TrafficClass c) {
   switch (c) {
-    case TrafficClass::kBlockTrain: return "block_train";
-    case TrafficClass::kRail: return "rail";
-    case TrafficClass::kTruck: return "truck";
+    case TrafficClass::kBlockTrain:
+      return "block_train";
+    case TrafficClass::kRail:
+      return "rail";
+    case TrafficClass::kTruck:
+      return "truck";
   }
   return "?";
 }

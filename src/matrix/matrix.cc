@@ -3,12 +3,11 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
-#include <fstream>
 #include <mutex>
 #include <set>
-#include <sstream>
 
 #include "caravan/csv.h"
+#include "caravan/file.h"
 #include "caravan/parallel.h"
 #include "caravan/places.h"
 #include "caravan/stochastic.h"
@@ -57,7 +56,8 @@ Result<Matrix> compute_matrix(const RouteIndex& index, const std::vector<Locatio
   proto.objective = o.objective == Objective::kPareto ? Objective::kGeneralized : o.objective;
   proto.modes = o.modes;
   proto.budget = o.budget;
-  if (proto.modes.empty()) return Error::invalid("no mode allowed (expected at least one of rail, road, ferry, sea, air)");
+  if (proto.modes.empty())
+    return Error::invalid("no mode allowed (expected at least one of rail, road, ferry, sea, air)");
   if (auto st = check_cargo(index.network(), proto); !st.ok()) return st.errors();
   Matrix m;
   m.objective = proto.objective;
@@ -123,11 +123,9 @@ Result<Matrix> compute_matrix(const RouteIndex& index, const std::vector<Locatio
 }
 
 Result<std::vector<DemandRow>> load_demand_csv(const std::string& path, const Network& net) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Error::not_found(path + ": cannot read file (expected a CSV from,to,teu_per_year)");
-  std::ostringstream text;
-  text << in.rdbuf();
-  return parse_demand_csv(text.str(), path, net);
+  auto text = read_regular_file(path, kMaxTableFileBytes);
+  if (!text) return text.errors();
+  return parse_demand_csv(*text, path, net);
 }
 
 Result<std::vector<DemandRow>> parse_demand_csv(std::string_view text, std::string_view file_name, const Network& net) {
@@ -174,11 +172,15 @@ Result<std::vector<DemandRow>> parse_demand_csv(std::string_view text, std::stri
 
 double OdChange::delta(Objective o) const {
   switch (o) {
-    case Objective::kTime: return delta_hours();
-    case Objective::kCost: return static_cast<double>(scenario.cost_usd_cents - base.cost_usd_cents) / 100.0;
-    case Objective::kCo2: return static_cast<double>(scenario.co2_g - base.co2_g) / 1000.0;
+    case Objective::kTime:
+      return delta_hours();
+    case Objective::kCost:
+      return static_cast<double>(scenario.cost_usd_cents - base.cost_usd_cents) / 100.0;
+    case Objective::kCo2:
+      return static_cast<double>(scenario.co2_g - base.co2_g) / 1000.0;
     case Objective::kPareto:
-    case Objective::kGeneralized: break;
+    case Objective::kGeneralized:
+      break;
   }
   return static_cast<double>(scenario.generalized_cost_usd_cents - base.generalized_cost_usd_cents) / 100.0;
 }

@@ -2,6 +2,8 @@
 // ',' and converted with std::from_chars; no allocation per field.
 #include "caravan/arc_list.h"
 
+#include "caravan/file.h"
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -59,8 +61,9 @@ class RowParser {
     std::uint64_t v = 0;
     auto [ptr, ec] = std::from_chars(field.data(), field.data() + field.size(), v);
     if (field.empty() || ec != std::errc() || ptr != field.data() + field.size() || v > kMaxId) {
-      error = Error::at(std::string(file_), line_no, column,
-                        "bad node id " + quoted(field) + " (expected an integer from 0 to " + std::to_string(kMaxId) + ")");
+      error =
+          Error::at(std::string(file_), line_no, column,
+                    "bad node id " + quoted(field) + " (expected an integer from 0 to " + std::to_string(kMaxId) + ")");
       return false;
     }
     out = static_cast<std::uint32_t>(v);
@@ -134,8 +137,9 @@ class RowParser {
 
   bool finish() {
     if (!seen_header_) {
-      error = Error::at(std::string(file_), 1, "",
-                        std::string("empty file (expected the header ") + (weighted_ ? "src,dst,weight" : "src,dst") + ")");
+      error =
+          Error::at(std::string(file_), 1, "",
+                    std::string("empty file (expected the header ") + (weighted_ ? "src,dst,weight" : "src,dst") + ")");
       return false;
     }
     return true;
@@ -153,26 +157,35 @@ class RowParser {
 
 namespace {
 
-// Feeds `text`, or the file at `path` in 1 MiB chunks when `path` is given, so
-// a large file is never held in memory whole.
+// A row of src,dst,weight is a few dozen bytes; a longer line is not one.
+constexpr std::size_t kMaxLineBytes = 4096;
+
+// Feeds `text`, or the regular file at `path` in 1 MiB chunks when `path` is
+// given, so a large file is never held in memory whole; an endless line (a
+// file of NUL bytes) stops at kMaxLineBytes.
 template <typename OnRow>
 bool run(RowParser& p, std::string_view text, const std::filesystem::path* path, OnRow&& on_row) {
   if (path == nullptr) return p.feed(text, on_row, true) && p.finish();
-  std::unique_ptr<std::FILE, int (*)(std::FILE*)> f(std::fopen(path->c_str(), "rb"), &std::fclose);
+  auto f = open_regular_file(*path);
   if (!f) {
-    p.error = Error::not_found(path->string() + ": cannot read file (expected a readable file)");
+    p.error = f.error();
     return false;
   }
   std::string buf;
   std::vector<char> chunk(1 << 20);
   while (true) {
-    std::size_t n = std::fread(chunk.data(), 1, chunk.size(), f.get());
+    std::size_t n = std::fread(chunk.data(), 1, chunk.size(), f->get());
     if (n == 0) break;
     buf.append(chunk.data(), n);
     if (!p.feed(buf, on_row, false)) return false;
     buf.erase(0, p.consumed);
+    if (buf.size() > kMaxLineBytes) {
+      p.error = Error::at(path->string(), p.line_no + 1, "",
+                          "line longer than " + format_byte_size(kMaxLineBytes) + " (expected src,dst[,weight] rows)");
+      return false;
+    }
   }
-  if (std::ferror(f.get())) {
+  if (std::ferror(f->get())) {
     p.error = Error::not_found(path->string() + ": read error");
     return false;
   }

@@ -1,5 +1,7 @@
 #include "caravan/csv.h"
 
+#include "caravan/text.h"
+
 namespace caravan {
 
 int CsvTable::column(std::string_view name) const {
@@ -19,7 +21,11 @@ CsvTable parse_csv(std::string file, std::string_view text, Errors& errors) {
   std::size_t pos = 0;
   std::uint32_t line = 1;
   bool first = true;
+  // Rows that are not UTF-8 text: the first kMaxTextErrors are reported one by one.
+  constexpr std::size_t kMaxTextErrors = 10;
+  std::size_t text_faults = 0;
   while (pos < text.size()) {
+    const std::size_t row_begin = pos;
     CsvRow row;
     row.line = line;
     std::string field;
@@ -58,7 +64,8 @@ CsvTable parse_csv(std::string file, std::string_view text, Errors& errors) {
       } else {
         while (pos < text.size() && text[pos] != ',' && text[pos] != '\n') {
           if (text[pos] == '"') {
-            errors.push_back(Error::at(table.file, line, "", "quote inside an unquoted field (expected the whole field in quotes)"));
+            errors.push_back(
+                Error::at(table.file, line, "", "quote inside an unquoted field (expected the whole field in quotes)"));
             bad_row = true;
           }
           if (text[pos] != '\r') field += text[pos];
@@ -75,6 +82,13 @@ CsvTable parse_csv(std::string file, std::string_view text, Errors& errors) {
         ++pos;  // the comma
       }
     }
+    if (auto f = find_text_faults(text.substr(row_begin, pos - row_begin), 1); !f.empty()) {
+      if (text_faults++ < kMaxTextErrors)
+        errors.push_back(Error::at(table.file, row.line + f[0].line - 1, "", f[0].message));
+      // Kept, made text, so that one bad byte is one error (a dropped row
+      // would turn every reference to it into another).
+      for (std::string& value : row.fields) value = sanitize_text(value);
+    }
     bool blank = row.fields.size() == 1 && row.fields[0].empty();
     if (blank || bad_row) continue;
     if (first) {
@@ -83,6 +97,10 @@ CsvTable parse_csv(std::string file, std::string_view text, Errors& errors) {
     } else {
       table.rows.push_back(std::move(row));
     }
+  }
+  if (text_faults > kMaxTextErrors) {
+    errors.push_back(Error::at(table.file, 0, "",
+                               std::to_string(text_faults - kMaxTextErrors) + " more rows that are not UTF-8 text"));
   }
   if (first) errors.push_back(Error::at(table.file, 1, "", "empty file (expected a header row)"));
   return table;

@@ -9,18 +9,41 @@
 #include <charconv>
 #include <cmath>
 #include <fstream>
+#include <optional>
 #include <set>
 #include <sstream>
 
 #include <toml++/toml.h>
 
 #include "caravan/csv.h"
+#include "caravan/file.h"
 #include "loader.h"
 
 namespace caravan {
 namespace {
 
 using detail::TableReader;
+
+// Checks of values that parse but mean nothing; each reader calls them in a line.
+
+// A calendar day written YYYY-MM-DD: 2025-02-30 and 2025-13-45 are not one.
+std::optional<std::string> date_problem(std::string_view text) {
+  if (text.size() == 10 && text[4] == '-' && text[7] == '-' && parse_instant(text).ok()) return std::nullopt;
+  return "bad date \"" + std::string(text) + "\" (expected a calendar date YYYY-MM-DD)";
+}
+
+// The modes of the links at each location: a crossing of a mode joins two
+// places links of that mode reach (a rail crossing between two road
+// checkpoints is nonsense).
+std::vector<ModeSet> link_modes_at(const Network& net) {
+  std::vector<ModeSet> at(net.locations.size());
+  for (const Link& l : net.links) {
+    for (LocationIdx i : {l.from, l.to}) {
+      if (i.valid() && i.v < at.size()) at[i.v].add(l.mode);
+    }
+  }
+  return at;
+}
 
 struct Loader : detail::LoadContext {
   using LoadContext::LoadContext;
@@ -48,12 +71,22 @@ struct Loader : detail::LoadContext {
     net.info.description = get("description", false);
     net.info.license = get("license", false);
     net.info.fx_date = get("fx_date", false);
+    if (auto problem = net.info.fx_date.empty() ? std::nullopt : date_problem(net.info.fx_date)) {
+      errors.push_back(Error::at("dataset.toml", t.get("fx_date")->source().begin.line, "fx_date", *problem));
+    }
+    if (const toml::node* n = t.get("hubs"); n != nullptr && (!n->is_array() || n->as_array()->empty())) {
+      errors.push_back(Error::at("dataset.toml", n->source().begin.line, "hubs",
+                                 std::string(n->is_array() ? "empty" : "not a list") +
+                                     " (expected location ids, such as hubs = [\"xian\", \"almaty\"]; leave hubs out "
+                                     "when there are none)"));
+    }
     if (auto* hubs = t["hubs"].as_array()) {
       for (auto& h : *hubs) {
         if (auto v = h.value<std::string>()) {
           net.info.hubs.push_back(*v);
         } else {
-          errors.push_back(Error::at("dataset.toml", h.source().begin.line, "hubs", "not a string (expected location ids)"));
+          errors.push_back(
+              Error::at("dataset.toml", h.source().begin.line, "hubs", "not a string (expected location ids)"));
         }
       }
       hubs_line_ = hubs->source().begin.line;
@@ -63,7 +96,8 @@ struct Loader : detail::LoadContext {
       if (n == nullptr) continue;
       auto v = n->value<double>();
       if (!n->is_number() || !v || !std::isfinite(*v) || *v < 0 || *v > 1e6) {
-        errors.push_back(Error::at("dataset.toml", n->source().begin.line, key, "expected a number from 0 to 1000000 (USD)"));
+        errors.push_back(
+            Error::at("dataset.toml", n->source().begin.line, key, "expected a number from 0 to 1000000 (USD)"));
         continue;
       }
       (std::string_view(key) == "value_of_time_usd_per_box_hour" ? net.info.value_of_time_usd_per_box_hour
@@ -82,14 +116,20 @@ struct Loader : detail::LoadContext {
                                  "missing key (expected the source ids of the value of time)"));
     }
     for (auto&& [key, value] : t) {
-      static const std::set<std::string> known = {"name",        "version", "description",
-                                                  "license",     "fx_date", "hubs",
-                                                  "value_of_time_usd_per_box_hour", "value_of_time_usd_per_tonne_hour",
+      static const std::set<std::string> known = {"name",
+                                                  "version",
+                                                  "description",
+                                                  "license",
+                                                  "fx_date",
+                                                  "hubs",
+                                                  "value_of_time_usd_per_box_hour",
+                                                  "value_of_time_usd_per_tonne_hour",
                                                   "value_of_time_source"};
       if (!known.count(std::string(key.str()))) {
-        errors.push_back(Error::at("dataset.toml", value.source().begin.line, std::string(key.str()),
-                                   "unknown key (expected name, version, description, license, fx_date, hubs or "
-                                   "value_of_time_usd_per_box_hour, value_of_time_usd_per_tonne_hour, value_of_time_source)"));
+        errors.push_back(
+            Error::at("dataset.toml", value.source().begin.line, std::string(key.str()),
+                      "unknown key (expected name, version, description, license, fx_date, hubs or "
+                      "value_of_time_usd_per_box_hour, value_of_time_usd_per_tonne_hour, value_of_time_source)"));
       }
     }
   }
@@ -118,8 +158,11 @@ struct Loader : detail::LoadContext {
       Source s;
       s.id = r.text(row, "id");
       std::string kind = r.text(row, "kind");
-      if (auto k = parse_source_kind(kind)) s.kind = *k;
-      else if (!kind.empty()) r.error(row, "kind", "unknown kind \"" + kind + "\" (expected measured, published, announced, estimate, derived or proxy)");
+      if (auto k = parse_source_kind(kind))
+        s.kind = *k;
+      else if (!kind.empty())
+        r.error(row, "kind",
+                "unknown kind \"" + kind + "\" (expected measured, published, announced, estimate, derived or proxy)");
       s.title = r.text(row, "title");
       s.publisher = r.text(row, "publisher", false);
       s.url = r.text(row, "url", false);
@@ -142,6 +185,12 @@ struct Loader : detail::LoadContext {
       auto c = r.currency(row, "currency");
       double rate = r.number(row, "per_usd", 1e-9, 1e12);
       std::string date = r.text(row, "date");
+      if (auto problem = date.empty() ? std::nullopt : date_problem(date)) r.error(row, "date", *problem);
+      if (c && c->str() == "USD" && rate > 0 && rate != 1) {
+        r.error(row, "per_usd",
+                "USD is " + std::string(r.raw(row, "per_usd")) +
+                    " per USD (expected 1: rates are units of a currency per US dollar)");
+      }
       SourceList src = sources(r, row);
       if (!c) continue;
       if (!seen.insert(std::string(c->str())).second) {
@@ -172,7 +221,8 @@ struct Loader : detail::LoadContext {
       f.mode = *m;
       for (const EmissionFactor& g : net.emission_factors) {
         if (g.mode == f.mode && g.traction == f.traction) {
-          r.error(row, "traction", "duplicate factor for " + mode + "/" + f.traction + " (expected one row per mode and traction)");
+          r.error(row, "traction",
+                  "duplicate factor for " + mode + "/" + f.traction + " (expected one row per mode and traction)");
         }
       }
       net.emission_factors.push_back(std::move(f));
@@ -193,7 +243,8 @@ struct Loader : detail::LoadContext {
       Location l;
       l.id = r.text(row, "id");
       for (char c : l.id) {
-        if (!(std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) || c == '-' || c == '_')) {
+        if (!(std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) || c == '-' ||
+              c == '_')) {
           r.error(row, "id", "bad id \"" + l.id + "\" (expected a lowercase slug of a-z, 0-9, - and _)");
           break;
         }
@@ -205,7 +256,8 @@ struct Loader : detail::LoadContext {
       std::string country = r.text(row, "country");
       if (country.size() != 2 || !std::isupper(static_cast<unsigned char>(country[0])) ||
           !std::isupper(static_cast<unsigned char>(country[1]))) {
-        if (!country.empty()) r.error(row, "country", "bad country \"" + country + "\" (expected an ISO 3166-1 alpha-2 code such as KZ)");
+        if (!country.empty())
+          r.error(row, "country", "bad country \"" + country + "\" (expected an ISO 3166-1 alpha-2 code such as KZ)");
       } else {
         l.country = {country[0], country[1]};
       }
@@ -221,15 +273,18 @@ struct Loader : detail::LoadContext {
         }
       }
       if (!kind_ok && !kind.empty()) {
-        r.error(row, "kind", "unknown kind \"" + kind + "\" (expected terminal, dry_port, bcp, seaport, airport or city)");
+        r.error(row, "kind",
+                "unknown kind \"" + kind + "\" (expected terminal, dry_port, bcp, seaport, airport or city)");
       }
       l.lat = r.number(row, "lat", -90, 90);
       l.lon = r.number(row, "lon", -180, 180);
       std::string tz = r.text(row, "timezone");
       if (!tz.empty()) {
         auto zone = TimeZone::locate(tz);
-        if (zone) l.zone = *zone;
-        else r.error(row, "timezone", zone.error().message);
+        if (zone)
+          l.zone = *zone;
+        else
+          r.error(row, "timezone", zone.error().message);
       }
       l.transfer_time = hours(r.number(row, "transfer_hours", 0, 24 * 30));
       auto cur = r.currency(row, "currency");
@@ -241,8 +296,9 @@ struct Loader : detail::LoadContext {
       if (r.has_value(row, "port_dwell_p90_h") && !r.has_value(row, "port_dwell_median_h")) {
         r.error(row, "port_dwell_median_h", "empty while port_dwell_p90_h is given (expected both)");
       } else if (dwell_p90 < dwell) {
-        r.error(row, "port_dwell_p90_h", "p90 " + std::string(r.raw(row, "port_dwell_p90_h")) + " h is below the median " +
-                                             std::string(r.raw(row, "port_dwell_median_h")) + " h (expected p90 >= median)");
+        r.error(row, "port_dwell_p90_h",
+                "p90 " + std::string(r.raw(row, "port_dwell_p90_h")) + " h is below the median " +
+                    std::string(r.raw(row, "port_dwell_median_h")) + " h (expected p90 >= median)");
       }
       l.port_dwell_median = hours(dwell);
       l.port_dwell_p90 = hours(std::max(dwell, dwell_p90));
@@ -293,7 +349,9 @@ struct Loader : detail::LoadContext {
       if (k.co2_g_per_tkm < 0 && m) {
         k.co2_g_per_tkm = net.average_co2_g_per_tkm(*m);
         if (k.co2_g_per_tkm <= 0) {
-          r.error(row, "co2_g_per_tkm", "empty and no average factor for " + mode + " (expected a number, or an emission_factors.csv row " + mode + ",average)");
+          r.error(row, "co2_g_per_tkm",
+                  "empty and no average factor for " + mode + " (expected a number, or an emission_factors.csv row " +
+                      mode + ",average)");
         }
       }
       if (m == Mode::kRail && warnings != nullptr && (k.tariff_per_teu_km != 0 || k.tariff_per_teu.minor != 0)) {
@@ -304,18 +362,25 @@ struct Loader : detail::LoadContext {
       k.capacity_teu_per_day = r.count(row, "capacity_units_per_day");
       k.bidirectional = r.boolean(row, "bidirectional", true);
       std::string status = r.text(row, "status", false);
-      if (status.empty() || status == "open") k.status = LinkStatus::kOpen;
-      else if (status == "planned") k.status = LinkStatus::kPlanned;
-      else if (status == "closed") k.status = LinkStatus::kClosed;
-      else r.error(row, "status", "unknown status \"" + status + "\" (expected open, planned or closed)");
+      if (status.empty() || status == "open")
+        k.status = LinkStatus::kOpen;
+      else if (status == "planned")
+        k.status = LinkStatus::kPlanned;
+      else if (status == "closed")
+        k.status = LinkStatus::kClosed;
+      else
+        r.error(row, "status", "unknown status \"" + status + "\" (expected open, planned or closed)");
       k.sources = sources(r, row);
-      if (k.from.valid() && k.from == k.to) r.error(row, "to", "link from a location to itself (expected two different locations)");
+      if (k.from.valid() && k.from == k.to)
+        r.error(row, "to", "link from a location to itself (expected two different locations)");
       if (k.from.valid() && k.to.valid() && m) {
         const Location& a = net.locations[k.from];
         const Location& b = net.locations[k.to];
         if (a.country != b.country && (k.mode == Mode::kRail || k.mode == Mode::kRoad)) {
-          r.error(row, "to", "a " + mode + " link joins " + std::string(a.country_code()) + " and " +
-                                 std::string(b.country_code()) + " (expected a crossing between countries; rail and road links stay within one country)");
+          r.error(row, "to",
+                  "a " + mode + " link joins " + std::string(a.country_code()) + " and " +
+                      std::string(b.country_code()) +
+                      " (expected a crossing between countries; rail and road links stay within one country)");
         }
         if (k.mode == Mode::kRail && k.gauge != 0) {
           for (LocationIdx end : {k.from, k.to}) {
@@ -323,8 +388,9 @@ struct Loader : detail::LoadContext {
             if (loc.gauge == 0) {
               loc.gauge = k.gauge;
             } else if (loc.gauge != k.gauge) {
-              r.error(row, "gauge_mm", "location " + loc.id + " already has rail links of " + std::to_string(loc.gauge) +
-                                           " mm (expected one gauge per location; join gauges with a gauge-change crossing)");
+              r.error(row, "gauge_mm",
+                      "location " + loc.id + " already has rail links of " + std::to_string(loc.gauge) +
+                          " mm (expected one gauge per location; join gauges with a gauge-change crossing)");
             }
           }
         } else if (k.mode == Mode::kRail) {
@@ -348,9 +414,11 @@ struct Loader : detail::LoadContext {
     auto t = table("crossings.csv", false);
     if (!t) return;
     TableReader r(*t,
-                  {"id", "exit", "entry", "mode", "clearance_median_h", "clearance_p90_h", "cost", "currency", "exit_open",
-                   "entry_open", "gauge_change", "gauge_change_h", "gauge_change_cost_per_unit", "capacity_per_day", "source"},
+                  {"id", "exit", "entry", "mode", "clearance_median_h", "clearance_p90_h", "cost", "currency",
+                   "exit_open", "entry_open", "gauge_change", "gauge_change_h", "gauge_change_cost_per_unit",
+                   "capacity_per_day", "source"},
                   {"cost_feu", "gauge_change_cost_feu", "status"}, errors, warnings);
+    const std::vector<ModeSet> link_modes = link_modes_at(net);
     for (const CsvRow& row : t->rows) {
       if (!r.check_width(row)) continue;
       Crossing c;
@@ -360,11 +428,21 @@ struct Loader : detail::LoadContext {
       auto m = r.mode(row, "mode");
       std::string mode = m ? std::string(to_string(*m)) : std::string(r.raw(row, "mode"));
       if (m) c.mode = *m;
+      for (LocationIdx side : {c.exit, c.entry}) {
+        // A post no link reaches yet is left to the reachability checks.
+        if (m && side.valid() && !link_modes[side.v].empty() && !link_modes[side.v].has(*m)) {
+          r.error(row, "mode",
+                  mode + " crossing, but no " + mode + " link reaches " + net.locations[side].id +
+                      " (expected the mode of links at both of its posts)");
+          break;
+        }
+      }
       double median = r.number(row, "clearance_median_h", 0, 24 * 60);
       double p90 = r.number(row, "clearance_p90_h", 0, 24 * 60);
       if (p90 < median) {
-        r.error(row, "clearance_p90_h", "p90 " + std::string(r.raw(row, "clearance_p90_h")) + " h is below the median " +
-                                            std::string(r.raw(row, "clearance_median_h")) + " h (expected p90 >= median)");
+        r.error(row, "clearance_p90_h",
+                "p90 " + std::string(r.raw(row, "clearance_p90_h")) + " h is below the median " +
+                    std::string(r.raw(row, "clearance_median_h")) + " h (expected p90 >= median)");
       }
       c.clearance_median = hours(median);
       c.clearance_p90 = hours(p90);
@@ -378,8 +456,10 @@ struct Loader : detail::LoadContext {
           r.error(row, side, "empty (expected opening hours such as 24/7 or Mon-Fri 09:00-18:00)");
         } else {
           auto parsed = OpeningHours::parse(v);
-          if (parsed) h = *parsed;
-          else r.error(row, side, parsed.error().message);
+          if (parsed)
+            h = *parsed;
+          else
+            r.error(row, side, parsed.error().message);
         }
         (std::string_view(side) == "exit_open" ? c.exit_open : c.entry_open) = h;
       }
@@ -390,10 +470,14 @@ struct Loader : detail::LoadContext {
       c.gauge_change_cost_feu = optional_money(r, row, "gauge_change_cost_feu", cur);
       c.capacity_teu_per_day = r.count(row, "capacity_per_day");
       std::string status = r.text(row, "status", false);
-      if (status.empty() || status == "open") c.status = LinkStatus::kOpen;
-      else if (status == "planned") c.status = LinkStatus::kPlanned;
-      else if (status == "closed") c.status = LinkStatus::kClosed;
-      else r.error(row, "status", "unknown status \"" + status + "\" (expected open, planned or closed)");
+      if (status.empty() || status == "open")
+        c.status = LinkStatus::kOpen;
+      else if (status == "planned")
+        c.status = LinkStatus::kPlanned;
+      else if (status == "closed")
+        c.status = LinkStatus::kClosed;
+      else
+        r.error(row, "status", "unknown status \"" + status + "\" (expected open, planned or closed)");
       c.sources = sources(r, row);
       c.reset_classes();
       if (c.exit.valid() && c.entry.valid() && m) {
@@ -402,16 +486,19 @@ struct Loader : detail::LoadContext {
         if (c.exit == c.entry) {
           r.error(row, "entry", "exit and entry are the same location (expected the two sides of the crossing)");
         } else if (a.country == b.country && !c.gauge_change) {
-          r.error(row, "entry", "exit and entry are both in " + std::string(a.country_code()) +
-                                    " (expected two countries, or gauge_change true for a break of gauge)");
+          r.error(row, "entry",
+                  "exit and entry are both in " + std::string(a.country_code()) +
+                      " (expected two countries, or gauge_change true for a break of gauge)");
         }
         if (c.mode == Mode::kRail && a.gauge != 0 && b.gauge != 0) {
           if (c.gauge_change && a.gauge == b.gauge) {
-            r.error(row, "gauge_change", "gauge change declared where gauges match (" + std::to_string(a.gauge) +
-                                             " mm on both sides; expected false)");
+            r.error(row, "gauge_change",
+                    "gauge change declared where gauges match (" + std::to_string(a.gauge) +
+                        " mm on both sides; expected false)");
           } else if (!c.gauge_change && a.gauge != b.gauge) {
-            r.error(row, "gauge_change", "gauges differ (" + std::to_string(a.gauge) + " mm at " + a.id + ", " +
-                                             std::to_string(b.gauge) + " mm at " + b.id + ") but no gauge change (expected true)");
+            r.error(row, "gauge_change",
+                    "gauges differ (" + std::to_string(a.gauge) + " mm at " + a.id + ", " + std::to_string(b.gauge) +
+                        " mm at " + b.id + ") but no gauge change (expected true)");
           }
         }
         if (c.gauge_change && c.mode != Mode::kRail) {
@@ -440,13 +527,15 @@ struct Loader : detail::LoadContext {
       std::string mode(to_string(k.mode));
       if (!has_port_crossing(k.from, k.to, k.mode)) {
         errors.push_back(Error::at("links.csv", link_lines_[i.v], "to",
-                                   "a " + mode + " link from " + std::string(a.country_code()) + " to " + std::string(b.country_code()) +
-                                       " has no crossing (expected a crossings.csv row with exit " + a.id + ", entry " + b.id + ", mode " + mode + ")"));
+                                   "a " + mode + " link from " + std::string(a.country_code()) + " to " +
+                                       std::string(b.country_code()) +
+                                       " has no crossing (expected a crossings.csv row with exit " + a.id + ", entry " +
+                                       b.id + ", mode " + mode + ")"));
       }
       if (k.bidirectional && !has_port_crossing(k.to, k.from, k.mode)) {
         errors.push_back(Error::at("links.csv", link_lines_[i.v], "bidirectional",
-                                   "the return direction has no crossing (expected a crossings.csv row with exit " + b.id + ", entry " +
-                                       a.id + ", mode " + mode + ", or bidirectional false)"));
+                                   "the return direction has no crossing (expected a crossings.csv row with exit " +
+                                       b.id + ", entry " + a.id + ", mode " + mode + ", or bidirectional false)"));
       }
     }
   }
@@ -459,8 +548,9 @@ struct Loader : detail::LoadContext {
       const TruckingTerms* t = net.trucking_for(net.locations[k.from].country);
       if (t != nullptr && !(t->currency == k.tariff_per_teu.currency)) {
         errors.push_back(Error::at("links.csv", link_lines_[i.v], "currency",
-                                   "toll in " + std::string(k.tariff_per_teu.currency.str()) + " where trucking.csv charges " +
-                                       std::string(t->currency.str()) + " (expected the country's trucking currency)"));
+                                   "toll in " + std::string(k.tariff_per_teu.currency.str()) +
+                                       " where trucking.csv charges " + std::string(t->currency.str()) +
+                                       " (expected the country's trucking currency)"));
       }
     }
   }
@@ -471,7 +561,8 @@ struct Loader : detail::LoadContext {
   void check_hubs() {
     for (const std::string& id : net.info.hubs) {
       if (!net.find_location(id).valid()) {
-        errors.push_back(Error::at("dataset.toml", hubs_line_, "hubs", "unknown location \"" + id + "\" (expected a location id)"));
+        errors.push_back(
+            Error::at("dataset.toml", hubs_line_, "hubs", "unknown location \"" + id + "\" (expected a location id)"));
       }
     }
   }
@@ -482,8 +573,8 @@ struct Loader : detail::LoadContext {
     auto t = table("services.csv", false);
     if (!t) return;
     TableReader r(*t,
-                  {"id", "name", "mode", "operator", "stops", "days", "depart_local", "stop_offsets_h", "capacity_units",
-                   "tariff_per_unit", "currency", "source"},
+                  {"id", "name", "mode", "operator", "stops", "days", "depart_local", "stop_offsets_h",
+                   "capacity_units", "tariff_per_unit", "currency", "source"},
                   {"cutoff_h", "tariff_per_feu", "rate_date"}, errors, warnings);
     outgoing_ = outgoing_links(net);
     auto base_link = [this](LinkIdx i) -> const Link& { return net.links[i]; };
@@ -509,13 +600,16 @@ struct Loader : detail::LoadContext {
         r.error(row, "stops", "fewer than two stops (expected location ids separated by ;)");
         stops_ok = false;
       } else if (s.stops.size() > kMaxServiceStops) {
-        r.error(row, "stops", std::to_string(s.stops.size()) + " stops (expected at most " +
-                                  std::to_string(kMaxServiceStops) + " per service)");
+        r.error(row, "stops",
+                std::to_string(s.stops.size()) + " stops (expected at most " + std::to_string(kMaxServiceStops) +
+                    " per service)");
         stops_ok = false;
       }
       for (std::size_t i = 0; stops_ok && i + 1 < s.stops.size(); ++i) {
         if (s.stops[i] == s.stops[i + 1]) {
-          r.error(row, "stops", "stop \"" + net.locations[s.stops[i]].id + "\" twice in a row (expected consecutive stops to differ)");
+          r.error(row, "stops",
+                  "stop \"" + net.locations[s.stops[i]].id +
+                      "\" twice in a row (expected consecutive stops to differ)");
           stops_ok = false;
         }
       }
@@ -528,8 +622,10 @@ struct Loader : detail::LoadContext {
       } else if (!days.empty()) {
         for (const std::string& d : split_list(days)) {
           std::optional<int> day = parse_weekday(d);
-          if (!day) r.error(row, "days", "unknown day \"" + d + "\" (expected daily or days like Mon;Thu)");
-          else s.weekdays |= static_cast<std::uint8_t>(1u << *day);
+          if (!day)
+            r.error(row, "days", "unknown day \"" + d + "\" (expected daily or days like Mon;Thu)");
+          else
+            s.weekdays |= static_cast<std::uint8_t>(1u << *day);
         }
       }
       std::string dep = r.text(row, "depart_local");
@@ -541,8 +637,10 @@ struct Loader : detail::LoadContext {
           hh = (dep[0] - '0') * 10 + (dep[1] - '0');
           mm = (dep[3] - '0') * 10 + (dep[4] - '0');
         }
-        if (hh < 0 || hh > 23 || mm > 59) r.error(row, "depart_local", "impossible time \"" + dep + "\" (expected HH:MM from 00:00 to 23:59)");
-        else s.depart_local_s = hh * 3600 + mm * 60;
+        if (hh < 0 || hh > 23 || mm > 59)
+          r.error(row, "depart_local", "impossible time \"" + dep + "\" (expected HH:MM from 00:00 to 23:59)");
+        else
+          s.depart_local_s = hh * 3600 + mm * 60;
       }
       std::vector<std::string> offsets = split_list(r.raw(row, "stop_offsets_h"));
       bool offsets_ok = true;
@@ -563,14 +661,16 @@ struct Loader : detail::LoadContext {
         const bool border_pair = i > 0 && i < s.stops.size() && s.stops[i - 1].valid() && s.stops[i].valid() &&
                                  net.locations[s.stops[i - 1]].country != net.locations[s.stops[i]].country;
         if (i > 0 && (border_pair ? d < s.stop_offsets.back() : d <= s.stop_offsets.back())) {
-          r.error(row, "stop_offsets_h", "offset " + offsets[i] + " is not after the previous one (expected increasing hours)");
+          r.error(row, "stop_offsets_h",
+                  "offset " + offsets[i] + " is not after the previous one (expected increasing hours)");
           offsets_ok = false;
         }
         s.stop_offsets.push_back(d);
       }
       if (offsets_ok && offsets.size() != s.stops.size()) {
-        r.error(row, "stop_offsets_h", std::to_string(offsets.size()) + " offsets for " + std::to_string(s.stops.size()) +
-                                           " stops (expected one offset per stop)");
+        r.error(row, "stop_offsets_h",
+                std::to_string(offsets.size()) + " offsets for " + std::to_string(s.stops.size()) +
+                    " stops (expected one offset per stop)");
       }
       s.capacity_teu = r.count(row, "capacity_units");
       auto cur = r.currency(row, "currency");
@@ -591,21 +691,26 @@ struct Loader : detail::LoadContext {
             // stops are the exit and entry of an open rail crossing (ADR 0500).
             CrossingIdx c = find_rail_crossing(net, s.stops[i], s.stops[i + 1]);
             if (!c.valid() || net.crossings[c].status != LinkStatus::kOpen) {
-              r.error(row, "stops", "a rail service crosses from " + a.id + " (" + std::string(a.country_code()) + ") to " + b.id + " (" +
-                                        std::string(b.country_code()) + ") (expected consecutive stops in two countries to be the exit "
-                                        "and entry of an open rail crossing)");
+              r.error(row, "stops",
+                      "a rail service crosses from " + a.id + " (" + std::string(a.country_code()) + ") to " + b.id +
+                          " (" + std::string(b.country_code()) +
+                          ") (expected consecutive stops in two countries to be the exit "
+                          "and entry of an open rail crossing)");
             }
             s.stop_km.push_back(s.stop_km.back());
             s.stop_co2_g_per_t.push_back(s.stop_co2_g_per_t.back());
             continue;
           }
           if (a.country != b.country && !has_port_crossing(s.stops[i], s.stops[i + 1], s.mode)) {
-            r.error(row, "stops", "no crossing from " + a.id + " to " + b.id + " (expected a crossings.csv row with that exit, entry and mode " + mode + ")");
+            r.error(row, "stops",
+                    "no crossing from " + a.id + " to " + b.id +
+                        " (expected a crossings.csv row with that exit, entry and mode " + mode + ")");
           }
           auto path = shortest_link_path(net, outgoing_, base_link, s.stops[i], s.stops[i + 1], s.mode);
           if (!path) {
-            r.error(row, "stops", "no open " + mode + " link path from " + a.id + " to " + b.id +
-                                      " (expected consecutive stops joined by links of the service's mode)");
+            r.error(row, "stops",
+                    "no open " + mode + " link path from " + a.id + " to " + b.id +
+                        " (expected consecutive stops joined by links of the service's mode)");
             path = LinkPath{};
           }
           s.stop_km.push_back(s.stop_km.back() + path->km);
@@ -634,7 +739,8 @@ struct Loader : detail::LoadContext {
       auto find = [&](const auto& by_id, const char* what, const char* file) {
         auto it = by_id.find(id);
         if (it == by_id.end()) {
-          if (!id.empty()) r.error(row, "id", std::string("unknown ") + what + " \"" + id + "\" (expected an id from " + file + ")");
+          if (!id.empty())
+            r.error(row, "id", std::string("unknown ") + what + " \"" + id + "\" (expected an id from " + file + ")");
           ok = false;
           return std::uint32_t{0};
         }
@@ -647,7 +753,8 @@ struct Loader : detail::LoadContext {
         o.kind = ObservationKind::kGaugeChange;
         o.ref = find(net.crossing_by_id, "crossing", "crossings.csv");
         if (ok && !net.crossings[CrossingIdx(o.ref)].gauge_change) {
-          r.error(row, "id", "crossing \"" + id + "\" has no gauge change (expected a crossing with gauge_change true)");
+          r.error(row, "id",
+                  "crossing \"" + id + "\" has no gauge change (expected a crossing with gauge_change true)");
           ok = false;
         }
       } else if (kind == "link") {
@@ -657,7 +764,9 @@ struct Loader : detail::LoadContext {
         o.kind = ObservationKind::kServiceDelay;
         o.ref = find(net.service_by_id, "service", "services.csv");
       } else {
-        if (!kind.empty()) r.error(row, "kind", "unknown kind \"" + kind + "\" (expected clearance, gauge_change, link or service_delay)");
+        if (!kind.empty())
+          r.error(row, "kind",
+                  "unknown kind \"" + kind + "\" (expected clearance, gauge_change, link or service_delay)");
         ok = false;
       }
       double lo = o.kind == ObservationKind::kServiceDelay ? -1e6 : 0;
@@ -673,20 +782,21 @@ struct Loader : detail::LoadContext {
 Result<DatasetFiles> read_dataset_files(const std::filesystem::path& dir) {
   std::error_code ec;
   if (!std::filesystem::is_directory(dir, ec)) {
-    return Error::not_found(dir.string() + ": no such dataset folder (expected a folder with locations.csv, links.csv, …)");
+    return Error::not_found(dir.string() +
+                            ": no such dataset folder (expected a folder with locations.csv, links.csv, …)");
   }
   DatasetFiles files;
-  for (const char* name : {"dataset.toml", "sources.csv", "locations.csv", "links.csv", "crossings.csv", "services.csv",
-                           "fx.csv", "emission_factors.csv", "observations.csv", "equipment.csv", "trucking.csv",
-                           "rail_products.csv", "crossing_classes.csv", "closures.csv", "fares.csv", "air_rates.csv",
-                           "empty_return.csv"}) {
+  for (const char* name :
+       {"dataset.toml", "sources.csv", "locations.csv", "links.csv", "crossings.csv", "services.csv", "fx.csv",
+        "emission_factors.csv", "observations.csv", "equipment.csv", "trucking.csv", "rail_products.csv",
+        "crossing_classes.csv", "closures.csv", "fares.csv", "air_rates.csv", "empty_return.csv"}) {
     std::filesystem::path p = dir / name;
-    if (!std::filesystem::exists(p, ec)) continue;
-    std::ifstream in(p, std::ios::binary);
-    if (!in) return Error::not_found(p.string() + ": cannot read file");
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    files.text[name] = ss.str();
+    // Absent files are skipped (optional ones may be); anything by the name,
+    // a dangling symlink too, is read and must be a readable regular file.
+    if (!std::filesystem::exists(std::filesystem::symlink_status(p, ec))) continue;
+    auto text = read_regular_file(p, kMaxDatasetFileBytes);
+    if (!text) return text.errors();
+    files.text[name] = std::move(*text);
   }
   return files;
 }

@@ -20,8 +20,9 @@ std::pair<Duration, Duration> median_p90(TableReader& r, const CsvRow& row, std:
   const double m = r.number(row, median_col, 0, 24 * 60, required);
   const double p = r.number(row, p90_col, 0, 24 * 60, required, m);
   if (p < m) {
-    r.error(row, p90_col, "p90 " + std::string(r.raw(row, p90_col)) + " h is below the median " +
-                              std::string(r.raw(row, median_col)) + " h (expected p90 >= median)");
+    r.error(row, p90_col,
+            "p90 " + std::string(r.raw(row, p90_col)) + " h is below the median " +
+                std::string(r.raw(row, median_col)) + " h (expected p90 >= median)");
   }
   return {hours(m), hours(std::max(m, p))};
 }
@@ -83,11 +84,13 @@ void load_equipment(LoadContext& c) {
     if (!u || !is_container(*u)) continue;
     e.unit = *u;
     if (e.teu != teu_per_unit(*u)) {
-      r.error(row, "teu", std::to_string(e.teu) + " TEU for a " + unit + " (expected " + std::to_string(teu_per_unit(*u)) + ")");
+      r.error(row, "teu",
+              std::to_string(e.teu) + " TEU for a " + unit + " (expected " + std::to_string(teu_per_unit(*u)) + ")");
     }
     if (e.max_gross.kg <= e.tare.kg) {
-      r.error(row, "max_gross_kg", "max gross " + std::string(r.raw(row, "max_gross_kg")) + " kg is not above the tare " +
-                                       std::string(r.raw(row, "tare_kg")) + " kg (expected room for a payload)");
+      r.error(row, "max_gross_kg",
+              "max gross " + std::string(r.raw(row, "max_gross_kg")) + " kg is not above the tare " +
+                  std::string(r.raw(row, "tare_kg")) + " kg (expected room for a payload)");
     }
     auto& slot = c.net.equipment[static_cast<std::size_t>(*u)];
     if (slot) {
@@ -102,14 +105,16 @@ void load_trucking(LoadContext& c) {
   auto t = c.table("trucking.csv", false);
   if (!t) return;
   TableReader r(*t,
-                {"country", "per_truck_km", "per_truck_km_eastbound", "currency", "max_gross_kg", "truck_tare_kg", "source"},
+                {"country", "per_truck_km", "per_truck_km_eastbound", "currency", "max_gross_kg", "truck_tare_kg",
+                 "source"},
                 {}, c.errors, c.warnings);
   for (const CsvRow& row : t->rows) {
     if (!r.check_width(row)) continue;
     TruckingTerms k;
     auto country = c.country(r, row, "country");
     k.per_truck_km = r.number(row, "per_truck_km", 0, 1e9);
-    if (r.has_value(row, "per_truck_km_eastbound")) k.per_truck_km_eastbound = r.number(row, "per_truck_km_eastbound", 0, 1e9);
+    if (r.has_value(row, "per_truck_km_eastbound"))
+      k.per_truck_km_eastbound = r.number(row, "per_truck_km_eastbound", 0, 1e9);
     auto cur = r.currency(row, "currency");
     c.check_fx(r, row, "currency", cur);
     if (cur) k.currency = *cur;
@@ -117,13 +122,15 @@ void load_trucking(LoadContext& c) {
     k.truck_tare = kilograms(r, row, "truck_tare_kg");
     k.sources = c.sources(r, row);
     if (k.max_gross.kg <= k.truck_tare.kg) {
-      r.error(row, "max_gross_kg", "max gross " + std::string(r.raw(row, "max_gross_kg")) + " kg is not above the truck tare " +
-                                       std::string(r.raw(row, "truck_tare_kg")) + " kg (expected room for a load)");
+      r.error(row, "max_gross_kg",
+              "max gross " + std::string(r.raw(row, "max_gross_kg")) + " kg is not above the truck tare " +
+                  std::string(r.raw(row, "truck_tare_kg")) + " kg (expected room for a load)");
     }
     if (!country) continue;
     k.country = *country;
     if (c.net.trucking_for(k.country) != nullptr) {
-      r.error(row, "country", "duplicate country " + std::string(country->data(), 2) + " (expected one row per country)");
+      r.error(row, "country",
+              "duplicate country " + std::string(country->data(), 2) + " (expected one row per country)");
       continue;
     }
     c.net.trucking.push_back(std::move(k));
@@ -135,7 +142,8 @@ void load_rail_products(LoadContext& c) {
   if (!t) return;
   TableReader r(*t,
                 {"id", "name", "railway", "countries", "formation_median_h", "formation_p90_h", "yard_dwell_h",
-                 "yard_spacing_km", "tariff_per_teu_km", "tariff_per_teu_km_eastbound", "feu_factor", "currency", "source"},
+                 "yard_spacing_km", "tariff_per_teu_km", "tariff_per_teu_km_eastbound", "feu_factor", "currency",
+                 "source"},
                 {}, c.errors, c.warnings);
   for (const CsvRow& row : t->rows) {
     if (!r.check_width(row)) continue;
@@ -152,19 +160,21 @@ void load_rail_products(LoadContext& c) {
       CountryCode k{code[0], code[1]};
       ProductIdx other = c.net.product_for(k);
       if (other.valid() || std::find(p.countries.begin(), p.countries.end(), k) != p.countries.end()) {
-        r.error(row, "countries", "country " + code + " already has the product \"" +
-                                      (other.valid() ? c.net.products[other].id : p.id) +
-                                      "\" (expected one on-demand product per country)");
+        r.error(row, "countries",
+                "country " + code + " already has the product \"" + (other.valid() ? c.net.products[other].id : p.id) +
+                    "\" (expected one on-demand product per country)");
         continue;
       }
       p.countries.push_back(k);
     }
-    if (p.countries.empty() && r.raw(row, "countries").empty()) r.error(row, "countries", "empty (expected the railway's countries, e.g. KZ)");
+    if (p.countries.empty() && r.raw(row, "countries").empty())
+      r.error(row, "countries", "empty (expected the railway's countries, e.g. KZ)");
     std::tie(p.formation_median, p.formation_p90) = median_p90(r, row, "formation_median_h", "formation_p90_h", false);
     p.yard_dwell = hours_of(r, row, "yard_dwell_h", false);
     p.yard_spacing_km = r.number(row, "yard_spacing_km", 0, 1e5, false);
     if (p.yard_dwell.count() > 0 && p.yard_spacing_km <= 0) {
-      r.error(row, "yard_spacing_km", "empty or 0 while yard_dwell_h is given (expected the km between marshalling yards)");
+      r.error(row, "yard_spacing_km",
+              "empty or 0 while yard_dwell_h is given (expected the km between marshalling yards)");
     }
     p.tariff_per_teu_km = r.number(row, "tariff_per_teu_km", 0, 1e9);
     if (r.has_value(row, "tariff_per_teu_km_eastbound")) {
@@ -184,8 +194,8 @@ void load_crossing_classes(LoadContext& c) {
   auto t = c.table("crossing_classes.csv", false);
   if (!t) return;
   TableReader r(*t,
-                {"crossing", "class", "clearance_median_h", "clearance_p90_h", "exit_open", "entry_open", "cost", "cost_feu",
-                 "currency", "source"},
+                {"crossing", "class", "clearance_median_h", "clearance_p90_h", "exit_open", "entry_open", "cost",
+                 "cost_feu", "currency", "source"},
                 {}, c.errors, c.warnings);
   for (const CsvRow& row : t->rows) {
     if (!r.check_width(row)) continue;
@@ -198,13 +208,16 @@ void load_crossing_classes(LoadContext& c) {
                           : x.mode == Mode::kRoad ? *cls == TrafficClass::kTruck
                                                   : false;
     if (!ok_class) {
-      r.error(row, "class", std::string(to_string(*cls)) + " on a " + std::string(to_string(x.mode)) +
-                                " crossing (expected block_train or rail on a rail crossing, truck on a road crossing)");
+      r.error(row, "class",
+              std::string(to_string(*cls)) + " on a " + std::string(to_string(x.mode)) +
+                  " crossing (expected block_train or rail on a rail crossing, truck on a road crossing)");
       continue;
     }
     CrossingTerms& k = x.classes[static_cast<int>(*cls)];
     if (k.overridden) {
-      r.error(row, "class", "duplicate class " + std::string(to_string(*cls)) + " for " + x.id + " (expected one row per crossing and class)");
+      r.error(row, "class",
+              "duplicate class " + std::string(to_string(*cls)) + " for " + x.id +
+                  " (expected one row per crossing and class)");
       continue;
     }
     k.overridden = true;
@@ -215,8 +228,10 @@ void load_crossing_classes(LoadContext& c) {
       std::string_view v = r.raw(row, side);
       if (v.empty()) continue;
       auto h = OpeningHours::parse(v);
-      if (!h) r.error(row, side, h.error().message);
-      else (std::string_view(side) == "exit_open" ? k.exit_open : k.entry_open) = *h;
+      if (!h)
+        r.error(row, side, h.error().message);
+      else
+        (std::string_view(side) == "exit_open" ? k.exit_open : k.entry_open) = *h;
     }
     if (r.has_value(row, "cost") || r.has_value(row, "cost_feu")) {
       std::optional<Currency> cur = x.cost.currency;
@@ -260,8 +275,9 @@ void load_closures(LoadContext& c) {
     k.note = r.text(row, "note", false);
     k.sources = c.sources(r, row);
     if (ok && k.until <= k.from) {
-      r.error(row, "until", "until " + std::string(r.raw(row, "until")) + " is not after from " + std::string(r.raw(row, "from")) +
-                                " (expected a window with from < until)");
+      r.error(row, "until",
+              "until " + std::string(r.raw(row, "until")) + " is not after from " + std::string(r.raw(row, "from")) +
+                  " (expected a window with from < until)");
       ok = false;
     }
     if (ok) c.net.closures.push_back(std::move(k));
@@ -289,8 +305,9 @@ void load_fares(LoadContext& c) {
     auto b = std::find(s.stops.begin(), s.stops.end(), from);
     auto a = b == s.stops.end() ? b : std::find(b + 1, s.stops.end(), to);
     if (b == s.stops.end() || a == s.stops.end()) {
-      r.error(row, "to", "no ride from " + c.net.locations[from].id + " to " + c.net.locations[to].id + " on " + s.id +
-                             " (expected two of its stops, in running order)");
+      r.error(row, "to",
+              "no ride from " + c.net.locations[from].id + " to " + c.net.locations[to].id + " on " + s.id +
+                  " (expected two of its stops, in running order)");
       continue;
     }
     f.board = static_cast<std::uint16_t>(b - s.stops.begin());
@@ -298,7 +315,8 @@ void load_fares(LoadContext& c) {
     bool dup = false;
     for (const Fare& g : s.fares) dup = dup || (g.board == f.board && g.alight == f.alight);
     if (dup) {
-      r.error(row, "to", "duplicate fare for this stop pair of " + s.id + " (expected one row per service and stop pair)");
+      r.error(row, "to",
+              "duplicate fare for this stop pair of " + s.id + " (expected one row per service and stop pair)");
       continue;
     }
     s.fares.push_back(std::move(f));
@@ -323,8 +341,9 @@ void load_air_rates(LoadContext& c) {
     a.per_kg_minor = per_kg * std::pow(10.0, cur->exponent());
     Service& s = c.net.services[si];
     if (s.mode != Mode::kAir) {
-      r.error(row, "service", "weight breaks for the " + std::string(to_string(s.mode)) + " service " + s.id +
-                                  " (expected an air service)");
+      r.error(row, "service",
+              "weight breaks for the " + std::string(to_string(s.mode)) + " service " + s.id +
+                  " (expected an air service)");
       continue;
     }
     if (!s.air_rates.empty() && !(s.air_rates.front().min_charge.currency == *cur)) {
@@ -334,11 +353,14 @@ void load_air_rates(LoadContext& c) {
     bool dup = false;
     for (const AirRate& b : s.air_rates) dup = dup || b.min.kg == a.min.kg;
     if (dup) {
-      r.error(row, "min_kg", "duplicate break " + std::string(r.raw(row, "min_kg")) + " kg for " + s.id + " (expected one row per break)");
+      r.error(row, "min_kg",
+              "duplicate break " + std::string(r.raw(row, "min_kg")) + " kg for " + s.id +
+                  " (expected one row per break)");
       continue;
     }
     s.air_rates.push_back(std::move(a));
-    std::sort(s.air_rates.begin(), s.air_rates.end(), [](const AirRate& x, const AirRate& y) { return x.min.kg < y.min.kg; });
+    std::sort(s.air_rates.begin(), s.air_rates.end(),
+              [](const AirRate& x, const AirRate& y) { return x.min.kg < y.min.kg; });
   }
 }
 
@@ -351,7 +373,8 @@ void load_empty_returns(LoadContext& c) {
     EmptyReturn e;
     auto country = c.country(r, row, "country");
     std::string unit = r.text(row, "unit");
-    if (unit != "TEU" && unit != "FEU" && !unit.empty()) r.error(row, "unit", "unknown unit \"" + unit + "\" (expected TEU or FEU)");
+    if (unit != "TEU" && unit != "FEU" && !unit.empty())
+      r.error(row, "unit", "unknown unit \"" + unit + "\" (expected TEU or FEU)");
     e.forty_foot = unit == "FEU";
     auto cur = r.currency(row, "currency");
     c.check_fx(r, row, "currency", cur);
@@ -360,7 +383,9 @@ void load_empty_returns(LoadContext& c) {
     if (!country || (unit != "TEU" && unit != "FEU")) continue;
     e.country = *country;
     if (c.net.empty_return_for(e.country, e.forty_foot) != nullptr) {
-      r.error(row, "unit", "duplicate row for " + std::string(country->data(), 2) + " " + unit + " (expected one per country and unit)");
+      r.error(row, "unit",
+              "duplicate row for " + std::string(country->data(), 2) + " " + unit +
+                  " (expected one per country and unit)");
       continue;
     }
     c.net.empty_returns.push_back(std::move(e));

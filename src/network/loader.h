@@ -58,8 +58,9 @@ class TableReader {
 
   bool check_width(const CsvRow& row) {
     if (row.fields.size() != table_.header.size()) {
-      error(row, "", "row has " + std::to_string(row.fields.size()) + " fields (expected " +
-                         std::to_string(table_.header.size()) + " as in the header)");
+      error(row, "",
+            "row has " + std::to_string(row.fields.size()) + " fields (expected " +
+                std::to_string(table_.header.size()) + " as in the header)");
       return false;
     }
     return true;
@@ -138,8 +139,9 @@ class TableReader {
     std::string_view v = raw(row, column);
     auto c = Currency::parse(v);
     if (!c) {
-      error(row, column, v.empty() ? std::string("empty (expected an ISO 4217 code such as USD)")
-                                   : "unknown currency \"" + std::string(v) + "\" (expected an ISO 4217 code such as KZT)");
+      error(row, column,
+            v.empty() ? std::string("empty (expected an ISO 4217 code such as USD)")
+                      : "unknown currency \"" + std::string(v) + "\" (expected an ISO 4217 code such as KZT)");
     }
     return c;
   }
@@ -179,7 +181,8 @@ struct LoadContext {
   std::optional<CsvTable> table(const std::string& name, bool required) {
     auto it = files.text.find(name);
     if (it == files.text.end()) {
-      if (required) errors.push_back(Error{ErrorCode::kNotFound, "missing file (expected a dataset file)", name, 0, ""});
+      if (required)
+        errors.push_back(Error{ErrorCode::kNotFound, "missing file (expected a dataset file)", name, 0, ""});
       return std::nullopt;
     }
     return parse_csv(name, it->second, errors);
@@ -207,8 +210,9 @@ struct LoadContext {
     // `column=id` cites a source for one column (field-level provenance).
     for (const SourceRef& ref : parse_source_refs(v)) {
       if (!ref.column.empty() && (ref.column == "source" || r.table().column(ref.column) < 0)) {
-        r.error(row, "source", "unknown column \"" + ref.column + "\" in \"" + ref.column + "=" + ref.id +
-                                   "\" (expected a column of " + r.table().file + ")");
+        r.error(row, "source",
+                "unknown column \"" + ref.column + "\" in \"" + ref.column + "=" + ref.id +
+                    "\" (expected a column of " + r.table().file + ")");
       }
       auto it = net.source_by_id.find(ref.id);
       if (it == net.source_by_id.end()) {
@@ -244,7 +248,8 @@ struct LoadContext {
   // A country code column: two capital letters.
   std::optional<CountryCode> country(TableReader& r, const CsvRow& row, std::string_view column) {
     std::string v = r.text(row, column);
-    if (v.size() == 2 && std::isupper(static_cast<unsigned char>(v[0])) && std::isupper(static_cast<unsigned char>(v[1]))) {
+    if (v.size() == 2 && std::isupper(static_cast<unsigned char>(v[0])) &&
+        std::isupper(static_cast<unsigned char>(v[1]))) {
       return CountryCode{v[0], v[1]};
     }
     if (!v.empty()) r.error(row, column, "bad country \"" + v + "\" (expected an ISO 3166-1 alpha-2 code such as KZ)");

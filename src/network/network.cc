@@ -8,12 +8,18 @@ namespace caravan {
 
 std::string_view to_string(SourceKind k) {
   switch (k) {
-    case SourceKind::kMeasured: return "measured";
-    case SourceKind::kPublished: return "published";
-    case SourceKind::kAnnounced: return "announced";
-    case SourceKind::kEstimate: return "estimate";
-    case SourceKind::kDerived: return "derived";
-    case SourceKind::kProxy: return "proxy";
+    case SourceKind::kMeasured:
+      return "measured";
+    case SourceKind::kPublished:
+      return "published";
+    case SourceKind::kAnnounced:
+      return "announced";
+    case SourceKind::kEstimate:
+      return "estimate";
+    case SourceKind::kDerived:
+      return "derived";
+    case SourceKind::kProxy:
+      return "proxy";
   }
   return "?";
 }
@@ -32,31 +38,44 @@ bool source_kind_needs_note(SourceKind k) {
 
 std::string_view to_string(LocationKind k) {
   switch (k) {
-    case LocationKind::kTerminal: return "terminal";
-    case LocationKind::kDryPort: return "dry_port";
-    case LocationKind::kBcp: return "bcp";
-    case LocationKind::kSeaport: return "seaport";
-    case LocationKind::kAirport: return "airport";
-    case LocationKind::kCity: return "city";
+    case LocationKind::kTerminal:
+      return "terminal";
+    case LocationKind::kDryPort:
+      return "dry_port";
+    case LocationKind::kBcp:
+      return "bcp";
+    case LocationKind::kSeaport:
+      return "seaport";
+    case LocationKind::kAirport:
+      return "airport";
+    case LocationKind::kCity:
+      return "city";
   }
   return "?";
 }
 
 std::string_view to_string(LinkStatus s) {
   switch (s) {
-    case LinkStatus::kOpen: return "open";
-    case LinkStatus::kPlanned: return "planned";
-    case LinkStatus::kClosed: return "closed";
+    case LinkStatus::kOpen:
+      return "open";
+    case LinkStatus::kPlanned:
+      return "planned";
+    case LinkStatus::kClosed:
+      return "closed";
   }
   return "?";
 }
 
 std::string_view to_string(ObservationKind k) {
   switch (k) {
-    case ObservationKind::kClearance: return "clearance";
-    case ObservationKind::kGaugeChange: return "gauge_change";
-    case ObservationKind::kLinkTravel: return "link";
-    case ObservationKind::kServiceDelay: return "service_delay";
+    case ObservationKind::kClearance:
+      return "clearance";
+    case ObservationKind::kGaugeChange:
+      return "gauge_change";
+    case ObservationKind::kLinkTravel:
+      return "link";
+    case ObservationKind::kServiceDelay:
+      return "service_delay";
   }
   return "?";
 }
@@ -167,7 +186,9 @@ double Network::average_co2_g_per_tkm(Mode m) const {
 
 Errors Network::validate() const {
   Errors out;
-  auto bad = [&](std::string what) { out.push_back(Error::internal("network is invalid because: " + std::move(what))); };
+  auto bad = [&](std::string what) {
+    out.push_back(Error::internal("network is invalid because: " + std::move(what)));
+  };
   const std::uint32_t n = locations.size();
   for (const Link& k : links) {
     if (k.from.v >= n || k.to.v >= n) {
@@ -199,9 +220,12 @@ Errors Network::validate() const {
       if (i.v >= n) bad("service " + s.id + " stop out of range");
     }
     if (s.weekdays == 0) bad("service " + s.id + " never departs");
-    if (s.stops.size() > kMaxServiceStops) bad("service " + s.id + " has more than " + std::to_string(kMaxServiceStops) + " stops");
-    if (!s.borders.empty() && s.borders.size() + 1 != s.stops.size()) bad("service " + s.id + " has inconsistent border segments");
-    if (!s.timetable.empty() && s.timetable.size() != s.stops.size()) bad("service " + s.id + " has an inconsistent timetable");
+    if (s.stops.size() > kMaxServiceStops)
+      bad("service " + s.id + " has more than " + std::to_string(kMaxServiceStops) + " stops");
+    if (!s.borders.empty() && s.borders.size() + 1 != s.stops.size())
+      bad("service " + s.id + " has inconsistent border segments");
+    if (!s.timetable.empty() && s.timetable.size() != s.stops.size())
+      bad("service " + s.id + " has an inconsistent timetable");
   }
   for (const RailProduct& p : products) {
     for (const CountryCode& c : p.countries) {
@@ -302,7 +326,8 @@ void schedule_service(Service& s, const Network& net, const std::function<const 
   for (std::size_t k = 0; k < s.stops.size(); ++k) {
     if (k > 0 && s.borders[k - 1].valid()) {
       const Crossing& c = crossing_at(s.borders[k - 1]);
-      extra += c.terms(TrafficClass::kBlockTrain).clearance_median + (c.gauge_change ? c.gauge_change_time : Duration(0));
+      extra +=
+          c.terms(TrafficClass::kBlockTrain).clearance_median + (c.gauge_change ? c.gauge_change_time : Duration(0));
     }
     s.timetable[k] = s.stop_offsets[k] + extra;
   }

@@ -1,6 +1,9 @@
 #include "caravan/places.h"
 
 #include <algorithm>
+#include <cassert>
+#include <cstdint>
+#include <optional>
 
 namespace caravan {
 namespace {
@@ -12,12 +15,11 @@ char fold_latin(unsigned char lead, unsigned char next) {
     char ascii;
   };
   static constexpr Fold folds[] = {
-      {0xC3, 0xA0, 'a'}, {0xC3, 0xA1, 'a'}, {0xC3, 0xA2, 'a'}, {0xC3, 0xA4, 'a'}, {0xC3, 0xA7, 'c'},
-      {0xC3, 0xA8, 'e'}, {0xC3, 0xA9, 'e'}, {0xC3, 0xAA, 'e'}, {0xC3, 0xAB, 'e'}, {0xC3, 0xAD, 'i'},
-      {0xC3, 0xAE, 'i'}, {0xC3, 0xB3, 'o'}, {0xC3, 0xB6, 'o'}, {0xC3, 0xBA, 'u'}, {0xC3, 0xBC, 'u'},
-      {0xC3, 0x96, 'o'}, {0xC3, 0x9C, 'u'}, {0xC3, 0x87, 'c'}, {0xC5, 0x82, 'l'}, {0xC5, 0x81, 'l'},
-      {0xC5, 0x9F, 's'}, {0xC5, 0x9E, 's'}, {0xC4, 0x9F, 'g'}, {0xC4, 0xB1, 'i'}, {0xC4, 0xB0, 'i'},
-      {0xC5, 0x84, 'n'}, {0xC5, 0x9B, 's'}, {0xC5, 0xBA, 'z'}, {0xC5, 0xBC, 'z'}, {0xC4, 0x85, 'a'},
+      {0xC3, 0xA0, 'a'}, {0xC3, 0xA1, 'a'}, {0xC3, 0xA2, 'a'}, {0xC3, 0xA4, 'a'}, {0xC3, 0xA7, 'c'}, {0xC3, 0xA8, 'e'},
+      {0xC3, 0xA9, 'e'}, {0xC3, 0xAA, 'e'}, {0xC3, 0xAB, 'e'}, {0xC3, 0xAD, 'i'}, {0xC3, 0xAE, 'i'}, {0xC3, 0xB3, 'o'},
+      {0xC3, 0xB6, 'o'}, {0xC3, 0xBA, 'u'}, {0xC3, 0xBC, 'u'}, {0xC3, 0x96, 'o'}, {0xC3, 0x9C, 'u'}, {0xC3, 0x87, 'c'},
+      {0xC5, 0x82, 'l'}, {0xC5, 0x81, 'l'}, {0xC5, 0x9F, 's'}, {0xC5, 0x9E, 's'}, {0xC4, 0x9F, 'g'}, {0xC4, 0xB1, 'i'},
+      {0xC4, 0xB0, 'i'}, {0xC5, 0x84, 'n'}, {0xC5, 0x9B, 's'}, {0xC5, 0xBA, 'z'}, {0xC5, 0xBC, 'z'}, {0xC4, 0x85, 'a'},
       {0xC4, 0x99, 'e'}, {0xC4, 0x87, 'c'}, {0xC5, 0x8D, 'o'}, {0xC4, 0x81, 'a'}, {0xC5, 0xAB, 'u'},
   };
   for (const Fold& f : folds) {
@@ -67,6 +69,66 @@ bool spells(std::string_view name, std::string_view normalized) {
   return r.next() < 0;
 }
 
+// The edit distance of a and b when it is at most `limit`, else limit + 1:
+// the smallest value of a row never decreases from one row to the next, so
+// once it passes the limit the rest need not be computed.
+std::size_t edit_distance(std::string_view a, std::string_view b, std::size_t limit) {
+  std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = i;
+    std::size_t row_min = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t replace = prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
+      cur[j] = std::min(std::min(prev[j], cur[j - 1]) + 1, replace);
+      row_min = std::min(row_min, cur[j]);
+    }
+    if (row_min > limit) return limit + 1;
+    std::swap(prev, cur);
+  }
+  return std::min(prev[b.size()], limit + 1);
+}
+
+// Edit distance from one pattern of at most 64 bytes to many texts, a column
+// of the table per text byte in a few word operations (Myers 1999, in
+// Hyyrö's form for the whole-string distance). Search compares a query with
+// every spelling of every location, so this is its inner loop.
+class BitParallelDistance {
+ public:
+  static constexpr std::size_t kMaxPattern = 64;
+
+  explicit BitParallelDistance(std::string_view pattern) : m_(pattern.size()) {
+    assert(m_ > 0 && m_ <= kMaxPattern);
+    for (std::size_t i = 0; i < m_; ++i) peq_[static_cast<unsigned char>(pattern[i])] |= std::uint64_t{1} << i;
+  }
+
+  std::size_t to(std::string_view text) const {
+    const std::uint64_t last = std::uint64_t{1} << (m_ - 1);
+    std::uint64_t pv = ~std::uint64_t{0}, mv = 0;
+    std::size_t score = m_;
+    for (char ch : text) {
+      const std::uint64_t eq = peq_[static_cast<unsigned char>(ch)];
+      const std::uint64_t xv = eq | mv;
+      const std::uint64_t xh = (((eq & pv) + pv) ^ pv) | eq;
+      std::uint64_t ph = mv | ~(xh | pv);
+      std::uint64_t mh = pv & xh;
+      if (ph & last)
+        ++score;
+      else if (mh & last)
+        --score;
+      ph = (ph << 1) | 1;  // the top row grows by one per text byte
+      mh <<= 1;
+      pv = mh | ~(xv | ph);
+      mv = ph & xv;
+    }
+    return score;
+  }
+
+ private:
+  std::size_t m_;
+  std::uint64_t peq_[256] = {};  // byte -> the pattern positions holding it
+};
+
 // Every normalized spelling of a location with its tier: 0 id, 1 name, 2 alias.
 template <typename F>
 void for_each_spelling(const Location& l, F&& f) {
@@ -82,17 +144,9 @@ std::string describe(const Network& net, LocationIdx i) {
 
 }  // namespace
 
+// No distance exceeds the longer length, so that bound cuts nothing off.
 std::size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    cur[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
-    }
-    std::swap(prev, cur);
-  }
-  return prev[b.size()];
+  return edit_distance(a, b, std::max(a.size(), b.size()));
 }
 
 std::string normalize_place_name(std::string_view s) {
@@ -108,15 +162,31 @@ std::vector<LocationIdx> search_places(const Network& net, std::string_view quer
     std::size_t score;
     LocationIdx idx;
   };
+  // Suggestions by edit distance stop at this distance.
+  const std::size_t max_distance = std::max<std::size_t>(3, q.size() / 2);
+  std::optional<BitParallelDistance> fast;
+  if (!q.empty() && q.size() <= BitParallelDistance::kMaxPattern) fast.emplace(q);
   std::vector<Scored> scored;
   for (LocationIdx i : net.locations.indexes()) {
     std::size_t best = SIZE_MAX;
     for_each_spelling(net.locations[i], [&](const std::string& sp, int tier) {
       std::size_t score;
-      if (sp == q) score = static_cast<std::size_t>(tier);
-      else if (!q.empty() && sp.rfind(q, 0) == 0) score = 10 + static_cast<std::size_t>(tier);
-      else if (!q.empty() && sp.find(q) != std::string::npos) score = 20 + static_cast<std::size_t>(tier);
-      else score = 100 + edit_distance(sp, q);
+      const std::size_t length_gap = sp.size() > q.size() ? sp.size() - q.size() : q.size() - sp.size();
+      if (sp == q)
+        score = static_cast<std::size_t>(tier);
+      else if (!q.empty() && sp.rfind(q, 0) == 0)
+        score = 10 + static_cast<std::size_t>(tier);
+      else if (!q.empty() && sp.find(q) != std::string::npos)
+        score = 20 + static_cast<std::size_t>(tier);
+      // The distance is at least the gap in length: past the cut-off, the
+      // quadratic edit distance (a 4 KB query) need not be computed; within
+      // it, computed only as far as the cut-off (beyond, all rank alike).
+      else if (length_gap > max_distance)
+        score = 100 + length_gap;
+      else if (fast)
+        score = 100 + std::min(fast->to(sp), max_distance + 1);
+      else
+        score = 100 + edit_distance(sp, q, max_distance);
       best = std::min(best, score);
     });
     scored.push_back({best, i});
@@ -125,7 +195,7 @@ std::vector<LocationIdx> search_places(const Network& net, std::string_view quer
   std::vector<LocationIdx> out;
   for (const Scored& s : scored) {
     if (out.size() >= limit) break;
-    if (s.score >= 100 && s.score - 100 > std::max<std::size_t>(3, q.size() / 2)) break;  // too far to suggest
+    if (s.score >= 100 && s.score - 100 > max_distance) break;  // too far to suggest
     out.push_back(s.idx);
   }
   return out;

@@ -47,13 +47,14 @@ std::string itineraries_to_csv(const NetworkView& view, const std::vector<Itiner
     for (std::size_t k = 0; k < it.legs.size(); ++k) {
       const Leg& g = it.legs[k];
       const std::string service = g.service.valid() ? view.service(g.service).id : "";
-      out += fmt::format("leg,{},{},{},{},{},{},{},{},{:.1f},{},{},{},{},{},{},{},,,,,,,,{},,,{},{}\n", i + 1, k + 1,
-                         g.kind_name(), id(g.from), id(g.to), format_instant_utc(g.depart), format_instant_utc(g.arrive),
-                         hours(g.arrive - g.depart), g.km.km(), g.cost.major(), g.cost.currency.str(),
-                         usd(g.cost_usd_cents), kg(g.co2_g), g.link.valid() ? csv_field(net.links[g.link].id) : "",
-                         csv_field(service), g.crossing.valid() ? csv_field(net.crossings[g.crossing].id) : "",
-                         csv_field(g.note), g.traffic_class ? to_string(*g.traffic_class) : "",
-                         g.product.valid() ? csv_field(view.product(g.product).id) : "");
+      out +=
+          fmt::format("leg,{},{},{},{},{},{},{},{},{:.1f},{},{},{},{},{},{},{},,,,,,,,{},,,{},{}\n", i + 1, k + 1,
+                      g.kind_name(), id(g.from), id(g.to), format_instant_utc(g.depart), format_instant_utc(g.arrive),
+                      hours(g.arrive - g.depart), g.km.km(), g.cost.major(), g.cost.currency.str(),
+                      usd(g.cost_usd_cents), kg(g.co2_g), g.link.valid() ? csv_field(net.links[g.link].id) : "",
+                      csv_field(service), g.crossing.valid() ? csv_field(net.crossings[g.crossing].id) : "",
+                      csv_field(g.note), g.traffic_class ? to_string(*g.traffic_class) : "",
+                      g.product.valid() ? csv_field(view.product(g.product).id) : "");
     }
   }
   return out;

@@ -77,7 +77,7 @@ std::string itineraries_to_json(const NetworkView& view, const QueryEcho& echo, 
   w.key("cargo_tonnes").number(q.cargo_mass().tonnes());
   if (is_container(q.unit)) w.key("equipment").string(to_string(q.equipment));
   w.key("value_of_time_usd")
-      .number(q.value_of_time_usd ? *q.value_of_time_usd
+      .number(q.value_of_time_usd    ? *q.value_of_time_usd
               : is_container(q.unit) ? net.info.value_of_time_usd_per_box_hour
                                      : net.info.value_of_time_usd_per_tonne_hour);
   if (!is_container(q.unit)) w.key("chargeable_kg").integer(q.chargeable_mass().kg);

@@ -5,6 +5,8 @@
 #include <cstdlib>
 #include <string_view>
 
+#include "caravan/text.h"
+
 namespace caravan::detail {
 
 JsonWriter& JsonWriter::key(std::string_view name) {
@@ -56,7 +58,10 @@ void JsonWriter::newline_and_indent(std::size_t depth) {
 
 void JsonWriter::append_escaped(std::string_view s) {
   static constexpr char kHex[] = "0123456789abcdef";
-  auto plain = [](char c) { return static_cast<unsigned char>(c) >= 0x20 && c != '"' && c != '\\'; };
+  auto plain = [](char c) {
+    const auto u = static_cast<unsigned char>(c);
+    return u >= 0x20 && u < 0x80 && c != '"' && c != '\\';
+  };
   for (std::size_t i = 0; i < s.size();) {
     // Runs of bytes that need no escape (nearly all text) go in one append.
     std::size_t j = i;
@@ -65,6 +70,19 @@ void JsonWriter::append_escaped(std::string_view s) {
     if (j == s.size()) return;
     const char c = s[j];
     i = j + 1;
+    if (static_cast<unsigned char>(c) >= 0x80) {
+      // Valid UTF-8 as it is; a byte that is not becomes U+FFFD, so the
+      // output is always valid JSON whatever text reached it.
+      if (const std::size_t bad = utf8_invalid_length(s.substr(j)); bad > 0) {
+        out_ += "\xEF\xBF\xBD";
+        i = j + bad;
+      } else {
+        const std::size_t n = utf8_sequence_length(s.substr(j));
+        out_.append(s.data() + j, n);
+        i = j + n;
+      }
+      continue;
+    }
     switch (c) {
       case '"':
         out_ += "\\\"";

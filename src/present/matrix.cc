@@ -61,12 +61,13 @@ ordered_json query_json(const Network& net, const MatrixEcho& e, std::uint32_t s
   q["by"] = std::string(to_string(e.objective));
   std::string modes;
   for (int i = 0; i < kModeCount; ++i) {
-    if (e.modes.has(static_cast<Mode>(i))) modes += (modes.empty() ? "" : ",") + std::string(to_string(static_cast<Mode>(i)));
+    if (e.modes.has(static_cast<Mode>(i)))
+      modes += (modes.empty() ? "" : ",") + std::string(to_string(static_cast<Mode>(i)));
   }
   q["modes"] = modes;
   q["cargo_tonnes"] = shipment.cargo_mass().tonnes();
   if (is_container(e.unit)) q["equipment"] = std::string(to_string(e.equipment));
-  q["value_of_time_usd"] = e.value_of_time_usd ? *e.value_of_time_usd
+  q["value_of_time_usd"] = e.value_of_time_usd    ? *e.value_of_time_usd
                            : is_container(e.unit) ? net.info.value_of_time_usd_per_box_hour
                                                   : net.info.value_of_time_usd_per_tonne_hour;
   if (!is_container(e.unit)) q["chargeable_kg"] = shipment.chargeable_mass().kg;
@@ -77,9 +78,9 @@ ordered_json query_json(const Network& net, const MatrixEcho& e, std::uint32_t s
 }
 
 std::string mean_line(const char* what, const MeanChange& m) {
-  std::string s = fmt::format(" {}: time {} h, cost {} USD, CO2 {} kg, generalized cost {} USD", what,
-                              signed_cell(m.hours, 1), signed_cell(m.cost_usd, 0), signed_cell(m.co2_kg, 0),
-                              signed_cell(m.generalized_cost_usd, 0));
+  std::string s =
+      fmt::format(" {}: time {} h, cost {} USD, CO2 {} kg, generalized cost {} USD", what, signed_cell(m.hours, 1),
+                  signed_cell(m.cost_usd, 0), signed_cell(m.co2_kg, 0), signed_cell(m.generalized_cost_usd, 0));
   if (m.p95_hours) s += fmt::format(", p95 {} h", signed_cell(*m.p95_hours, 1));
   return s;
 }
@@ -112,9 +113,10 @@ MatrixEcho matrix_echo(const MatrixOptions& m) {
 }
 
 std::string matrix_to_table(const Network& net, const MatrixEcho& echo, const Matrix& m) {
-  std::string out = fmt::format("Best itineraries by {} between {} places, {} × {} ready {} (UTC); USD at FX of {}.\n",
-                                to_string(echo.objective), m.places.size(), echo.units, to_string(echo.unit),
-                                format_instant_utc(echo.depart), net.fx.date().empty() ? "unknown date" : net.fx.date());
+  std::string out =
+      fmt::format("Best itineraries by {} between {} places, {} × {} ready {} (UTC); USD at FX of {}.\n",
+                  to_string(echo.objective), m.places.size(), echo.units, to_string(echo.unit),
+                  format_instant_utc(echo.depart), net.fx.date().empty() ? "unknown date" : net.fx.date());
   if (!echo.scenarios.empty()) {
     std::string s;
     for (const auto& id : echo.scenarios) s += (s.empty() ? "" : ", ") + id;
@@ -173,7 +175,7 @@ std::string matrix_to_json(const Network& net, const MatrixEcho& echo, const Mat
   ordered_json pairs = ordered_json::array();
   for (const MatrixCell& c : m.cells) pairs.push_back(cell_json(net, c));
   root["pairs"] = pairs;
-  return root.dump(indent) + "\n";
+  return root.dump(indent, ' ', false, ordered_json::error_handler_t::replace) + "\n";
 }
 
 std::string comparison_to_table(const Network& net, const MatrixEcho& echo, const Comparison& c, std::size_t top) {
@@ -181,15 +183,20 @@ std::string comparison_to_table(const Network& net, const MatrixEcho& echo, cons
   for (std::size_t i = 0; i < echo.base_scenarios.size(); ++i) base += (i == 0 ? " + " : ", ") + echo.base_scenarios[i];
   std::string with;
   for (const auto& id : echo.scenarios) with += (with.empty() ? "" : ", ") + id;
-  std::string out = fmt::format("{} against {}: {} pairs, best itineraries by {}, {} × {} ready {} (UTC).\n", with, base,
-                                c.pairs.size(), to_string(echo.objective), echo.units, to_string(echo.unit),
+  std::string out = fmt::format("{} against {}: {} pairs, best itineraries by {}, {} × {} ready {} (UTC).\n", with,
+                                base, c.pairs.size(), to_string(echo.objective), echo.units, to_string(echo.unit),
                                 format_instant_utc(echo.depart));
-  const char* better = c.objective == Objective::kTime ? "faster" : c.objective == Objective::kCo2 ? "cleaner" : "cheaper";
-  const char* worse = c.objective == Objective::kTime ? "slower" : c.objective == Objective::kCo2 ? "dirtier" : "dearer";
+  const char* better = c.objective == Objective::kTime  ? "faster"
+                       : c.objective == Objective::kCo2 ? "cleaner"
+                                                        : "cheaper";
+  const char* worse = c.objective == Objective::kTime  ? "slower"
+                      : c.objective == Objective::kCo2 ? "dirtier"
+                                                       : "dearer";
   out += fmt::format("{} pairs {}, {} {} by {}, {} newly connected, {} cut off.\n", c.winners.size(), better,
                      c.losers.size(), worse, to_string(c.objective), c.connected.size(), c.disconnected.size());
-  std::vector<std::string> header = {"from",    "to",         "base h",   "scenario h", "Δ hours",
-                                     "Δ cost USD", "Δ CO2 kg", "Δ generalized USD", "Δ p95 h"};
+  std::vector<std::string> header = {"from",    "to",         "base h",   "scenario h",
+                                     "Δ hours", "Δ cost USD", "Δ CO2 kg", "Δ generalized USD",
+                                     "Δ p95 h"};
   std::vector<bool> right = {false, false, true, true, true, true, true, true, true};
   auto rows_of = [&](const std::vector<std::size_t>& idx) {
     std::vector<std::vector<std::string>> rows;
@@ -299,7 +306,7 @@ std::string comparison_to_json(const Network& net, const MatrixEcho& echo, const
     pairs.push_back(j);
   }
   root["pairs"] = pairs;
-  return root.dump(indent) + "\n";
+  return root.dump(indent, ' ', false, ordered_json::error_handler_t::replace) + "\n";
 }
 
 }  // namespace caravan

@@ -165,7 +165,7 @@ std::string network_to_geojson(const Network& net, int indent) {
                      {"name", net.info.name},
                      {"features", features},
                      {"sources", source_table(net)}};
-  return fc.dump(indent) + "\n";
+  return fc.dump(indent, ' ', false, ordered_json::error_handler_t::replace) + "\n";
 }
 
 std::vector<GeoJsonLayer> network_to_geojson_layers(const Network& net, int indent) {
@@ -197,21 +197,23 @@ std::string network_to_csv(const Network& net) {
   }
   for (const Link& k : net.links) {
     const Location& a = net.locations[k.from];
-    row({"link", k.id, "", a.id, net.locations[k.to].id, std::string(a.country_code()), std::string(to_string(k.mode)), "", "",
-         num(k.length.km()), k.gauge ? std::to_string(k.gauge) : "", num(to_hours(k.travel_time())),
-         num(k.tariff_per_teu_km * k.length.km() + k.tariff_per_teu.major()), std::string(k.tariff_per_teu.currency.str()),
-         num(k.co2_g_per_tkm), std::string(to_string(k.status)), join_sources(net, k.sources)});
+    row({"link", k.id, "", a.id, net.locations[k.to].id, std::string(a.country_code()), std::string(to_string(k.mode)),
+         "", "", num(k.length.km()), k.gauge ? std::to_string(k.gauge) : "", num(to_hours(k.travel_time())),
+         num(k.tariff_per_teu_km * k.length.km() + k.tariff_per_teu.major()),
+         std::string(k.tariff_per_teu.currency.str()), num(k.co2_g_per_tkm), std::string(to_string(k.status)),
+         join_sources(net, k.sources)});
   }
   for (const Crossing& c : net.crossings) {
-    row({"crossing", c.id, "", net.locations[c.exit].id, net.locations[c.entry].id, "", std::string(to_string(c.mode)), "", "",
-         "", "", num(to_hours(c.clearance_median + (c.gauge_change ? c.gauge_change_time : Duration(0)))),
-         num(c.cost.major() + (c.gauge_change ? c.gauge_change_cost_per_teu.major() : 0)), std::string(c.cost.currency.str()),
-         "", "", join_sources(net, c.sources)});
+    row({"crossing", c.id, "", net.locations[c.exit].id, net.locations[c.entry].id, "", std::string(to_string(c.mode)),
+         "", "", "", "", num(to_hours(c.clearance_median + (c.gauge_change ? c.gauge_change_time : Duration(0)))),
+         num(c.cost.major() + (c.gauge_change ? c.gauge_change_cost_per_teu.major() : 0)),
+         std::string(c.cost.currency.str()), "", "", join_sources(net, c.sources)});
   }
   for (const Service& s : net.services) {
     row({"service", s.id, s.name, net.locations[s.stops.front()].id, net.locations[s.stops.back()].id, "",
          std::string(to_string(s.mode)), "", "", num(s.stop_km.back().km()), "", num(to_hours(s.stop_offsets.back())),
-         num(s.tariff_per_teu.major()), std::string(s.tariff_per_teu.currency.str()), "", "", join_sources(net, s.sources)});
+         num(s.tariff_per_teu.major()), std::string(s.tariff_per_teu.currency.str()), "", "",
+         join_sources(net, s.sources)});
   }
   return out;
 }

@@ -33,9 +33,9 @@ std::vector<const ResourceStats*> by_load(const SimReport& r) {
 }  // namespace
 
 std::string sim_report_to_table(const Network& net, const SimEcho& echo, const SimReport& r) {
-  std::string out = fmt::format("Simulation: shipments of {} TEU released {} to {}; statistics from {} (seed {})\n",
-                                r.shipment_teu, format_instant_utc(r.start), format_instant_utc(r.end),
-                                format_instant_utc(r.stats_from), r.seed);
+  std::string out =
+      fmt::format("Simulation: shipments of {} TEU released {} to {}; statistics from {} (seed {})\n", r.shipment_teu,
+                  format_instant_utc(r.start), format_instant_utc(r.end), format_instant_utc(r.stats_from), r.seed);
   if (!echo.demand.empty()) out += "Demand: " + echo.demand + "\n";
   if (!r.service_capacity) out += "Runs of services: no capacity limit (--service-capacity ignore)\n";
   if (r.sample_stages) out += "Stage durations: sampled (clearance, gauge change, link travel, lateness)\n";
@@ -67,10 +67,10 @@ std::string sim_report_to_table(const Network& net, const SimEcho& echo, const S
     std::string note;
     if (l.unrouted > 0) note += fmt::format("{} without route", l.unrouted);
     if (l.stuck > 0) note += fmt::format("{}{} stuck", note.empty() ? "" : ", ", l.stuck);
-    rows.push_back({net.locations[l.from].name + " → " + net.locations[l.to].name, fmt::format("{:.0f}", l.teu_per_year),
-                    fmt::format("{}", l.shipments), fmt::format("{:.1f}", l.free_flow_hours),
-                    fmt::format("{:.1f}", l.mean_hours), fmt::format("{:.1f}", l.p95_hours),
-                    fmt::format("{:.1f}", l.mean_delay_hours), note});
+    rows.push_back({net.locations[l.from].name + " → " + net.locations[l.to].name,
+                    fmt::format("{:.0f}", l.teu_per_year), fmt::format("{}", l.shipments),
+                    fmt::format("{:.1f}", l.free_flow_hours), fmt::format("{:.1f}", l.mean_hours),
+                    fmt::format("{:.1f}", l.p95_hours), fmt::format("{:.1f}", l.mean_delay_hours), note});
   }
   out += "Lanes (hours from release to delivery; delay: what the queues added)\n";
   out += render_table({"lane", "TEU/year", "shipments", "free-flow", "mean", "p95", "mean delay", ""},
@@ -132,7 +132,7 @@ std::string sim_report_to_json(const Network& net, const SimEcho& echo, const Si
     lanes.push_back(std::move(j));
   }
   root["lanes"] = std::move(lanes);
-  return root.dump(indent) + "\n";
+  return root.dump(indent, ' ', false, ordered_json::error_handler_t::replace) + "\n";
 }
 
 std::string sim_report_to_csv(const Network& net, const SimReport& r) {
@@ -142,9 +142,8 @@ std::string sim_report_to_csv(const Network& net, const SimReport& r) {
       "mean_delay_hours,p95_delay_hours\n";
   for (const ResourceStats* x : by_load(r)) {
     out += fmt::format("resource,{},{},,,{},{:.0f},{:.0f},{:.4f},{},{:.2f},{:.2f},{:.0f},{:.0f},,,,,,,,,\n",
-                       to_string(x->kind), csv_field(x->id), x->capacity, x->offered_teu, x->served_teu,
-                       x->utilisation, x->shipments, x->mean_wait_hours, x->p95_wait_hours, x->max_queue_teu,
-                       x->backlog_teu);
+                       to_string(x->kind), csv_field(x->id), x->capacity, x->offered_teu, x->served_teu, x->utilisation,
+                       x->shipments, x->mean_wait_hours, x->p95_wait_hours, x->max_queue_teu, x->backlog_teu);
   }
   for (const LaneStats& l : r.lanes) {
     out += fmt::format("lane,,,{},{},,,,,{},,,,,{},{:.0f},{},{},{:.2f},{:.2f},{:.2f},{:.2f},{:.2f}\n",

@@ -97,7 +97,10 @@ std::string reliability_table(const Location& to, const QueryEcho& echo, const s
   out += "):\n";
   std::vector<std::size_t> order(its.size());
   for (std::size_t k = 0; k < order.size(); ++k) order[k] = k;
-  auto prob = [&](std::size_t k) { return its[k].reliability && its[k].reliability->on_time_probability ? *its[k].reliability->on_time_probability : -1.0; };
+  auto prob = [&](std::size_t k) {
+    return its[k].reliability && its[k].reliability->on_time_probability ? *its[k].reliability->on_time_probability
+                                                                         : -1.0;
+  };
   std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return prob(a) > prob(b); });
   std::vector<std::size_t> rank(its.size());
   for (std::size_t r = 0; r < order.size(); ++r) rank[order[r]] = r + 1;
@@ -114,7 +117,8 @@ std::string reliability_table(const Location& to, const QueryEcho& echo, const s
     const Itinerary& it = its[k];
     if (!it.reliability) continue;
     const Reliability& r = *it.reliability;
-    std::vector<std::string> row = {std::to_string(k + 1), hours_text(r.p50_hours), hours_text(r.p80_hours), hours_text(r.p95_hours)};
+    std::vector<std::string> row = {std::to_string(k + 1), hours_text(r.p50_hours), hours_text(r.p80_hours),
+                                    hours_text(r.p95_hours)};
     if (echo.deadline) {
       row.push_back(r.on_time_probability ? fmt::format("{:.1f}%", 100.0 * *r.on_time_probability) : "-");
       row.push_back(std::to_string(rank[k]));
@@ -132,10 +136,12 @@ std::string reliability_table(const Location& to, const QueryEcho& echo, const s
     for (std::size_t j = 0; j < its.size(); ++j) {
       const Itinerary& a = its[j];
       const Itinerary& b = its[k];
-      dominated = dominated || (j != k && a.arrive <= b.arrive && a.cost_usd_cents <= b.cost_usd_cents && a.co2_g <= b.co2_g);
+      dominated =
+          dominated || (j != k && a.arrive <= b.arrive && a.cost_usd_cents <= b.cost_usd_cents && a.co2_g <= b.co2_g);
     }
     if (dominated) {
-      out += fmt::format(" Option {} is not on the time/cost/CO2 front: the search with pessimistic stage times found it.\n", k + 1);
+      out += fmt::format(
+          " Option {} is not on the time/cost/CO2 front: the search with pessimistic stage times found it.\n", k + 1);
     }
   }
   return out;
@@ -183,7 +189,9 @@ std::string itineraries_to_table(const NetworkView& view, const QueryEcho& echo,
   std::string out;
   out += fmt::format("{} → {}: {}, ready {}\n", from.name, to.name, shipment_text(q), from.zone.format_local(q.depart));
   out += fmt::format("{} option{} ({}), fastest first. Dataset {} {}; USD at FX of {}.\n\n", its.size(),
-                     its.size() == 1 ? "" : "s", q.objective == Objective::kPareto ? "Pareto: time, cost, CO2" : "best by " + std::string(to_string(q.objective)),
+                     its.size() == 1 ? "" : "s",
+                     q.objective == Objective::kPareto ? "Pareto: time, cost, CO2"
+                                                       : "best by " + std::string(to_string(q.objective)),
                      net.info.name, net.info.version, fx_text(view));
 
   Table summary{{"option", "arrive (local)", "time", "cost USD", "CO2 kg", "km", "borders", "gauge", "crossings"},
@@ -196,14 +204,15 @@ std::string itineraries_to_table(const NetworkView& view, const QueryEcho& echo,
       if (g.kind != LegKind::kBorder) continue;
       const Location& exit = net.locations[g.from];
       const Location& entry = net.locations[g.to];
-      names.push_back(std::string(exit.country_code()) + ">" + std::string(entry.country_code()) + " " + short_name(entry.name));
+      names.push_back(std::string(exit.country_code()) + ">" + std::string(entry.country_code()) + " " +
+                      short_name(entry.name));
     }
     std::string via;
     for (const auto& n : names) via += (via.empty() ? "" : ", ") + n;
     summary.rows.push_back({fmt::format("{}", k + 1), local_time(to, it.arrive), format_duration(it.duration()),
                             usd_text(it.cost_usd_cents).substr(0, usd_text(it.cost_usd_cents).size() - 4),
-                            kg_text(it.co2_g), fmt::format("{:.0f}", it.km.km()), std::to_string(it.border_crossings.size()),
-                            std::to_string(it.gauge_changes), via});
+                            kg_text(it.co2_g), fmt::format("{:.0f}", it.km.km()),
+                            std::to_string(it.border_crossings.size()), std::to_string(it.gauge_changes), via});
   }
   out += summary.render();
   out += reliability_table(to, echo, its);
@@ -231,17 +240,17 @@ std::string itineraries_to_table(const NetworkView& view, const QueryEcho& echo,
         if (g.traffic_class) note += std::string(", ") + std::string(to_string(*g.traffic_class));
       }
       if (g.kind == LegKind::kMove) note += (note.empty() ? "" : ", ") + fmt::format("{:.0f} km", g.km.km());
-      legs.rows.push_back({std::to_string(i + 1), std::string(g.kind_name()), where, local_time(a, g.depart),
-                           local_time(b, g.arrive), format_duration(g.arrive - g.depart),
-                           g.cost.minor == 0 ? "-" : g.cost.to_string(),
-                           g.cost_usd_cents == 0 ? "-" : usd_text(g.cost_usd_cents).substr(0, usd_text(g.cost_usd_cents).size() - 4),
-                           g.co2_g == 0 ? "-" : kg_text(g.co2_g), note});
+      legs.rows.push_back(
+          {std::to_string(i + 1), std::string(g.kind_name()), where, local_time(a, g.depart), local_time(b, g.arrive),
+           format_duration(g.arrive - g.depart), g.cost.minor == 0 ? "-" : g.cost.to_string(),
+           g.cost_usd_cents == 0 ? "-" : usd_text(g.cost_usd_cents).substr(0, usd_text(g.cost_usd_cents).size() - 4),
+           g.co2_g == 0 ? "-" : kg_text(g.co2_g), note});
     }
     out += legs.render();
     std::string by_cur;
     for (const Money& m : it.cost_by_currency.items()) by_cur += (by_cur.empty() ? "" : " + ") + m.to_string();
-    out += fmt::format(" Total: {} = {} (USD at FX of {})\n", by_cur.empty() ? "0" : by_cur, usd_text(it.cost_usd_cents),
-                       fx_text(view));
+    out += fmt::format(" Total: {} = {} (USD at FX of {})\n", by_cur.empty() ? "0" : by_cur,
+                       usd_text(it.cost_usd_cents), fx_text(view));
   }
   return out;
 }

@@ -19,9 +19,9 @@ struct Exonym {
   const char* code;
 };
 constexpr Exonym kExonyms[] = {
-    {"Russia", "RU"},  {"Turkey", "TR"},        {"Britain", "GB"}, {"Great Britain", "GB"}, {"UK", "GB"},
-    {"USA", "US"},     {"America", "US"},       {"UAE", "AE"},     {"Macedonia", "MK"},     {"Holland", "NL"},
-    {"Kirghizia", "KG"}, {"Byelorussia", "BY"},
+    {"Russia", "RU"},    {"Turkey", "TR"},  {"Britain", "GB"},   {"Great Britain", "GB"},
+    {"UK", "GB"},        {"USA", "US"},     {"America", "US"},   {"UAE", "AE"},
+    {"Macedonia", "MK"}, {"Holland", "NL"}, {"Kirghizia", "KG"}, {"Byelorussia", "BY"},
 };
 
 template <typename F>
@@ -40,7 +40,9 @@ bool is_alpha2(std::string_view s) {
          std::isalpha(static_cast<unsigned char>(s[1]));
 }
 
-std::string describe_country(std::string_view code) { return std::string(country_name(code)) + " (" + std::string(code) + ")"; }
+std::string describe_country(std::string_view code) {
+  return std::string(country_name(code)) + " (" + std::string(code) + ")";
+}
 
 // Countries of the dataset whose names are close to `text`, for a hint.
 std::vector<std::string> nearest_countries(const Network& net, std::string_view text) {
@@ -106,8 +108,10 @@ Result<Avoid> avoid(const OptionSpec& s, const Values& v, const Env& env) {
       continue;
     }
     if (code) {
-      return option_error(s, "no location in country " + describe_country(*code) +
-                                 " (expected a country of the dataset, or a place)", ErrorCode::kNotFound);
+      return option_error(s,
+                          "no location in country " + describe_country(*code) +
+                              " (expected a country of the dataset, or a place)",
+                          ErrorCode::kNotFound);
     }
     if (place.error().code != ErrorCode::kNotFound) return option_error(s, place.error().message);
     std::string hint;
@@ -116,8 +120,10 @@ Result<Avoid> avoid(const OptionSpec& s, const Values& v, const Env& env) {
     if (!hint.empty()) msg += "nearest countries:" + hint.substr(0, hint.size() - 1) + "; ";
     std::string nearest;
     for (LocationIdx i : search_places(env.net, item, 5)) nearest += " " + env.net.locations[i].id + ";";
-    if (!nearest.empty()) msg += "nearest places:" + nearest.substr(0, nearest.size() - 1) + ")";
-    else msg += "expected a place, or a country by ISO code or name)";
+    if (!nearest.empty())
+      msg += "nearest places:" + nearest.substr(0, nearest.size() - 1) + ")";
+    else
+      msg += "expected a place, or a country by ISO code or name)";
     return option_error(s, msg, ErrorCode::kNotFound);
   }
   return out;

@@ -7,6 +7,7 @@
 #include <limits>
 
 #include "caravan/places.h"
+#include "caravan/text.h"
 #include "option.h"
 
 namespace caravan {
@@ -91,8 +92,12 @@ Error unknown_option(std::span<const OptionSpec> specs, std::string_view name, R
   for (const OptionSpec& s : specs) {
     if (!(s.local_only && origin == RequestOrigin::kRemote)) names.push_back(s.name);
   }
-  Error e = Error::invalid(std::string(name) + ": unknown option (expected " + joined(names, " or ") + ")");
-  e.column = std::string(name);
+  const std::string expected = "(expected " + joined(names, " or ") + ")";
+  // `?=x` has no name to blame; the error then has no field.
+  if (name.empty()) return Error::invalid("an option without a name " + expected);
+  // The name as text: a query string's names are any bytes, and the error goes back to the client.
+  Error e = Error::invalid(sanitize_text(name) + ": unknown option " + expected);
+  e.column = sanitize_text(name);
   return e;
 }
 
@@ -113,6 +118,9 @@ std::string OptionSpec::expected() const {
     case OptionType::kAvoid:
       return "up to " + std::to_string(max_items) + " places or countries (ISO 3166-1 alpha-2 codes or names)";
     case OptionType::kCount:
+      if (is_list())
+        return "up to " + std::to_string(max_items) + " whole numbers from " + number_text(min) + " to " +
+               number_text(max);
       return "a whole number from " + number_text(min) + " to " + number_text(max);
     case OptionType::kNumber:
       return std::string("a number ") + (min_exclusive ? "above " : "from ") + number_text(min) +
@@ -253,8 +261,8 @@ Result<std::vector<std::string>> split_items(const OptionSpec& s, const Values& 
       }
     }
     if (items.size() > s.max_items) {
-      return option_error(s, "too many items: " + std::to_string(items.size()) + " or more (expected " +
-                                 s.expected() + ")");
+      return option_error(s, "too many items: " + std::to_string(items.size()) + " or more (expected " + s.expected() +
+                                 ")");
     }
   }
   return items;
@@ -263,7 +271,9 @@ Result<std::vector<std::string>> split_items(const OptionSpec& s, const Values& 
 namespace read {
 
 Result<std::vector<LocationIdx>> places(const OptionSpec& s, const Values& v, const Env& env) {
-  auto whole = [&](const std::string& text) { return text.find(',') != std::string::npos && resolve_place(env.net, text).ok(); };
+  auto whole = [&](const std::string& text) {
+    return text.find(',') != std::string::npos && resolve_place(env.net, text).ok();
+  };
   auto items = split_items(s, v, whole);
   if (!items) return items.errors();
   std::vector<LocationIdx> out;

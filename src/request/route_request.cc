@@ -33,20 +33,8 @@ const std::vector<Option<RouteRequest>>& table() {
                   .choices = "pareto|time|cost|co2|generalized"},
                  read::choice, request::set_objective),
           row<R>(request::kValueOfTime, read::number, request::set_value_of_time),
-          row<R>({.name = "via",
-                  .type = OptionType::kPlaces,
-                  .help = "Pass through these places, in order",
-                  .max_items = kMaxVia},
-                 read::places, [](R& r, std::vector<LocationIdx> v) { r.query.via = std::move(v); }),
-          row<R>({.name = "avoid",
-                  .type = OptionType::kAvoid,
-                  .help = "Never enter these places, or any place of these countries (RU, Russia)",
-                  .max_items = kMaxAvoid},
-                 read::avoid,
-                 [](R& r, request::Avoid a) {
-                   r.query.avoid = std::move(a.places);
-                   r.query.avoid_countries = std::move(a.countries);
-                 }),
+          row<R>(request::kVia, read::places, request::set_via),
+          row<R>(request::kAvoid, read::avoid, request::set_avoid),
           row<R>(request::kMode, read::modes, [](R& r, ModeSet m) { r.query.modes = m; }),
           row<R>({.name = "deadline",
                   .type = OptionType::kInstant,

@@ -16,8 +16,7 @@ Error scenario_error(std::string message, ErrorCode code) {
 }  // namespace
 
 bool is_scenario_path(std::string_view name) {
-  return name.find('/') != std::string_view::npos ||
-         (name.size() >= 5 && name.substr(name.size() - 5) == ".toml");
+  return name.find('/') != std::string_view::npos || (name.size() >= 5 && name.substr(name.size() - 5) == ".toml");
 }
 
 std::vector<std::string> scenario_ids_in(const std::filesystem::path& dir) {

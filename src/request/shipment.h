@@ -17,11 +17,10 @@ inline constexpr double kMaxVolumeM3 = 1000;
 /// USD per box-hour: far above the cargo values the literature reports (a few USD per TEU-hour).
 inline constexpr double kMaxValueOfTime = 1000;
 
-inline constexpr OptionSpec kDepart{
-    .name = "depart",
-    .type = OptionType::kInstant,
-    .help = "When the cargo is ready, ISO-8601; no offset means UTC",
-    .default_text = "the next whole hour"};
+inline constexpr OptionSpec kDepart{.name = "depart",
+                                    .type = OptionType::kInstant,
+                                    .help = "When the cargo is ready, ISO-8601; no offset means UTC",
+                                    .default_text = "the next whole hour"};
 inline constexpr OptionSpec kUnits{.name = "units",
                                    .type = OptionType::kCount,
                                    .help = "Number of containers; with unit KG, the cargo's kilograms",
@@ -31,22 +30,25 @@ inline constexpr OptionSpec kUnits{.name = "units",
 inline constexpr OptionSpec kUnit{
     .name = "unit",
     .type = OptionType::kChoice,
-    .help = "What units counts: TEU (20-ft box), FEU (40-ft), FEU_HC (40-ft high-cube; also HC, 40HC) or KG "
-            "(general cargo by weight, by road and air only; containers never fly)",
+    .help =
+        "What units counts: TEU (20-ft box), FEU (40-ft), FEU_HC (40-ft high-cube; also HC, 40HC) or KG "
+        "(general cargo by weight, by road and air only; containers never fly)",
     .default_text = "FEU",
     .choices = "TEU|FEU|FEU_HC|KG"};
 /// A simulation moves boxes only.
 inline constexpr OptionSpec kBoxUnit{.name = "unit",
                                      .type = OptionType::kChoice,
-                                     .help = "Container size: TEU (20-ft), FEU (40-ft) or FEU_HC (40-ft high-cube; "
-                                             "also HC, 40HC)",
+                                     .help =
+                                         "Container size: TEU (20-ft), FEU (40-ft) or FEU_HC (40-ft high-cube; "
+                                         "also HC, 40HC)",
                                      .default_text = "FEU",
                                      .choices = "TEU|FEU|FEU_HC"};
 inline constexpr OptionSpec kCargoTonnes{
     .name = "cargo_tonnes",
     .type = OptionType::kNumber,
-    .help = "Cargo per container, tonnes, within the box's payload limit (equipment.csv); it sets CO2 and how many "
-            "boxes a truck may carry (not with unit KG)",
+    .help =
+        "Cargo per container, tonnes, within the box's payload limit (equipment.csv); it sets CO2 and how many "
+        "boxes a truck may carry (not with unit KG)",
     .default_text = "10 per TEU, 20 per 40-ft box",
     .min = 0,
     .max = 100,
@@ -62,8 +64,9 @@ inline constexpr OptionSpec kVolume{
 inline constexpr OptionSpec kEquipment{
     .name = "equipment",
     .type = OptionType::kChoice,
-    .help = "Who owns the boxes: coc, the carrier (the published through-rates are for its boxes; adds the empty "
-            "return of the destination country) or soc, the shipper (containers only)",
+    .help =
+        "Who owns the boxes: coc, the carrier (the published through-rates are for its boxes; adds the empty "
+        "return of the destination country) or soc, the shipper (containers only)",
     .default_text = "coc",
     .choices = "coc|soc"};
 inline constexpr OptionSpec kValueOfTime{
@@ -73,6 +76,14 @@ inline constexpr OptionSpec kValueOfTime{
     .default_text = "the dataset's value_of_time_usd_per_box_hour (KG: _per_tonne_hour)",
     .min = 0,
     .max = kMaxValueOfTime};
+inline constexpr OptionSpec kVia{.name = "via",
+                                 .type = OptionType::kPlaces,
+                                 .help = "Pass through these places, in order",
+                                 .max_items = kMaxVia};
+inline constexpr OptionSpec kAvoid{.name = "avoid",
+                                   .type = OptionType::kAvoid,
+                                   .help = "Never enter these places, or any place of these countries (RU, Russia)",
+                                   .max_items = kMaxAvoid};
 inline constexpr OptionSpec kMode{.name = "mode",
                                   .type = OptionType::kChoices,
                                   .help = "Modes allowed for moving legs",
@@ -95,8 +106,9 @@ inline constexpr OptionSpec kThreads{.name = "threads",
                                      .local_only = true};
 inline constexpr OptionSpec kScenario{.name = "scenario",
                                       .type = OptionType::kScenarios,
-                                      .help = "Scenarios to apply, in order: ids of the dataset's scenarios, or "
-                                              "(CLI and Python) paths to TOML files",
+                                      .help =
+                                          "Scenarios to apply, in order: ids of the dataset's scenarios, or "
+                                          "(CLI and Python) paths to TOML files",
                                       .max_items = kMaxScenarios,
                                       .aliases = "scenarios"};
 
@@ -104,6 +116,11 @@ inline constexpr OptionSpec kScenario{.name = "scenario",
 inline constexpr auto set_depart = [](auto& r, Instant t) { r.query.depart = t; };
 inline constexpr auto set_value_of_time = [](auto& r, double v) { r.query.value_of_time_usd = v; };
 inline constexpr auto set_objective = [](auto& r, std::string_view o) { r.query.objective = *parse_objective(o); };
+inline constexpr auto set_via = [](auto& r, std::vector<LocationIdx> v) { r.query.via = std::move(v); };
+inline constexpr auto set_avoid = [](auto& r, Avoid a) {
+  r.query.avoid = std::move(a.places);
+  r.query.avoid_countries = std::move(a.countries);
+};
 inline constexpr auto set_seed = [](auto& r, std::uint64_t n) { r.seed = n; };
 inline constexpr auto set_threads = [](auto& r, std::uint64_t n) { r.threads = static_cast<unsigned>(n); };
 inline constexpr auto set_scenarios = [](auto& r, std::vector<std::string> s) { r.scenarios = std::move(s); };

@@ -123,8 +123,8 @@ Result<SimulateRequest> parse_simulate_request(const Network& net, const Request
   }
   for (const RequestField& f : fields) {
     if (f.name == "demand") {
-      r.demand_source = !f.members.empty() ? std::to_string(r.demand.size()) + (r.demand.size() == 1 ? " row" : " rows")
-                                           : f.value;
+      r.demand_source =
+          !f.members.empty() ? std::to_string(r.demand.size()) + (r.demand.size() == 1 ? " row" : " rows") : f.value;
       break;
     }
   }

@@ -61,7 +61,8 @@ DatasetSummary summarize(const Network& net) {
     for (const CrossingTerms& k : c.classes) s.crossing_class_rows += k.overridden ? 1 : 0;
   }
   for (const Service& v : net.services) {
-    if (v.mode != Mode::kAir && v.tariff_per_teu.minor != 0 && !v.tariff_per_feu) ++s.rows_relying_on_2x["services.csv"];
+    if (v.mode != Mode::kAir && v.tariff_per_teu.minor != 0 && !v.tariff_per_feu)
+      ++s.rows_relying_on_2x["services.csv"];
     s.fares += static_cast<int>(v.fares.size());
     s.air_rate_rows += static_cast<int>(v.air_rates.size());
     for (const Fare& f : v.fares) {
@@ -69,7 +70,8 @@ DatasetSummary summarize(const Network& net) {
     }
   }
   for (const Link& k : net.links) {
-    if (k.mode == Mode::kRail && k.status == LinkStatus::kOpen && !net.product_for(net.locations[k.from].country).valid()) {
+    if (k.mode == Mode::kRail && k.status == LinkStatus::kOpen &&
+        !net.product_for(net.locations[k.from].country).valid()) {
       ++s.rail_links_without_product;
     }
   }
@@ -92,22 +94,30 @@ DatasetSummary summarize(const Network& net) {
 
 std::string_view to_string(Provenance p) {
   switch (p) {
-    case Provenance::kStated: return "stated";
-    case Provenance::kDerived: return "derived";
-    case Provenance::kProxy: return "proxy";
-    case Provenance::kEstimate: return "estimate";
+    case Provenance::kStated:
+      return "stated";
+    case Provenance::kDerived:
+      return "derived";
+    case Provenance::kProxy:
+      return "proxy";
+    case Provenance::kEstimate:
+      return "estimate";
   }
   return "?";
 }
 
 Provenance provenance_of(SourceKind k) {
   switch (k) {
-    case SourceKind::kDerived: return Provenance::kDerived;
-    case SourceKind::kProxy: return Provenance::kProxy;
-    case SourceKind::kEstimate: return Provenance::kEstimate;
+    case SourceKind::kDerived:
+      return Provenance::kDerived;
+    case SourceKind::kProxy:
+      return Provenance::kProxy;
+    case SourceKind::kEstimate:
+      return Provenance::kEstimate;
     case SourceKind::kMeasured:
     case SourceKind::kPublished:
-    case SourceKind::kAnnounced: return Provenance::kStated;
+    case SourceKind::kAnnounced:
+      return Provenance::kStated;
   }
   return Provenance::kEstimate;
 }
@@ -141,10 +151,11 @@ ProvenanceReport provenance(const DatasetFiles& files, const Network& net) {
     ProvenanceCounts& counts = report.by_file[name];
     for (const CsvRow& row : t.rows) {
       auto cell = [&](int c) -> std::string_view {
-        return c >= 0 && static_cast<std::size_t>(c) < row.fields.size() ? std::string_view(row.fields[c]) : std::string_view();
+        return c >= 0 && static_cast<std::size_t>(c) < row.fields.size() ? std::string_view(row.fields[c])
+                                                                         : std::string_view();
       };
-      std::optional<Provenance> whole;                     // weakest of the plain citations
-      std::map<std::string, Provenance> by_column;         // weakest of each column's citations
+      std::optional<Provenance> whole;              // weakest of the plain citations
+      std::map<std::string, Provenance> by_column;  // weakest of each column's citations
       for (const SourceRef& ref : parse_source_refs(cell(source_col))) {
         auto it = net.source_by_id.find(ref.id);
         if (it == net.source_by_id.end()) continue;
@@ -158,13 +169,15 @@ ProvenanceReport provenance(const DatasetFiles& files, const Network& net) {
       }
       for (std::size_t c = 0; c < row.fields.size() && c < t.header.size(); ++c) {
         const std::string& column = t.header[c];
-        const bool is_date = column.size() >= 4 && column.compare(column.size() - 4, 4, "date") == 0;  // a date is no figure
+        const bool is_date =
+            column.size() >= 4 && column.compare(column.size() - 4, 4, "date") == 0;  // a date is no figure
         if (static_cast<int>(c) == source_col || is_date || !is_numeric(row.fields[c])) continue;
         auto col = by_column.find(t.header[c]);
         Provenance p = col != by_column.end() ? col->second : whole.value_or(Provenance::kEstimate);
         ++counts.fields[static_cast<int>(p)];
         ++report.overall.fields[static_cast<int>(p)];
-        if (name == "links.csv" && static_cast<int>(c) == km_col && (cell(mode_col) == "rail" || cell(mode_col) == "road") &&
+        if (name == "links.csv" && static_cast<int>(c) == km_col &&
+            (cell(mode_col) == "rail" || cell(mode_col) == "road") &&
             (cell(status_col).empty() || cell(status_col) == "open")) {
           report.rail_road_km[static_cast<int>(p)] += std::strtod(row.fields[c].c_str(), nullptr);
         }
@@ -234,7 +247,8 @@ Result<std::vector<CalibrationRow>> calibrate_transit_times(const RouteIndex& in
     return c >= 0 && static_cast<std::size_t>(c) < r.fields.size() ? r.fields[c] : std::string();
   };
   for (const char* need : {"id", "from", "to", "via", "mode", "published_hours", "tolerance_pct", "depart_weekday"}) {
-    if (t.column(need) < 0) errors.push_back(Error::at(t.file, 1, need, "missing column (expected the calibration header)"));
+    if (t.column(need) < 0)
+      errors.push_back(Error::at(t.file, 1, need, "missing column (expected the calibration header)"));
   }
   if (!errors.empty()) return errors;
   std::vector<CalibrationRow> rows;
@@ -246,16 +260,21 @@ Result<std::vector<CalibrationRow>> calibrate_transit_times(const RouteIndex& in
     row.source = col(r, "source");
     row.date = col(r, "date");
     if (std::string c = col(r, "case"); !c.empty()) row.case_kind = c;
-    if (row.case_kind != "typical" && row.case_kind != "average" && row.case_kind != "planned" && row.case_kind != "record" &&
-        row.case_kind != "best") {
-      errors.push_back(Error::at(t.file, r.line, "case", "unknown case \"" + row.case_kind + "\" (expected typical, average, planned, record or best)"));
+    if (row.case_kind != "typical" && row.case_kind != "average" && row.case_kind != "planned" &&
+        row.case_kind != "record" && row.case_kind != "best") {
+      errors.push_back(
+          Error::at(t.file, r.line, "case",
+                    "unknown case \"" + row.case_kind + "\" (expected typical, average, planned, record or best)"));
     }
     std::string kind = col(r, "kind");
-    if (kind == "price") row.kind = CalibrationRow::Kind::kPrice;
-    else if (!kind.empty() && kind != "time") errors.push_back(Error::at(t.file, r.line, "kind", "unknown kind \"" + kind + "\" (expected time or price)"));
+    if (kind == "price")
+      row.kind = CalibrationRow::Kind::kPrice;
+    else if (!kind.empty() && kind != "time")
+      errors.push_back(Error::at(t.file, r.line, "kind", "unknown kind \"" + kind + "\" (expected time or price)"));
     auto loc = [&](const std::string& id, const char* column) {
       LocationIdx i = net.find_location(id);
-      if (!i.valid()) errors.push_back(Error::at(t.file, r.line, column, "unknown location \"" + id + "\" (expected a location id)"));
+      if (!i.valid())
+        errors.push_back(Error::at(t.file, r.line, column, "unknown location \"" + id + "\" (expected a location id)"));
       return i;
     };
     row.from = loc(col(r, "from"), "from");
@@ -263,8 +282,11 @@ Result<std::vector<CalibrationRow>> calibrate_transit_times(const RouteIndex& in
     for (const std::string& v : split_list(col(r, "via"))) row.via.push_back(loc(v, "via"));
     for (const std::string& m : split_list(col(r, "mode"))) {
       auto mode = parse_mode(m);
-      if (!mode) errors.push_back(Error::at(t.file, r.line, "mode", "unknown mode \"" + m + "\" (expected rail, road, ferry, sea or air)"));
-      else row.modes.add(*mode);
+      if (!mode)
+        errors.push_back(
+            Error::at(t.file, r.line, "mode", "unknown mode \"" + m + "\" (expected rail, road, ferry, sea or air)"));
+      else
+        row.modes.add(*mode);
     }
     if (row.modes.empty()) row.modes = ModeSet::all();
     try {
@@ -272,25 +294,35 @@ Result<std::vector<CalibrationRow>> calibrate_transit_times(const RouteIndex& in
       std::string tol = col(r, "tolerance_pct");
       if (!tol.empty()) row.tolerance_pct = std::stod(tol);
     } catch (const std::exception&) {
-      errors.push_back(Error::at(t.file, r.line, "published_hours", "malformed number (expected hours and a percentage)"));
+      errors.push_back(
+          Error::at(t.file, r.line, "published_hours", "malformed number (expected hours and a percentage)"));
     }
     if (row.kind == CalibrationRow::Kind::kPrice) {
       auto cur = Currency::parse(col(r, "currency"));
       auto unit = parse_unit_kind(col(r, "unit"));
       if (!cur || !net.fx.has(*cur)) {
-        errors.push_back(Error::at(t.file, r.line, "currency", "unknown currency \"" + col(r, "currency") + "\" (expected one of fx.csv)"));
+        errors.push_back(Error::at(t.file, r.line, "currency",
+                                   "unknown currency \"" + col(r, "currency") + "\" (expected one of fx.csv)"));
       } else if (auto m = parse_money(col(r, "published_price"), *cur); !m || m->minor <= 0) {
-        errors.push_back(Error::at(t.file, r.line, "published_price", "malformed price \"" + col(r, "published_price") + "\" (expected a positive amount)"));
+        errors.push_back(
+            Error::at(t.file, r.line, "published_price",
+                      "malformed price \"" + col(r, "published_price") + "\" (expected a positive amount)"));
       } else {
         row.published_price = *m;
         row.published_usd = static_cast<double>(net.fx.to_usd_cents(*m)) / 100.0;
       }
-      if (!unit) errors.push_back(Error::at(t.file, r.line, "unit", "unknown unit \"" + col(r, "unit") + "\" (expected TEU or FEU)"));
-      else row.unit = *unit;
+      if (!unit)
+        errors.push_back(
+            Error::at(t.file, r.line, "unit", "unknown unit \"" + col(r, "unit") + "\" (expected TEU or FEU)"));
+      else
+        row.unit = *unit;
     }
     if (std::string e = col(r, "equipment"); !e.empty()) {
-      if (auto eq = parse_equipment(e)) row.equipment = *eq;
-      else errors.push_back(Error::at(t.file, r.line, "equipment", "unknown equipment \"" + e + "\" (expected coc or soc)"));
+      if (auto eq = parse_equipment(e))
+        row.equipment = *eq;
+      else
+        errors.push_back(
+            Error::at(t.file, r.line, "equipment", "unknown equipment \"" + e + "\" (expected coc or soc)"));
     }
     std::string day = col(r, "depart_weekday");
     std::vector<int> days;
@@ -299,7 +331,9 @@ Result<std::vector<CalibrationRow>> calibrate_transit_times(const RouteIndex& in
     } else if (std::optional<int> d = parse_weekday(day)) {
       days.push_back(*d);
     }
-    if (days.empty()) errors.push_back(Error::at(t.file, r.line, "depart_weekday", "unknown day \"" + day + "\" (expected Mon … Sun or empty)"));
+    if (days.empty())
+      errors.push_back(
+          Error::at(t.file, r.line, "depart_weekday", "unknown day \"" + day + "\" (expected Mon … Sun or empty)"));
     if (!errors.empty()) continue;
     double sum = 0;
     int found = 0;
@@ -316,8 +350,9 @@ Result<std::vector<CalibrationRow>> calibrate_transit_times(const RouteIndex& in
       auto its = planner.plan(q);
       if (!its) continue;
       const Itinerary& best = its->front();
-      sum += row.kind == CalibrationRow::Kind::kTime ? to_hours(best.arrive - run_start(best))
-                                                     : static_cast<double>(best.cost_usd_cents) / 100.0 / static_cast<double>(q.units);
+      sum += row.kind == CalibrationRow::Kind::kTime
+                 ? to_hours(best.arrive - run_start(best))
+                 : static_cast<double>(best.cost_usd_cents) / 100.0 / static_cast<double>(q.units);
       if (found == 0) {
         row.query = q;
         row.fastest = best;

@@ -107,7 +107,8 @@ RouteIndex::RouteIndex(const NetworkView& view) : impl_(std::make_unique<Impl>(v
         arc.kind = ArcKind::kProduct;
         arc.product = product;
         arc.travel_s = k.travel_time().count();
-        arc.yard_s = p.yard_spacing_km > 0 ? hours(k.length.km() / p.yard_spacing_km * to_hours(p.yard_dwell)).count() : 0;
+        arc.yard_s =
+            p.yard_spacing_km > 0 ? hours(k.length.km() / p.yard_spacing_km * to_hours(p.yard_dwell)).count() : 0;
         arc.currency = p.currency;
         arc.price_teu = p.rate(arc.eastbound) * k.length.km() * pow10d(p.currency.exponent());
         arc.price_feu = arc.price_teu * p.feu_factor;
@@ -159,7 +160,8 @@ RouteIndex::RouteIndex(const NetworkView& view) : impl_(std::make_unique<Impl>(v
         if (port_from[i].valid()) {
           const Crossing& c = net.crossings[port_from[i]];
           const auto pos = std::find(s.stops.begin() + static_cast<std::ptrdiff_t>(i), s.stops.end(), c.entry);
-          if (pos != s.stops.end() && static_cast<std::size_t>(pos - s.stops.begin()) <= j) arc.port_crossing = port_from[i];
+          if (pos != s.stops.end() && static_cast<std::size_t>(pos - s.stops.begin()) <= j)
+            arc.port_crossing = port_from[i];
         }
         out[s.stops[i].v].push_back(arc);
       }
@@ -181,7 +183,8 @@ RouteIndex::RouteIndex(const NetworkView& view) : impl_(std::make_unique<Impl>(v
     out[c.exit.v].push_back(arc);
   }
   im.first_out.assign(n + 1, 0);
-  for (std::uint32_t i = 0; i < n; ++i) im.first_out[i + 1] = im.first_out[i] + static_cast<std::uint32_t>(out[i].size());
+  for (std::uint32_t i = 0; i < n; ++i)
+    im.first_out[i + 1] = im.first_out[i] + static_cast<std::uint32_t>(out[i].size());
   im.arcs.reserve(im.first_out[n]);
   for (auto& a : out) im.arcs.insert(im.arcs.end(), a.begin(), a.end());
 
@@ -200,8 +203,8 @@ RouteIndex::RouteIndex(const NetworkView& view) : impl_(std::make_unique<Impl>(v
       const SearchArc& arc = im.arcs[a];
       std::int64_t t = 0;
       if (arc.kind == ArcKind::kCrossing) {
-        t = border_s(CrossingIdx(arc.ref), v.crossing(CrossingIdx(arc.ref)).mode == Mode::kRoad ? TrafficClass::kTruck
-                                                                                              : TrafficClass::kRail);
+        t = border_s(CrossingIdx(arc.ref),
+                     v.crossing(CrossingIdx(arc.ref)).mode == Mode::kRoad ? TrafficClass::kTruck : TrafficClass::kRail);
       } else {
         t = arc.travel_s + arc.yard_s;
         if (arc.ride_borders) {
@@ -220,7 +223,8 @@ RouteIndex::RouteIndex(const NetworkView& view) : impl_(std::make_unique<Impl>(v
   for (const auto& [c, per_usd] : v.fx().rates()) {
     im.usd.push_back({currency_key(c), pow10d(c.exponent()), per_usd});
   }
-  if (std::none_of(im.usd.begin(), im.usd.end(), [](const UsdRate& r) { return r.key == currency_key(Currency::usd()); })) {
+  if (std::none_of(im.usd.begin(), im.usd.end(),
+                   [](const UsdRate& r) { return r.key == currency_key(Currency::usd()); })) {
     im.usd.push_back({currency_key(Currency::usd()), pow10d(Currency::usd().exponent()), 1.0});
   }
 }

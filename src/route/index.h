@@ -23,7 +23,7 @@ enum class ArcKind : std::uint8_t {
 /// vessel remembers the land mode before it (the chain rule counts rail and
 /// road changes across a sailing: road, ferry, road is no change).
 enum class Vehicle : std::uint8_t {
-  kNone,         // at the origin
+  kNone,  // at the origin
   kTruck,
   kProduct,      // on-demand rail wagons of the country's product
   kRailLoose,    // on rail after a crossing, not (yet) in a product or train
@@ -39,35 +39,38 @@ inline constexpr int kVehicleSlots = 9;
 inline std::uint8_t land_of(Vehicle v) {
   switch (v) {
     case Vehicle::kTruck:
-    case Vehicle::kVesselRoad: return 2;
+    case Vehicle::kVesselRoad:
+      return 2;
     case Vehicle::kProduct:
     case Vehicle::kRailLoose:
     case Vehicle::kTrain:
-    case Vehicle::kVesselRail: return 1;
-    default: return 0;
+    case Vehicle::kVesselRail:
+      return 1;
+    default:
+      return 0;
   }
 }
 
 /// One way to leave a location. What does not depend on the query is
 /// precomputed; a query scales prices by boxes or trucks.
 struct SearchArc {
-  std::uint32_t head = 0;          // location reached
+  std::uint32_t head = 0;  // location reached
   ArcKind kind = ArcKind::kRoad;
   Mode mode = Mode::kRail;
-  bool eastbound = false;          // the arc ends east of its start (direction-dependent rates)
-  bool ride_borders = false;       // a ride that runs through a land border between board and alight
+  bool eastbound = false;               // the arc ends east of its start (direction-dependent rates)
+  bool ride_borders = false;            // a ride that runs through a land border between board and alight
   std::uint16_t board = 0, alight = 0;  // ride: stop positions on the service
-  std::uint16_t country = 0;       // dense country index of the tail (trucks per box)
-  std::uint32_t ref = 0;           // link, service or crossing index, by kind
-  ProductIdx product;              // kProduct
-  CrossingIdx port_crossing;       // customs applied on arrival (ferry/sea/air between countries)
-  std::int64_t travel_s = 0;       // road/product: running time; ride: running time without borders
-  std::int64_t yard_s = 0;         // product: dwell at the marshalling yards on the way
+  std::uint16_t country = 0;            // dense country index of the tail (trucks per box)
+  std::uint32_t ref = 0;                // link, service or crossing index, by kind
+  ProductIdx product;                   // kProduct
+  CrossingIdx port_crossing;            // customs applied on arrival (ferry/sea/air between countries)
+  std::int64_t travel_s = 0;            // road/product: running time; ride: running time without borders
+  std::int64_t yard_s = 0;              // product: dwell at the marshalling yards on the way
   // Prices in minor units of `currency`: road per truck (both), product and
   // ride per 20-ft and per 40-ft box. Air KG prices come from the service.
   double price_teu = 0, price_feu = 0;
   Currency currency;
-  double co2_g_per_t = 0;          // grams per tonne of cargo
+  double co2_g_per_t = 0;  // grams per tonne of cargo
   Distance km;
 };
 
@@ -101,17 +104,17 @@ inline std::uint16_t country_key(char a, char b) {
 struct RouteIndex::Impl : detail::CsrGraph<SearchArc> {
   explicit Impl(const NetworkView& v) : view(v) {}
 
-  NetworkView view;                           // the data in force (copied tables of pointers)
-  detail::CsrGraph<ReverseArc> reverse;       // head location -> arcs entering it
-  std::vector<std::uint16_t> country;         // location -> ISO code bytes, for avoided countries
-  std::vector<std::uint16_t> country_index;   // location -> dense country index
-  std::vector<CountryCode> countries;         // dense country index -> code
-  std::vector<const TruckingTerms*> trucking; // dense country index -> terms, or null
-  std::vector<std::uint8_t> has_product;      // dense country index -> 1 when a rail product runs there
-  std::vector<UsdRate> usd;                   // every currency of the FX table in force, and USD
-  bool nonnegative_costs = true;              // every handling charge >= 0 (a cost bound needs it)
-  bool nonnegative_transfer = true;           // every transfer time >= 0 (a time bound needs it)
-  std::vector<std::uint8_t> closed;           // location -> 1 when a scenario closes it at some time
+  NetworkView view;                            // the data in force (copied tables of pointers)
+  detail::CsrGraph<ReverseArc> reverse;        // head location -> arcs entering it
+  std::vector<std::uint16_t> country;          // location -> ISO code bytes, for avoided countries
+  std::vector<std::uint16_t> country_index;    // location -> dense country index
+  std::vector<CountryCode> countries;          // dense country index -> code
+  std::vector<const TruckingTerms*> trucking;  // dense country index -> terms, or null
+  std::vector<std::uint8_t> has_product;       // dense country index -> 1 when a rail product runs there
+  std::vector<UsdRate> usd;                    // every currency of the FX table in force, and USD
+  bool nonnegative_costs = true;               // every handling charge >= 0 (a cost bound needs it)
+  bool nonnegative_transfer = true;            // every transfer time >= 0 (a time bound needs it)
+  std::vector<std::uint8_t> closed;            // location -> 1 when a scenario closes it at some time
   bool any_closure = false;
 };
 

@@ -12,17 +12,23 @@ namespace caravan {
 
 std::string_view to_string(Objective o) {
   switch (o) {
-    case Objective::kPareto: return "pareto";
-    case Objective::kTime: return "time";
-    case Objective::kCost: return "cost";
-    case Objective::kCo2: return "co2";
-    case Objective::kGeneralized: return "generalized";
+    case Objective::kPareto:
+      return "pareto";
+    case Objective::kTime:
+      return "time";
+    case Objective::kCost:
+      return "cost";
+    case Objective::kCo2:
+      return "co2";
+    case Objective::kGeneralized:
+      return "generalized";
   }
   return "?";
 }
 
 std::optional<Objective> parse_objective(std::string_view s) {
-  for (Objective o : {Objective::kPareto, Objective::kTime, Objective::kCost, Objective::kCo2, Objective::kGeneralized}) {
+  for (Objective o :
+       {Objective::kPareto, Objective::kTime, Objective::kCost, Objective::kCo2, Objective::kGeneralized}) {
     if (to_string(o) == s) return o;
   }
   return std::nullopt;
@@ -43,11 +49,16 @@ Mass RouteQuery::chargeable_mass() const {
 
 std::string_view Leg::kind_name() const {
   switch (kind) {
-    case LegKind::kMove: return to_string(mode);
-    case LegKind::kWait: return "wait";
-    case LegKind::kTransfer: return "transfer";
-    case LegKind::kBorder: return "border";
-    case LegKind::kGaugeChange: return "gauge_change";
+    case LegKind::kMove:
+      return to_string(mode);
+    case LegKind::kWait:
+      return "wait";
+    case LegKind::kTransfer:
+      return "transfer";
+    case LegKind::kBorder:
+      return "border";
+    case LegKind::kGaugeChange:
+      return "gauge_change";
   }
   return "?";
 }
@@ -65,9 +76,11 @@ std::string tonnes_text(Mass m) {
 
 Status check_cargo(const Network& net, const RouteQuery& q) {
   const std::string unit(to_string(q.unit));
-  if (q.units == 0) return Error::invalid(is_container(q.unit) ? "units must be at least 1" : "KG cargo must be at least 1 kg");
+  if (q.units == 0)
+    return Error::invalid(is_container(q.unit) ? "units must be at least 1" : "KG cargo must be at least 1 kg");
   if (!is_container(q.unit)) {
-    if (q.cargo_per_unit) return Error::invalid("cargo per box does not apply to KG cargo (expected the kilograms as units)");
+    if (q.cargo_per_unit)
+      return Error::invalid("cargo per box does not apply to KG cargo (expected the kilograms as units)");
     if (q.volume_m3 && !(*q.volume_m3 > 0 && std::isfinite(*q.volume_m3))) {
       return Error::invalid("volume must be above 0 m3 (expected the cargo's volume, e.g. 12.5)");
     }
@@ -76,20 +89,23 @@ Status check_cargo(const Network& net, const RouteQuery& q) {
     }
     return {};
   }
-  if (q.volume_m3) return Error::invalid("a volume applies to KG cargo only (expected no volume for " + unit + " boxes)");
+  if (q.volume_m3)
+    return Error::invalid("a volume applies to KG cargo only (expected no volume for " + unit + " boxes)");
   const Mass cargo = q.cargo_per_unit ? *q.cargo_per_unit : default_cargo_mass(q.unit);
-  if (cargo.kg <= 0) return Error::invalid("cargo per " + unit + " must be above 0 t (expected the payload of one box)");
+  if (cargo.kg <= 0)
+    return Error::invalid("cargo per " + unit + " must be above 0 t (expected the payload of one box)");
   if (const EquipmentType* e = net.equipment_for(q.unit); e != nullptr && cargo.kg > e->payload().kg) {
-    return Error::invalid("cargo " + tonnes_text(cargo) + " per " + unit + " exceeds the " + unit + " payload limit of " +
-                          tonnes_text(e->payload()) + " (max gross " + tonnes_text(e->max_gross) + " - tare " +
-                          tonnes_text(e->tare) + ", equipment.csv)");
+    return Error::invalid("cargo " + tonnes_text(cargo) + " per " + unit + " exceeds the " + unit +
+                          " payload limit of " + tonnes_text(e->payload()) + " (max gross " +
+                          tonnes_text(e->max_gross) + " - tare " + tonnes_text(e->tare) + ", equipment.csv)");
   }
   ModeSet surface;
   for (Mode m : {Mode::kRail, Mode::kRoad, Mode::kFerry, Mode::kSea}) {
     if (q.modes.has(m)) surface.add(m);
   }
   if (surface.empty()) {
-    return Error::invalid("containers never fly: " + unit + " boxes need rail, road, ferry or sea (expected --unit KG for air cargo)");
+    return Error::invalid("containers never fly: " + unit +
+                          " boxes need rail, road, ferry or sea (expected --unit KG for air cargo)");
   }
   return {};
 }
@@ -98,15 +114,22 @@ namespace detail {
 
 std::string_view vehicle_name(Vehicle v) {
   switch (v) {
-    case Vehicle::kNone: return "origin";
-    case Vehicle::kTruck: return "truck";
-    case Vehicle::kProduct: return "rail wagon";
-    case Vehicle::kRailLoose: return "rail";
-    case Vehicle::kTrain: return "train";
+    case Vehicle::kNone:
+      return "origin";
+    case Vehicle::kTruck:
+      return "truck";
+    case Vehicle::kProduct:
+      return "rail wagon";
+    case Vehicle::kRailLoose:
+      return "rail";
+    case Vehicle::kTrain:
+      return "train";
     case Vehicle::kVesselFirst:
     case Vehicle::kVesselRail:
-    case Vehicle::kVesselRoad: return "vessel";
-    case Vehicle::kAircraft: return "aircraft";
+    case Vehicle::kVesselRoad:
+      return "vessel";
+    case Vehicle::kAircraft:
+      return "aircraft";
   }
   return "?";
 }
@@ -135,7 +158,8 @@ void make_walker(const RouteIndex& index, const RouteQuery& q, Walker& w) {
     std::uint32_t per_truck = 0;
     if (w.kg) {
       const std::int64_t payload = t != nullptr ? t->max_gross.kg - t->truck_tare.kg : INT64_MAX;
-      w.trucks[c] = static_cast<std::uint32_t>(std::max<std::int64_t>(1, (static_cast<std::int64_t>(q.units) + payload - 1) / payload));
+      w.trucks[c] = static_cast<std::uint32_t>(
+          std::max<std::int64_t>(1, (static_cast<std::int64_t>(q.units) + payload - 1) / payload));
       continue;
     }
     if (t == nullptr) {
@@ -150,13 +174,14 @@ void make_walker(const RouteIndex& index, const RouteQuery& q, Walker& w) {
 }
 
 double value_of_time_cents_per_hour(const Network& net, const RouteQuery& q) {
-  const double vot = q.value_of_time_usd ? *q.value_of_time_usd
+  const double vot = q.value_of_time_usd    ? *q.value_of_time_usd
                      : is_container(q.unit) ? net.info.value_of_time_usd_per_box_hour
                                             : net.info.value_of_time_usd_per_tonne_hour;
   return vot * 100.0 * (is_container(q.unit) ? static_cast<double>(q.units) : q.cargo_mass().tonnes());
 }
 
-std::optional<Itinerary> finish(const Walker& w, const RouteQuery& q, std::vector<Leg> legs, double vot_cents_per_hour) {
+std::optional<Itinerary> finish(const Walker& w, const RouteQuery& q, std::vector<Leg> legs,
+                                double vot_cents_per_hour) {
   Itinerary it;
   it.depart = q.depart;
   it.legs = std::move(legs);
@@ -213,8 +238,8 @@ std::string route_key(const Itinerary& it) {
   return key;
 }
 
-std::optional<Instant> replay_arrival(const RouteIndex& index, const RouteQuery& q, const std::vector<std::uint32_t>& arcs,
-                                      StageTiming& timing) {
+std::optional<Instant> replay_arrival(const RouteIndex& index, const RouteQuery& q,
+                                      const std::vector<std::uint32_t>& arcs, StageTiming& timing) {
   thread_local detail::Walker w;
   detail::make_walker(index, q, w);
   detail::VirtualTiming v{&timing};

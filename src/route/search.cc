@@ -120,8 +120,9 @@ struct Planner::State {
   int stages = 1;
   double vot_cents_per_s = 0;  // generalized cost per second of the shipment
   std::int64_t empty_return = 0;
-  std::vector<std::uint8_t> via_port;  // via stage -> 1 when that via is a seaport (a vessel must load or discharge there)
-  bool chain_pruned = false;           // the chain rule dropped a label (the no-route message says so)
+  std::vector<std::uint8_t>
+      via_port;               // via stage -> 1 when that via is a seaport (a vessel must load or discharge there)
+  bool chain_pruned = false;  // the chain rule dropped a label (the no-route message says so)
 
   std::uint32_t state_of(std::uint32_t loc, Vehicle v, std::uint8_t stage) const {
     return (loc * kVehicleSlots + static_cast<std::uint32_t>(v)) * static_cast<std::uint32_t>(stages) + stage;
@@ -135,11 +136,16 @@ struct Planner::State {
   bool dominates(const Criteria& a, const Label& b) const {
     if (a.changes > b.changes) return false;
     switch (obj) {
-      case Objective::kPareto: return a.t <= b.t && a.cost <= b.cost && a.co2 <= b.co2;
-      case Objective::kTime: return a.t <= b.t;
-      case Objective::kCost: return a.cost < b.cost || (a.cost == b.cost && a.t <= b.t);
-      case Objective::kCo2: return a.co2 < b.co2 || (a.co2 == b.co2 && a.t <= b.t);
-      case Objective::kGeneralized: return a.t <= b.t && a.cost <= b.cost;
+      case Objective::kPareto:
+        return a.t <= b.t && a.cost <= b.cost && a.co2 <= b.co2;
+      case Objective::kTime:
+        return a.t <= b.t;
+      case Objective::kCost:
+        return a.cost < b.cost || (a.cost == b.cost && a.t <= b.t);
+      case Objective::kCo2:
+        return a.co2 < b.co2 || (a.co2 == b.co2 && a.t <= b.t);
+      case Objective::kGeneralized:
+        return a.t <= b.t && a.cost <= b.cost;
     }
     return false;
   }
@@ -279,7 +285,8 @@ struct Planner::State {
     // same arcs. Without a valid time bound it comes from an all-zero search.
     const bool time_ok = nominal_timing && impl.nonnegative_transfer;
     if (time_ok) {
-      reverse_dijkstra(dest, &Bounds::t, bound_stamp, [&](std::uint32_t a) { return impl.reverse.arcs[a].min_seconds; });
+      reverse_dijkstra(dest, &Bounds::t, bound_stamp,
+                       [&](std::uint32_t a) { return impl.reverse.arcs[a].min_seconds; });
     } else {
       reverse_dijkstra(dest, &Bounds::t, bound_stamp, [](std::uint32_t) { return std::uint32_t{0}; });
     }
@@ -384,8 +391,8 @@ std::string Planner::State::no_route_reason(const RouteQuery& qr) const {
     if (w.trucks[c] == 0) no_road += (no_road.empty() ? "" : ", ") + std::string(impl.countries[c].data(), 2);
   }
   if (!no_road.empty()) {
-    why += "; road is not available in " + no_road + " for this cargo (a truck with one " + std::string(to_string(qr.unit)) +
-           " would exceed the country's gross limit, trucking.csv)";
+    why += "; road is not available in " + no_road + " for this cargo (a truck with one " +
+           std::string(to_string(qr.unit)) + " would exceed the country's gross limit, trucking.csv)";
   }
   if (chain_pruned) why += " within the chain rule (at most two changes between rail and road)";
   return why;
@@ -398,7 +405,8 @@ Result<std::vector<Itinerary>> Planner::State::search(const RouteQuery& query, T
   const auto& impl = s.index->impl();
   const std::uint32_t n = network.locations.size();
   const RouteQuery& qr = query;
-  if (!qr.from.valid() || qr.from.v >= n || !qr.to.valid() || qr.to.v >= n) return Error::invalid("unknown origin or destination");
+  if (!qr.from.valid() || qr.from.v >= n || !qr.to.valid() || qr.to.v >= n)
+    return Error::invalid("unknown origin or destination");
   if (qr.via.size() > 8) return Error::invalid("at most 8 via places");
   if (qr.modes.empty()) return Error::invalid("no mode allowed (expected at least one of rail, road, ferry, sea, air)");
   if (auto st = check_cargo(network, qr); !st.ok()) return st.errors();
@@ -412,7 +420,8 @@ Result<std::vector<Itinerary>> Planner::State::search(const RouteQuery& query, T
   s.vot_cents_per_s = detail::value_of_time_cents_per_hour(network, qr) / 3600.0;
   s.empty_return = detail::empty_return_usd(s.w, qr);
   s.via_port.clear();
-  for (LocationIdx v : qr.via) s.via_port.push_back(v.valid() && v.v < n && network.locations[v].kind == LocationKind::kSeaport);
+  for (LocationIdx v : qr.via)
+    s.via_port.push_back(v.valid() && v.v < n && network.locations[v].kind == LocationKind::kSeaport);
 
   // A new generation invalidates every per-location mark of the last query.
   if (s.blocked_stamp.size() < n) {
@@ -464,10 +473,14 @@ Result<std::vector<Itinerary>> Planner::State::search(const RouteQuery& query, T
   s.directed = s.use_bounds && kNominal;
   auto key = [&](const Label& l, std::uint32_t loc) -> QItem {
     switch (s.obj) {
-      case Objective::kCost: return {l.cost, l.t, l.co2, 0};
-      case Objective::kCo2: return {l.co2, l.t, l.cost, 0};
-      case Objective::kGeneralized: return {s.generalized(l.t, l.cost), l.t, l.cost, 0};
-      default: return {s.directed ? l.t + s.bound[loc].t : l.t, l.cost, l.co2, 0};
+      case Objective::kCost:
+        return {l.cost, l.t, l.co2, 0};
+      case Objective::kCo2:
+        return {l.co2, l.t, l.cost, 0};
+      case Objective::kGeneralized:
+        return {s.generalized(l.t, l.cost), l.t, l.cost, 0};
+      default:
+        return {s.directed ? l.t + s.bound[loc].t : l.t, l.cost, l.co2, 0};
     }
   };
   const std::uint8_t final_stage = static_cast<std::uint8_t>(qr.via.size());
@@ -513,7 +526,9 @@ Result<std::vector<Itinerary>> Planner::State::search(const RouteQuery& query, T
       return Error{ErrorCode::kOverBudget,
                    "the search needed more than " + std::to_string(qr.budget.max_labels) +
                        " labels (expected a smaller query: fewer vias, a single objective, or a larger budget)",
-                   {}, 0, {}};
+                   {},
+                   0,
+                   {}};
     }
     if ((s.settled & 1023) == 0) {
       if (auto st = qr.budget.check_time(); !st.ok()) return st.errors();

@@ -64,13 +64,13 @@ struct Walker {
   const Network* net = nullptr;
   const NetworkView* view = nullptr;
   // The shipment.
-  bool kg = false;                   // general cargo by weight: road and air only
-  bool forty = false;                // 40-ft boxes pay the 40-ft figures
-  double boxes = 1;                  // per-box charges multiply by this (1 for KG: per shipment)
-  std::uint32_t teu = 0;             // TEU-equivalents, for service capacities
-  double tonnes = 10;                // cargo, for CO2
-  Mass chargeable;                   // KG: what air charges by
-  std::vector<std::uint32_t> trucks; // dense country -> trucks it takes; 0: road not available there
+  bool kg = false;                    // general cargo by weight: road and air only
+  bool forty = false;                 // 40-ft boxes pay the 40-ft figures
+  double boxes = 1;                   // per-box charges multiply by this (1 for KG: per shipment)
+  std::uint32_t teu = 0;              // TEU-equivalents, for service capacities
+  double tonnes = 10;                 // cargo, for CO2
+  Mass chargeable;                    // KG: what air charges by
+  std::vector<std::uint32_t> trucks;  // dense country -> trucks it takes; 0: road not available there
 
   // FxTable::minor_to_usd_cents with the rate resolved from the index's table
   // (the same arithmetic, so the same rounding) instead of two lookups by code.
@@ -86,7 +86,9 @@ struct Walker {
   std::int64_t grams(double g_per_t) const { return std::llround(g_per_t * tonnes); }
 
   // --- what the shipment pays, in the charging currency --------------------
-  Money handling(const Location& l) const { return kg ? Money{0, l.handling_cost.currency} : times(l.handling(forty), boxes); }
+  Money handling(const Location& l) const {
+    return kg ? Money{0, l.handling_cost.currency} : times(l.handling(forty), boxes);
+  }
   std::uint32_t trucks_at(std::uint32_t loc) const { return trucks[impl->country_index[loc]]; }
   Money border_fee(const Crossing& c, const CrossingTerms& k, std::uint32_t exit_loc) const {
     if (c.mode == Mode::kRoad) return times(k.cost, trucks_at(exit_loc));
@@ -108,7 +110,8 @@ struct Walker {
         }
         return Money{std::llround((forty ? arc.price_feu : arc.price_teu) * boxes), arc.currency};
       }
-      case ArcKind::kCrossing: break;
+      case ArcKind::kCrossing:
+        break;
     }
     return Money{0, arc.currency};
   }
@@ -119,12 +122,15 @@ struct Walker {
   /// crossings, rail vehicles rail crossings.
   bool carries(const SearchArc& arc, Vehicle in) const {
     switch (arc.kind) {
-      case ArcKind::kRoad: return trucks[arc.country] > 0;
-      case ArcKind::kProduct: return !kg;
+      case ArcKind::kRoad:
+        return trucks[arc.country] > 0;
+      case ArcKind::kProduct:
+        return !kg;
       case ArcKind::kCrossing: {
         const Crossing& c = view->crossing(CrossingIdx(arc.ref));
         if (c.mode == Mode::kRoad) return (in == Vehicle::kNone || in == Vehicle::kTruck) && trucks[arc.country] > 0;
-        return !kg && (in == Vehicle::kNone || in == Vehicle::kProduct || in == Vehicle::kRailLoose || in == Vehicle::kTrain);
+        return !kg &&
+               (in == Vehicle::kNone || in == Vehicle::kProduct || in == Vehicle::kRailLoose || in == Vehicle::kTrain);
       }
       case ArcKind::kRide: {
         const Service& s = view->service(ServiceIdx(arc.ref));
@@ -181,21 +187,25 @@ struct Walker {
   // --- the vehicle a box is on after an arc, and the chain rule -------------
   Vehicle vehicle_after(const SearchArc& arc, Vehicle in) const {
     switch (arc.kind) {
-      case ArcKind::kRoad: return Vehicle::kTruck;
-      case ArcKind::kProduct: return Vehicle::kProduct;
+      case ArcKind::kRoad:
+        return Vehicle::kTruck;
+      case ArcKind::kProduct:
+        return Vehicle::kProduct;
       case ArcKind::kCrossing: {
         const Crossing& c = view->crossing(CrossingIdx(arc.ref));
         if (c.mode == Mode::kRoad) return Vehicle::kTruck;
         // Wagons are handed over at a same-gauge border of two railways with
         // products; after a gauge change the box waits for a new formation.
-        const bool handed_over = in == Vehicle::kProduct && !c.gauge_change &&
-                                 impl->has_product[impl->country_index[arc.head]] != 0;
+        const bool handed_over =
+            in == Vehicle::kProduct && !c.gauge_change && impl->has_product[impl->country_index[arc.head]] != 0;
         return handed_over ? Vehicle::kProduct : Vehicle::kRailLoose;
       }
       case ArcKind::kRide:
         switch (arc.mode) {
-          case Mode::kRail: return Vehicle::kTrain;
-          case Mode::kAir: return Vehicle::kAircraft;
+          case Mode::kRail:
+            return Vehicle::kTrain;
+          case Mode::kAir:
+            return Vehicle::kAircraft;
           default: {
             const std::uint8_t land = land_of(in);
             return land == 1 ? Vehicle::kVesselRail : land == 2 ? Vehicle::kVesselRoad : Vehicle::kVesselFirst;
@@ -216,10 +226,14 @@ struct Walker {
   bool needs_lift(const SearchArc& arc, Vehicle in) const {
     if (in == Vehicle::kNone || arc.kind == ArcKind::kCrossing) return false;
     switch (arc.kind) {
-      case ArcKind::kRoad: return in != Vehicle::kTruck;
-      case ArcKind::kProduct: return in != Vehicle::kProduct && in != Vehicle::kRailLoose;
-      case ArcKind::kRide: return !(in == Vehicle::kRailLoose && arc.mode == Mode::kRail);
-      case ArcKind::kCrossing: break;
+      case ArcKind::kRoad:
+        return in != Vehicle::kTruck;
+      case ArcKind::kProduct:
+        return in != Vehicle::kProduct && in != Vehicle::kRailLoose;
+      case ArcKind::kRide:
+        return !(in == Vehicle::kRailLoose && arc.mode == Mode::kRail);
+      case ArcKind::kCrossing:
+        break;
     }
     return false;
   }
@@ -271,11 +285,12 @@ struct Walker {
   // The first instant >= t at which both posts are open for class `k` and no
   // dated closure of that class holds; nullopt when never. `closed` tells
   // whether a closure (not the hours) delayed it.
-  std::optional<Instant> open_for(CrossingIdx ci, const Crossing& c, const CrossingTerms& k, TrafficClass cls, Instant t,
-                                  bool& closed) const {
+  std::optional<Instant> open_for(CrossingIdx ci, const Crossing& c, const CrossingTerms& k, TrafficClass cls,
+                                  Instant t, bool& closed) const {
     const auto& windows = view->closures(ci);
     for (int guard = 0; guard < 1000; ++guard) {
-      auto open = next_open_both(t, k.exit_open, net->locations[c.exit].zone, k.entry_open, net->locations[c.entry].zone);
+      auto open =
+          next_open_both(t, k.exit_open, net->locations[c.exit].zone, k.entry_open, net->locations[c.entry].zone);
       if (!open) return std::nullopt;
       bool moved = false;
       for (const ClassClosure& w : windows) {
@@ -349,7 +364,8 @@ struct Walker {
         gl.cost_usd_cents = g_usd;
         gl.crossing = ci;
         gl.service = service;
-        gl.note = std::to_string(net->locations[c.exit].gauge) + " to " + std::to_string(net->locations[c.entry].gauge) + " mm";
+        gl.note = std::to_string(net->locations[c.exit].gauge) + " to " +
+                  std::to_string(net->locations[c.entry].gauge) + " mm";
         gl.sources = c.sources;
         legs->push_back(std::move(gl));
       }
@@ -360,7 +376,8 @@ struct Walker {
   }
 
   // A moving leg of `arc` from `a` to `b`.
-  Leg move_leg(const SearchArc& arc, LocationIdx a, LocationIdx b, Instant dep, Instant arr, Distance km, std::int64_t co2) const {
+  Leg move_leg(const SearchArc& arc, LocationIdx a, LocationIdx b, Instant dep, Instant arr, Distance km,
+               std::int64_t co2) const {
     Leg m;
     m.kind = LegKind::kMove;
     m.mode = arc.mode;
@@ -378,7 +395,8 @@ struct Walker {
   // through any land borders on the way (block-train class; the timetable
   // continues after each), late by the service's delay on arrival.
   template <bool kEmit, class Timing>
-  std::optional<Outcome> ride(const SearchArc& arc, Instant dep, Outcome o, std::vector<Leg>* legs, Timing& timing) const {
+  std::optional<Outcome> ride(const SearchArc& arc, Instant dep, Outcome o, std::vector<Leg>* legs,
+                              Timing& timing) const {
     const ServiceIdx si(arc.ref);
     const Service& s = view->service(si);
     const Money charge = haul(arc);
@@ -471,7 +489,9 @@ struct Walker {
     if (impl->any_closure) {
       const std::int64_t t = reopened(arc, at, o.t);
       if constexpr (kEmit) {
-        if (t > o.t) legs->push_back(wait_leg(LocationIdx(at), Instant(Duration(o.t)), Instant(Duration(t)), arc.currency, "closed by scenario"));
+        if (t > o.t)
+          legs->push_back(wait_leg(LocationIdx(at), Instant(Duration(o.t)), Instant(Duration(t)), arc.currency,
+                                   "closed by scenario"));
       }
       o.t = t;
     }
@@ -491,7 +511,8 @@ struct Walker {
           const Duration f = timing.formation(arc.product, p);
           if constexpr (kEmit) {
             if (f.count() > 0) {
-              Leg w = wait_leg(LocationIdx(at), Instant(Duration(o.t)), Instant(Duration(o.t)) + f, p.currency, "formation of " + p.name);
+              Leg w = wait_leg(LocationIdx(at), Instant(Duration(o.t)), Instant(Duration(o.t)) + f, p.currency,
+                               "formation of " + p.name);
               w.product = arc.product;
               legs->push_back(std::move(w));
             }
@@ -521,7 +542,8 @@ struct Walker {
           }
           legs->push_back(std::move(m));
           if (arc.yard_s > 0) {
-            Leg y = wait_leg(LocationIdx(arc.head), arr, arr + Duration(arc.yard_s), arc.currency, "yard dwell on the way");
+            Leg y =
+                wait_leg(LocationIdx(arc.head), arr, arr + Duration(arc.yard_s), arc.currency, "yard dwell on the way");
             y.product = arc.product;
             legs->push_back(std::move(y));
           }
@@ -531,7 +553,8 @@ struct Walker {
         o.co2 += co2;
         return o;
       }
-      case ArcKind::kRide: break;
+      case ArcKind::kRide:
+        break;
     }
     // A ride: a port's dwell before loading a vessel, the cut-off, the next
     // departure with room, storage for the whole stay, then the run.
@@ -553,13 +576,14 @@ struct Walker {
     const std::int64_t stored_usd = stored.minor != 0 ? usd(stored) : 0;
     if constexpr (kEmit) {
       if (dwell.count() > 0) {
-        legs->push_back(wait_leg(LocationIdx(at), Instant(Duration(o.t)), Instant(Duration(ready)), here.storage_per_day.currency,
-                                 "port dwell before loading"));
+        legs->push_back(wait_leg(LocationIdx(at), Instant(Duration(o.t)), Instant(Duration(ready)),
+                                 here.storage_per_day.currency, "port dwell before loading"));
       }
       if (waits) {
         std::string note = "next departure of " + s.name;
         if (s.cutoff.count() > 0) note += " (cut-off " + std::to_string(std::llround(to_hours(s.cutoff))) + " h)";
-        Leg w = wait_leg(LocationIdx(at), Instant(Duration(ready)), *dep, here.storage_per_day.currency, std::move(note));
+        Leg w =
+            wait_leg(LocationIdx(at), Instant(Duration(ready)), *dep, here.storage_per_day.currency, std::move(note));
         w.service = si;
         legs->push_back(std::move(w));
       }
@@ -574,7 +598,8 @@ struct Walker {
     auto after = ride<kEmit>(arc, *dep, o, legs, timing);
     if (!after) return std::nullopt;
     if (arc.port_crossing.valid()) {
-      return border<kEmit>(arc.port_crossing, TrafficClass::kRail, true, false, ServiceIdx::invalid(), *after, legs, timing);
+      return border<kEmit>(arc.port_crossing, TrafficClass::kRail, true, false, ServiceIdx::invalid(), *after, legs,
+                           timing);
     }
     return after;
   }

@@ -63,7 +63,8 @@ Result<Overlay> Overlay::build(const Network& net, const std::vector<Scenario>& 
     return out;
   };
   auto mark_clearance = [&](CrossingIdx c, int k) {
-    if (v.clearance_set_.empty()) v.clearance_set_.assign(static_cast<std::size_t>(net.crossings.size()) * kTrafficClasses, 0);
+    if (v.clearance_set_.empty())
+      v.clearance_set_.assign(static_cast<std::size_t>(net.crossings.size()) * kTrafficClasses, 0);
     v.clearance_set_[c.v * kTrafficClasses + static_cast<std::uint32_t>(k)] = 1;
   };
   // Service distances follow the links in force; the adjacency is built only
@@ -139,8 +140,8 @@ Result<Overlay> Overlay::build(const Network& net, const std::vector<Scenario>& 
                            return fail("duplicate service \"" + s.id + "\" (expected an id not added before)");
                        }
                        if (s.stops.size() > kMaxServiceStops) {
-                         return fail("service " + s.id + ": " + std::to_string(s.stops.size()) + " stops (expected at most " +
-                                     std::to_string(kMaxServiceStops) + ")");
+                         return fail("service " + s.id + ": " + std::to_string(s.stops.size()) +
+                                     " stops (expected at most " + std::to_string(kMaxServiceStops) + ")");
                        }
                        s.stop_km.assign(1, Distance{0});
                        s.stop_co2_g_per_t.assign(1, 0);
@@ -163,7 +164,8 @@ Result<Overlay> Overlay::build(const Network& net, const std::vector<Scenario>& 
                                        " (expected a crossings.csv row with that exit, entry and mode)");
                          }
                          if (outgoing.empty()) outgoing = outgoing_links(net);
-                         auto path = shortest_link_path(net, outgoing, link_in_force, s.stops[i], s.stops[i + 1], s.mode);
+                         auto path =
+                             shortest_link_path(net, outgoing, link_in_force, s.stops[i], s.stops[i + 1], s.mode);
                          if (!path) {
                            return fail("service " + s.id + ": no open " + std::string(to_string(s.mode)) +
                                        " link path from " + x.id + " to " + y.id +
@@ -183,7 +185,9 @@ Result<Overlay> Overlay::build(const Network& net, const std::vector<Scenario>& 
                        s.weekdays = a.weekdays;
                        if (a.depart_local_s) s.depart_local_s = *a.depart_local_s;
                      },
-                     [&](const SetPunctuality& a) { v.punctuality_[a.service.v] = {a.delay_median, a.delay_p90}; },
+                     [&](const SetPunctuality& a) {
+                       v.punctuality_[a.service.v] = {a.delay_median, a.delay_p90};
+                     },
                      [&](const SetCapacity& a) {
                        if (a.crossing.valid()) crossing(a.crossing).capacity_teu_per_day = a.capacity;
                        if (a.link.valid()) link(a.link).capacity_teu_per_day = a.capacity;
@@ -208,7 +212,8 @@ Result<Overlay> Overlay::build(const Network& net, const std::vector<Scenario>& 
                        if (a.product.valid()) {
                          RailProduct& q = product(a.product);
                          if (a.tariff_per_teu_km) q.tariff_per_teu_km = *a.tariff_per_teu_km;
-                         if (a.tariff_per_teu_km_eastbound) q.tariff_per_teu_km_eastbound = *a.tariff_per_teu_km_eastbound;
+                         if (a.tariff_per_teu_km_eastbound)
+                           q.tariff_per_teu_km_eastbound = *a.tariff_per_teu_km_eastbound;
                        }
                        if (a.crossing.valid()) {
                          Crossing& c = crossing(a.crossing);

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "caravan/csv.h"
+#include "caravan/file.h"
 #include "caravan/scenario.h"
 
 namespace caravan {
@@ -185,10 +186,10 @@ std::optional<std::int32_t> parse_hhmm(Reader& r, std::uint32_t line, const std:
   return std::nullopt;
 }
 
-const std::vector<std::string> kMeasureTypes = {
-    "set_clearance", "set_hours",       "open_link",    "close_link",     "open_crossing", "close_location",
-    "close_crossing", "add_service",    "set_frequency", "set_punctuality", "set_capacity", "set_port_dwell",
-    "set_tariff",    "set_fx"};
+const std::vector<std::string> kMeasureTypes = {"set_clearance", "set_hours",       "open_link",      "close_link",
+                                                "open_crossing", "close_location",  "close_crossing", "add_service",
+                                                "set_frequency", "set_punctuality", "set_capacity",   "set_port_dwell",
+                                                "set_tariff",    "set_fx"};
 
 // Keys each measure type accepts, beside type, source and note.
 std::vector<std::string> keys_of(const std::string& type) {
@@ -200,8 +201,9 @@ std::vector<std::string> keys_of(const std::string& type) {
   if (type == "close_crossing") return {"crossing", "from", "until", "class"};
   if (type == "set_port_dwell") return {"location", "median_h", "p90_h"};
   if (type == "add_service") {
-    return {"id",           "name",           "mode",           "operator",        "stops",    "days",    "depart_local",
-            "stop_offsets_h", "capacity_units", "tariff_per_unit", "currency", "cutoff_h", "tariff_per_feu"};
+    return {"id",       "name",         "mode",           "operator",       "stops",
+            "days",     "depart_local", "stop_offsets_h", "capacity_units", "tariff_per_unit",
+            "currency", "cutoff_h",     "tariff_per_feu"};
   }
   if (type == "set_frequency") return {"service", "days", "depart_local"};
   if (type == "set_punctuality") return {"service", "delay_median_h", "delay_p90_h"};
@@ -258,10 +260,13 @@ struct Parser {
     }
     if (c.valid()) {
       const Mode m = net.crossings[c].mode;
-      const bool ok = m == Mode::kRail ? *k != TrafficClass::kTruck : m == Mode::kRoad ? *k == TrafficClass::kTruck : false;
+      const bool ok = m == Mode::kRail   ? *k != TrafficClass::kTruck
+                      : m == Mode::kRoad ? *k == TrafficClass::kTruck
+                                         : false;
       if (!ok) {
-        r.error(line_of(*t.get("class")), "class " + *s + " on a " + std::string(to_string(m)) +
-                                              " crossing (expected block_train or rail on a rail crossing, truck on a road crossing)");
+        r.error(line_of(*t.get("class")),
+                "class " + *s + " on a " + std::string(to_string(m)) +
+                    " crossing (expected block_train or rail on a rail crossing, truck on a road crossing)");
       }
     }
     return k;
@@ -287,7 +292,8 @@ struct Parser {
     auto med = r.number(t, line, "median_h", w, 0, 24 * 365);
     auto hi = r.number(t, line, "p90_h", w, 0, 24 * 365);
     if (med && hi && *hi < *med) {
-      r.error(line_of(*t.get("p90_h")), "p90_h " + fmt(*hi) + " is below median_h " + fmt(*med) + " (expected p90_h >= median_h)");
+      r.error(line_of(*t.get("p90_h")),
+              "p90_h " + fmt(*hi) + " is below median_h " + fmt(*med) + " (expected p90_h >= median_h)");
       return false;
     }
     if (!med || !hi) return false;
@@ -331,7 +337,8 @@ struct Parser {
       a.location = lookup(r, t, line, "location", w, net.location_by_id, "location", "locations.csv");
       if (a.location.valid() && net.locations[a.location].kind != LocationKind::kSeaport) {
         r.error(line_of(*t.get("location")), "location \"" + net.locations[a.location].id + "\" is a " +
-                                                 std::string(to_string(net.locations[a.location].kind)) + " (expected a seaport)");
+                                                 std::string(to_string(net.locations[a.location].kind)) +
+                                                 " (expected a seaport)");
       }
       median_p90(t, line, w, a.median, a.p90);
       m.action = a;
@@ -348,7 +355,8 @@ struct Parser {
       a.crossing = lookup(r, t, line, "crossing", w, net.crossing_by_id, "crossing", "crossings.csv");
       a.cls = traffic_class(t, line, w, a.crossing);
       if (t.get("hours") && (t.get("exit_open") || t.get("entry_open"))) {
-        r.error(line, "set_hours: hours and exit_open/entry_open together (expected hours for both sides, or the sides)");
+        r.error(line,
+                "set_hours: hours and exit_open/entry_open together (expected hours for both sides, or the sides)");
       }
       auto hours_of = [&](const char* key) -> std::optional<OpeningHours> {
         auto s = r.string(t, line, key, w, false);
@@ -461,18 +469,23 @@ struct Parser {
         if (!a.tariff_per_teu_km && !a.per_teu)
           r.error(line, "set_tariff: expected tariff_per_unit_km or tariff_per_unit for a link");
       }
-      refuse(t, {"cost", "cost_feu", "gauge_change_cost_per_unit", "gauge_change_cost_feu", "tariff_per_feu",
-                 "tariff_per_teu_km", "tariff_per_teu_km_eastbound"}, "link");
+      refuse(t,
+             {"cost", "cost_feu", "gauge_change_cost_per_unit", "gauge_change_cost_feu", "tariff_per_feu",
+              "tariff_per_teu_km", "tariff_per_teu_km_eastbound"},
+             "link");
     } else if (t.get("service")) {
       a.service = lookup(r, t, line, "service", w, net.service_by_id, "service", "services.csv");
       if (a.service.valid()) {
         const Currency c = net.services[a.service].tariff_per_teu.currency;
         a.per_teu = amount(t, line, "tariff_per_unit", w, c);
         a.per_feu = amount(t, line, "tariff_per_feu", w, c);
-        if (!a.per_teu && !a.per_feu) r.error(line, "set_tariff: expected tariff_per_unit or tariff_per_feu for a service");
+        if (!a.per_teu && !a.per_feu)
+          r.error(line, "set_tariff: expected tariff_per_unit or tariff_per_feu for a service");
       }
-      refuse(t, {"tariff_per_unit_km", "cost", "cost_feu", "gauge_change_cost_per_unit", "gauge_change_cost_feu",
-                 "tariff_per_teu_km", "tariff_per_teu_km_eastbound"}, "service");
+      refuse(t,
+             {"tariff_per_unit_km", "cost", "cost_feu", "gauge_change_cost_per_unit", "gauge_change_cost_feu",
+              "tariff_per_teu_km", "tariff_per_teu_km_eastbound"},
+             "service");
     } else if (t.get("rail_product")) {
       a.product = lookup(r, t, line, "rail_product", w, net.product_by_id, "rail product", "rail_products.csv");
       a.tariff_per_teu_km = r.number(t, line, "tariff_per_teu_km", w, 0, 1e9, false);
@@ -480,8 +493,10 @@ struct Parser {
       if (a.product.valid() && !a.tariff_per_teu_km && !a.tariff_per_teu_km_eastbound) {
         r.error(line, "set_tariff: expected tariff_per_teu_km or tariff_per_teu_km_eastbound for a rail product");
       }
-      refuse(t, {"tariff_per_unit_km", "tariff_per_unit", "tariff_per_feu", "cost", "cost_feu",
-                 "gauge_change_cost_per_unit", "gauge_change_cost_feu"}, "rail product");
+      refuse(t,
+             {"tariff_per_unit_km", "tariff_per_unit", "tariff_per_feu", "cost", "cost_feu",
+              "gauge_change_cost_per_unit", "gauge_change_cost_feu"},
+             "rail product");
     } else if (t.get("crossing")) {
       a.crossing = lookup(r, t, line, "crossing", w, net.crossing_by_id, "crossing", "crossings.csv");
       if (a.crossing.valid()) {
@@ -491,11 +506,15 @@ struct Parser {
         a.gauge_change_cost = amount(t, line, "gauge_change_cost_per_unit", w, c.gauge_change_cost_per_teu.currency);
         a.gauge_change_cost_feu = amount(t, line, "gauge_change_cost_feu", w, c.gauge_change_cost_per_teu.currency);
         if (!a.cost && !a.cost_feu && !a.gauge_change_cost && !a.gauge_change_cost_feu) {
-          r.error(line, "set_tariff: expected cost, cost_feu, gauge_change_cost_per_unit or gauge_change_cost_feu for a crossing");
+          r.error(line,
+                  "set_tariff: expected cost, cost_feu, gauge_change_cost_per_unit or gauge_change_cost_feu for a "
+                  "crossing");
         }
       }
-      refuse(t, {"tariff_per_unit_km", "tariff_per_unit", "tariff_per_feu", "tariff_per_teu_km",
-                 "tariff_per_teu_km_eastbound"}, "crossing");
+      refuse(t,
+             {"tariff_per_unit_km", "tariff_per_unit", "tariff_per_feu", "tariff_per_teu_km",
+              "tariff_per_teu_km_eastbound"},
+             "crossing");
     }
     return a;
   }
@@ -528,6 +547,13 @@ struct Parser {
         s.stops.push_back(i);
       }
       if (s.stops.size() < 2) r.error(line_of(*n), "fewer than two stops (expected a list of location ids)");
+      for (std::size_t k = 0; k + 1 < s.stops.size(); ++k) {
+        if (s.stops[k].valid() && s.stops[k] == s.stops[k + 1]) {
+          r.error(line_of(*n), "stop \"" + net.locations[s.stops[k]].id +
+                                   "\" twice in a row (expected consecutive stops to differ)");
+          break;
+        }
+      }
     }
     if (auto d = r.string(t, line, "days", w)) {
       if (auto bits = parse_days(r, line_of(*t.get("days")), *d)) s.weekdays = *bits;
@@ -582,7 +608,8 @@ struct Parser {
     }
     if (auto cutoff = r.number(t, line, "cutoff_h", w, 0, 24 * 30, false)) s.cutoff = hours(*cutoff);
     if (s.mode == Mode::kRoad) {
-      r.error(line_of(*t.get("mode")), "a road service (expected rail, ferry, sea or air: trucks run on demand on road links)");
+      r.error(line_of(*t.get("mode")),
+              "a road service (expected rail, ferry, sea or air: trucks run on demand on road links)");
     }
     return a;
   }
@@ -648,7 +675,8 @@ Result<Scenario> parse_scenario(std::string_view toml_text, std::string_view fil
           s.kind = *k;
         else if (!kind.empty())
           r.error(line_of(*t.get("kind")),
-                  "unknown kind \"" + kind + "\" (expected measured, published, announced, estimate, derived or proxy)");
+                  "unknown kind \"" + kind +
+                      "\" (expected measured, published, announced, estimate, derived or proxy)");
         if (source_kind_needs_note(s.kind) && s.note.empty() && !kind.empty()) {
           r.error(line, "[[sources]] " + s.id + ": " + std::string(to_string(s.kind)) +
                             " without a note (expected how it was derived)");
@@ -695,15 +723,9 @@ Result<Scenario> parse_scenario(std::string_view toml_text, std::string_view fil
 }
 
 Result<Scenario> load_scenario_file(const std::filesystem::path& path, const Network& net) {
-  std::error_code ec;
-  if (!std::filesystem::is_regular_file(path, ec)) {
-    return Error::not_found(path.string() + ": no such scenario file (expected a .toml file)");
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Error::not_found(path.string() + ": cannot read file");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return parse_scenario(ss.str(), path.string(), net);
+  auto text = read_regular_file(path, kMaxScenarioFileBytes);
+  if (!text) return text.errors();
+  return parse_scenario(*text, path.string(), net);
 }
 
 }  // namespace caravan

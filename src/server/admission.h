@@ -70,11 +70,11 @@ class AuthThrottle {
  public:
   using Clock = std::chrono::steady_clock;
   struct Policy {
-    unsigned free_failures = 5;              ///< wrong tokens before the first wait
+    unsigned free_failures = 5;                            ///< wrong tokens before the first wait
     Clock::duration first_wait = std::chrono::seconds(1);  ///< doubled per further failure
     Clock::duration max_wait = std::chrono::minutes(5);
     Clock::duration forget_after = std::chrono::minutes(15);  ///< quiet time that clears a record
-    std::size_t max_clients = 10000;         ///< records kept; the oldest dropped first
+    std::size_t max_clients = 10000;                          ///< records kept; the oldest dropped first
   };
 
   explicit AuthThrottle(Policy p) : policy_(p) {}

@@ -170,7 +170,7 @@ ChangeResult Catalog::save(const std::string& toml, const std::string& suggested
   for (const auto& e : entries_) {
     if (e->scenario.id == sc->id) {
       return failed(ChangeFailure::kTaken, {Error::invalid("scenario \"" + sc->id +
-                                                          "\" exists (expected a new id; delete the old one first)")});
+                                                           "\" exists (expected a new id; delete the old one first)")});
     }
   }
   StoreStatus st = store_->insert({sc->id, toml, now_utc});
@@ -190,10 +190,12 @@ ChangeResult Catalog::remove(const std::string& id) {
   {
     std::unique_lock lock(mutex_);  // then cache_mutex_, as in index_for
     auto it = std::find_if(entries_.begin(), entries_.end(), [&](const auto& e) { return e->scenario.id == id; });
-    if (it == entries_.end()) return failed(ChangeFailure::kNotFound, {Error::not_found("unknown scenario \"" + id + "\"")});
+    if (it == entries_.end())
+      return failed(ChangeFailure::kNotFound, {Error::not_found("unknown scenario \"" + id + "\"")});
     if ((*it)->origin == ScenarioOrigin::kDataset) {
-      return failed(ChangeFailure::kReadOnly, {Error::invalid("scenario \"" + id +
-                                                             "\" comes with the dataset and cannot be deleted (expected a saved one)")});
+      return failed(ChangeFailure::kReadOnly,
+                    {Error::invalid("scenario \"" + id +
+                                    "\" comes with the dataset and cannot be deleted (expected a saved one)")});
     }
     if (!store_) return failed(ChangeFailure::kStoreFailed, {Error::internal("no scenario store")});
     StoreStatus st = store_->remove(id);

@@ -1,10 +1,12 @@
 #include "request_fields.h"
 
+#include <httplib.h>
 #include <algorithm>
 #include <cctype>
 #include <charconv>
-#include <httplib.h>
 #include <nlohmann/json.hpp>
+
+#include "caravan/text.h"
 
 namespace caravan::server {
 namespace {
@@ -16,8 +18,8 @@ Error body_error(std::string message) {
 }
 
 Error member_error(const std::string& name, std::string message) {
-  Error e = Error::invalid(name + ": " + std::move(message));
-  e.column = name;
+  Error e = Error::invalid(sanitize_text(name) + ": " + std::move(message));
+  e.column = sanitize_text(name);
   return e;
 }
 
@@ -120,8 +122,9 @@ RequestFields query_fields(std::string_view target, std::initializer_list<std::s
     if (pair.empty()) continue;
     const std::size_t eq = pair.find('=');
     std::string name = httplib::detail::decode_url(std::string(pair.substr(0, eq)), true);
-    std::string value =
-        eq == std::string_view::npos ? std::string() : httplib::detail::decode_url(std::string(pair.substr(eq + 1)), true);
+    std::string value = eq == std::string_view::npos
+                            ? std::string()
+                            : httplib::detail::decode_url(std::string(pair.substr(eq + 1)), true);
     if (std::find(skip.begin(), skip.end(), name) == skip.end()) out.push_back({std::move(name), std::move(value), {}});
   }
   return out;
@@ -161,10 +164,9 @@ double quality(std::string_view accept, std::string_view type, std::string_view 
     const std::size_t slash = range.find('/');
     if (slash == std::string_view::npos) continue;
     auto same = [](std::string_view a, std::string_view b) {
-      return a.size() == b.size() &&
-             std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-             return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-           });
+      return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+               return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+             });
     };
     const std::string_view t = range.substr(0, slash), s = range.substr(slash + 1);
     int rank = -1;
@@ -198,7 +200,7 @@ Result<std::optional<ResponseFormat>> take_format(RequestFields& fields, std::st
   if (given) {
     if (*given == "json") return std::optional<ResponseFormat>(ResponseFormat::kJson);
     if (*given == "csv") return std::optional<ResponseFormat>(ResponseFormat::kCsv);
-    return member_error("format", "unknown format \"" + *given + "\" (expected json or csv)");
+    return member_error("format", "unknown format \"" + sanitize_text(*given) + "\" (expected json or csv)");
   }
   if (accept.empty()) return std::optional<ResponseFormat>(ResponseFormat::kJson);
   const double json = quality(accept, "application", "json"), csv = quality(accept, "text", "csv");

@@ -28,9 +28,8 @@ bool is_token(std::string_view s) { return !s.empty() && std::all_of(s.begin(), 
 char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 
 bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return lower(x) == lower(y);
-         });
+  return a.size() == b.size() &&
+         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return lower(x) == lower(y); });
 }
 
 std::string lowercase(std::string_view s) {
@@ -185,15 +184,14 @@ void RequestReader::parse_head() {
     return fail(414, "request target of " + std::to_string(target.size()) + " bytes is too long (expected at most " +
                          std::to_string(limits_.max_target_bytes) + ")");
   }
-  if (target.empty() ||
-      !std::all_of(target.begin(), target.end(), [](char c) { return c > 0x20 && c < 0x7f; })) {
+  if (target.empty() || !std::all_of(target.begin(), target.end(), [](char c) { return c > 0x20 && c < 0x7f; })) {
     return fail(400, "malformed request target (expected a path without spaces or control characters)");
   }
   if (version != "HTTP/1.1" && version != "HTTP/1.0") {
     bool looks_http = version.size() == 8 && version.substr(0, 5) == "HTTP/";
-    return fail(looks_http ? 505 : 400, looks_http ? "HTTP version " + std::string(version) +
-                                                         " not supported (expected HTTP/1.1 or HTTP/1.0)"
-                                                   : "malformed request line (expected METHOD TARGET HTTP/1.1)");
+    return fail(looks_http ? 505 : 400,
+                looks_http ? "HTTP version " + std::string(version) + " not supported (expected HTTP/1.1 or HTTP/1.0)"
+                           : "malformed request line (expected METHOD TARGET HTTP/1.1)");
   }
   head_.method = method;
   head_.target = target;
@@ -211,9 +209,8 @@ void RequestReader::parse_head() {
       return fail(400, "malformed header field " + quoted(name) + " (expected Name: value)");
     }
     std::string_view value = trim(f.substr(colon + 1));
-    if (std::any_of(value.begin(), value.end(), [](char c) {
-          return (static_cast<unsigned char>(c) < 0x20 && c != '\t') || c == 0x7f;
-        })) {
+    if (std::any_of(value.begin(), value.end(),
+                    [](char c) { return (static_cast<unsigned char>(c) < 0x20 && c != '\t') || c == 0x7f; })) {
       return fail(400, "control character in header field " + quoted(name));
     }
     if (head_.fields.size() == limits_.max_header_fields) {
@@ -340,7 +337,8 @@ std::size_t RequestReader::feed_chunked(std::string_view bytes) {
     if (chunk_ == Chunk::kTrailer) {
       trailer_bytes_ += 1;
       if (trailer_bytes_ > limits_.max_header_bytes) {
-        fail(431, "trailer section too large (expected at most " + std::to_string(limits_.max_header_bytes) + " bytes)");
+        fail(431,
+             "trailer section too large (expected at most " + std::to_string(limits_.max_header_bytes) + " bytes)");
         return i;
       }
       if (c != '\n') continue;
@@ -378,8 +376,8 @@ std::size_t RequestReader::feed_chunked(std::string_view bytes) {
     }
     raw_bytes_ += size;
     if (raw_bytes_ > limits_.max_body_bytes) {
-      fail(413, "chunked request body too large (expected at most " + std::to_string(limits_.max_body_bytes) +
-                    " bytes)");
+      fail(413,
+           "chunked request body too large (expected at most " + std::to_string(limits_.max_body_bytes) + " bytes)");
       return i;
     }
     remaining_ = size;
@@ -414,7 +412,8 @@ void RequestReader::add_body(std::string_view raw) {
       if (in.z.avail_in > 0) fail(400, "data after the end of the compressed body");
       return;
     }
-    if (rc != Z_OK && rc != Z_BUF_ERROR) return fail(400, "malformed compressed body (expected what Content-Encoding says)");
+    if (rc != Z_OK && rc != Z_BUF_ERROR)
+      return fail(400, "malformed compressed body (expected what Content-Encoding says)");
     // Done with this input once zlib has taken it all and has no more output.
     if (in.z.avail_in == 0 && in.z.avail_out != 0) return;
     if (rc == Z_BUF_ERROR && in.z.avail_out != 0) return;
@@ -422,7 +421,8 @@ void RequestReader::add_body(std::string_view raw) {
 }
 
 void RequestReader::finish_body() {
-  if (inflater_ && !inflater_->ended) return fail(400, "compressed body ends early (expected a whole gzip or deflate stream)");
+  if (inflater_ && !inflater_->ended)
+    return fail(400, "compressed body ends early (expected a whole gzip or deflate stream)");
   state_ = State::kDone;
 }
 

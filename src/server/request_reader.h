@@ -26,9 +26,9 @@
 namespace caravan::server {
 
 struct RequestLimits {
-  std::size_t max_target_bytes = 4096;   ///< request target (path and query); longer: 414
-  std::size_t max_header_bytes = 16384;  ///< header section (and trailers); larger: 431
-  std::size_t max_header_fields = 100;   ///< header fields (and trailers); more: 431
+  std::size_t max_target_bytes = 4096;      ///< request target (path and query); longer: 414
+  std::size_t max_header_bytes = 16384;     ///< header section (and trailers); larger: 431
+  std::size_t max_header_fields = 100;      ///< header fields (and trailers); more: 431
   std::size_t max_body_bytes = 256 * 1024;  ///< body as sent and as decoded; larger: 413
 };
 
@@ -107,7 +107,7 @@ class RequestReader {
   bool started_ = false;
   bool continue_pending_ = false;
   RequestHead head_;
-  std::string buffer_;  // head, chunk-size line or trailer line so far
+  std::string buffer_;           // head, chunk-size line or trailer line so far
   std::size_t line_end_ = 0;     // end of the request line in buffer_ (0: not yet)
   std::size_t blank_lines_ = 0;  // empty lines before the request line
   std::string body_;

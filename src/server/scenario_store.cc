@@ -29,7 +29,7 @@ std::string no_room(const std::filesystem::path& path) {
       }
     }
   }
-  struct statvfs fs{};
+  struct statvfs fs {};
   auto dir = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
   if (statvfs(dir.c_str(), &fs) == 0 && static_cast<std::uint64_t>(fs.f_bavail) * fs.f_frsize < (1u << 20)) {
     return "less than 1 MiB free on its disk";

@@ -10,14 +10,15 @@
 #include <list>
 #include <memory>
 #include <mutex>
-#include <span>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <random>
+#include <span>
 #include <thread>
 #include <unordered_map>
 #include <vector>
 
+#include "admission.h"
 #include "caravan/matrix.h"
 #include "caravan/places.h"
 #include "caravan/present.h"
@@ -26,7 +27,6 @@
 #include "caravan/scenario.h"
 #include "caravan/sim.h"
 #include "caravan/stochastic.h"
-#include "admission.h"
 #include "catalog.h"
 #include "httplib_bridge.h"
 #include "request_fields.h"
@@ -249,7 +249,6 @@ std::string_view default_error_message(int status) {
   }
 }
 
-
 std::string utc_now() {
   auto now = std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
   auto secs = std::chrono::time_point_cast<std::chrono::seconds>(now);
@@ -446,7 +445,8 @@ struct Server::Impl {
       return false;
     }
     if (!*f) {
-      send_error(res, 406, "not_acceptable", "no format the Accept header admits (expected application/json or text/csv)");
+      send_error(res, 406, "not_acceptable",
+                 "no format the Accept header admits (expected application/json or text/csv)");
       return false;
     }
     format = **f;
@@ -700,9 +700,9 @@ struct Server::Impl {
   // Paths and the methods they answer, for 405 answers.
   static const std::vector<std::pair<std::string, std::string>>& known_paths() {
     static const std::vector<std::pair<std::string, std::string>> paths = {
-        {"/healthz", "GET"},         {"/v1/route", "GET"},           {"/v1/places", "GET"},  {"/v1/network", "GET"},
-        {"/v1/openapi.json", "GET"}, {"/v1/scenarios", "GET, POST"}, {"/v1/matrix", "POST"}, {"/v1/compare", "POST"},
-        {"/v1/simulate", "POST"},
+        {"/healthz", "GET"},    {"/v1/route", "GET"},        {"/v1/places", "GET"},
+        {"/v1/network", "GET"}, {"/v1/openapi.json", "GET"}, {"/v1/scenarios", "GET, POST"},
+        {"/v1/matrix", "POST"}, {"/v1/compare", "POST"},     {"/v1/simulate", "POST"},
     };
     return paths;
   }
@@ -746,10 +746,11 @@ struct Server::Impl {
       ~Clear() { t_request = nullptr; }
     } clear;
     if (std::chrono::steady_clock::now() >= ctx.deadline) {
-      return {direct_answer(503, "unavailable",
-                            "the server is too busy: the request waited for a worker past its deadline (try again later)",
-                            in.peer, &in.head, ctx, {{"Retry-After", "5"}}),
-              true};
+      return {
+          direct_answer(503, "unavailable",
+                        "the server is too busy: the request waited for a worker past its deadline (try again later)",
+                        in.peer, &in.head, ctx, {{"Retry-After", "5"}}),
+          true};
     }
     try {
       bool client_closes = false;
@@ -760,9 +761,8 @@ struct Server::Impl {
     } catch (...) {
       ctx.failure = "unknown exception outside the handlers";
     }
-    return {direct_answer(500, "internal",
-                          "internal error (request " + ctx.id + "; the server log has the details)", in.peer, &in.head,
-                          ctx, {}),
+    return {direct_answer(500, "internal", "internal error (request " + ctx.id + "; the server log has the details)",
+                          in.peer, &in.head, ctx, {}),
             true};
   }
 
@@ -803,7 +803,8 @@ struct Server::Impl {
     http.set_payload_max_length(options.max_body_bytes);
     // The transport keeps connections; these only fill the Keep-Alive header.
     http.set_keep_alive_max_count(10000);
-    http.set_keep_alive_timeout(std::max<time_t>(1, std::chrono::duration_cast<std::chrono::seconds>(options.idle_timeout).count()));
+    http.set_keep_alive_timeout(
+        std::max<time_t>(1, std::chrono::duration_cast<std::chrono::seconds>(options.idle_timeout).count()));
     http.set_default_headers({{"X-Content-Type-Options", "nosniff"}});
 
     http.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {

@@ -79,11 +79,11 @@ struct Connection {
   std::string out;  // to send
   std::size_t sent = 0;
   State state = State::kIdle;
-  Clock::time_point since;  // when `state` began
-  bool close_after = false;  // close once `out` is sent
-  bool dead = false;         // closed; freed after this round of events
+  Clock::time_point since;                  // when `state` began
+  bool close_after = false;                 // close once `out` is sent
+  bool dead = false;                        // closed; freed after this round of events
   std::shared_ptr<std::atomic<bool>> gone;  // of the request being served
-  std::uint32_t events = 0;  // what epoll watches for
+  std::uint32_t events = 0;                 // what epoll watches for
   std::list<std::unique_ptr<Connection>>::iterator self;
 };
 
@@ -189,7 +189,9 @@ struct Transport::Impl {
   // else reading its request the longest. False when all are being answered.
   bool evict_one() {
     Connection* victim = nullptr;
-    auto rank = [](State s) { return s == State::kDraining ? 0 : s == State::kIdle ? 1 : s == State::kReading ? 2 : 3; };
+    auto rank = [](State s) {
+      return s == State::kDraining ? 0 : s == State::kIdle ? 1 : s == State::kReading ? 2 : 3;
+    };
     for (auto& c : connections) {
       if (rank(c->state) == 3) continue;
       if (victim == nullptr || rank(c->state) < rank(victim->state) ||
@@ -462,9 +464,8 @@ Result<std::unique_ptr<Transport>> Transport::listen(const std::string& host, in
   impl->serve = std::move(serve);
   impl->reject = std::move(reject);
   const std::string where = port == 0 ? host : host + ":" + std::to_string(port);
-  const Error cannot =
-      Error::internal("cannot listen on " + where +
-                      (port == 0 ? " (no free port)" : " (address in use or not available)"));
+  const Error cannot = Error::internal("cannot listen on " + where +
+                                       (port == 0 ? " (no free port)" : " (address in use or not available)"));
 
   addrinfo hints{};
   hints.ai_family = AF_UNSPEC;
@@ -502,7 +503,8 @@ Result<std::unique_ptr<Transport>> Transport::listen(const std::string& host, in
   epoll_ctl(impl->epoll_fd, EPOLL_CTL_ADD, impl->wake_fd, &ev);
 
   Impl* raw = impl.get();
-  for (unsigned i = 0; i < std::max(1u, raw->options.workers); ++i) raw->workers.emplace_back([raw] { raw->worker_loop(); });
+  for (unsigned i = 0; i < std::max(1u, raw->options.workers); ++i)
+    raw->workers.emplace_back([raw] { raw->worker_loop(); });
   return std::unique_ptr<Transport>(new Transport(std::move(impl)));
 }
 

@@ -66,7 +66,7 @@ struct IncomingRequest {
 
 /// A response, ready to write.
 struct Outgoing {
-  std::string bytes;  ///< status line, headers and body
+  std::string bytes;   ///< status line, headers and body
   bool close = false;  ///< close the connection after it
 };
 

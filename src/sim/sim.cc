@@ -23,9 +23,12 @@ namespace caravan {
 
 std::string_view to_string(ResourceKind k) {
   switch (k) {
-    case ResourceKind::kCrossing: return "crossing";
-    case ResourceKind::kLink: return "link";
-    case ResourceKind::kService: return "service";
+    case ResourceKind::kCrossing:
+      return "crossing";
+    case ResourceKind::kLink:
+      return "link";
+    case ResourceKind::kService:
+      return "service";
   }
   return "crossing";
 }
@@ -93,14 +96,14 @@ struct Lane {
 };
 
 struct Shipment {
-  std::uint32_t id = 0;       // release order: the FIFO tie-break and the stage samples' stream
+  std::uint32_t id = 0;  // release order: the FIFO tie-break and the stage samples' stream
   std::uint32_t lane = 0;
   std::int64_t release = 0;
-  std::int32_t path = -1;     // into plans; -1: no route
-  std::uint32_t step = 0;     // next arc of the path
-  std::uint32_t at = 0;       // location it has reached
-  detail::Outcome o;          // where the walk stands there (o.t: when)
-  std::int64_t request = 0;   // when it asks the capacitated resource of the next arc
+  std::int32_t path = -1;       // into plans; -1: no route
+  std::uint32_t step = 0;       // next arc of the path
+  std::uint32_t at = 0;         // location it has reached
+  detail::Outcome o;            // where the walk stands there (o.t: when)
+  std::int64_t request = 0;     // when it asks the capacitated resource of the next arc
   std::int64_t free_flow = -1;  // arrival with no queues; -1: stuck
   std::int64_t delivered = -1;  // -1: not (yet) delivered
   bool stuck = false;
@@ -135,7 +138,8 @@ class Simulation {
     links_.resize(net_.links.size());
     for (LinkIdx l : net_.links.indexes()) links_[l.v].capacity = view_.link(l).capacity_teu_per_day;
     services_.resize(view_.service_count());
-    for (std::uint32_t s = 0; s < view_.service_count(); ++s) services_[s].capacity = view_.service(ServiceIdx(s)).capacity_teu;
+    for (std::uint32_t s = 0; s < view_.service_count(); ++s)
+      services_[s].capacity = view_.service(ServiceIdx(s)).capacity_teu;
     any_closure_ = any_closure_ || view_.any_location_closure();
     if (o.sample_stages) stages_ = std::make_unique<StageModel>(index);
     RouteQuery q;  // every shipment is the same cargo: one walker for all
@@ -168,13 +172,19 @@ class Simulation {
     Duration clearance(CrossingIdx c, TrafficClass k, const CrossingTerms& t) {
       return draw ? draw->clearance(c, k, t) : nominal.clearance(c, k, t);
     }
-    Duration gauge_change(CrossingIdx c, const Crossing& x) { return draw ? draw->gauge_change(c, x) : nominal.gauge_change(c, x); }
+    Duration gauge_change(CrossingIdx c, const Crossing& x) {
+      return draw ? draw->gauge_change(c, x) : nominal.gauge_change(c, x);
+    }
     Duration link_travel(LinkIdx l, Duration d) { return draw ? draw->link_travel(l, d) : d; }
     Duration service_delay(ServiceIdx s, const Service& x) {
       return draw ? draw->service_delay(s, x) : nominal.service_delay(s, x);
     }
-    Duration formation(ProductIdx p, const RailProduct& x) { return draw ? draw->formation(p, x) : nominal.formation(p, x); }
-    Duration port_dwell(LocationIdx l, const Location& x) { return draw ? draw->port_dwell(l, x) : nominal.port_dwell(l, x); }
+    Duration formation(ProductIdx p, const RailProduct& x) {
+      return draw ? draw->formation(p, x) : nominal.formation(p, x);
+    }
+    Duration port_dwell(LocationIdx l, const Location& x) {
+      return draw ? draw->port_dwell(l, x) : nominal.port_dwell(l, x);
+    }
 
     Instant admit_crossing(CrossingIdx c, Instant t) {
       if (hooks == Hooks::kProbe) request = secs(t);
@@ -215,7 +225,8 @@ class Simulation {
       if (!std::isfinite(d.teu_per_year) || d.teu_per_year < 0) {
         return Error::invalid("demand: teu_per_year must be a non-negative number");
       }
-      auto it = std::find_if(lanes_.begin(), lanes_.end(), [&](const Lane& l) { return l.from == d.from && l.to == d.to; });
+      auto it =
+          std::find_if(lanes_.begin(), lanes_.end(), [&](const Lane& l) { return l.from == d.from && l.to == d.to; });
       if (it == lanes_.end()) {
         lanes_.push_back({d.from, d.to, d.teu_per_year});
       } else {
@@ -335,10 +346,13 @@ class Simulation {
 
   bool capacitated(const SearchArc& arc) const {
     switch (arc.kind) {
-      case ArcKind::kCrossing: return crossings_[arc.ref].capacity > 0;
+      case ArcKind::kCrossing:
+        return crossings_[arc.ref].capacity > 0;
       case ArcKind::kRoad:
-      case ArcKind::kProduct: return links_[arc.ref].capacity > 0;
-      case ArcKind::kRide: return o_.service_capacity && services_[arc.ref].capacity > 0;
+      case ArcKind::kProduct:
+        return links_[arc.ref].capacity > 0;
+      case ArcKind::kRide:
+        return o_.service_capacity && services_[arc.ref].capacity > 0;
     }
     return false;
   }
@@ -395,7 +409,8 @@ class Simulation {
   // room for the shipment on every segment to stop a; returns its departure
   // from b, or nullopt when the service never runs (or the event bound is
   // reached: events_exceeded_).
-  std::optional<std::int64_t> board(ServiceIdx si, std::uint16_t b, std::uint16_t a, std::int64_t t, std::int64_t first) {
+  std::optional<std::int64_t> board(ServiceIdx si, std::uint16_t b, std::uint16_t a, std::int64_t t,
+                                    std::int64_t first) {
     const Service& svc = view_.service(si);
     ServiceLoads& sl = services_[si.v];
     std::optional<std::int64_t> dep = first;
@@ -646,7 +661,7 @@ class Simulation {
   bool any_closure_ = false;
   std::vector<Server> crossings_, links_;
   std::vector<ServiceLoads> services_;
-  std::unique_ptr<StageModel> stages_;  // with sample_stages
+  std::unique_ptr<StageModel> stages_;                       // with sample_stages
   std::unordered_map<std::uint64_t, std::int64_t> sl_hint_;  // (service, board, alight) -> run last boarded
   std::vector<Lane> lanes_;
   std::vector<Shipment> shipments_;

@@ -96,7 +96,9 @@ StageModel::StageModel(const RouteIndex& index, const StageDefaults& defaults) :
 }
 
 // The class a crossing row stands for: its own mode's.
-static TrafficClass row_class(const Crossing& c) { return c.mode == Mode::kRoad ? TrafficClass::kTruck : TrafficClass::kRail; }
+static TrafficClass row_class(const Crossing& c) {
+  return c.mode == Mode::kRoad ? TrafficClass::kTruck : TrafficClass::kRail;
+}
 
 const Distribution& StageModel::clearance(CrossingIdx c) const {
   return clearance(c, row_class(index_->view().crossing(c)));

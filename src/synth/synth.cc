@@ -7,6 +7,8 @@
 #include <memory>
 #include <string>
 
+#include "caravan/file.h"
+
 namespace caravan {
 namespace {
 
@@ -95,24 +97,22 @@ OdPairs generate_od_pairs(std::uint32_t n, std::uint32_t count, std::uint64_t se
 
 namespace {
 
+// Complete or absent, never half-written (a full disk leaves the old file).
 Status write_file(const std::filesystem::path& path, const std::string& header, std::size_t rows,
                   const auto& format_row) {
-  std::unique_ptr<std::FILE, int (*)(std::FILE*)> f(std::fopen(path.c_str(), "wb"), &std::fclose);
-  if (!f) return Error::not_found(path.string() + ": cannot write file");
-  std::string buf = header;
-  char line[96];
-  for (std::size_t i = 0; i < rows; ++i) {
-    int len = format_row(i, line, sizeof line);
-    buf.append(line, static_cast<std::size_t>(len));
-    if (buf.size() > (1u << 20)) {
-      if (std::fwrite(buf.data(), 1, buf.size(), f.get()) != buf.size()) return Error::not_found(path.string() + ": write error");
-      buf.clear();
+  return write_file_atomically(path, [&](std::FILE* f) {
+    std::string buf = header;
+    char line[96];
+    for (std::size_t i = 0; i < rows; ++i) {
+      int len = format_row(i, line, sizeof line);
+      buf.append(line, static_cast<std::size_t>(len));
+      if (buf.size() > (1u << 20)) {
+        if (std::fwrite(buf.data(), 1, buf.size(), f) != buf.size()) return false;
+        buf.clear();
+      }
     }
-  }
-  if (std::fwrite(buf.data(), 1, buf.size(), f.get()) != buf.size() || std::fflush(f.get()) != 0) {
-    return Error::not_found(path.string() + ": write error");
-  }
-  return Status();
+    return std::fwrite(buf.data(), 1, buf.size(), f) == buf.size();
+  });
 }
 
 }  // namespace
@@ -138,8 +138,10 @@ struct Country {
   const char* zone;
   GaugeMm gauge;
 };
-constexpr Country kCountries[4] = {
-    {"CN", "Asia/Shanghai", 1435}, {"KZ", "Asia/Almaty", 1520}, {"KG", "Asia/Bishkek", 1520}, {"UZ", "Asia/Tashkent", 1520}};
+constexpr Country kCountries[4] = {{"CN", "Asia/Shanghai", 1435},
+                                   {"KZ", "Asia/Almaty", 1520},
+                                   {"KG", "Asia/Bishkek", 1520},
+                                   {"UZ", "Asia/Tashkent", 1520}};
 
 // One speed per mode, as in a corridor model: within a mode time, cost and CO2
 // all grow with distance, so trade-offs (the Pareto set) come from choosing
@@ -238,7 +240,8 @@ Network generate_network(std::uint32_t n, std::uint64_t seed) {
     if (c + 1 < side && i + 1 < n && country_of(c) == country_of(c + 1) && rng.chance(0.9)) {
       add_link(i, i + 1, Mode::kRoad, spacing_km * rng.uniform(1.0, 1.3), kRoadKmh);
     }
-    if (i + side < n && rng.chance(0.9)) add_link(i, i + side, Mode::kRoad, spacing_km * rng.uniform(1.0, 1.3), kRoadKmh);
+    if (i + side < n && rng.chance(0.9))
+      add_link(i, i + side, Mode::kRoad, spacing_km * rng.uniform(1.0, 1.3), kRoadKmh);
   }
   // Rail: a coarser grid between junctions, plus spurs to the border
   // stations. rail_km_east[i]: rail km from station i to the next station
@@ -297,7 +300,8 @@ Network generate_network(std::uint32_t n, std::uint64_t seed) {
     std::uint32_t rows = 0;
     while (exists(rows, b)) ++rows;
     for (std::uint32_t q = 0; q < kCrossingsPerBorder; ++q) {
-      const std::uint32_t at = static_cast<std::uint32_t>((q * 2 + 1) * static_cast<std::uint64_t>(rows) / (2 * kCrossingsPerBorder));
+      const std::uint32_t at =
+          static_cast<std::uint32_t>((q * 2 + 1) * static_cast<std::uint64_t>(rows) / (2 * kCrossingsPerBorder));
       const std::uint32_t rail_row = at / kJunction * kJunction;
       const std::uint32_t road_row = std::min(rows - 1, rail_row + kJunction / 2);
       const std::uint32_t west = cell(rail_row, b - 1), east = cell(rail_row, b);
@@ -306,7 +310,8 @@ Network generate_network(std::uint32_t n, std::uint64_t seed) {
         add_crossing(west, east, Mode::kRail);
         add_crossing(east, west, Mode::kRail);
       }
-      if (!net.crossing_by_id.count("xroad-" + std::to_string(cell(road_row, b - 1)) + "-" + std::to_string(cell(road_row, b)))) {
+      if (!net.crossing_by_id.count("xroad-" + std::to_string(cell(road_row, b - 1)) + "-" +
+                                    std::to_string(cell(road_row, b)))) {
         add_crossing(cell(road_row, b - 1), cell(road_row, b), Mode::kRoad);
         add_crossing(cell(road_row, b), cell(road_row, b - 1), Mode::kRoad);
       }
@@ -319,7 +324,8 @@ Network generate_network(std::uint32_t n, std::uint64_t seed) {
     for (std::uint32_t k = 0; k < 4; ++k) {
       std::vector<std::uint32_t> stations;
       for (std::uint32_t c = 0; c < side; ++c) {
-        if (exists(r, c) && country_of(c) == k && net.locations[LocationIdx(cell(r, c))].gauge != 0) stations.push_back(cell(r, c));
+        if (exists(r, c) && country_of(c) == k && net.locations[LocationIdx(cell(r, c))].gauge != 0)
+          stations.push_back(cell(r, c));
       }
       if (stations.size() < 2) continue;
       const std::size_t step = std::max<std::size_t>(1, (stations.size() + 4) / 5);

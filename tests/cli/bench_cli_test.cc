@@ -166,7 +166,8 @@ TEST(BenchSssp, QueryIdOutOfRangeExitsTwo) {
   Files f("src,dst,weight\n0,1,1\n", "src,dst\n0,1\n5,0\n");
   CliResult r = shell(f.args(), true);
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_NE(r.out.find("queries.csv:3: column src: node 5 out of range (expected an id from 0 to 1 as in the edges file)"),
+  EXPECT_NE(r.out.find(
+                "queries.csv:3: column src: node 5 out of range (expected an id from 0 to 1 as in the edges file)"),
             std::string::npos)
       << r.out;
 }

@@ -3,10 +3,10 @@
 // that the legs add up to the totals.
 #include <algorithm>
 #include <array>
-#include <map>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -52,7 +52,8 @@ TEST(Cli, JsonFollowsTheItineraryContractAndLegsSumToTotals) {
   CliRun r = caravan("route \"Xi'an\" Tashkent --depart 2026-03-02T00:00Z --units 2 --unit FEU --format json");
   ASSERT_EQ(r.exit_code, 0) << r.out;
   auto j = nlohmann::json::parse(r.out);
-  for (const char* k : {"from", "to", "depart", "units", "unit", "by", "scenarios"}) EXPECT_TRUE(j["query"].contains(k)) << k;
+  for (const char* k : {"from", "to", "depart", "units", "unit", "by", "scenarios"})
+    EXPECT_TRUE(j["query"].contains(k)) << k;
   EXPECT_EQ(j["query"]["from"], "xian");
   EXPECT_EQ(j["query"]["units"], 2);
   EXPECT_EQ(j["query"]["unit"], "FEU");
@@ -62,8 +63,8 @@ TEST(Cli, JsonFollowsTheItineraryContractAndLegsSumToTotals) {
   double prev_hours = 0;
   int with_gauge_change = 0;
   for (const auto& it : j["itineraries"]) {
-    for (const char* k : {"depart", "arrive", "hours", "km", "cost_usd", "co2_kg", "cost_by_currency", "border_crossings",
-                          "gauge_changes", "legs"}) {
+    for (const char* k : {"depart", "arrive", "hours", "km", "cost_usd", "co2_kg", "cost_by_currency",
+                          "border_crossings", "gauge_changes", "legs"}) {
       EXPECT_TRUE(it.contains(k)) << k;
     }
     EXPECT_GE(it["hours"].get<double>(), prev_hours);  // fastest first
@@ -72,7 +73,8 @@ TEST(Cli, JsonFollowsTheItineraryContractAndLegsSumToTotals) {
     std::string last_arrive = it["depart"];
     int borders = 0, gauges = 0;
     for (const auto& leg : it["legs"]) {
-      for (const char* k : {"kind", "from", "to", "depart", "arrive", "hours", "km", "cost", "cost_usd", "co2_kg", "sources"}) {
+      for (const char* k :
+           {"kind", "from", "to", "depart", "arrive", "hours", "km", "cost", "cost_usd", "co2_kg", "sources"}) {
         EXPECT_TRUE(leg.contains(k)) << k;
       }
       EXPECT_EQ(leg["depart"], last_arrive) << "legs are contiguous in time";
@@ -173,12 +175,15 @@ TEST(Cli, ContainersNeverFlyAndOverweightBoxesAreRefused) {
   // 30 t in a 40-ft box: ISO 668 30,480 kg gross less a 3,750 kg tare leaves 26.73 t.
   CliRun heavy = caravan("route xian tashkent --cargo-tonnes 30 --depart 2026-03-02T00:00Z", true);
   EXPECT_EQ(heavy.exit_code, 2) << heavy.out;
-  EXPECT_NE(heavy.out.find("cargo 30.0 t per FEU exceeds the FEU payload limit of 26.73 t (max gross 30.48 t - tare 3.75 t"),
+  EXPECT_NE(heavy.out.find(
+                "cargo 30.0 t per FEU exceeds the FEU payload limit of 26.73 t (max gross 30.48 t - tare 3.75 t"),
             std::string::npos)
       << heavy.out;
   CliRun negative = caravan("route xian tashkent --cargo-tonnes -3 --depart 2026-03-02T00:00Z", true);
   EXPECT_EQ(negative.exit_code, 2) << negative.out;
-  EXPECT_NE(negative.out.find("--cargo-tonnes: bad value \"-3\" (expected a number above 0 and at most 100)"), std::string::npos) << negative.out;
+  EXPECT_NE(negative.out.find("--cargo-tonnes: bad value \"-3\" (expected a number above 0 and at most 100)"),
+            std::string::npos)
+      << negative.out;
 }
 
 TEST(Cli, BadDatasetExitsTwoWithFileAndLine) {
@@ -210,8 +215,8 @@ namespace {
 TEST(CliData, CheckPrintsCountsAndExitsZeroOnTheDefaultData) {
   CliRun r = caravan("data check");
   ASSERT_EQ(r.exit_code, 0) << r.out;
-  for (const char* want : {"loads with 0 errors and 0 warnings", "locations:", "border crossings:", "gauge breaks:", "services:",
-                           "sources:", "ordered pairs reach each other"}) {
+  for (const char* want : {"loads with 0 errors and 0 warnings", "locations:", "border crossings:", "gauge breaks:",
+                           "services:", "sources:", "ordered pairs reach each other"}) {
     EXPECT_NE(r.out.find(want), std::string::npos) << want << "\n" << r.out;
   }
 }
@@ -235,7 +240,8 @@ TEST(CliData, ExportGeoJsonWritesOneFilePerLayerOfOneGeometryType) {
   std::filesystem::remove_all(dir);
   CliRun r = caravan("data export --format geojson --out " + (dir / "sub").string());
   ASSERT_EQ(r.exit_code, 0) << r.out;
-  EXPECT_NE(r.out.find("locations.geojson (" + std::to_string(net->locations.size()) + " points)"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("locations.geojson (" + std::to_string(net->locations.size()) + " points)"), std::string::npos)
+      << r.out;
   const std::map<std::string, std::pair<std::string, std::size_t>> want = {
       {"locations", {"Point", net->locations.size()}},
       {"links", {"LineString", net->links.size()}},

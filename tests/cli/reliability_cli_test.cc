@@ -41,7 +41,8 @@ TEST(CliReliability, JsonCarriesTheReliabilityContractAndOneMostReliable) {
   for (const auto& it : j["itineraries"]) {
     ASSERT_TRUE(it.contains("reliability"));
     const auto& rel = it["reliability"];
-    for (const char* k : {"samples", "p5_hours", "p10_hours", "p50_hours", "p80_hours", "p95_hours", "on_time_probability"})
+    for (const char* k :
+         {"samples", "p5_hours", "p10_hours", "p50_hours", "p80_hours", "p95_hours", "on_time_probability"})
       EXPECT_TRUE(rel.contains(k)) << k;
     EXPECT_EQ(rel["samples"], 400);
     EXPECT_LE(rel["p5_hours"].get<double>(), rel["p10_hours"].get<double>());
@@ -83,8 +84,9 @@ TEST(CliReliability, BadDeadlineExitsTwo) {
 TEST(CliScenario, EveryShippedScenarioLoadsAndRoutes) {
   for (const char* f : {"green-lanes.toml", "customs-facilitation.toml", "punctual-trains.toml", "air-cargo.toml",
                         "cku-railway.toml", "khorgos-closure.toml"}) {
-    CliRun r = caravan(
-        "route xian tashkent --depart 2026-03-01T08:00+08:00 --by time --format json --scenario " + scenario(f), true);
+    CliRun r =
+        caravan("route xian tashkent --depart 2026-03-01T08:00+08:00 --by time --format json --scenario " + scenario(f),
+                true);
     ASSERT_EQ(r.exit_code, 0) << f << "\n" << r.out;
     auto j = nlohmann::json::parse(r.out);
     EXPECT_EQ(j["query"]["scenarios"].size(), 1u) << f;

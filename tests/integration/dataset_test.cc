@@ -7,9 +7,9 @@
 #include <gtest/gtest.h>
 
 #include "caravan/check.h"
-#include "caravan/stochastic.h"
 #include "caravan/load.h"
 #include "caravan/places.h"
+#include "caravan/stochastic.h"
 
 namespace caravan {
 namespace {
@@ -116,8 +116,8 @@ TEST(DefaultDataset, CalibrationSetHasSourcedTimesAndRatesAndThePriceTarget) {
 TEST(DefaultDataset, DISABLED_CalibrationMeetsTheTimeTargetAndEveryRowItsTolerance) {
   std::vector<CalibrationRow> rows = calibrated_default();
   for (const CalibrationRow& r : rows) {
-    EXPECT_TRUE(r.within_tolerance()) << r.id << ": model " << r.model().value_or(0) << " vs published " << r.published() << " ("
-                                      << r.error_pct() << "%)";
+    EXPECT_TRUE(r.within_tolerance()) << r.id << ": model " << r.model().value_or(0) << " vs published "
+                                      << r.published() << " (" << r.error_pct() << "%)";
   }
   EXPECT_LE(summarize_calibration(rows, CalibrationRow::Kind::kTime).median_abs_error_pct, 15);
 }

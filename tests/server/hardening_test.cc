@@ -32,7 +32,8 @@ std::string gzip(const std::string& text, bool gzip_header = true) { return test
 
 // A valid matrix request, padded with `padding` spaces.
 std::string matrix_body(std::size_t padding) {
-  return R"({"places": [)" + std::string(padding, ' ') + R"("xian", "almaty"], "samples": 0, "depart": "2026-03-02T08:00Z"})";
+  return R"({"places": [)" + std::string(padding, ' ') +
+         R"("xian", "almaty"], "samples": 0, "depart": "2026-03-02T08:00Z"})";
 }
 
 std::string post_head(const std::string& path, const std::string& fields) {
@@ -122,7 +123,8 @@ std::string chunked(const std::string& body, std::size_t piece) {
 
 TEST_F(Hardening, ChunkedBodiesPastTheLimitAre413) {
   for (std::size_t size : {std::size_t{600} << 10, std::size_t{20} << 20}) {
-    const std::string request = post_head("/v1/matrix", "Transfer-Encoding: chunked\r\n") + chunked(matrix_body(size), 16384);
+    const std::string request =
+        post_head("/v1/matrix", "Transfer-Encoding: chunked\r\n") + chunked(matrix_body(size), 16384);
     RawConnection c(server_->port());  // after the 20 MB are built: an idle connection is closed after 5 s
     // The server answers before it has the whole body; send it beside.
     auto sender = std::async(std::launch::async, [&] { return c.send(request); });
@@ -147,7 +149,8 @@ TEST_F(Hardening, EveryBodyTakingEndpointCountsItsBodyAgainstTheLimit) {
   const std::string bomb = gzip(R"({"demand": [)" + std::string(20 << 20, ' ') + lane + "]}");
   ASSERT_LT(bomb.size(), 256u * 1024);
   for (const char* path : {"/v1/simulate", "/v1/compare", "/v1/matrix", "/v1/scenarios"}) {
-    const std::string auth = std::string(path) == "/v1/scenarios" ? "Authorization: Bearer " + std::string(kToken) + "\r\n" : "";
+    const std::string auth =
+        std::string(path) == "/v1/scenarios" ? "Authorization: Bearer " + std::string(kToken) + "\r\n" : "";
     {
       RawConnection c(server_->port());
       auto sender = std::async(std::launch::async, [&] {
@@ -169,8 +172,9 @@ TEST_F(Hardening, EveryBodyTakingEndpointCountsItsBodyAgainstTheLimit) {
     }
     {
       RawConnection c(server_->port());
-      c.send(post_head(path, auth + "Content-Encoding: gzip\r\nContent-Length: " + std::to_string(bomb.size()) + "\r\n") +
-             bomb);
+      c.send(
+          post_head(path, auth + "Content-Encoding: gzip\r\nContent-Length: " + std::to_string(bomb.size()) + "\r\n") +
+          bomb);
       RawResponse r = c.read_response();
       EXPECT_EQ(r.status, 413) << path << " gzip";
       EXPECT_EQ(error_code(r), "body_too_large") << path;
@@ -200,7 +204,8 @@ TEST_F(Hardening, AFloodOfHeaderFieldsIs431) {
   std::string fields;
   for (int i = 0; i < 100000; ++i) fields += "X-" + std::to_string(i) + ": y\r\n";
   RawConnection c(server_->port());
-  auto sender = std::async(std::launch::async, [&] { return c.send("GET /healthz HTTP/1.1\r\nHost: x\r\n" + fields + "\r\n"); });
+  auto sender =
+      std::async(std::launch::async, [&] { return c.send("GET /healthz HTTP/1.1\r\nHost: x\r\n" + fields + "\r\n"); });
   RawResponse r = c.read_response();
   EXPECT_EQ(r.status, 431);
   EXPECT_EQ(error_code(r), "headers_too_large");
@@ -328,9 +333,7 @@ TEST(HardeningServer, RepeatedWrongTokensFromOneAddressMustWait) {
   RunningServer s(o);
   auto save = [&](const std::string& token) {
     httplib::Client c("127.0.0.1", s.port());
-    return c.Post("/v1/scenarios?id=guess", {{"Authorization", "Bearer " + token}},
-                  kScenario,
-                  "application/toml");
+    return c.Post("/v1/scenarios?id=guess", {{"Authorization", "Bearer " + token}}, kScenario, "application/toml");
   };
   for (int i = 0; i < 4; ++i) EXPECT_EQ(save("wrong-token-" + std::to_string(i))->status, 401);
   // The fourth wrong token started a wait: now even the right one is not looked at.
@@ -475,8 +478,9 @@ TEST(HardeningServer, HeavyWorkPastTheDeadlineStopsInsideTheCoreWith503) {
   for (const char* to : {"almaty", "tashkent", "aktau", "baku", "bishkek"}) {
     lanes.push_back({{"from", "xian"}, {"to", to}, {"teu_per_year", 20000}});
   }
-  auto sim = c.Post("/v1/simulate", json{{"demand", lanes}, {"days", 730}, {"warmup", 14}, {"sample_stages", true}}.dump(),
-                    "application/json");
+  auto sim =
+      c.Post("/v1/simulate", json{{"demand", lanes}, {"days", 730}, {"warmup", 14}, {"sample_stages", true}}.dump(),
+             "application/json");
   ASSERT_TRUE(sim);
   EXPECT_EQ(sim->status, 503) << "a simulation: " << sim->body.substr(0, 200);
   EXPECT_EQ(json::parse(sim->body)["error"]["code"], "deadline");
@@ -509,7 +513,7 @@ TEST(HardeningServer, WorkForAClientThatHungUpIsCancelled) {
     const std::string body = slow_body(40);
     gone.send(post_head("/v1/matrix", "Content-Length: " + std::to_string(body.size()) + "\r\n") + body);
     std::this_thread::sleep_for(300ms);  // the matrix has started
-  }  // hangs up
+  }                                      // hangs up
   // Without cancellation the matrix would run to the end and be logged 200.
   EXPECT_EQ(logged_status(s, "/v1/matrix"), 503);
   EXPECT_EQ(s.client().Post("/v1/matrix", matrix_body(0), "application/json")->status, 200) << "the slot came back";
@@ -527,8 +531,7 @@ TEST(HardeningServer, AnInternalFailureNamesARequestIdAndLogsTheCause) {
   ASSERT_EQ(sqlite3_exec(other, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr), SQLITE_OK);
   httplib::Client c("127.0.0.1", s.port());
   c.set_read_timeout(30);
-  auto r = c.Post("/v1/scenarios?id=locked", {{"Authorization", std::string("Bearer ") + kToken}},
-                  kScenario,
+  auto r = c.Post("/v1/scenarios?id=locked", {{"Authorization", std::string("Bearer ") + kToken}}, kScenario,
                   "application/toml");
   sqlite3_exec(other, "ROLLBACK", nullptr, nullptr, nullptr);
   sqlite3_close(other);

@@ -148,7 +148,10 @@ TEST(RequestReader, RefusesLooseLineEndsAndFolding) {
   EXPECT_EQ(read_all("GET / HTTP/1.1\r\nHost: x\rX: y\r\n\r\n").status, 400);
   EXPECT_EQ(read_all("GET / HTTP/1.1\r\nHost: x\r\nX-A: 1\r\n  continued\r\n\r\n").status, 400);
   EXPECT_EQ(read_all("GET / HTTP/1.1\r\nHost: x\r\nContent-Length : 5\r\n\r\n").status, 400);
-  EXPECT_EQ(read_all("GET / HTTP/1.1\r\nHost: x\r\nX: a\x01" "b\r\n\r\n").status, 400);
+  EXPECT_EQ(read_all("GET / HTTP/1.1\r\nHost: x\r\nX: a\x01"
+                     "b\r\n\r\n")
+                .status,
+            400);
   EXPECT_EQ(read_all("GET / HTTP/1.1\r\nHost: x\r\nno colon here\r\n\r\n").status, 400);
 }
 
@@ -245,8 +248,8 @@ TEST(RequestReader, GzipAndDeflateBodiesAreInflated) {
   const std::string json = R"({"places": ["xian", "almaty"]})";
   for (bool gzip : {true, false}) {
     std::string z = compress(json, gzip);
-    std::string fields = std::string("Content-Encoding: ") + (gzip ? "gzip" : "deflate") + "\r\nContent-Length: " +
-                         std::to_string(z.size()) + "\r\n";
+    std::string fields = std::string("Content-Encoding: ") + (gzip ? "gzip" : "deflate") +
+                         "\r\nContent-Length: " + std::to_string(z.size()) + "\r\n";
     EXPECT_EQ(read_all(post(fields, z)).body, json);
     EXPECT_EQ(read_bytewise(post(fields, z)).body, json);
   }
@@ -271,9 +274,9 @@ TEST(RequestReader, CompressedBombStopsAtTheLimit) {
     std::snprintf(size, sizeof size, "%zx\r\n", piece.size());
     chunked += size + piece + "\r\n";
   }
-  EXPECT_EQ(read_all(post("Content-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n", chunked + "0\r\n\r\n"), limits)
-                .status,
-            413);
+  EXPECT_EQ(
+      read_all(post("Content-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n", chunked + "0\r\n\r\n"), limits).status,
+      413);
 }
 
 TEST(RequestReader, BrokenCompressedBodiesAre400) {
@@ -282,7 +285,7 @@ TEST(RequestReader, BrokenCompressedBodiesAre400) {
     return post("Content-Encoding: gzip\r\nContent-Length: " + std::to_string(body.size()) + "\r\n", body);
   };
   EXPECT_EQ(read_all(with(z.substr(0, z.size() - 4))).status, 400);  // ends early
-  EXPECT_EQ(read_all(with(z + "extra")).status, 400);                 // data after the end
+  EXPECT_EQ(read_all(with(z + "extra")).status, 400);                // data after the end
   EXPECT_EQ(read_all(with("not gzip at all")).status, 400);
 }
 

@@ -178,8 +178,8 @@ TEST_F(Api, EveryDocumentedRouteParameterIsAcceptedAndOthersRejected) {
                                                {"scenario", "green-lanes"},
                                                {"format", "json"}};
   // volume_m3 is for KG cargo only, which takes no cargo_tonnes or equipment: asked on its own.
-  auto kg = get("/v1/route?from=urumqi&to=almaty&depart=2026-03-02T00:00Z&unit=KG&units=2000&volume_m3=15",
-                "/v1/route");
+  auto kg =
+      get("/v1/route?from=urumqi&to=almaty&depart=2026-03-02T00:00Z&unit=KG&units=2000&volume_m3=15", "/v1/route");
   EXPECT_EQ(kg.status, 200) << kg.body.dump();
   std::string q;
   std::size_t asked = 0;
@@ -264,8 +264,9 @@ TEST_F(Api, OpenApiDocumentsEveryOptionWithTheLimitsOfTheRequestTables) {
   }
   EXPECT_EQ(params.size(), remote + 1);  // and format
   EXPECT_TRUE(params.count("format"));
-  for (auto [schema_name, specs] : {std::pair{"MatrixRequest", matrix_options()}, std::pair{"CompareRequest", compare_options()},
-                                    std::pair{"SimulateRequest", simulate_options()}}) {
+  for (auto [schema_name, specs] :
+       {std::pair{"MatrixRequest", matrix_options()}, std::pair{"CompareRequest", compare_options()},
+        std::pair{"SimulateRequest", simulate_options()}}) {
     const json& body = checker_->doc()["components"]["schemas"][schema_name];
     std::set<std::string> names = {"format"}, required;  // format: the server's own, not the request's
     for (const OptionSpec& s : specs) {
@@ -628,7 +629,8 @@ TEST_F(Api, MatrixBodiesAreReadByTheSharedRequestParser) {
   // A comma list is a list; null is "not given".
   auto comma = post("/v1/matrix", R"({"places": "xian,almaty", "depart": "2026-03-02", "samples": 0, "seed": null})",
                     "/v1/matrix");
-  auto list = post("/v1/matrix", R"({"places": ["xian", "almaty"], "depart": "2026-03-02", "samples": 0})", "/v1/matrix");
+  auto list =
+      post("/v1/matrix", R"({"places": ["xian", "almaty"], "depart": "2026-03-02", "samples": 0})", "/v1/matrix");
   ASSERT_EQ(comma.status, 200) << comma.body.dump();
   EXPECT_EQ(comma.body, list.body);
 }
@@ -784,17 +786,20 @@ TEST_F(Api, MatrixAndCompareAsCsvAreWhatTheCliWrites) {
   auto m = c.Post("/v1/matrix?format=csv", body, "application/json");
   ASSERT_TRUE(m);
   EXPECT_EQ(m->status, 200) << m->body;
-  EXPECT_EQ(m->body, run_cli("matrix --places xian,almaty,tashkent --depart 2026-03-02T08:00Z --samples 0 --format csv"));
-  auto cmp = c.Post("/v1/compare", {{"Accept", "text/csv"}},
-                    R"({"places": ["xian", "almaty"], "depart": "2026-03-02T08:00Z", "samples": 0, "scenario": "green-lanes"})",
-                    "application/json");
+  EXPECT_EQ(m->body,
+            run_cli("matrix --places xian,almaty,tashkent --depart 2026-03-02T08:00Z --samples 0 --format csv"));
+  auto cmp = c.Post(
+      "/v1/compare", {{"Accept", "text/csv"}},
+      R"({"places": ["xian", "almaty"], "depart": "2026-03-02T08:00Z", "samples": 0, "scenario": "green-lanes"})",
+      "application/json");
   ASSERT_TRUE(cmp);
   EXPECT_EQ(cmp->status, 200) << cmp->body;
   EXPECT_EQ(cmp->body, run_cli("compare --places xian,almaty --depart 2026-03-02T08:00Z --samples 0 --scenario "
                                "green-lanes --format csv"));
   // The format may also come in the body.
-  auto in_body = c.Post("/v1/matrix", R"({"places": ["xian", "almaty"], "samples": 0, "depart": "2026-03-02", "format": "csv"})",
-                        "application/json");
+  auto in_body =
+      c.Post("/v1/matrix", R"({"places": ["xian", "almaty"], "samples": 0, "depart": "2026-03-02", "format": "csv"})",
+             "application/json");
   EXPECT_EQ(in_body->get_header_value("Content-Type"), "text/csv; charset=utf-8");
 }
 
@@ -843,10 +848,11 @@ TEST_F(Api, SimulateIsBoundedInDaysLanesAndShipments) {
   expect_error(post("/v1/simulate", R"({"demand": [)" + lane + R"(], "threads": 4})", "/v1/simulate"), 400,
                "bad_parameter", "threads");
   // A lane of a million TEU a year in single boxes releases more shipments than a request may.
-  auto many = post("/v1/simulate",
-                   R"({"demand": [{"from": "xian", "to": "almaty", "teu_per_year": 1000000000}], "days": 730, "warmup": 0,
+  auto many =
+      post("/v1/simulate",
+           R"({"demand": [{"from": "xian", "to": "almaty", "teu_per_year": 1000000000}], "days": 730, "warmup": 0,
                        "unit": "TEU"})",
-                   "/v1/simulate");
+           "/v1/simulate");
   EXPECT_EQ(many.status, 400) << many.body.dump();
   EXPECT_NE(many.body["error"]["message"].get<std::string>().find("expected at most 500000"), std::string::npos)
       << many.body.dump();

@@ -36,10 +36,10 @@ using testing::kToken;
 class ServerProcess {
  public:
   explicit ServerProcess(const std::filesystem::path& db, rlim_t file_size_limit = 0) {
-    const std::string binary = CARAVAN_BINARY, db_s = db.string(), data = kData.string(),
-                      log = db.string() + ".log", token = std::string("CARAVAN_TOKEN=") + kToken;
-    std::vector<const char*> argv = {binary.c_str(), "serve", "--port", "0", "--db", db_s.c_str(),
-                                     "--data", data.c_str(), nullptr};
+    const std::string binary = CARAVAN_BINARY, db_s = db.string(), data = kData.string(), log = db.string() + ".log",
+                      token = std::string("CARAVAN_TOKEN=") + kToken;
+    std::vector<const char*> argv = {binary.c_str(), "serve",  "--port",     "0",    "--db",
+                                     db_s.c_str(),   "--data", data.c_str(), nullptr};
     std::vector<const char*> envp = {token.c_str()};
     for (char** e = environ; *e != nullptr; ++e) {
       if (std::string_view(*e).rfind("CARAVAN_", 0) != 0) envp.push_back(*e);
@@ -106,7 +106,8 @@ class ServerProcess {
 };
 
 std::filesystem::path fresh_dir(const std::string& name) {
-  auto dir = std::filesystem::temp_directory_path() / ("caravan-store-fault-" + std::to_string(::getpid()) + "-" + name);
+  auto dir =
+      std::filesystem::temp_directory_path() / ("caravan-store-fault-" + std::to_string(::getpid()) + "-" + name);
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   return dir;
@@ -139,7 +140,9 @@ Inspection inspect(const std::filesystem::path& db) {
     while (sqlite3_step(st) == SQLITE_ROW) row(st);
     sqlite3_finalize(st);
   };
-  auto text = [](sqlite3_stmt* st, int i) { return std::string(reinterpret_cast<const char*>(sqlite3_column_text(st, i))); };
+  auto text = [](sqlite3_stmt* st, int i) {
+    return std::string(reinterpret_cast<const char*>(sqlite3_column_text(st, i)));
+  };
   each("PRAGMA integrity_check", [&](sqlite3_stmt* st) { out.integrity += text(st, 0); });
   each("SELECT id, toml FROM scenarios", [&](sqlite3_stmt* st) { out.rows[text(st, 0)] = text(st, 1); });
   sqlite3_close(h);

@@ -59,7 +59,8 @@ inline std::string broken_rule(const NetworkView& view, const RouteQuery& q, con
     if (changes > 2) return at + std::to_string(changes) + " changes between rail and road";
     if (where != q.to) return at + "does not end at the destination";
     if (when != it.arrive) return at + "the last leg does not end at the arrival";
-    if (km != it.km || cents != it.cost_usd_cents || grams != it.co2_g) return at + "totals are not the sums of the legs";
+    if (km != it.km || cents != it.cost_usd_cents || grams != it.co2_g)
+      return at + "totals are not the sums of the legs";
   }
   return "";
 }

@@ -20,7 +20,7 @@
 namespace caravan::testing {
 
 struct RawResponse {
-  int status = 0;                             ///< 0: no (whole) response came
+  int status = 0;                              ///< 0: no (whole) response came
   std::map<std::string, std::string> headers;  ///< names in lowercase
   std::string body;
 };
@@ -69,7 +69,8 @@ class RawConnection {
     if (status_line.size() < 12) return r;
     for (std::size_t p = line_end; p != std::string_view::npos && p < head.size();) {
       std::size_t next = head.find("\r\n", p + 2);
-      std::string_view field = head.substr(p + 2, next == std::string_view::npos ? std::string_view::npos : next - p - 2);
+      std::string_view field =
+          head.substr(p + 2, next == std::string_view::npos ? std::string_view::npos : next - p - 2);
       std::size_t colon = field.find(':');
       if (colon != std::string_view::npos) {
         std::string name(field.substr(0, colon));

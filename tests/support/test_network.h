@@ -26,7 +26,8 @@ inline const char* kServicesHeader =
 inline const char* kRailProductsHeader =
     "id,name,railway,countries,formation_median_h,formation_p90_h,yard_dwell_h,yard_spacing_km,tariff_per_teu_km,"
     "tariff_per_teu_km_eastbound,feu_factor,currency,source\n";
-inline const char* kTruckingHeader = "country,per_truck_km,per_truck_km_eastbound,currency,max_gross_kg,truck_tare_kg,source\n";
+inline const char* kTruckingHeader =
+    "country,per_truck_km,per_truck_km_eastbound,currency,max_gross_kg,truck_tare_kg,source\n";
 inline const char* kCrossingClassesHeader =
     "crossing,class,clearance_median_h,clearance_p90_h,exit_open,entry_open,cost,cost_feu,currency,source\n";
 inline const char* kClosuresHeader = "crossing,class,from,until,note,source\n";
@@ -49,22 +50,24 @@ inline std::string permissive_products(const std::string& countries, double tari
     std::size_t end = countries.find(';', start);
     if (end == std::string::npos) end = countries.size();
     std::string c = countries.substr(start, end - start);
-    out += c + "-wagons,Wagons " + c + ",Railway " + c + "," + c + ",0,0,,," + std::to_string(tariff_per_teu_km) + ",,2," +
-           currency + ",t\n";
+    out += c + "-wagons,Wagons " + c + ",Railway " + c + "," + c + ",0,0,,," + std::to_string(tariff_per_teu_km) +
+           ",,2," + currency + ",t\n";
     start = end + 1;
   }
   return out;
 }
 
 /// Dataset files with the given bodies (rows without headers).
-inline DatasetFiles make_files(const std::string& locations, const std::string& links, const std::string& crossings = "",
-                               const std::string& services = "") {
+inline DatasetFiles make_files(const std::string& locations, const std::string& links,
+                               const std::string& crossings = "", const std::string& services = "") {
   DatasetFiles f;
   f.text["dataset.toml"] = "name = \"test\"\nversion = \"1\"\nfx_date = \"2025-01-15\"\n";
-  f.text["sources.csv"] = "id,kind,title,publisher,url,published,note\nt,estimate,test figures,tests,,2026,made up for a test\n";
+  f.text["sources.csv"] =
+      "id,kind,title,publisher,url,published,note\nt,estimate,test figures,tests,,2026,made up for a test\n";
   f.text["fx.csv"] = "currency,per_usd,date,source\nUSD,1,2025-01-15,t\nCNY,8,2025-01-15,t\nKZT,500,2025-01-15,t\n";
   f.text["emission_factors.csv"] =
-      "mode,traction,g_co2e_per_tkm,source\nrail,average,20,t\nroad,average,100,t\nferry,average,50,t\nsea,average,10,t\nair,average,600,t\n";
+      "mode,traction,g_co2e_per_tkm,source\nrail,average,20,t\nroad,average,100,t\nferry,average,50,t\nsea,average,10,"
+      "t\nair,average,600,t\n";
   f.text["locations.csv"] = kLocationsHeader + locations;
   f.text["links.csv"] = kLinksHeader + links;
   f.text["crossings.csv"] = kCrossingsHeader + crossings;

@@ -21,7 +21,8 @@ const std::string kLocationsFull =
     "id,name,aliases,country,kind,lat,lon,timezone,transfer_hours,handling_cost,currency,source,handling_cost_feu,"
     "port_dwell_median_h,port_dwell_p90_h,free_days,storage_per_day,storage_per_day_feu\n";
 const std::string kServicesFull =
-    "id,name,mode,operator,stops,days,depart_local,stop_offsets_h,capacity_units,tariff_per_unit,currency,source,cutoff_h,"
+    "id,name,mode,operator,stops,days,depart_local,stop_offsets_h,capacity_units,tariff_per_unit,currency,source,"
+    "cutoff_h,"
     "tariff_per_feu,rate_date\n";
 
 struct Fixture {
@@ -99,7 +100,8 @@ TEST(Bookable, ContainerIsRefusedOnAir) {
   auto air = f.plan(q);
   ASSERT_FALSE(air.ok());
   EXPECT_EQ(air.error().code, ErrorCode::kInvalidInput);
-  EXPECT_EQ(air.error().message, "containers never fly: FEU boxes need rail, road, ferry or sea (expected --unit KG for air cargo)");
+  EXPECT_EQ(air.error().message,
+            "containers never fly: FEU boxes need rail, road, ferry or sea (expected --unit KG for air cargo)");
 }
 
 // Ready Monday 00:00Z (05:00 local): 2 h by road to the airport, the 10:00
@@ -137,12 +139,14 @@ TEST(Bookable, BadCargoIsRefusedNamingTheLimit) {
   q.cargo_per_unit = Mass::from_tonnes(30);
   auto heavy = f.plan(q);
   ASSERT_FALSE(heavy.ok());
-  EXPECT_EQ(heavy.error().message,
-            "cargo 30.0 t per FEU exceeds the FEU payload limit of 26.73 t (max gross 30.48 t - tare 3.75 t, equipment.csv)");
+  EXPECT_EQ(
+      heavy.error().message,
+      "cargo 30.0 t per FEU exceeds the FEU payload limit of 26.73 t (max gross 30.48 t - tare 3.75 t, equipment.csv)");
   q.unit = UnitKind::kTeu;  // 30,480 - 2,200 = 28.28 t
   q.cargo_per_unit = Mass::from_tonnes(28.3);
-  EXPECT_EQ(f.plan(q).error().message,
-            "cargo 28.3 t per TEU exceeds the TEU payload limit of 28.28 t (max gross 30.48 t - tare 2.2 t, equipment.csv)");
+  EXPECT_EQ(
+      f.plan(q).error().message,
+      "cargo 28.3 t per TEU exceeds the TEU payload limit of 28.28 t (max gross 30.48 t - tare 2.2 t, equipment.csv)");
   q.cargo_per_unit = Mass{0};
   EXPECT_EQ(f.plan(q).error().message, "cargo per TEU must be above 0 t (expected the payload of one box)");
   q.cargo_per_unit = Mass{-3000};
@@ -314,11 +318,12 @@ TEST(Bookable, StorageAfterFreeDays) {
 // 05:00Z sailing, at q Wednesday 01:00Z. --via p1 means a vessel loaded at p1:
 // Monday 9 March. --avoid p1 removes p1 only: the direct road to p2.
 TEST(Bookable, ViaAndAvoidOfAPort) {
-  Fixture f(with(make_files("", "ap1,a,p1,road,100,,50,0,0,USD,,,true,open,t\n"
-                                "p1p2,p1,p2,road,50,,50,0,0,USD,,,true,open,t\n"
-                                "ap2,a,p2,road,200,,50,0,0,USD,,,true,open,t\n"
-                                "p1q,p1,q,ferry,300,,15,0,0,USD,,,true,open,t\n"
-                                "p2q,p2,q,ferry,300,,15,0,0,USD,,,true,open,t\n",
+  Fixture f(with(make_files("",
+                            "ap1,a,p1,road,100,,50,0,0,USD,,,true,open,t\n"
+                            "p1p2,p1,p2,road,50,,50,0,0,USD,,,true,open,t\n"
+                            "ap2,a,p2,road,200,,50,0,0,USD,,,true,open,t\n"
+                            "p1q,p1,q,ferry,300,,15,0,0,USD,,,true,open,t\n"
+                            "p2q,p2,q,ferry,300,,15,0,0,USD,,,true,open,t\n",
                             "",
                             "f1,Weekly,ferry,ASCO,p1;q,Mon,10:00,0;20,100,300,USD,t\n"
                             "f2,Daily,ferry,ASCO,p2;q,daily,10:00,0;20,100,300,USD,t\n"),
@@ -372,7 +377,8 @@ DatasetFiles classes() {
       "s1,Through train,rail,CR,a;cx;ky;b,daily,05:00,0;2;2;4,100,50,USD,t\n");
   f = with(f, "rail_products.csv", permissive_products("CN;KZ"));
   return with(f, "crossing_classes.csv",
-              std::string(testing::kCrossingClassesHeader) + "rail-x,block_train,2,4,,,,,,t\nroad-x,truck,20,30,,,,,,t\n");
+              std::string(testing::kCrossingClassesHeader) +
+                  "rail-x,block_train,2,4,,,,,,t\nroad-x,truck,20,30,,,,,,t\n");
 }
 
 // Ready at a 2 March 21:00Z, as the train leaves. Train: 2 h, the border 2 h
@@ -440,7 +446,8 @@ TEST(Bookable, ALateBorderDelaysTheRestOfTheRun) {
 // after the crossing, so the itinerary ends when the search's label does.
 TEST(Bookable, TimeBetweenTheBorderStopsIsARunToTheEntryPost) {
   Fixture f(with(classes(), "services.csv",
-                 std::string(testing::kServicesHeader) + "s2,Border train,rail,CR,a;cx;ky,daily,05:00,0;2;2.5,100,50,USD,t\n"));
+                 std::string(testing::kServicesHeader) +
+                     "s2,Border train,rail,CR,a;cx;ky,daily,05:00,0;2;2.5,100,50,USD,t\n"));
   RouteQuery q = f.query("a", "ky", "2026-03-02T21:00Z");
   q.objective = Objective::kTime;
   auto its = f.plan(q);
@@ -483,11 +490,13 @@ TEST(Bookable, DirectionDependentRates) {
 //
 //   a --road 100 km, 1 USD per truck-km--> x |road crossing, 30 USD a truck| y
 TEST(Bookable, RoadGrossLimitForcesOneTeuPerTruck) {
-  auto files = with(make_files("a,A,,KZ,city,43,76,Asia/Almaty,0,0,USD,t\n"
-                               "x,X,,KZ,bcp,43,77,Asia/Almaty,0,0,USD,t\n"
-                               "y,Y,,KG,bcp,43,77.1,Asia/Bishkek,0,0,USD,t\n",
-                               "ax,a,x,road,100,,50,0,0,USD,,,true,open,t\n", "xy,x,y,road,1,1,30,USD,24/7,24/7,false,,,,t\n"),
-                    "trucking.csv", std::string(testing::kTruckingHeader) + "KZ,1,,USD,40000,12500,t\nKG,1,,USD,40000,12500,t\n");
+  auto files =
+      with(make_files("a,A,,KZ,city,43,76,Asia/Almaty,0,0,USD,t\n"
+                      "x,X,,KZ,bcp,43,77,Asia/Almaty,0,0,USD,t\n"
+                      "y,Y,,KG,bcp,43,77.1,Asia/Bishkek,0,0,USD,t\n",
+                      "ax,a,x,road,100,,50,0,0,USD,,,true,open,t\n", "xy,x,y,road,1,1,30,USD,24/7,24/7,false,,,,t\n"),
+           "trucking.csv",
+           std::string(testing::kTruckingHeader) + "KZ,1,,USD,40000,12500,t\nKG,1,,USD,40000,12500,t\n");
   Fixture f(files);
   // Two TEU of 10 t: 12.5 + 2 x 12.2 = 36.9 t, one truck: 100 + 30 USD.
   RouteQuery q = f.query("a", "y", "2026-03-02T00:00Z", UnitKind::kTeu, 2);
@@ -513,13 +522,14 @@ TEST(Bookable, RoadGrossLimitForcesOneTeuPerTruck) {
 // ---------------------------------------------------------------------------
 // Carrier-owned boxes go back empty; shipper-owned do not.
 TEST(Bookable, EmptyReturnOfCarrierOwnedBoxes) {
-  auto files = with(make_files("a,A,,KZ,city,43,76,Asia/Almaty,0,0,USD,t\n"
-                               "b,B,,KG,city,43,77,Asia/Bishkek,0,0,USD,t\n"
-                               "x,X,,KZ,bcp,43,76.5,Asia/Almaty,0,0,USD,t\n"
-                               "y,Y,,KG,bcp,43,76.6,Asia/Bishkek,0,0,USD,t\n",
-                               "ax,a,x,road,50,,50,0,0,USD,,,true,open,t\nyb,y,b,road,50,,50,0,0,USD,,,true,open,t\n",
-                               "xy,x,y,road,1,1,0,USD,24/7,24/7,false,,,,t\n"),
-                    "empty_return.csv", std::string(testing::kEmptyReturnHeader) + "KG,FEU,300,USD,t\nKG,TEU,200,USD,t\n");
+  auto files =
+      with(make_files("a,A,,KZ,city,43,76,Asia/Almaty,0,0,USD,t\n"
+                      "b,B,,KG,city,43,77,Asia/Bishkek,0,0,USD,t\n"
+                      "x,X,,KZ,bcp,43,76.5,Asia/Almaty,0,0,USD,t\n"
+                      "y,Y,,KG,bcp,43,76.6,Asia/Bishkek,0,0,USD,t\n",
+                      "ax,a,x,road,50,,50,0,0,USD,,,true,open,t\nyb,y,b,road,50,,50,0,0,USD,,,true,open,t\n",
+                      "xy,x,y,road,1,1,0,USD,24/7,24/7,false,,,,t\n"),
+           "empty_return.csv", std::string(testing::kEmptyReturnHeader) + "KG,FEU,300,USD,t\nKG,TEU,200,USD,t\n");
   Fixture f(files);
   RouteQuery q = f.query("a", "b", "2026-03-02T00:00Z");
   auto coc = f.plan(q);
@@ -610,9 +620,10 @@ TEST(Bookable, WagonsAreHandedOverAtASameGaugeBorder) {
 // the planner keeps only the fast option and misses 100 USD: the storage of
 // the days gained by arriving later, at most the wait for the next sailing.
 TEST(Bookable, StorageApproximationCostsAtMostTheDaysGainedByArrivingLater) {
-  Fixture f(with(make_files("", "fast,a,p,road,100,,100,0,0,USD,,,true,open,t\n"
-                                "slow,a,p,road,100,,10,0,0,USD,,,true,open,t\n"
-                                "pq,p,q,ferry,300,,15,0,0,USD,,,true,open,t\n",
+  Fixture f(with(make_files("",
+                            "fast,a,p,road,100,,100,0,0,USD,,,true,open,t\n"
+                            "slow,a,p,road,100,,10,0,0,USD,,,true,open,t\n"
+                            "pq,p,q,ferry,300,,15,0,0,USD,,,true,open,t\n",
                             "", "f1,Ferry,ferry,ASCO,p;q,Mon,10:00,0;20,100,0,USD,t\n"),
                  "locations.csv",
                  kLocationsFull + "a,A,,KZ,city,43,53,Asia/Almaty,0,0,USD,t,,,,,,\n"
@@ -638,7 +649,9 @@ TEST(Bookable, StorageApproximationCostsAtMostTheDaysGainedByArrivingLater) {
 // door), the wagons' still 10 h (14 h). Without a class, every class: 4 h.
 TEST(BookableScenario, SetClearanceForOneTrafficClass) {
   Fixture f(classes());
-  f.apply("[[measures]]\ntype = \"set_clearance\"\ncrossing = \"rail-x\"\nclass = \"block_train\"\nmedian_h = 1\np90_h = 2\n");
+  f.apply(
+      "[[measures]]\ntype = \"set_clearance\"\ncrossing = \"rail-x\"\nclass = \"block_train\"\nmedian_h = 1\np90_h = "
+      "2\n");
   auto its = f.plan(f.query("a", "b", "2026-03-02T21:00Z"));
   ASSERT_TRUE(its.ok());
   ASSERT_EQ(its->size(), 2u);
@@ -659,8 +672,9 @@ TEST(BookableScenario, SetClearanceForOneTrafficClass) {
 // the wagons reach cx at 23:00Z, wait 13 h, clear 10 h, 2 h on: 27 h.
 TEST(BookableScenario, CloseCrossingForOneTrafficClass) {
   Fixture f(classes());
-  f.apply("[[measures]]\ntype = \"close_crossing\"\ncrossing = \"rail-x\"\nclass = \"rail\"\n"
-          "from = \"2026-03-02T00:00Z\"\nuntil = \"2026-03-03T12:00Z\"\n");
+  f.apply(
+      "[[measures]]\ntype = \"close_crossing\"\ncrossing = \"rail-x\"\nclass = \"rail\"\n"
+      "from = \"2026-03-02T00:00Z\"\nuntil = \"2026-03-03T12:00Z\"\n");
   auto its = f.plan(f.query("a", "b", "2026-03-02T21:00Z"));
   ASSERT_TRUE(its.ok());
   ASSERT_EQ(its->size(), 2u);
@@ -679,8 +693,9 @@ TEST(BookableScenario, SetPortDwell) {
 // TEU-km (600 USD a to b).
 TEST(BookableScenario, SetTariffOnAThroughRateAndARailProduct) {
   Fixture f(train_and_wagons());
-  f.apply("[[measures]]\ntype = \"set_tariff\"\nservice = \"s1\"\ntariff_per_feu = 450\n"
-          "[[measures]]\ntype = \"set_tariff\"\nrail_product = \"kz\"\ntariff_per_teu_km = 0.3\n");
+  f.apply(
+      "[[measures]]\ntype = \"set_tariff\"\nservice = \"s1\"\ntariff_per_feu = 450\n"
+      "[[measures]]\ntype = \"set_tariff\"\nrail_product = \"kz\"\ntariff_per_teu_km = 0.3\n");
   auto its = f.plan(f.query("a", "b", "2026-03-02T00:00Z"));
   ASSERT_TRUE(its.ok());
   ASSERT_EQ(its->size(), 2u);
@@ -694,9 +709,10 @@ TEST(BookableScenario, AddServiceWithCutOffAndFeuRate) {
                             "b,B,,KZ,terminal,43,77,Asia/Almaty,0,0,USD,t\n",
                             "ab,a,b,rail,500,1520,50,0,0,USD,,,true,open,t\n"),
                  "services.csv", kServicesFull + "s1,Block train,rail,KTZ,a;b,Mon,10:00,0;10,100,100,USD,t,2,,\n"));
-  f.apply("[[measures]]\ntype = \"add_service\"\nid = \"s2\"\nname = \"Daily\"\nmode = \"rail\"\nstops = [\"a\", \"b\"]\n"
-          "days = \"daily\"\ndepart_local = \"10:00\"\nstop_offsets_h = [0, 10]\ntariff_per_unit = 50\ncurrency = \"USD\"\n"
-          "cutoff_h = 1\ntariff_per_feu = 80\n");
+  f.apply(
+      "[[measures]]\ntype = \"add_service\"\nid = \"s2\"\nname = \"Daily\"\nmode = \"rail\"\nstops = [\"a\", \"b\"]\n"
+      "days = \"daily\"\ndepart_local = \"10:00\"\nstop_offsets_h = [0, 10]\ntariff_per_unit = 50\ncurrency = \"USD\"\n"
+      "cutoff_h = 1\ntariff_per_feu = 80\n");
   // Tuesday 03:30Z is 08:30 local: the daily train's cut-off is 09:00.
   auto its = f.plan(f.query("a", "b", "2026-03-03T03:30Z"));
   ASSERT_TRUE(its.ok());
@@ -711,12 +727,14 @@ TEST(BookableScenario, MeasuresOnTheNewFiguresAreChecked) {
     auto sc = parse_scenario("name = \"t\"\n" + body, "t.toml", f.net);
     return sc.ok() ? std::string() : to_string(sc.errors());
   };
-  EXPECT_EQ(errors("[[measures]]\ntype = \"set_hours\"\ncrossing = \"road-x\"\nhours = \"24/7\"\nexit_open = \"24/7\"\n"),
-            "t.toml:2: set_hours: hours and exit_open/entry_open together (expected hours for both sides, or the sides)");
-  EXPECT_EQ(errors("[[measures]]\ntype = \"set_clearance\"\ncrossing = \"road-x\"\nclass = \"block_train\"\n"
-                   "median_h = 1\np90_h = 2\n"),
-            "t.toml:5: class block_train on a road crossing (expected block_train or rail on a rail crossing, truck on a "
-            "road crossing)");
+  EXPECT_EQ(
+      errors("[[measures]]\ntype = \"set_hours\"\ncrossing = \"road-x\"\nhours = \"24/7\"\nexit_open = \"24/7\"\n"),
+      "t.toml:2: set_hours: hours and exit_open/entry_open together (expected hours for both sides, or the sides)");
+  EXPECT_EQ(
+      errors("[[measures]]\ntype = \"set_clearance\"\ncrossing = \"road-x\"\nclass = \"block_train\"\n"
+             "median_h = 1\np90_h = 2\n"),
+      "t.toml:5: class block_train on a road crossing (expected block_train or rail on a rail crossing, truck on a "
+      "road crossing)");
   EXPECT_EQ(errors("[[measures]]\ntype = \"set_port_dwell\"\nlocation = \"a\"\nmedian_h = 1\np90_h = 2\n"),
             "t.toml:4: location \"a\" is a terminal (expected a seaport)");
   EXPECT_EQ(errors("[[measures]]\ntype = \"set_tariff\"\nrail_product = \"CN-wagons\"\ncost = 3\n"),

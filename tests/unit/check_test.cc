@@ -90,7 +90,8 @@ TEST(Check, CalibrationReadsPriceRowsInTheirCurrency) {
   Network net = small();
   RouteIndex index(net);
   auto rows = calibrate_transit_times(index,
-                                      "id,from,to,via,mode,published_hours,tolerance_pct,depart_weekday,source,note,kind,published_price,currency,unit,date,case\n"
+                                      "id,from,to,via,mode,published_hours,tolerance_pct,depart_weekday,source,note,"
+                                      "kind,published_price,currency,unit,date,case\n"
                                       "t1,a,b,,road,2,20,Mon,t,,time,,,,2025,\n"
                                       "p1,a,b,,road,,20,Mon,t,,price,1000,KZT,FEU,2025-01,typical\n");
   ASSERT_TRUE(rows.ok()) << to_string(rows.errors());
@@ -102,11 +103,13 @@ TEST(Check, CalibrationReadsPriceRowsInTheirCurrency) {
   EXPECT_EQ(summarize_calibration(*rows, CalibrationRow::Kind::kTime).rows, 1);
   EXPECT_EQ(summarize_calibration(*rows, CalibrationRow::Kind::kPrice).answered, 1);
   auto bad = calibrate_transit_times(index,
-                                     "id,from,to,via,mode,published_hours,tolerance_pct,depart_weekday,source,note,kind,published_price,currency,unit,date,case\n"
+                                     "id,from,to,via,mode,published_hours,tolerance_pct,depart_weekday,source,note,"
+                                     "kind,published_price,currency,unit,date,case\n"
                                      "p1,a,b,,road,,20,Mon,t,,price,1000,KZT,FEU,2025,rumour\n");
   ASSERT_FALSE(bad.ok());
-  EXPECT_EQ(bad.error().to_string(),
-            "calibration.csv:2: column case: unknown case \"rumour\" (expected typical, average, planned, record or best)");
+  EXPECT_EQ(
+      bad.error().to_string(),
+      "calibration.csv:2: column case: unknown case \"rumour\" (expected typical, average, planned, record or best)");
 }
 
 // A weekly train: a box ready Monday 08:00 Almaty time waits 52 h for the
@@ -123,12 +126,12 @@ TEST(Check, CalibrationTimesTheRunFromItsDepartureAndPricesSocWithoutTheEmptyRet
   f = testing::with(f, "empty_return.csv", std::string(testing::kEmptyReturnHeader) + "KZ,FEU,300,USD,t\n");
   Network net = testing::load_or_fail(f);
   RouteIndex index(net);
-  auto rows = calibrate_transit_times(
-      index,
-      "id,from,to,via,mode,published_hours,tolerance_pct,depart_weekday,source,note,kind,published_price,currency,unit,date,case,equipment\n"
-      "t1,a,b,,rail,5,20,Mon,t,,time,,,,2025,,\n"
-      "coc,a,b,,rail,,20,Mon,t,,price,500,USD,FEU,2025,,\n"
-      "soc,a,b,,rail,,20,Mon,t,,price,200,USD,FEU,2025,,soc\n");
+  auto rows = calibrate_transit_times(index,
+                                      "id,from,to,via,mode,published_hours,tolerance_pct,depart_weekday,source,note,"
+                                      "kind,published_price,currency,unit,date,case,equipment\n"
+                                      "t1,a,b,,rail,5,20,Mon,t,,time,,,,2025,,\n"
+                                      "coc,a,b,,rail,,20,Mon,t,,price,500,USD,FEU,2025,,\n"
+                                      "soc,a,b,,rail,,20,Mon,t,,price,200,USD,FEU,2025,,soc\n");
   ASSERT_TRUE(rows.ok()) << to_string(rows.errors());
   ASSERT_EQ(rows->size(), 3u);
   ASSERT_TRUE((*rows)[0].model_hours.has_value());
@@ -136,12 +139,13 @@ TEST(Check, CalibrationTimesTheRunFromItsDepartureAndPricesSocWithoutTheEmptyRet
   EXPECT_DOUBLE_EQ((*rows)[0].start_wait_hours, 52.0);
   EXPECT_DOUBLE_EQ(*(*rows)[1].model_usd, 500.0);
   EXPECT_DOUBLE_EQ(*(*rows)[2].model_usd, 200.0);
-  auto bad = calibrate_transit_times(
-      index,
-      "id,from,to,via,mode,published_hours,tolerance_pct,depart_weekday,source,note,kind,published_price,currency,unit,date,case,equipment\n"
-      "p,a,b,,rail,,20,Mon,t,,price,200,USD,FEU,2025,,borrowed\n");
+  auto bad = calibrate_transit_times(index,
+                                     "id,from,to,via,mode,published_hours,tolerance_pct,depart_weekday,source,note,"
+                                     "kind,published_price,currency,unit,date,case,equipment\n"
+                                     "p,a,b,,rail,,20,Mon,t,,price,200,USD,FEU,2025,,borrowed\n");
   ASSERT_FALSE(bad.ok());
-  EXPECT_EQ(bad.error().to_string(), "calibration.csv:2: column equipment: unknown equipment \"borrowed\" (expected coc or soc)");
+  EXPECT_EQ(bad.error().to_string(),
+            "calibration.csv:2: column equipment: unknown equipment \"borrowed\" (expected coc or soc)");
 }
 
 TEST(Check, UnknownHubIsALoadError) {
@@ -149,7 +153,8 @@ TEST(Check, UnknownHubIsALoadError) {
   f.text["dataset.toml"] += "hubs = [\"a\", \"atlantis\"]\n";
   auto net = load_network(f);
   ASSERT_FALSE(net.ok());
-  EXPECT_EQ(net.error().to_string(), "dataset.toml:4: column hubs: unknown location \"atlantis\" (expected a location id)");
+  EXPECT_EQ(net.error().to_string(),
+            "dataset.toml:4: column hubs: unknown location \"atlantis\" (expected a location id)");
 }
 
 TEST(Check, CalibrationComparesModelWithPublishedHours) {
@@ -177,7 +182,8 @@ TEST(Check, CalibrationRejectsUnknownPlacesWithLine) {
                                       "id,from,to,via,mode,published_hours,tolerance_pct,depart_weekday,source,note\n"
                                       "r1,a,nowhere,,road,2.5,25,Mon,t,\n");
   ASSERT_FALSE(rows.ok());
-  EXPECT_EQ(rows.error().to_string(), "calibration.csv:2: column to: unknown location \"nowhere\" (expected a location id)");
+  EXPECT_EQ(rows.error().to_string(),
+            "calibration.csv:2: column to: unknown location \"nowhere\" (expected a location id)");
 }
 
 TEST(Check, CrossingCalibrationAddsTheWaitForBothPosts) {

@@ -71,6 +71,36 @@ TEST(JsonWriter, StringsAreEscapedLikeTheDom) {
   EXPECT_EQ(w.take(), ordered_json(s).dump());
 }
 
+// Before: bytes that are not UTF-8 were copied into the output as they were,
+// making the whole document invalid JSON. Now they read as nlohmann's
+// replacing dump writes them: U+FFFD per bad byte.
+TEST(JsonWriter, BytesThatAreNotUtf8BecomeReplacementCharactersLikeTheDomWritesThem) {
+  for (std::string s : {std::string("Bak\xFC"), std::string("\xE2\x82 cut euro"), std::string("\xC0\x80 overlong"),
+                        std::string("\xED\xA0\x80 surrogate"), std::string("ok \xF0\x9F\x98\x80 \xFF")}) {
+    JsonWriter w(-1);
+    w.string(s);
+    std::string out = w.take();
+    EXPECT_EQ(out, ordered_json(s).dump(-1, ' ', false, ordered_json::error_handler_t::replace)) << s;
+    EXPECT_TRUE(ordered_json::accept(out)) << out;
+  }
+}
+
+TEST(JsonWriter, RandomBytesAreWrittenAsTheReplacingDomWritesThem) {
+  std::mt19937_64 rng(12);
+  // Bytes weighted towards the lead and continuation bytes of UTF-8.
+  const unsigned char interesting[] = {0x00, 0x1f, 0x22, 0x5c, 0x41, 0x7f, 0x80, 0x8f, 0x90, 0x9f, 0xa0, 0xbf,
+                                       0xc0, 0xc1, 0xc2, 0xdf, 0xe0, 0xe1, 0xed, 0xef, 0xf0, 0xf4, 0xf5, 0xff};
+  for (int k = 0; k < 20000; ++k) {
+    std::string s(rng() % 12, '\0');
+    for (char& c : s) {
+      c = static_cast<char>(rng() % 2 ? interesting[rng() % sizeof interesting] : rng() % 256);
+    }
+    JsonWriter w(-1);
+    w.string(s);
+    ASSERT_EQ(w.take(), ordered_json(s).dump(-1, ' ', false, ordered_json::error_handler_t::replace));
+  }
+}
+
 TEST(JsonWriter, NestedContainersLayOutLikeTheDomAtEveryIndent) {
   for (int indent : {-1, 0, 2, 4}) {
     JsonWriter w(indent);

@@ -45,8 +45,9 @@ TEST(LoadTerms, ReadsEveryFile) {
            std::string(testing::kRailProductsHeader) + "kz-w,KZ wagons,KTZ,KZ,24,48,6,300,0.4,0.35,1.8,USD,t\n");
   f = with(f, "crossing_classes.csv",
            std::string(testing::kCrossingClassesHeader) + "kh-al,block_train,2,5,,,30,55,USD,t\n");
-  f = with(f, "closures.csv", std::string(testing::kClosuresHeader) +
-                                  "kh-al,rail,2026-02-16T00:00+08:00,2026-02-19T00:00+08:00,Spring Festival,t\n");
+  f = with(f, "closures.csv",
+           std::string(testing::kClosuresHeader) +
+               "kh-al,rail,2026-02-16T00:00+08:00,2026-02-19T00:00+08:00,Spring Festival,t\n");
   f = with(f, "fares.csv", std::string(testing::kFaresHeader) + "s1,almaty,altynkol,200,,USD,t\n");
   f = with(f, "empty_return.csv", std::string(testing::kEmptyReturnHeader) + "KZ,FEU,250,USD,t\n");
   Network net = loaded(f);
@@ -90,8 +91,9 @@ TEST(LoadTerms, ReadsTheNewOptionalColumns) {
       "almaty,Almaty,,KZ,city,43.24,76.89,Asia/Almaty,12,50,USD,t,90,,,3,20,\n"
       "altynkol,Altynkol,,KZ,bcp,44.18,80.29,Asia/Almaty,6,50,USD,t,,,,,,\n"
       "khorgos,Khorgos,,CN,bcp,44.21,80.42,Asia/Shanghai,6,50,USD,t,,,,,,\n";
-  f.text["services.csv"] = std::string(testing::kServicesHeader).substr(0, std::string(testing::kServicesHeader).size() - 1) +
-                           ",cutoff_h,tariff_per_feu,rate_date\n" + kService.substr(0, kService.size() - 1) + ",4,900,2025-06\n";
+  f.text["services.csv"] =
+      std::string(testing::kServicesHeader).substr(0, std::string(testing::kServicesHeader).size() - 1) +
+      ",cutoff_h,tariff_per_feu,rate_date\n" + kService.substr(0, kService.size() - 1) + ",4,900,2025-06\n";
   Network net = loaded(f);
   const Location& a = net.locations[net.find_location("almaty")];
   EXPECT_EQ(a.handling(true).minor, 9000);
@@ -106,7 +108,8 @@ TEST(LoadTerms, ReadsTheNewOptionalColumns) {
 
 TEST(LoadTerms, RejectsBoxesThatCannotCarryAnything) {
   auto f = with(base(), "equipment.csv",
-                "unit,name,teu,tare_kg,max_gross_kg,source\nFEU,40-ft,2,3750,3000,t\nKG,cargo,0,1,2,t\nTEU,20-ft,2,2200,30480,t\n");
+                "unit,name,teu,tare_kg,max_gross_kg,source\nFEU,40-ft,2,3750,3000,t\nKG,cargo,0,1,2,t\nTEU,20-ft,2,"
+                "2200,30480,t\n");
   EXPECT_EQ(errors_of(f), (std::vector<std::string>{
                               "equipment.csv:2: column max_gross_kg: max gross 3000 kg is not above the tare 3750 kg "
                               "(expected room for a payload)",
@@ -116,25 +119,30 @@ TEST(LoadTerms, RejectsBoxesThatCannotCarryAnything) {
 
 TEST(LoadTerms, RejectsTwoProductsForOneCountry) {
   auto f = with(base(), "rail_products.csv",
-                std::string(testing::kRailProductsHeader) + "a,A,KTZ,KZ,0,0,,,0.4,,2,USD,t\nb,B,KTZ,KZ;XX1,0,0,,,0.4,,2,USD,t\n");
-  EXPECT_EQ(errors_of(f),
-            (std::vector<std::string>{
-                "rail_products.csv:3: column countries: country KZ already has the product \"a\" (expected one on-demand "
-                "product per country)",
-                "rail_products.csv:3: column countries: bad country \"XX1\" (expected ISO 3166-1 alpha-2 codes separated by ;)"}));
+                std::string(testing::kRailProductsHeader) +
+                    "a,A,KTZ,KZ,0,0,,,0.4,,2,USD,t\nb,B,KTZ,KZ;XX1,0,0,,,0.4,,2,USD,t\n");
+  EXPECT_EQ(
+      errors_of(f),
+      (std::vector<std::string>{
+          "rail_products.csv:3: column countries: country KZ already has the product \"a\" (expected one on-demand "
+          "product per country)",
+          "rail_products.csv:3: column countries: bad country \"XX1\" (expected ISO 3166-1 alpha-2 codes separated by "
+          ";)"}));
 }
 
 TEST(LoadTerms, RejectsAClassThatDoesNotSuitTheCrossing) {
   auto f = with(base(), "crossing_classes.csv",
-                std::string(testing::kCrossingClassesHeader) + "kh-al,truck,2,5,,,,,,t\nkh-al,ship,2,5,,,,,,t\n"
-                                                                 "kh-al,rail,5,2,,,,,,t\nnope,rail,1,2,,,,,,t\n");
-  EXPECT_EQ(errors_of(f),
-            (std::vector<std::string>{
-                "crossing_classes.csv:2: column class: truck on a rail crossing (expected block_train or rail on a rail "
-                "crossing, truck on a road crossing)",
-                "crossing_classes.csv:3: column class: unknown traffic class \"ship\" (expected block_train, rail or truck)",
-                "crossing_classes.csv:4: column clearance_p90_h: p90 2 h is below the median 5 h (expected p90 >= median)",
-                "crossing_classes.csv:5: column crossing: unknown crossing \"nope\" (expected an id from crossings.csv)"}));
+                std::string(testing::kCrossingClassesHeader) +
+                    "kh-al,truck,2,5,,,,,,t\nkh-al,ship,2,5,,,,,,t\n"
+                    "kh-al,rail,5,2,,,,,,t\nnope,rail,1,2,,,,,,t\n");
+  EXPECT_EQ(
+      errors_of(f),
+      (std::vector<std::string>{
+          "crossing_classes.csv:2: column class: truck on a rail crossing (expected block_train or rail on a rail "
+          "crossing, truck on a road crossing)",
+          "crossing_classes.csv:3: column class: unknown traffic class \"ship\" (expected block_train, rail or truck)",
+          "crossing_classes.csv:4: column clearance_p90_h: p90 2 h is below the median 5 h (expected p90 >= median)",
+          "crossing_classes.csv:5: column crossing: unknown crossing \"nope\" (expected an id from crossings.csv)"}));
 }
 
 TEST(LoadTerms, RejectsAReversedClosureAndAFareOffTheRun) {
@@ -145,33 +153,38 @@ TEST(LoadTerms, RejectsAReversedClosureAndAFareOffTheRun) {
             (std::vector<std::string>{
                 "closures.csv:2: column until: until 2026-02-16T00:00+08:00 is not after from 2026-02-19T00:00+08:00 "
                 "(expected a window with from < until)",
-                "fares.csv:2: column to: no ride from altynkol to almaty on s1 (expected two of its stops, in running order)"}));
+                "fares.csv:2: column to: no ride from altynkol to almaty on s1 (expected two of its stops, in running "
+                "order)"}));
 }
 
 TEST(LoadTerms, RejectsWeightBreaksOfAServiceThatDoesNotFly) {
   auto f = with(base(), "air_rates.csv", std::string(testing::kAirRatesHeader) + "s1,0,3,10,USD,t\n");
-  EXPECT_EQ(errors_of(f), (std::vector<std::string>{"air_rates.csv:2: column service: weight breaks for the rail service s1 "
-                                                    "(expected an air service)"}));
+  EXPECT_EQ(errors_of(f),
+            (std::vector<std::string>{"air_rates.csv:2: column service: weight breaks for the rail service s1 "
+                                      "(expected an air service)"}));
 }
 
 TEST(LoadTerms, RejectsATollInAnotherCurrencyThanTheTrucks) {
   auto f = make_files(kLocations, "r,almaty,altynkol,road,320,,60,0,5,KZT,,,true,open,t\n", kCrossing);
   f = with(f, "trucking.csv", std::string(testing::kTruckingHeader) + "KZ,1.2,,USD,44000,13000,t\n");
-  EXPECT_EQ(errors_of(f), (std::vector<std::string>{"links.csv:2: column currency: toll in KZT where trucking.csv charges "
-                                                    "USD (expected the country's trucking currency)"}));
+  EXPECT_EQ(errors_of(f),
+            (std::vector<std::string>{"links.csv:2: column currency: toll in KZT where trucking.csv charges "
+                                      "USD (expected the country's trucking currency)"}));
 }
 
 TEST(LoadTerms, RejectsARoadService) {
   auto f = make_files(kLocations, kLinks, kCrossing, "s1,Bus,road,X,almaty;altynkol,daily,08:00,0;6,40,500,USD,t\n");
-  EXPECT_EQ(errors_of(f), (std::vector<std::string>{"services.csv:2: column mode: a road service (expected rail, ferry, sea "
-                                                    "or air: trucks run on demand on road links)"}));
+  EXPECT_EQ(errors_of(f),
+            (std::vector<std::string>{"services.csv:2: column mode: a road service (expected rail, ferry, sea "
+                                      "or air: trucks run on demand on road links)"}));
 }
 
 TEST(LoadTerms, ValueOfTimeNeedsItsSource) {
   auto f = base();
   f.text["dataset.toml"] += "value_of_time_usd_per_box_hour = 2.5\n";
-  EXPECT_EQ(errors_of(f), (std::vector<std::string>{"dataset.toml:4: column value_of_time_source: missing key (expected "
-                                                    "the source ids of the value of time)"}));
+  EXPECT_EQ(errors_of(f),
+            (std::vector<std::string>{"dataset.toml:4: column value_of_time_source: missing key (expected "
+                                      "the source ids of the value of time)"}));
   f.text["dataset.toml"] += "value_of_time_source = \"t\"\n";
   Network net = loaded(f);
   EXPECT_EQ(net.info.value_of_time_usd_per_box_hour, 2.5);
@@ -179,16 +192,17 @@ TEST(LoadTerms, ValueOfTimeNeedsItsSource) {
 }
 
 TEST(LoadTerms, PlannedCrossingCarriesNothingAndServicesCannotUseIt) {
-  auto f = make_files(kLocations, kLinks,
-                      "kh-al,khorgos,altynkol,rail,10,20,100,USD,24/7,24/7,true,3,40,,t\n");
+  auto f = make_files(kLocations, kLinks, "kh-al,khorgos,altynkol,rail,10,20,100,USD,24/7,24/7,true,3,40,,t\n");
   f.text["crossings.csv"] =
       "id,exit,entry,mode,clearance_median_h,clearance_p90_h,cost,currency,exit_open,entry_open,gauge_change,"
       "gauge_change_h,gauge_change_cost_per_unit,capacity_per_day,source,status\n"
       "kh-al,khorgos,altynkol,rail,10,20,100,USD,24/7,24/7,true,3,40,,t,planned\n";
-  f.text["services.csv"] = std::string(testing::kServicesHeader) + "s1,Train,rail,CR,khorgos;altynkol,daily,08:00,0;0,40,500,USD,t\n";
-  EXPECT_EQ(errors_of(f), (std::vector<std::string>{"services.csv:2: column stops: a rail service crosses from khorgos (CN) to "
-                                                    "altynkol (KZ) (expected consecutive stops in two countries to be the "
-                                                    "exit and entry of an open rail crossing)"}));
+  f.text["services.csv"] =
+      std::string(testing::kServicesHeader) + "s1,Train,rail,CR,khorgos;altynkol,daily,08:00,0;0,40,500,USD,t\n";
+  EXPECT_EQ(errors_of(f),
+            (std::vector<std::string>{"services.csv:2: column stops: a rail service crosses from khorgos (CN) to "
+                                      "altynkol (KZ) (expected consecutive stops in two countries to be the "
+                                      "exit and entry of an open rail crossing)"}));
 }
 
 }  // namespace

@@ -16,8 +16,7 @@ const std::string kLocations =
     "altynkol,Altynkol,,KZ,bcp,44.18,80.29,Asia/Almaty,6,50,USD,t\n"
     "khorgos,Khorgos,Horgos,CN,bcp,44.21,80.42,Asia/Shanghai,6,50,USD,t\n";
 const std::string kLinks = "alm-alt,almaty,altynkol,rail,300,1520,50,0.5,0,USD,,,true,open,t\n";
-const std::string kCrossing =
-    "kh-al,khorgos,altynkol,rail,10,20,100,USD,24/7,24/7,true,3,40,,t\n";
+const std::string kCrossing = "kh-al,khorgos,altynkol,rail,10,20,100,USD,24/7,24/7,true,3,40,,t\n";
 
 Errors errors_of(const DatasetFiles& f) {
   auto net = load_network(f);
@@ -42,7 +41,8 @@ TEST(Loader, LoadsAGoodDataset) {
 TEST(Loader, RejectsMalformedNumberWithLineAndColumn) {
   auto errs = errors_of(make_files(kLocations, "alm-alt,almaty,altynkol,rail,3OO,1520,50,0.5,0,USD,,,true,open,t\n"));
   ASSERT_EQ(errs.size(), 1u);
-  EXPECT_EQ(errs[0].to_string(), "links.csv:2: column km: malformed number \"3OO\" (expected a decimal number such as 12.5)");
+  EXPECT_EQ(errs[0].to_string(),
+            "links.csv:2: column km: malformed number \"3OO\" (expected a decimal number such as 12.5)");
 }
 
 TEST(Loader, RejectsNegativeDistance) {
@@ -58,9 +58,11 @@ TEST(Loader, RejectsUnknownLocationReference) {
 }
 
 TEST(Loader, RejectsUnknownSource) {
-  auto errs = errors_of(make_files(kLocations, "alm-alt,almaty,altynkol,rail,3,1520,50,0.5,0,USD,,,true,open,t;cpmm-1999\n"));
+  auto errs =
+      errors_of(make_files(kLocations, "alm-alt,almaty,altynkol,rail,3,1520,50,0.5,0,USD,,,true,open,t;cpmm-1999\n"));
   ASSERT_EQ(errs.size(), 1u);
-  EXPECT_EQ(errs[0].to_string(), "links.csv:2: column source: unknown source \"cpmm-1999\" (expected an id from sources.csv)");
+  EXPECT_EQ(errs[0].to_string(),
+            "links.csv:2: column source: unknown source \"cpmm-1999\" (expected an id from sources.csv)");
 }
 
 TEST(Loader, RejectsSourceAttributionToAColumnTheFileDoesNotHave) {
@@ -91,7 +93,8 @@ TEST(Loader, RejectsDuplicateIds) {
 TEST(Loader, RejectsUnknownCurrency) {
   auto errs = errors_of(make_files(kLocations, "alm-alt,almaty,altynkol,rail,3,1520,50,0.5,0,XYZ,,,true,open,t\n"));
   ASSERT_EQ(errs.size(), 1u);
-  EXPECT_EQ(errs[0].to_string(), "links.csv:2: column currency: unknown currency \"XYZ\" (expected an ISO 4217 code such as KZT)");
+  EXPECT_EQ(errs[0].to_string(),
+            "links.csv:2: column currency: unknown currency \"XYZ\" (expected an ISO 4217 code such as KZT)");
 }
 
 TEST(Loader, RejectsCurrencyWithoutExchangeRate) {
@@ -104,19 +107,24 @@ TEST(Loader, RejectsUnknownTimeZone) {
   auto errs = errors_of(make_files("almaty,Almaty,,KZ,city,43.24,76.89,Asia/Alma-Ata-X,12,50,USD,t\n", ""));
   ASSERT_EQ(errs.size(), 1u);
   EXPECT_EQ(errs[0].to_string(),
-            "locations.csv:2: column timezone: unknown time zone \"Asia/Alma-Ata-X\" (expected an IANA zone such as Asia/Almaty)");
+            "locations.csv:2: column timezone: unknown time zone \"Asia/Alma-Ata-X\" (expected an IANA zone such as "
+            "Asia/Almaty)");
 }
 
 TEST(Loader, RejectsImpossibleOpeningHours) {
-  auto errs = errors_of(make_files(kLocations, kLinks, "kh-al,khorgos,altynkol,rail,10,20,100,USD,Mon-Fri 09:00-25:00,24/7,true,3,40,,t\n"));
+  auto errs =
+      errors_of(make_files(kLocations, kLinks,
+                           "kh-al,khorgos,altynkol,rail,10,20,100,USD,Mon-Fri 09:00-25:00,24/7,true,3,40,,t\n"));
   ASSERT_EQ(errs.size(), 1u);
   EXPECT_EQ(errs[0].to_string(),
-            "crossings.csv:2: column exit_open: bad opening hours \"Mon-Fri 09:00-25:00\": impossible time in \"09:00-25:00\" "
+            "crossings.csv:2: column exit_open: bad opening hours \"Mon-Fri 09:00-25:00\": impossible time in "
+            "\"09:00-25:00\" "
             "(expected 24/7 or rules like Mon-Fri 09:00-18:00;Sat 09:00-13:00)");
 }
 
 TEST(Loader, RejectsBadOpeningHourSyntax) {
-  auto errs = errors_of(make_files(kLocations, kLinks, "kh-al,khorgos,altynkol,rail,10,20,100,USD,24/7,weekdays,true,3,40,,t\n"));
+  auto errs = errors_of(
+      make_files(kLocations, kLinks, "kh-al,khorgos,altynkol,rail,10,20,100,USD,24/7,weekdays,true,3,40,,t\n"));
   ASSERT_EQ(errs.size(), 1u);
   EXPECT_EQ(errs[0].column, "entry_open");
   EXPECT_EQ(errs[0].line, 2u);
@@ -129,7 +137,8 @@ TEST(Loader, RejectsGaugeChangeWhereGaugesMatch) {
   auto errs = errors_of(make_files(locs, links, "al-do,altynkol,dostyk,rail,1,2,0,USD,24/7,24/7,true,3,40,,t\n"));
   ASSERT_EQ(errs.size(), 1u);
   EXPECT_EQ(errs[0].to_string(),
-            "crossings.csv:2: column gauge_change: gauge change declared where gauges match (1520 mm on both sides; expected false)");
+            "crossings.csv:2: column gauge_change: gauge change declared where gauges match (1520 mm on both sides; "
+            "expected false)");
 }
 
 TEST(Loader, RejectsMissingGaugeChangeWhereGaugesDiffer) {
@@ -138,14 +147,16 @@ TEST(Loader, RejectsMissingGaugeChangeWhereGaugesDiffer) {
   auto errs = errors_of(make_files(locs, links, "kh-al,khorgos,altynkol,rail,10,20,100,USD,24/7,24/7,false,,,,t\n"));
   ASSERT_EQ(errs.size(), 1u);
   EXPECT_EQ(errs[0].to_string(),
-            "crossings.csv:2: column gauge_change: gauges differ (1435 mm at khorgos, 1520 mm at altynkol) but no gauge change (expected true)");
+            "crossings.csv:2: column gauge_change: gauges differ (1435 mm at khorgos, 1520 mm at altynkol) but no "
+            "gauge change (expected true)");
 }
 
 TEST(Loader, RejectsLandLinkBetweenCountries) {
   auto errs = errors_of(make_files(kLocations, "kh-al,khorgos,altynkol,road,10,,60,0.5,0,USD,,,true,open,t\n"));
   ASSERT_EQ(errs.size(), 1u);
   EXPECT_EQ(errs[0].to_string(),
-            "links.csv:2: column to: a road link joins CN and KZ (expected a crossing between countries; rail and road links stay within one country)");
+            "links.csv:2: column to: a road link joins CN and KZ (expected a crossing between countries; rail and road "
+            "links stay within one country)");
 }
 
 TEST(Loader, RejectsTwoGaugesAtOneLocation) {
@@ -153,14 +164,17 @@ TEST(Loader, RejectsTwoGaugesAtOneLocation) {
   auto errs = errors_of(make_files(kLocations, links));
   ASSERT_EQ(errs.size(), 2u);  // both ends already carry 1520 mm
   EXPECT_EQ(errs[0].to_string(),
-            "links.csv:3: column gauge_mm: location almaty already has rail links of 1520 mm (expected one gauge per location; "
+            "links.csv:3: column gauge_mm: location almaty already has rail links of 1520 mm (expected one gauge per "
+            "location; "
             "join gauges with a gauge-change crossing)");
 }
 
 TEST(Loader, RejectsP90BelowMedian) {
-  auto errs = errors_of(make_files(kLocations, kLinks, "kh-al,khorgos,altynkol,rail,10,5,100,USD,24/7,24/7,true,3,40,,t\n"));
+  auto errs =
+      errors_of(make_files(kLocations, kLinks, "kh-al,khorgos,altynkol,rail,10,5,100,USD,24/7,24/7,true,3,40,,t\n"));
   ASSERT_EQ(errs.size(), 1u);
-  EXPECT_EQ(errs[0].to_string(), "crossings.csv:2: column clearance_p90_h: p90 5 h is below the median 10 h (expected p90 >= median)");
+  EXPECT_EQ(errs[0].to_string(),
+            "crossings.csv:2: column clearance_p90_h: p90 5 h is below the median 10 h (expected p90 >= median)");
 }
 
 TEST(Loader, ReportsEveryProblemInAFileNotJustTheFirst) {
@@ -194,7 +208,8 @@ TEST(Loader, RejectsMissingColumn) {
   f.text["fx.csv"] = "currency,per_usd,source\nUSD,1,t\n";
   auto errs = errors_of(f);
   ASSERT_GE(errs.size(), 1u);
-  EXPECT_EQ(errs[0].to_string(), "fx.csv:1: column date: missing column (expected header currency,per_usd,date,source)");
+  EXPECT_EQ(errs[0].to_string(),
+            "fx.csv:1: column date: missing column (expected header currency,per_usd,date,source)");
 }
 
 TEST(Loader, RejectsMissingFile) {
@@ -210,7 +225,8 @@ TEST(Loader, RejectsServiceWithMismatchedOffsets) {
   std::string svc = "s1,Test train,rail,KTZ,almaty;altynkol,Mon;Thu,08:00,0;10;20,40,500,USD,t\n";
   auto errs = errors_of(make_files(kLocations, kLinks, kCrossing, svc));
   ASSERT_EQ(errs.size(), 1u);
-  EXPECT_EQ(errs[0].to_string(), "services.csv:2: column stop_offsets_h: 3 offsets for 2 stops (expected one offset per stop)");
+  EXPECT_EQ(errs[0].to_string(),
+            "services.csv:2: column stop_offsets_h: 3 offsets for 2 stops (expected one offset per stop)");
 }
 
 // ADR 0500 (superseding ADR 0002): a rail service may run through a land
@@ -236,9 +252,10 @@ TEST(Loader, RejectsServiceAcrossABorderWithoutARailCrossing) {
   std::string svc = "s1,Through train,rail,KTZ,khorgos;almaty,daily,08:00,0;10,40,500,USD,t\n";
   auto errs = errors_of(make_files(kLocations, kLinks, kCrossing, svc));
   ASSERT_GE(errs.size(), 1u);
-  EXPECT_EQ(errs[0].to_string(),
-            "services.csv:2: column stops: a rail service crosses from khorgos (CN) to almaty (KZ) (expected consecutive "
-            "stops in two countries to be the exit and entry of an open rail crossing)");
+  EXPECT_EQ(
+      errs[0].to_string(),
+      "services.csv:2: column stops: a rail service crosses from khorgos (CN) to almaty (KZ) (expected consecutive "
+      "stops in two countries to be the exit and entry of an open rail crossing)");
 }
 
 TEST(Loader, RejectsAServiceOfMoreThanTwoHundredStops) {
@@ -276,7 +293,8 @@ TEST(Loader, RejectsImpossibleDepartureTime) {
   std::string svc = "s1,Test train,rail,KTZ,almaty;altynkol,Mon,24:30,0;10,40,500,USD,t\n";
   auto errs = errors_of(make_files(kLocations, kLinks, kCrossing, svc));
   ASSERT_EQ(errs.size(), 1u);
-  EXPECT_EQ(errs[0].to_string(), "services.csv:2: column depart_local: impossible time \"24:30\" (expected HH:MM from 00:00 to 23:59)");
+  EXPECT_EQ(errs[0].to_string(),
+            "services.csv:2: column depart_local: impossible time \"24:30\" (expected HH:MM from 00:00 to 23:59)");
 }
 
 TEST(Loader, ReadsDatasetFromAFolder) {

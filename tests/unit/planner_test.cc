@@ -37,11 +37,11 @@ struct Fixture {
 
 //   a ==ferry (Mon 10:00 Baku time, 20 h)==> b
 TEST(Planner, WaitsForWeeklyFerry) {
-  Fixture f(make_files(
-      "a,Port A,,AZ,seaport,40,50,Asia/Baku,0,0,USD,t\n"
-      "b,Port B,,AZ,seaport,40,51,Asia/Baku,0,0,USD,t\n",
-      "ab,a,b,ferry,300,,15,0,0,USD,,,true,open,t\n", "",
-      "f1,Weekly ferry,ferry,ASCO,a;b,Mon,10:00,0;20,50,300,USD,t\n"));
+  Fixture f(
+      make_files("a,Port A,,AZ,seaport,40,50,Asia/Baku,0,0,USD,t\n"
+                 "b,Port B,,AZ,seaport,40,51,Asia/Baku,0,0,USD,t\n",
+                 "ab,a,b,ferry,300,,15,0,0,USD,,,true,open,t\n", "",
+                 "f1,Weekly ferry,ferry,ASCO,a;b,Mon,10:00,0;20,50,300,USD,t\n"));
   // Ready Tuesday 2026-03-03 00:00Z; the next Monday 10:00 at UTC+4 is
   // 2026-03-09T06:00Z; arrival 20 h later.
   auto its = f.planner->plan(f.query("a", "b", "2026-03-03T00:00Z"));
@@ -67,14 +67,14 @@ TEST(Planner, WaitsForWeeklyFerry) {
 //   x --road 110 km, 55 km/h--> cn |border 09-18 local both sides| kz --road 100 km, 50 km/h--> y
 //   (CN is UTC+8, KZ UTC+5)
 TEST(Planner, ClosedBorderAtNightAcrossTimeZones) {
-  Fixture f(make_files(
-      "x,X,,CN,city,44,79,Asia/Shanghai,0,0,USD,t\n"
-      "cn,Post CN,,CN,bcp,44,80,Asia/Shanghai,0,0,USD,t\n"
-      "kz,Post KZ,,KZ,bcp,44,80.1,Asia/Almaty,0,0,USD,t\n"
-      "y,Y,,KZ,city,44,81,Asia/Almaty,0,0,USD,t\n",
-      "x-cn,x,cn,road,110,,55,0,0,USD,,,true,open,t\n"
-      "kz-y,kz,y,road,100,,50,0,0,USD,,,true,open,t\n",
-      "cn-kz,cn,kz,road,2,4,50,USD,09:00-18:00,09:00-18:00,false,,,,t\n"));
+  Fixture f(
+      make_files("x,X,,CN,city,44,79,Asia/Shanghai,0,0,USD,t\n"
+                 "cn,Post CN,,CN,bcp,44,80,Asia/Shanghai,0,0,USD,t\n"
+                 "kz,Post KZ,,KZ,bcp,44,80.1,Asia/Almaty,0,0,USD,t\n"
+                 "y,Y,,KZ,city,44,81,Asia/Almaty,0,0,USD,t\n",
+                 "x-cn,x,cn,road,110,,55,0,0,USD,,,true,open,t\n"
+                 "kz-y,kz,y,road,100,,50,0,0,USD,,,true,open,t\n",
+                 "cn-kz,cn,kz,road,2,4,50,USD,09:00-18:00,09:00-18:00,false,,,,t\n"));
   // Depart 09:00Z, at the border 11:00Z. China's post is open 01:00-10:00Z and
   // Kazakhstan's 04:00-13:00Z: both open again only at 04:00Z next day.
   // Clearance 2 h -> 06:00Z, then 2 h of road -> 08:00Z.
@@ -93,16 +93,16 @@ TEST(Planner, ClosedBorderAtNightAcrossTimeZones) {
 //   x ==rail 1435, 600 km @ 60==> cn |gauge change 3 h| kz ==rail 1520, 500 km @ 50==> y
 //   on-demand wagons: 0.1 CNY per TEU-km in CN, 0.2 KZT in KZ, 40-ft box 2x
 TEST(Planner, ChangesGaugeAtABreak) {
-  Fixture f(with(make_files(
-      "x,X,,CN,city,44,79,Asia/Shanghai,0,0,USD,t\n"
-      "cn,Post CN,,CN,bcp,44,80,Asia/Shanghai,0,0,USD,t\n"
-      "kz,Post KZ,,KZ,bcp,44,80.1,Asia/Almaty,0,0,USD,t\n"
-      "y,Y,,KZ,city,44,81,Asia/Almaty,0,0,USD,t\n",
-      "x-cn,x,cn,rail,600,1435,60,0,0,CNY,,,true,open,t\n"
-      "kz-y,kz,y,rail,500,1520,50,0,0,KZT,,,true,open,t\n",
-      "cn-kz,cn,kz,rail,5,10,100,USD,24/7,24/7,true,3,40,,t\n"),
-      "rail_products.csv", std::string(testing::kRailProductsHeader) +
-                               "cn,CN wagons,CR,CN,0,0,,,0.1,,2,CNY,t\nkz,KZ wagons,KTZ,KZ,0,0,,,0.2,,2,KZT,t\n"));
+  Fixture f(with(make_files("x,X,,CN,city,44,79,Asia/Shanghai,0,0,USD,t\n"
+                            "cn,Post CN,,CN,bcp,44,80,Asia/Shanghai,0,0,USD,t\n"
+                            "kz,Post KZ,,KZ,bcp,44,80.1,Asia/Almaty,0,0,USD,t\n"
+                            "y,Y,,KZ,city,44,81,Asia/Almaty,0,0,USD,t\n",
+                            "x-cn,x,cn,rail,600,1435,60,0,0,CNY,,,true,open,t\n"
+                            "kz-y,kz,y,rail,500,1520,50,0,0,KZT,,,true,open,t\n",
+                            "cn-kz,cn,kz,rail,5,10,100,USD,24/7,24/7,true,3,40,,t\n"),
+                 "rail_products.csv",
+                 std::string(testing::kRailProductsHeader) +
+                     "cn,CN wagons,CR,CN,0,0,,,0.1,,2,CNY,t\nkz,KZ wagons,KTZ,KZ,0,0,,,0.2,,2,KZT,t\n"));
   // 10 h + 5 h clearance + 3 h gauge change + 10 h = 28 h.
   // Per FEU (2 TEU): rail CN 600 km x 0.1 CNY x 2 = 120 CNY = 15 USD (8 CNY/USD);
   // border 200 USD; gauge change 80 USD; rail KZ 500 x 0.2 x 2 = 200 KZT = 0.40 USD.
@@ -123,13 +123,13 @@ TEST(Planner, ChangesGaugeAtABreak) {
 //   a --road 100 km--> b         (2 h, 100 USD/TEU)
 //   a --road 100--> c --road 100--> b   (4 h, 200 USD/TEU): worse in every way
 TEST(Planner, PrunesDominatedOption) {
-  Fixture f(make_files(
-      "a,A,,KZ,city,43,76,Asia/Almaty,0,0,USD,t\n"
-      "b,B,,KZ,city,43,77,Asia/Almaty,0,0,USD,t\n"
-      "c,C,,KZ,city,44,76,Asia/Almaty,0,0,USD,t\n",
-      "ab,a,b,road,100,,50,1,0,USD,,,true,open,t\n"
-      "ac,a,c,road,100,,50,1,0,USD,,,true,open,t\n"
-      "cb,c,b,road,100,,50,1,0,USD,,,true,open,t\n"));
+  Fixture f(
+      make_files("a,A,,KZ,city,43,76,Asia/Almaty,0,0,USD,t\n"
+                 "b,B,,KZ,city,43,77,Asia/Almaty,0,0,USD,t\n"
+                 "c,C,,KZ,city,44,76,Asia/Almaty,0,0,USD,t\n",
+                 "ab,a,b,road,100,,50,1,0,USD,,,true,open,t\n"
+                 "ac,a,c,road,100,,50,1,0,USD,,,true,open,t\n"
+                 "cb,c,b,road,100,,50,1,0,USD,,,true,open,t\n"));
   auto its = f.planner->plan(f.query("a", "b", "2026-03-02T00:00Z"));
   ASSERT_TRUE(its.ok());
   ASSERT_EQ(its->size(), 1u);
@@ -139,19 +139,18 @@ TEST(Planner, PrunesDominatedOption) {
 //   a --road 100 km @ 50, 1 USD per truck-km--> b
 //   a ==rail 100 km @ 20, wagons at 0.2 USD/TEU-km==> b
 TEST(Planner, KeepsCheaperButSlowerOptionFastestFirst) {
-  Fixture f(with(make_files(
-      "a,A,,KZ,city,43,76,Asia/Almaty,0,0,USD,t\n"
-      "b,B,,KZ,city,43,77,Asia/Almaty,0,0,USD,t\n",
-      "road,a,b,road,100,,50,1,0,USD,,,true,open,t\n"
-      "rail,a,b,rail,100,1520,20,0,0,USD,,,true,open,t\n"),
-      "rail_products.csv", permissive_products("KZ", 0.2)));
+  Fixture f(with(make_files("a,A,,KZ,city,43,76,Asia/Almaty,0,0,USD,t\n"
+                            "b,B,,KZ,city,43,77,Asia/Almaty,0,0,USD,t\n",
+                            "road,a,b,road,100,,50,1,0,USD,,,true,open,t\n"
+                            "rail,a,b,rail,100,1520,20,0,0,USD,,,true,open,t\n"),
+                 "rail_products.csv", permissive_products("KZ", 0.2)));
   auto its = f.planner->plan(f.query("a", "b", "2026-03-02T00:00Z"));
   ASSERT_TRUE(its.ok());
   ASSERT_EQ(its->size(), 2u);
   EXPECT_EQ(f.legs((*its)[0]), "road a>b");
   EXPECT_EQ((*its)[0].duration().count(), 2 * 3600);
   EXPECT_EQ((*its)[0].cost_usd_cents, 10000);  // one truck x 100 km x 1 USD
-  EXPECT_EQ((*its)[0].co2_g, 200000);  // 100 km x 100 g/tkm x 20 t
+  EXPECT_EQ((*its)[0].co2_g, 200000);          // 100 km x 100 g/tkm x 20 t
   EXPECT_EQ(f.legs((*its)[1]), "rail a>b");
   EXPECT_EQ((*its)[1].duration().count(), 5 * 3600);
   EXPECT_EQ((*its)[1].cost_usd_cents, 4000);  // 100 km x 0.2 USD x 2 (40-ft box)
@@ -170,13 +169,12 @@ TEST(Planner, KeepsCheaperButSlowerOptionFastestFirst) {
 
 //   a --road--> b ==rail==> c ; b: transfer 6 h, handling 25 USD per 20-ft box (no 40-ft figure: 2x)
 TEST(Planner, TransfersWhenTheModeChanges) {
-  Fixture f(with(make_files(
-      "a,A,,KZ,city,43,76,Asia/Almaty,0,0,USD,t\n"
-      "b,B,,KZ,terminal,43,77,Asia/Almaty,6,25,USD,t\n"
-      "c,C,,KZ,city,43,78,Asia/Almaty,0,0,USD,t\n",
-      "ab,a,b,road,100,,50,0,0,USD,,,true,open,t\n"
-      "bc,b,c,rail,100,1520,50,0,0,USD,,,true,open,t\n"),
-      "rail_products.csv", permissive_products("KZ")));
+  Fixture f(with(make_files("a,A,,KZ,city,43,76,Asia/Almaty,0,0,USD,t\n"
+                            "b,B,,KZ,terminal,43,77,Asia/Almaty,6,25,USD,t\n"
+                            "c,C,,KZ,city,43,78,Asia/Almaty,0,0,USD,t\n",
+                            "ab,a,b,road,100,,50,0,0,USD,,,true,open,t\n"
+                            "bc,b,c,rail,100,1520,50,0,0,USD,,,true,open,t\n"),
+                 "rail_products.csv", permissive_products("KZ")));
   auto its = f.planner->plan(f.query("a", "c", "2026-03-02T00:00Z"));
   ASSERT_TRUE(its.ok());
   const Itinerary& it = its->front();
@@ -190,16 +188,16 @@ TEST(Planner, TransfersWhenTheModeChanges) {
 //   |  \  |     all road, 100 km @ 50 except b-c 150 km
 //   c --- d
 TEST(Planner, HonoursViaOrder) {
-  Fixture f(make_files(
-      "a,A,,KZ,city,43,76,Asia/Almaty,0,0,USD,t\n"
-      "b,B,,KZ,city,43,77,Asia/Almaty,0,0,USD,t\n"
-      "c,C,,KZ,city,42,76,Asia/Almaty,0,0,USD,t\n"
-      "d,D,,KZ,city,42,77,Asia/Almaty,0,0,USD,t\n",
-      "ab,a,b,road,100,,50,0,0,USD,,,true,open,t\n"
-      "bd,b,d,road,100,,50,0,0,USD,,,true,open,t\n"
-      "ac,a,c,road,100,,50,0,0,USD,,,true,open,t\n"
-      "cd,c,d,road,100,,50,0,0,USD,,,true,open,t\n"
-      "bc,b,c,road,150,,50,0,0,USD,,,true,open,t\n"));
+  Fixture f(
+      make_files("a,A,,KZ,city,43,76,Asia/Almaty,0,0,USD,t\n"
+                 "b,B,,KZ,city,43,77,Asia/Almaty,0,0,USD,t\n"
+                 "c,C,,KZ,city,42,76,Asia/Almaty,0,0,USD,t\n"
+                 "d,D,,KZ,city,42,77,Asia/Almaty,0,0,USD,t\n",
+                 "ab,a,b,road,100,,50,0,0,USD,,,true,open,t\n"
+                 "bd,b,d,road,100,,50,0,0,USD,,,true,open,t\n"
+                 "ac,a,c,road,100,,50,0,0,USD,,,true,open,t\n"
+                 "cd,c,d,road,100,,50,0,0,USD,,,true,open,t\n"
+                 "bc,b,c,road,150,,50,0,0,USD,,,true,open,t\n"));
   RouteQuery q = f.query("a", "d", "2026-03-02T00:00Z");
   q.objective = Objective::kTime;
   q.via = {f.loc("c"), f.loc("b")};
@@ -214,19 +212,19 @@ TEST(Planner, HonoursViaOrder) {
 //   a --> p |KZ>KG| q --> r |KG>KZ| s --> d   (short, through Kyrgyzstan)
 //   a ------------------ 900 km ------------> d   (long, stays in Kazakhstan)
 TEST(Planner, AvoidedCountryIsNeverEntered) {
-  Fixture f(make_files(
-      "a,A,,KZ,city,43,70,Asia/Almaty,0,0,USD,t\n"
-      "p,P,,KZ,bcp,43,71,Asia/Almaty,0,0,USD,t\n"
-      "q,Q,,KG,bcp,43,71.1,Asia/Bishkek,0,0,USD,t\n"
-      "r,R,,KG,bcp,43,72,Asia/Bishkek,0,0,USD,t\n"
-      "s,S,,KZ,bcp,43,72.1,Asia/Almaty,0,0,USD,t\n"
-      "d,D,,KZ,city,43,73,Asia/Almaty,0,0,USD,t\n",
-      "ap,a,p,road,100,,50,0,0,USD,,,true,open,t\n"
-      "qr,q,r,road,100,,50,0,0,USD,,,true,open,t\n"
-      "sd,s,d,road,100,,50,0,0,USD,,,true,open,t\n"
-      "ad,a,d,road,900,,50,0,0,USD,,,true,open,t\n",
-      "pq,p,q,road,1,1,0,USD,24/7,24/7,false,,,,t\n"
-      "rs,r,s,road,1,1,0,USD,24/7,24/7,false,,,,t\n"));
+  Fixture f(
+      make_files("a,A,,KZ,city,43,70,Asia/Almaty,0,0,USD,t\n"
+                 "p,P,,KZ,bcp,43,71,Asia/Almaty,0,0,USD,t\n"
+                 "q,Q,,KG,bcp,43,71.1,Asia/Bishkek,0,0,USD,t\n"
+                 "r,R,,KG,bcp,43,72,Asia/Bishkek,0,0,USD,t\n"
+                 "s,S,,KZ,bcp,43,72.1,Asia/Almaty,0,0,USD,t\n"
+                 "d,D,,KZ,city,43,73,Asia/Almaty,0,0,USD,t\n",
+                 "ap,a,p,road,100,,50,0,0,USD,,,true,open,t\n"
+                 "qr,q,r,road,100,,50,0,0,USD,,,true,open,t\n"
+                 "sd,s,d,road,100,,50,0,0,USD,,,true,open,t\n"
+                 "ad,a,d,road,900,,50,0,0,USD,,,true,open,t\n",
+                 "pq,p,q,road,1,1,0,USD,24/7,24/7,false,,,,t\n"
+                 "rs,r,s,road,1,1,0,USD,24/7,24/7,false,,,,t\n"));
   RouteQuery q = f.query("a", "d", "2026-03-02T00:00Z");
   q.objective = Objective::kTime;
   EXPECT_EQ(f.legs(f.planner->plan(q)->front()), "road a>p, border p>q, road q>r, border r>s, road s>d");
@@ -246,11 +244,11 @@ TEST(Planner, AvoidedCountryIsNeverEntered) {
 }
 
 TEST(Planner, ReportsNoRouteWhenDisconnected) {
-  Fixture f(make_files(
-      "a,A,,KZ,city,43,76,Asia/Almaty,0,0,USD,t\n"
-      "b,B,,KZ,city,43,77,Asia/Almaty,0,0,USD,t\n"
-      "c,C,,KZ,city,44,76,Asia/Almaty,0,0,USD,t\n",
-      "ab,a,b,road,100,,50,1,0,USD,,,true,open,t\n"));
+  Fixture f(
+      make_files("a,A,,KZ,city,43,76,Asia/Almaty,0,0,USD,t\n"
+                 "b,B,,KZ,city,43,77,Asia/Almaty,0,0,USD,t\n"
+                 "c,C,,KZ,city,44,76,Asia/Almaty,0,0,USD,t\n",
+                 "ab,a,b,road,100,,50,1,0,USD,,,true,open,t\n"));
   auto its = f.planner->plan(f.query("a", "c", "2026-03-02T00:00Z"));
   ASSERT_FALSE(its.ok());
   EXPECT_EQ(its.error().code, ErrorCode::kNoRoute);
@@ -258,21 +256,20 @@ TEST(Planner, ReportsNoRouteWhenDisconnected) {
 }
 
 TEST(Planner, PlannedAndClosedLinksAreNotUsed) {
-  Fixture f(make_files(
-      "a,A,,KZ,city,43,76,Asia/Almaty,0,0,USD,t\n"
-      "b,B,,KZ,city,43,77,Asia/Almaty,0,0,USD,t\n",
-      "ab1,a,b,rail,100,1520,50,1,0,USD,,,true,planned,t\n"
-      "ab2,a,b,road,100,,50,1,0,USD,,,true,closed,t\n"));
+  Fixture f(
+      make_files("a,A,,KZ,city,43,76,Asia/Almaty,0,0,USD,t\n"
+                 "b,B,,KZ,city,43,77,Asia/Almaty,0,0,USD,t\n",
+                 "ab1,a,b,rail,100,1520,50,1,0,USD,,,true,planned,t\n"
+                 "ab2,a,b,road,100,,50,1,0,USD,,,true,closed,t\n"));
   EXPECT_EQ(f.planner->plan(f.query("a", "b", "2026-03-02T00:00Z")).error().code, ErrorCode::kNoRoute);
 }
 
 TEST(Planner, ModeRestrictionExcludesOtherModes) {
-  Fixture f(with(make_files(
-      "a,A,,KZ,city,43,76,Asia/Almaty,0,0,USD,t\n"
-      "b,B,,KZ,city,43,77,Asia/Almaty,0,0,USD,t\n",
-      "road,a,b,road,100,,50,1,0,USD,,,true,open,t\n"
-      "rail,a,b,rail,100,1520,20,0,0,USD,,,true,open,t\n"),
-      "rail_products.csv", permissive_products("KZ", 0.2)));
+  Fixture f(with(make_files("a,A,,KZ,city,43,76,Asia/Almaty,0,0,USD,t\n"
+                            "b,B,,KZ,city,43,77,Asia/Almaty,0,0,USD,t\n",
+                            "road,a,b,road,100,,50,1,0,USD,,,true,open,t\n"
+                            "rail,a,b,rail,100,1520,20,0,0,USD,,,true,open,t\n"),
+                 "rail_products.csv", permissive_products("KZ", 0.2)));
   RouteQuery q = f.query("a", "b", "2026-03-02T00:00Z");
   q.modes = *parse_mode_set("rail");
   auto its = f.planner->plan(q);

@@ -28,9 +28,9 @@ std::string csv_quote(const std::string& s) {
 
 RC_GTEST_PROP(CsvProperty, QuotedFieldsRoundTrip, ()) {
   const auto ncols = *rc::gen::inRange<std::size_t>(1, 6);
-  const auto rows = *rc::gen::container<std::vector<std::vector<std::string>>>(
-      rc::gen::container<std::vector<std::string>>(ncols, rc::gen::container<std::string>(rc::gen::element(
-                                                              'a', 'z', ',', '"', '\n', ' ', '7', ';'))));
+  const auto rows =
+      *rc::gen::container<std::vector<std::vector<std::string>>>(rc::gen::container<std::vector<std::string>>(
+          ncols, rc::gen::container<std::string>(rc::gen::element('a', 'z', ',', '"', '\n', ' ', '7', ';'))));
   std::string text;
   for (std::size_t c = 0; c < ncols; ++c) text += (c ? "," : "") + std::string("h") + std::to_string(c);
   text += "\n";
@@ -110,7 +110,8 @@ std::set<Criteria> pareto_front(const std::vector<Criteria>& all) {
   for (const Criteria& x : all) {
     bool dominated = false;
     for (const Criteria& y : all) {
-      if (y != x && std::get<0>(y) <= std::get<0>(x) && std::get<1>(y) <= std::get<1>(x) && std::get<2>(y) <= std::get<2>(x)) {
+      if (y != x && std::get<0>(y) <= std::get<0>(x) && std::get<1>(y) <= std::get<1>(x) &&
+          std::get<2>(y) <= std::get<2>(x)) {
         dominated = true;
       }
     }
@@ -135,17 +136,21 @@ TEST(ParetoProperty, EqualsBruteForceOnSmallRandomNetworks) {
     for (int i = 0; i < n; ++i) locs << "n" << i << ",N" << i << ",,KZ,city,43,76,Asia/Almaty,2,10,USD,t\n";
     const int m = n + static_cast<int>(rng() % (2 * n));
     for (int k = 0; k < m; ++k) {
-      RandomLink l{static_cast<int>(rng() % n), static_cast<int>(rng() % n), rng() % 2 == 0, 10 + static_cast<int>(rng() % 300),
-                   30 + static_cast<int>(rng() % 60), 0.1 * (1 + static_cast<int>(rng() % 20)), 10 + static_cast<int>(rng() % 100)};
+      RandomLink l{static_cast<int>(rng() % n),
+                   static_cast<int>(rng() % n),
+                   rng() % 2 == 0,
+                   10 + static_cast<int>(rng() % 300),
+                   30 + static_cast<int>(rng() % 60),
+                   0.1 * (1 + static_cast<int>(rng() % 20)),
+                   10 + static_cast<int>(rng() % 100)};
       if (l.a == l.b) continue;
       links.push_back(l);
       csv << "e" << k << ",n" << l.a << ",n" << l.b << "," << (l.rail ? "rail" : "road") << "," << l.km << ","
           << (l.rail ? "1520" : "") << "," << l.speed << "," << l.tariff << ",0,USD," << l.co2 << ",,true,open,t\n";
     }
     const double rail_tariff = 0.1 * (1 + static_cast<int>(rng() % 10));
-    Network net = testing::load_or_fail(
-        testing::with(testing::make_files(locs.str(), csv.str()), "rail_products.csv",
-                      testing::permissive_products("KZ", rail_tariff)));
+    Network net = testing::load_or_fail(testing::with(testing::make_files(locs.str(), csv.str()), "rail_products.csv",
+                                                      testing::permissive_products("KZ", rail_tariff)));
     RouteIndex index(net);
     Planner planner(index);
     RouteQuery q;
@@ -176,8 +181,8 @@ TEST(ParetoProperty, EqualsBruteForceOnSmallRandomNetworks) {
             std::get<1>(next) += std::llround(1000.0 * feu_factor);  // 10 USD per 20-ft box, 2x for the FEU
           }
           std::get<0>(next) += std::llround(static_cast<double>(l.km) / l.speed * 3600.0);
-          std::get<1>(next) += l.rail ? std::llround(rail_tariff * l.km * 100.0 * feu_factor)
-                                      : std::llround(l.tariff * l.km * 100.0);
+          std::get<1>(next) +=
+              l.rail ? std::llround(rail_tariff * l.km * 100.0 * feu_factor) : std::llround(l.tariff * l.km * 100.0);
           std::get<2>(next) += std::llround(static_cast<double>(l.km) * l.co2 * tonnes);
           walk(to, link_mode, changes + (change ? 1 : 0), next);
         }
@@ -232,7 +237,8 @@ DatasetFiles random_network(std::uint32_t seed) {
   int link = 0;
   auto add_link = [&](const std::string& a, const std::string& b, bool rail, const char* gauge) {
     links << "l" << link++ << "," << a << "," << b << "," << (rail ? "rail" : "road") << "," << 50 + pick(400) << ","
-          << (rail ? gauge : "") << "," << 30 + pick(60) << "," << (rail ? "0" : std::to_string(pick(3))) << ",0,USD,,,true,open,t\n";
+          << (rail ? gauge : "") << "," << 30 + pick(60) << "," << (rail ? "0" : std::to_string(pick(3)))
+          << ",0,USD,,,true,open,t\n";
   };
   for (int c = 0; c < 3; ++c) {
     const auto& t = towns[c];
@@ -257,9 +263,9 @@ DatasetFiles random_network(std::uint32_t seed) {
       add_link(towns[c].back(), x, rail, gauges[c]);
       add_link(y, towns[c + 1].front(), rail, gauges[c + 1]);
       const bool gauge = rail && std::string(gauges[c]) != gauges[c + 1];
-      crossings << m << "-" << c << "," << x << "," << y << "," << m << "," << 1 + pick(20) << "," << 30 << "," << 10 * pick(5)
-                << ",USD," << (pick(3) == 0 ? "Mon-Fri 08:00-20:00" : "24/7") << ",24/7," << (gauge ? "true,3,20" : "false,,")
-                << ",,t\n";
+      crossings << m << "-" << c << "," << x << "," << y << "," << m << "," << 1 + pick(20) << "," << 30 << ","
+                << 10 * pick(5) << ",USD," << (pick(3) == 0 ? "Mon-Fri 08:00-20:00" : "24/7") << ",24/7,"
+                << (gauge ? "true,3,20" : "false,,") << ",,t\n";
       if (rail) {
         rail_exit[static_cast<std::size_t>(c)] = x;
         rail_entry[static_cast<std::size_t>(c)] = y;
@@ -269,18 +275,20 @@ DatasetFiles random_network(std::uint32_t seed) {
   products << testing::kRailProductsHeader;
   for (int c = 0; c < 3; ++c) {
     if (pick(3) != 0) {
-      products << countries[c] << "w," << countries[c] << " wagons,R" << c << "," << countries[c] << "," << pick(10) << ",20,"
-               << (pick(2) ? "2,300" : ",") << "," << 0.1 * (1 + pick(5)) << ",," << (pick(2) ? "1.7" : "") << ",USD,t\n";
+      products << countries[c] << "w," << countries[c] << " wagons,R" << c << "," << countries[c] << "," << pick(10)
+               << ",20," << (pick(2) ? "2,300" : ",") << "," << 0.1 * (1 + pick(5)) << ",," << (pick(2) ? "1.7" : "")
+               << ",USD,t\n";
     }
   }
   // A block train inside KZ, one through the CN-KZ border, a ferry and a flight.
   const auto& kz = towns[1];
-  services << "s0,KZ train,rail,KTZ," << kz.front() << ";" << kz[1] << ",daily,0" << pick(10) << ":00,0;" << 5 + pick(20)
-           << ",0,100,USD,t\n";
+  services << "s0,KZ train,rail,KTZ," << kz.front() << ";" << kz[1] << ",daily,0" << pick(10) << ":00,0;"
+           << 5 + pick(20) << ",0,100,USD,t\n";
   services << "s1,Through train,rail,CR," << towns[0].back() << ";" << rail_exit[0] << ";" << rail_entry[0] << ";"
            << kz.front() << ",Mon;Thu,12:00,0;" << 3 + pick(5) << ";" << 10 << ";" << 12 + pick(5) << ",0,500,USD,t\n";
   locs << "pa,Port A,,KZ,seaport,44,71,Asia/Almaty,1,10,USD,t\npb,Port B,,KZ,seaport,44,72,Asia/Almaty,1,10,USD,t\n"
-       << "aa,Airport A,,CN,airport,44,70,Asia/Shanghai,1,0,USD,t\nab,Airport B,,KG,airport,44,80,Asia/Bishkek,1,0,USD,t\n";
+       << "aa,Airport A,,CN,airport,44,70,Asia/Shanghai,1,0,USD,t\nab,Airport "
+          "B,,KG,airport,44,80,Asia/Bishkek,1,0,USD,t\n";
   add_link(kz.back(), "pa", false, "");
   add_link("pb", kz.front(), false, "");
   add_link(towns[0].front(), "aa", false, "");
@@ -291,7 +299,8 @@ DatasetFiles random_network(std::uint32_t seed) {
            << "a0,Flight,air,Air,aa;ab,daily,09:00,0;3,0,0,USD,t\n";
   auto f = testing::make_files(locs.str(), links.str(), crossings.str(), services.str());
   f = testing::with(f, "rail_products.csv", products.str());
-  return testing::with(f, "air_rates.csv", std::string(testing::kAirRatesHeader) + "a0,0,4,50,USD,t\na0,300,3,50,USD,t\n");
+  return testing::with(f, "air_rates.csv",
+                       std::string(testing::kAirRatesHeader) + "a0,0,4,50,USD,t\na0,300,3,50,USD,t\n");
 }
 
 RC_GTEST_PROP(BookableProperty, AnswersOnRandomNetworksKeepTheRules, ()) {
@@ -307,7 +316,8 @@ RC_GTEST_PROP(BookableProperty, AnswersOnRandomNetworksKeepTheRules, ()) {
   RC_PRE(q.from != q.to);
   q.depart = *parse_instant("2026-03-02T00:00Z") + hours(*rc::gen::inRange(0, 168));
   q.unit = *rc::gen::element(UnitKind::kTeu, UnitKind::kFeu, UnitKind::kFeuHc, UnitKind::kKg);
-  q.units = q.unit == UnitKind::kKg ? *rc::gen::inRange<std::uint32_t>(1, 30000) : *rc::gen::inRange<std::uint32_t>(1, 4);
+  q.units =
+      q.unit == UnitKind::kKg ? *rc::gen::inRange<std::uint32_t>(1, 30000) : *rc::gen::inRange<std::uint32_t>(1, 4);
   q.objective = *rc::gen::element(Objective::kPareto, Objective::kTime, Objective::kCost, Objective::kGeneralized);
   q.value_of_time_usd = *rc::gen::inRange(0, 20);
   q.epsilon = *rc::gen::element(0.0, 0.02);

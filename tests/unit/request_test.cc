@@ -108,7 +108,8 @@ TEST(Request, NumbersOutOfRangeOrNotFiniteAreRefusedNamingTheField) {
   for (const char* t : {"1e308", "inf", "-inf", "nan", "-5", "0", "100.001", "12t", " 12", "0x10", ""}) {
     expect_error(route({{"cargo_tonnes", t, {}}}), "cargo_tonnes");
   }
-  for (const char* t : {"0", "-1", "10001", "1e3", "2.0", "+2", "4294967297"}) expect_error(route({{"units", t, {}}}), "units");
+  for (const char* t : {"0", "-1", "10001", "1e3", "2.0", "+2", "4294967297"})
+    expect_error(route({{"units", t, {}}}), "units");
   for (const char* t : {"10001", "100000000", "-1", "1e400"}) expect_error(route({{"samples", t, {}}}), "samples");
   expect_error(route({{"seed", "18446744073709551616", {}}}), "seed");
   expect_error(route({{"seed", "-1", {}}}), "seed");
@@ -141,8 +142,12 @@ TEST(Request, DeadlineAloneAsksForAThousandSamplesAndZeroMeansNone) {
 }
 
 TEST(Request, CommaListsAndRepeatsAreAlike) {
-  auto a = route({{"avoid", "RU,BY", {}}, {"via", "khorgos-cn, almaty", {}}, {"mode", "rail", {}}, {"mode", "ROAD", {}}});
-  auto b = route({{"avoid", "RU", {}}, {"avoid", "BY", {}}, {"via", "khorgos-cn", {}}, {"via", "almaty", {}},
+  auto a =
+      route({{"avoid", "RU,BY", {}}, {"via", "khorgos-cn, almaty", {}}, {"mode", "rail", {}}, {"mode", "ROAD", {}}});
+  auto b = route({{"avoid", "RU", {}},
+                  {"avoid", "BY", {}},
+                  {"via", "khorgos-cn", {}},
+                  {"via", "almaty", {}},
                   {"mode", "rail,road", {}}});
   ASSERT_TRUE(a.ok()) << a.error().message;
   ASSERT_TRUE(b.ok()) << b.error().message;
@@ -246,6 +251,14 @@ TEST(Request, TextMustBeUtf8WithoutControlCharacters) {
   expect_error(route({{"via", "xi\nan", {}}}), "via");
   expect_error(route({{"via", "\xc0\xaf", {}}}), "via");  // overlong '/'
   EXPECT_TRUE(route({{"via", "Małaszewicze", {}}}).ok());
+  // An unknown name is echoed, as text: a query string's names are any bytes.
+  auto bad_name = route({{"c\xffl\x01", "red", {}}});
+  expect_error(bad_name, "c\xEF\xBF\xBDl\xEF\xBF\xBD");
+  EXPECT_EQ(bad_name.error().message.rfind("c\xEF\xBF\xBDl\xEF\xBF\xBD: unknown option (expected from,", 0), 0u);
+  auto nameless = route({{"", "red", {}}});
+  ASSERT_FALSE(nameless.ok());
+  EXPECT_EQ(nameless.error().column, "");
+  EXPECT_EQ(nameless.error().message.rfind("an option without a name (expected from, to,", 0), 0u);
 }
 
 TEST(Request, InvalidValueNamesTheFieldOrTheUnknownName) {
@@ -274,7 +287,8 @@ TEST(Request, MatrixPlacesAreDistinctAtLeastTwoAndAtMostForty) {
   expect_error(parse_matrix_request(net(), {{"places", "xian,gotham", {}}}, kLocal), "places", ErrorCode::kNotFound);
   expect_error(parse_matrix_request(net(), {{"samples", "1001", {}}}, kLocal), "samples");
   RequestFields many;
-  for (std::uint32_t i = 0; i <= kMaxMatrixPlaces; ++i) many.push_back({"places", net().locations[LocationIdx(i)].id, {}});
+  for (std::uint32_t i = 0; i <= kMaxMatrixPlaces; ++i)
+    many.push_back({"places", net().locations[LocationIdx(i)].id, {}});
   expect_error(parse_matrix_request(net(), many, kLocal), "places");
   many.pop_back();
   EXPECT_TRUE(parse_matrix_request(net(), many, kLocal).ok());
@@ -284,8 +298,8 @@ TEST(Request, CompareNeedsAScenarioAndTakesDemandRows) {
   expect_error(parse_compare_request(net(), {{"places", "xian,almaty", {}}}, kLocal), "scenario");
   expect_error(parse_matrix_request(net(), {{"demand", "flows.csv", {}}}, kLocal), "demand");  // matrix has none
   RequestField row{"demand", "", {{"from", "xian"}, {"to", "bishkek"}, {"teu_per_year", "1000"}}};
-  auto c = parse_compare_request(
-      net(), {{"scenarios", "green-lanes", {}}, {"places", "xian,almaty", {}}, row}, kRemote);
+  auto c =
+      parse_compare_request(net(), {{"scenarios", "green-lanes", {}}, {"places", "xian,almaty", {}}, row}, kRemote);
   ASSERT_TRUE(c.ok()) << c.error().message;
   ASSERT_TRUE(c->demand);
   EXPECT_EQ(c->demand->size(), 1u);
@@ -303,8 +317,9 @@ TEST(Request, CompareNeedsAScenarioAndTakesDemandRows) {
                ErrorCode::kNotFound);
   expect_error(parse_compare_request(net(), {{"scenario", "green-lanes", {}}, {"demand", "/etc/passwd", {}}}, kRemote),
                "demand");
-  auto file = parse_compare_request(
-      net(), {{"scenario", "green-lanes", {}}, {"demand", (kData / "demand.csv").string(), {}}}, kLocal);
+  auto file =
+      parse_compare_request(net(), {{"scenario", "green-lanes", {}}, {"demand", (kData / "demand.csv").string(), {}}},
+                            kLocal);
   ASSERT_TRUE(file.ok()) << file.error().message;
   EXPECT_GT(file->demand->size(), 1u);
 }
@@ -399,7 +414,7 @@ TEST(Request, ScenariosAreIdsOfTheDatasetOrPaths) {
 // ---- the tables ----------------------------------------------------------------------
 
 TEST(Request, TablesHaveUniqueNamesHelpAndSaneLimits) {
-  for (auto specs : {route_options(), matrix_options(), compare_options(), simulate_options()}) {
+  for (auto specs : {route_options(), matrix_options(), compare_options(), simulate_options(), sweep_options()}) {
     std::set<std::string_view> names;
     for (const OptionSpec& s : specs) {
       EXPECT_TRUE(names.insert(s.name).second) << s.name;
@@ -420,7 +435,8 @@ TEST(Request, DocsListEveryOptionWithItsLimitAndDefault) {
   text << in.rdbuf();
   const std::string doc = text.str();
   for (auto [command, specs] : {std::pair{"route", route_options()}, std::pair{"matrix", matrix_options()},
-                                std::pair{"compare", compare_options()}, std::pair{"simulate", simulate_options()}}) {
+                                std::pair{"compare", compare_options()}, std::pair{"simulate", simulate_options()},
+                                std::pair{"sweep", sweep_options()}}) {
     const std::size_t start = doc.find(std::string("### ") + command + "\n");
     ASSERT_NE(start, std::string::npos) << command;
     const std::string section = doc.substr(start, doc.find("\n\n", doc.find("|---", start)) - start);
@@ -428,8 +444,8 @@ TEST(Request, DocsListEveryOptionWithItsLimitAndDefault) {
       const std::size_t row = section.find("| `" + std::string(s.name) + "` |");
       ASSERT_NE(row, std::string::npos) << command << " " << s.name << " is not documented";
       const std::string line = section.substr(row, section.find('\n', row) - row);
-      const std::string tail =
-          " | " + s.expected() + " | " + (s.default_text.empty() ? std::string("—") : std::string(s.default_text)) + " |";
+      const std::string tail = " | " + s.expected() + " | " +
+                               (s.default_text.empty() ? std::string("—") : std::string(s.default_text)) + " |";
       EXPECT_EQ(line.substr(line.size() - std::min(line.size(), tail.size())), tail) << command << " " << s.name;
     }
   }

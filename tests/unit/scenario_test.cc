@@ -234,9 +234,10 @@ TEST(ScenarioEffect, SetPunctualityGivesTheServiceItsDelayDistribution) {
   Network net = load_or_fail(ferry());
   std::unique_ptr<Overlay> ov;
   std::unique_ptr<RouteIndex> index;
-  auto its = plan_ferry(
-      net, "[[measures]]\ntype = \"set_punctuality\"\nservice = \"f1\"\ndelay_median_h = 1\ndelay_p90_h = 3\n", ov,
-      index);
+  auto its =
+      plan_ferry(net,
+                 "[[measures]]\ntype = \"set_punctuality\"\nservice = \"f1\"\ndelay_median_h = 1\ndelay_p90_h = 3\n",
+                 ov, index);
   ASSERT_TRUE(its.ok());
   StageModel model(*index);
   EXPECT_EQ(model.service_delay_origin(ServiceIdx(0)), StageOrigin::kScenario);
@@ -278,15 +279,15 @@ struct ParseErrors : ::testing::Test {
 };
 
 TEST_F(ParseErrors, UnknownKeyNamesTheLineAndTheKeysExpected) {
-  EXPECT_EQ(
-      errors("name = \"t\"\n"
-             "[[measures]]\n"
-             "type = \"set_clearance\"\n"
-             "crossing = \"cn-kz\"\n"
-             "median = 1.0\n"
-             "p90_h = 2.0\n"),
-      "t.toml:2: set_clearance: missing key \"median_h\"\n"
-      "t.toml:5: unknown key \"median\" in set_clearance (expected type, crossing, median_h, p90_h, class, source or note)");
+  EXPECT_EQ(errors("name = \"t\"\n"
+                   "[[measures]]\n"
+                   "type = \"set_clearance\"\n"
+                   "crossing = \"cn-kz\"\n"
+                   "median = 1.0\n"
+                   "p90_h = 2.0\n"),
+            "t.toml:2: set_clearance: missing key \"median_h\"\n"
+            "t.toml:5: unknown key \"median\" in set_clearance (expected type, crossing, median_h, p90_h, class, "
+            "source or note)");
   EXPECT_EQ(errors("name = \"t\"\nowner = \"me\"\n[[measures]]\ntype = \"close_link\"\nlink = \"kz-y\"\n"),
             "t.toml:2: unknown key \"owner\" (expected id, name, description, source, sources or measures)");
 }

@@ -89,7 +89,8 @@ TEST(ShortestPath, EqualsTextbookDijkstraOnRandomGraphs) {
     for (std::uint32_t k = 0; k < m; ++k) {
       g.tail.push_back(rng() % n);
       g.head.push_back(rng() % n);
-      g.weight.push_back(integral ? static_cast<double>(rng() % 20) : std::ldexp(static_cast<double>(rng() % 100000), -10));
+      g.weight.push_back(integral ? static_cast<double>(rng() % 20)
+                                  : std::ldexp(static_cast<double>(rng() % 100000), -10));
     }
     ShortestPathIndex index(g);
     ShortestPathQuery q(index);  // reused across queries: exercises the O(1) reset

@@ -209,10 +209,10 @@ TEST(Sim, SetCapacityScenarioRemovesTheQueue) {
 //   x --road 100 km at 50 km/h, capacity 10 TEU/day--> y
 // The same queue as at the crossing above: the link admits 10 TEU a day.
 TEST(Sim, CapacitatedLinkQueuesLikeACrossing) {
-  Fixture f(make_files(
-      "x,X,,KZ,city,44,70,Asia/Almaty,0,0,USD,t\n"
-      "y,Y,,KZ,city,44,71,Asia/Almaty,0,0,USD,t\n",
-      "xy,x,y,road,100,,50,0,0,USD,,10,false,open,t\n"));
+  Fixture f(
+      make_files("x,X,,KZ,city,44,70,Asia/Almaty,0,0,USD,t\n"
+                 "y,Y,,KZ,city,44,71,Asia/Almaty,0,0,USD,t\n",
+                 "xy,x,y,road,100,,50,0,0,USD,,10,false,open,t\n"));
   SimReport r = f.run(f.lane("x", "y", kTenFeuADay), regular(kMonday, std::chrono::days(10)));
   const ResourceStats* x = find(r, "xy");
   ASSERT_NE(x, nullptr);
@@ -294,8 +294,8 @@ TEST(Sim, ShipmentLargerThanARunBoardsAnEmptyRun) {
 TEST(Sim, FreeFlowTransitEqualsThePlannersItinerary) {
   Fixture f(weekly_ferry());
   Planner planner(*f.index);
-  for (const char* start : {"2026-03-02T00:00:00Z", "2026-03-03T13:00:00Z", "2026-03-09T06:00:00Z",
-                            "2026-03-09T07:00:00Z"}) {
+  for (const char* start :
+       {"2026-03-02T00:00:00Z", "2026-03-03T13:00:00Z", "2026-03-09T06:00:00Z", "2026-03-09T07:00:00Z"}) {
     RouteQuery q;
     q.from = f.loc("a");
     q.to = f.loc("b");
@@ -365,7 +365,8 @@ TEST(Sim, FreeFlowMatchesThePlannerOnTheDefaultDataset) {
       auto r = simulate(index, {DemandRow{a, b, 365}}, regular(start, std::chrono::hours(1)));
       ASSERT_TRUE(r.ok()) << r.error().to_string();
       ASSERT_EQ(r->lanes[0].shipments, 1u);
-      EXPECT_DOUBLE_EQ(r->lanes[0].mean_hours, to_hours(its->front().duration())) << od[0] << " " << od[1] << " " << start;
+      EXPECT_DOUBLE_EQ(r->lanes[0].mean_hours, to_hours(its->front().duration()))
+          << od[0] << " " << od[1] << " " << start;
       EXPECT_DOUBLE_EQ(r->lanes[0].mean_delay_hours, 0);
     }
   }

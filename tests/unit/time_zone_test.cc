@@ -68,7 +68,8 @@ TEST(OpeningHours, TwentyFourSevenIsAlwaysOpen) {
 }
 
 TEST(OpeningHours, RejectsImpossibleHoursAndSyntax) {
-  for (const char* bad : {"Mon-Fri 09:00-25:00", "Mon-Fri 09:60-10:00", "Funday 09:00-10:00", "Mon-Fri 9-18", "Mon 10:00-10:00", ""}) {
+  for (const char* bad :
+       {"Mon-Fri 09:00-25:00", "Mon-Fri 09:60-10:00", "Funday 09:00-10:00", "Mon-Fri 9-18", "Mon 10:00-10:00", ""}) {
     auto h = OpeningHours::parse(bad);
     EXPECT_FALSE(h.ok()) << bad;
     if (!h.ok()) {
