@@ -32,29 +32,28 @@ const OptionSpec kSamples{.name = "samples",
 // on both sides, a comparison measures a change on the same kind of route.
 const OptionSpec kBy{.name = "by",
                      .type = OptionType::kChoice,
-                     .help = "How each pair's itinerary is chosen: generalized (money plus the value of time x boxes "
-                             "x hours), time, cost or co2; a comparison ranks winners and losers by it",
+                     .help =
+                         "How each pair's itinerary is chosen: generalized (money plus the value of time x boxes "
+                         "x hours), time, cost or co2; a comparison ranks winners and losers by it",
                      .default_text = "generalized",
                      .choices = "generalized|time|cost|co2"};
 
 template <class R>
 std::vector<Option<R>> matrix_rows() {
-  return {
-      row<R>(kPlaces, read::places, [](R& r, std::vector<LocationIdx> p) { r.places = std::move(p); }),
-      row<R>(request::kDepart, read::instant, request::set_depart),
-      row<R>(request::kUnits, read::count, request::set_units),
-      row<R>(request::kUnit, request::read_unit, request::set_unit),
-      row<R>(request::kCargoTonnes, read::number, request::set_cargo),
-      row<R>(request::kVolume, read::number, request::set_volume),
-      row<R>(request::kEquipment, read::choice, request::set_equipment),
-      row<R>(kBy, read::choice, request::set_objective),
-      row<R>(request::kValueOfTime, read::number, request::set_value_of_time),
-      row<R>(request::kMode, read::modes, [](R& r, ModeSet m) { r.query.modes = m; }),
-      row<R>(kSamples, read::count, [](R& r, std::uint64_t n) { r.samples = static_cast<std::uint32_t>(n); }),
-      row<R>(request::kSeed, read::count, request::set_seed),
-      row<R>(request::kScenario, read::scenarios, request::set_scenarios),
-      row<R>(request::kThreads, read::count, request::set_threads),
-  };
+  return request::with_shipment_rows<R>(
+      {
+          row<R>(kPlaces, read::places, [](R& r, std::vector<LocationIdx> p) { r.places = std::move(p); }),
+          row<R>(request::kDepart, read::instant, request::set_depart),
+      },
+      {
+          row<R>(kBy, read::choice, request::set_objective),
+          row<R>(request::kValueOfTime, read::number, request::set_value_of_time),
+          row<R>(request::kMode, read::modes, [](R& r, ModeSet m) { r.query.modes = m; }),
+          row<R>(kSamples, read::count, [](R& r, std::uint64_t n) { r.samples = static_cast<std::uint32_t>(n); }),
+          row<R>(request::kSeed, read::count, request::set_seed),
+          row<R>(request::kScenario, read::scenarios, request::set_scenarios),
+          row<R>(request::kThreads, read::count, request::set_threads),
+      });
 }
 
 const std::vector<Option<MatrixRequest>>& matrix_table() {
@@ -101,8 +100,8 @@ Status settle_places(const Network& net, MatrixRequest& r) {
   for (std::size_t i = 0; i < r.places.size(); ++i) {
     if (std::find(r.places.begin(), r.places.begin() + static_cast<std::ptrdiff_t>(i), r.places[i]) !=
         r.places.begin() + static_cast<std::ptrdiff_t>(i)) {
-      return field_error("places", "\"" + net.locations[r.places[i]].id +
-                                       "\" is named twice (expected distinct places)");
+      return field_error("places",
+                         "\"" + net.locations[r.places[i]].id + "\" is named twice (expected distinct places)");
     }
   }
   if (r.places.empty()) r.places = default_hubs(net);
@@ -185,8 +184,8 @@ Result<std::vector<DemandRow>> demand(const OptionSpec& s, const Values& v, cons
       *out_place = *p;
     }
     auto [end, ec] = std::from_chars(teu->data(), teu->data() + teu->size(), d.teu_per_year);
-    if (ec != std::errc() || end != teu->data() + teu->size() || !std::isfinite(d.teu_per_year) ||
-        d.teu_per_year < 0 || d.teu_per_year > kMaxTeuPerYear) {
+    if (ec != std::errc() || end != teu->data() + teu->size() || !std::isfinite(d.teu_per_year) || d.teu_per_year < 0 ||
+        d.teu_per_year > kMaxTeuPerYear) {
       return option_error(s, where + "bad teu_per_year \"" + *teu + "\" (expected a number from 0 to 1e9)");
     }
     out.push_back(d);
@@ -227,7 +226,8 @@ Result<MatrixRequest> parse_matrix_request(const Network& net, const RequestFiel
   return parse(matrix_table(), matrix_options(), net, fields, ctx);
 }
 
-Result<MatrixRequest> parse_compare_request(const Network& net, const RequestFields& fields, const RequestContext& ctx) {
+Result<MatrixRequest> parse_compare_request(const Network& net, const RequestFields& fields,
+                                            const RequestContext& ctx) {
   return parse(compare_table(), compare_options(), net, fields, ctx);
 }
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <limits>
+#include <vector>
 
 #include "option.h"
 
@@ -16,11 +17,10 @@ inline constexpr double kMaxVolumeM3 = 1000;
 /// USD per box-hour: far above the cargo values the literature reports (a few USD per TEU-hour).
 inline constexpr double kMaxValueOfTime = 1000;
 
-inline constexpr OptionSpec kDepart{
-    .name = "depart",
-    .type = OptionType::kInstant,
-    .help = "When the cargo is ready, ISO-8601; no offset means UTC",
-    .default_text = "the next whole hour"};
+inline constexpr OptionSpec kDepart{.name = "depart",
+                                    .type = OptionType::kInstant,
+                                    .help = "When the cargo is ready, ISO-8601; no offset means UTC",
+                                    .default_text = "the next whole hour"};
 inline constexpr OptionSpec kUnits{.name = "units",
                                    .type = OptionType::kCount,
                                    .help = "Number of containers; with unit KG, the cargo's kilograms",
@@ -30,22 +30,25 @@ inline constexpr OptionSpec kUnits{.name = "units",
 inline constexpr OptionSpec kUnit{
     .name = "unit",
     .type = OptionType::kChoice,
-    .help = "What units counts: TEU (20-ft box), FEU (40-ft), FEU_HC (40-ft high-cube; also HC, 40HC) or KG "
-            "(general cargo by weight, by road and air only; containers never fly)",
+    .help =
+        "What units counts: TEU (20-ft box), FEU (40-ft), FEU_HC (40-ft high-cube; also HC, 40HC) or KG "
+        "(general cargo by weight, by road and air only; containers never fly)",
     .default_text = "FEU",
     .choices = "TEU|FEU|FEU_HC|KG"};
 /// A simulation moves boxes only.
 inline constexpr OptionSpec kBoxUnit{.name = "unit",
                                      .type = OptionType::kChoice,
-                                     .help = "Container size: TEU (20-ft), FEU (40-ft) or FEU_HC (40-ft high-cube; "
-                                             "also HC, 40HC)",
+                                     .help =
+                                         "Container size: TEU (20-ft), FEU (40-ft) or FEU_HC (40-ft high-cube; "
+                                         "also HC, 40HC)",
                                      .default_text = "FEU",
                                      .choices = "TEU|FEU|FEU_HC"};
 inline constexpr OptionSpec kCargoTonnes{
     .name = "cargo_tonnes",
     .type = OptionType::kNumber,
-    .help = "Cargo per container, tonnes, within the box's payload limit (equipment.csv); it sets CO2 and how many "
-            "boxes a truck may carry (not with unit KG)",
+    .help =
+        "Cargo per container, tonnes, within the box's payload limit (equipment.csv); it sets CO2 and how many "
+        "boxes a truck may carry (not with unit KG)",
     .default_text = "10 per TEU, 20 per 40-ft box",
     .min = 0,
     .max = 100,
@@ -61,8 +64,9 @@ inline constexpr OptionSpec kVolume{
 inline constexpr OptionSpec kEquipment{
     .name = "equipment",
     .type = OptionType::kChoice,
-    .help = "Who owns the boxes: coc, the carrier (the published through-rates are for its boxes; adds the empty "
-            "return of the destination country) or soc, the shipper (containers only)",
+    .help =
+        "Who owns the boxes: coc, the carrier (the published through-rates are for its boxes; adds the empty "
+        "return of the destination country) or soc, the shipper (containers only)",
     .default_text = "coc",
     .choices = "coc|soc"};
 inline constexpr OptionSpec kValueOfTime{
@@ -102,18 +106,14 @@ inline constexpr OptionSpec kThreads{.name = "threads",
                                      .local_only = true};
 inline constexpr OptionSpec kScenario{.name = "scenario",
                                       .type = OptionType::kScenarios,
-                                      .help = "Scenarios to apply, in order: ids of the dataset's scenarios, or "
-                                              "(CLI and Python) paths to TOML files",
+                                      .help =
+                                          "Scenarios to apply, in order: ids of the dataset's scenarios, or "
+                                          "(CLI and Python) paths to TOML files",
                                       .max_items = kMaxScenarios,
                                       .aliases = "scenarios"};
 
 // Setters for the options above, for any request with these members.
 inline constexpr auto set_depart = [](auto& r, Instant t) { r.query.depart = t; };
-inline constexpr auto set_units = [](auto& r, std::uint64_t n) { r.query.units = static_cast<std::uint32_t>(n); };
-inline constexpr auto set_unit = [](auto& r, UnitKind u) { r.query.unit = u; };
-inline constexpr auto set_cargo = [](auto& r, double t) { r.query.cargo_per_unit = Mass::from_tonnes(t); };
-inline constexpr auto set_volume = [](auto& r, double m3) { r.query.volume_m3 = m3; };
-inline constexpr auto set_equipment = [](auto& r, std::string_view e) { r.query.equipment = *parse_equipment(e); };
 inline constexpr auto set_value_of_time = [](auto& r, double v) { r.query.value_of_time_usd = v; };
 inline constexpr auto set_objective = [](auto& r, std::string_view o) { r.query.objective = *parse_objective(o); };
 inline constexpr auto set_via = [](auto& r, std::vector<LocationIdx> v) { r.query.via = std::move(v); };
@@ -127,6 +127,24 @@ inline constexpr auto set_scenarios = [](auto& r, std::vector<std::string> s) { 
 
 /// A unit of s.choices by its name or an alias of parse_unit_kind (HC, 40HC).
 Result<UnitKind> read_unit(const OptionSpec& s, const Values& v, const Env& env);
+
+/// A request's table: `before`, the shipment's rows (units, unit,
+/// cargo_tonnes, volume_m3, equipment), then `after`. Every request with a
+/// RouteQuery lists the shipment this way, so each of its options is declared
+/// here once.
+template <class R>
+std::vector<Option<R>> with_shipment_rows(std::vector<Option<R>> before, const std::vector<Option<R>>& after) {
+  const std::vector<Option<R>> shipment = {
+      row<R>(kUnits, read::count, [](R& r, std::uint64_t n) { r.query.units = static_cast<std::uint32_t>(n); }),
+      row<R>(kUnit, read_unit, [](R& r, UnitKind u) { r.query.unit = u; }),
+      row<R>(kCargoTonnes, read::number, [](R& r, double t) { r.query.cargo_per_unit = Mass::from_tonnes(t); }),
+      row<R>(kVolume, read::number, [](R& r, double m3) { r.query.volume_m3 = m3; }),
+      row<R>(kEquipment, read::choice, [](R& r, std::string_view e) { r.query.equipment = *parse_equipment(e); }),
+  };
+  before.insert(before.end(), shipment.begin(), shipment.end());
+  before.insert(before.end(), after.begin(), after.end());
+  return before;
+}
 
 /// What the shipment options say together, past each one's own range: a KG
 /// shipment takes no cargo_tonnes or equipment and needs road or air; boxes

@@ -1,7 +1,8 @@
 // Browser test of the web map: searches Xi'an -> Tashkent and checks what a
 // person would: the options, select one, the route on the map and the
 // time/cost-distance chart, toggle a scenario and see the answer change, the
-// trade-lane matrix, more options, a bad query explained, the keyboard
+// trade-lane matrix, more options, the cargo selector (kg cargo may fly,
+// containers never), a bad query explained, the keyboard
 // working, and (harness.cjs) no request leaving the machine.
 // share_test.cjs checks what is shared and kept: URL, exports, the quote.
 // Screenshots go to --artifacts.
@@ -140,7 +141,97 @@ async function main() {
     await page.waitForSelector('#message.error');
     check(await page.getAttribute('#cargo_tonnes', 'aria-invalid') === 'true' &&
       (await page.textContent('#message')).includes('tonnes'), 'an impossible cargo mass is explained by the server');
+    check((await page.textContent('#cargo_tonnes-error')).startsWith('cargo_tonnes:'),
+      'the server\'s error stands beside the field it names');
     await page.fill('#cargo_tonnes', '');
+
+    // The cargo selector. The request the page sends and the answer it gets
+    // are read off the wire; what the table and the map show must follow them.
+    const planned = async () => {
+      const [req, res] = await Promise.all([
+        page.waitForRequest((r) => r.url().includes('/v1/route?')),
+        page.waitForResponse((r) => r.url().includes('/v1/route?')),
+        page.click('#go'),
+      ]);
+      await page.waitForFunction(() => !document.getElementById('go').disabled);
+      return { params: new URL(req.url()).searchParams, body: await res.json(), status: res.status() };
+    };
+    const flies = (it) => it.legs.some((l) => l.kind === 'air');
+    const shownModes = () => page.$$eval('#options-table td.modes', (tds) => tds.map((td) => td.textContent));
+
+    // General cargo by weight: kilograms and a volume, no boxes.
+    await page.check('#kind-kg');
+    check(await page.textContent('#units-label') === 'Weight kg' && await page.isVisible('#volume_m3') &&
+      await page.isHidden('#cargo_tonnes') && await page.isHidden('#equipment') && await page.isHidden('#unit'),
+    'general cargo asks for kilograms and a volume instead of boxes');
+    await page.fill('#units', '2000');
+    await page.fill('#volume_m3', '0');
+    const badVolume = await planned();
+    check(badVolume.status === 400 && badVolume.body.error.field === 'volume_m3' &&
+      await page.getAttribute('#volume_m3', 'aria-invalid') === 'true' &&
+      (await page.textContent('#volume_m3-error')).startsWith('volume_m3:'),
+    `a bad volume is refused by the server and explained beside the field (${badVolume.body.error?.message})`);
+    await page.fill('#volume_m3', '');
+    const kg = await planned();
+    check(kg.params.get('unit') === 'KG' && kg.params.get('units') === '2000' && !kg.params.has('cargo_tonnes') &&
+      !kg.params.has('equipment'), `kg cargo sends unit=KG and units=2000 (${kg.params})`);
+    check(!(await page.$('#volume_m3-error')), 'the error goes once the value is good');
+    const kgAir = kg.body.itineraries.map(flies);
+    const kgShown = await shownModes();
+    check(kgShown.length === kgAir.length && kgShown.every((m, i) => m.includes('air') === kgAir[i]),
+      `an option shows air exactly when the answer flies it (${kgShown.join(' | ')})`);
+    // Xi'an -> Tashkent by weight has both: a flight from Urumqi and trucks all the way.
+    check(kgAir.some((a) => a) && kgAir.some((a) => !a), 'kg cargo is offered both air and road options here');
+    const airRow = kgAir.indexOf(true);
+    if (airRow >= 0) {
+      await page.click(`#options-table tbody tr:nth-child(${airRow + 1})`);
+      check(await page.locator('#map path.leg-air').count() >= 1, 'the air option\'s flight is drawn on the map');
+    }
+    await page.screenshot({ path: path.join(artifacts, 'cargo.png') });
+    const kgUrl = new URL(page.url()).searchParams;
+    check(kgUrl.get('unit') === 'KG' && kgUrl.get('units') === '2000', `the page's URL keeps the kg cargo (${kgUrl})`);
+    await page.reload();
+    await page.waitForSelector('body[data-ready="true"]', { timeout: 90000 });
+    await page.waitForSelector('#options-table tbody tr', { timeout: 60000 });
+    check(await page.isChecked('#kind-kg') && await page.inputValue('#units') === '2000' && await page.isVisible('#volume_m3') &&
+      (await shownModes()).length === kgAir.length, 'a reload plans the same kg cargo again');
+
+    // Containers never fly: an FEU gets no air leg, in the answer or on the page.
+    await page.check('#kind-boxes');
+    check(await page.inputValue('#units') === '1', 'back to containers, the box count comes back');
+    await page.selectOption('#unit', 'FEU');
+    const feu = await planned();
+    // FEU and one box are the defaults, which the page leaves out of the request.
+    check((feu.params.get('unit') ?? 'FEU') === 'FEU' && (feu.params.get('units') ?? '1') === '1' &&
+      !feu.params.has('volume_m3') && feu.body.query.unit === 'FEU' && feu.body.query.units === 1,
+    `containers are asked as one FEU (${feu.params})`);
+    const feuShown = await shownModes();
+    check(feu.body.itineraries.length >= 1 && !feu.body.itineraries.some(flies) && feuShown.length === feu.body.itineraries.length &&
+      !feuShown.some((m) => m.includes('air')), `no FEU option flies (${feuShown.join(' | ')})`);
+    let airDrawn = 0;
+    for (let i = 1; i <= feuShown.length; i++) {
+      await page.click(`#options-table tbody tr:nth-child(${i})`);
+      airDrawn += await page.locator('#map path.leg-air').count();
+      airDrawn += (await page.$$eval('#legs li', (lis) => lis.filter((li) => li.textContent.startsWith('air')).length));
+    }
+    check(airDrawn === 0, 'no FEU option draws or lists an air leg');
+
+    // The value of time and the generalized choice, with the SOC boxes of the shipper.
+    await page.selectOption('#equipment', 'soc');
+    if (await page.getAttribute('#more', 'open') === null) await page.click('#more summary');  // closed by the reload
+    await page.selectOption('#by', 'generalized');
+    await page.fill('#value_of_time', '5000');
+    const badTime = await planned();
+    check(badTime.body.error?.field === 'value_of_time' && (await page.textContent('#value_of_time-error')).startsWith('value_of_time:'),
+      `a value of time out of range is explained beside its field (${badTime.body.error?.message})`);
+    await page.fill('#value_of_time', '40');
+    const gen = await planned();
+    check(gen.params.get('by') === 'generalized' && gen.params.get('value_of_time') === '40' && gen.params.get('equipment') === 'soc' &&
+      gen.body.itineraries.length === 1 && await page.locator('#options-table tbody tr').count() === 1,
+    `by=generalized, value_of_time and equipment=soc are sent and one option shown (${gen.params})`);
+    await page.selectOption('#equipment', 'coc');
+    await page.selectOption('#by', 'pareto');
+    await page.fill('#value_of_time', '');
 
     // A bad query is explained and the field marked.
     await page.fill('#to', 'Atlantis');
@@ -151,7 +242,7 @@ async function main() {
     check(await page.getAttribute('#to', 'aria-invalid') === 'true', 'the bad field is marked');
     await page.screenshot({ path: path.join(artifacts, 'error.png') });
   });
-  console.log(`screenshots: ${['route', 'network', 'scenario', 'lanes', 'error'].map((n) => path.join(arg('artifacts'), `${n}.png`)).join(' ')}`);
+  console.log(`screenshots: ${['route', 'network', 'scenario', 'lanes', 'cargo', 'error'].map((n) => path.join(arg('artifacts'), `${n}.png`)).join(' ')}`);
   finish();
 }
 

@@ -52,6 +52,20 @@ test('the URL of a query reads back as the same query', () => {
   assert.deepEqual(moreSet(q), ['via', 'mode', 'by']);
 });
 
+test('the cargo in the URL: kg with a volume, boxes with tonnes, owner and a value of time', () => {
+  const kg = { ...emptyQuery(), from: 'xian', to: 'tashkent', units: '2000', unit: 'KG', volume_m3: '12.5' };
+  assert.equal(routeParams(kg).toString(), 'from=xian&to=tashkent&units=2000&unit=KG&volume_m3=12.5');
+  assert.deepEqual(fromParams(pageParams(kg)), kg);
+  const boxes = { ...emptyQuery(), from: 'xian', to: 'tashkent', unit: 'FEU_HC', cargo_tonnes: '18', equipment: 'soc',
+    by: 'generalized', value_of_time: '40' };
+  assert.equal(routeParams(boxes).toString(),
+    'from=xian&to=tashkent&unit=FEU_HC&cargo_tonnes=18&equipment=soc&by=generalized&value_of_time=40');
+  assert.deepEqual(fromParams(pageParams(boxes)), boxes);
+  assert.deepEqual(moreSet(boxes), ['by', 'value_of_time']);
+  // The carrier's boxes are the default: not written.
+  assert.equal(routeParams({ ...boxes, equipment: 'coc' }).has('equipment'), false);
+});
+
 test('defaults are left out of requests and URLs', () => {
   const q = { ...emptyQuery(), from: 'a', to: 'b' };
   assert.equal(routeParams(q).toString(), 'from=a&to=b');

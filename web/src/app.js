@@ -55,9 +55,43 @@ function say(text, kind = 'info') {
   m.className = kind;
 }
 
-function markInvalid(field) {
-  for (const f of FIELDS) $(f.id).setAttribute('aria-invalid', String(f.id === field));
+// Marks `field` invalid (none: null) and shows `message` beside it. The
+// inputs are named as the request's fields, so a server error's field is an id.
+function markInvalid(field, message = '') {
+  for (const f of FIELDS) {
+    $(f.id).setAttribute('aria-invalid', String(f.id === field));
+    $(`${f.id}-error`)?.remove();
+    if (f.id !== field) $(f.id).removeAttribute('aria-describedby');
+  }
+  if (!field || !$(field)) return;
   if (FIELDS.some((f) => f.more && f.id === field)) $('more').open = true;
+  if (!message) return;
+  const p = document.createElement('p');
+  p.id = `${field}-error`;
+  p.className = 'field-error';
+  p.textContent = message;
+  ($(field).closest('.field') ?? $(field)).append(p);
+  $(field).setAttribute('aria-describedby', p.id);
+}
+
+// ---- cargo: containers or general cargo by weight -------------------------
+
+const cargoKind = () => ($('kind-kg').checked ? 'kg' : 'boxes');
+
+// Shows the fields of the chosen kind. Each kind keeps its own count (boxes
+// or kilograms), so switching back and forth loses nothing; `swap: false`
+// when the form was just written from a query.
+function showCargoKind({ swap = true } = {}) {
+  const kind = cargoKind();
+  const units = $('units');
+  if (swap && units.dataset.kind && units.dataset.kind !== kind) {
+    units.dataset[units.dataset.kind] = units.value;
+    units.value = units.dataset[kind] ?? (kind === 'kg' ? '1000' : '1');
+  }
+  units.dataset.kind = kind;
+  $('units-label').textContent = kind === 'kg' ? 'Weight kg' : 'Boxes';
+  for (const el of document.querySelectorAll('#cargo [data-for]')) el.hidden = el.dataset.for !== kind;
+  $('value_of_time-label').textContent = `Value of time, USD/${kind === 'kg' ? 't' : 'box'}-h`;
 }
 
 // ---- autocomplete ---------------------------------------------------------
@@ -302,6 +336,11 @@ function onTime(it, result) {
   return it.arrive <= deadline ? '✓ yes' : '✗ no';
 }
 
+// The modes an option moves by, in the order it first uses them.
+function modesOf(it) {
+  return [...new Set(it.legs.filter((l) => MODE_COLORS[l.kind]).map((l) => l.kind))];
+}
+
 // The moving legs of an option, as a key: the same key in the base and the
 // scenario means the same route, so their difference is what the scenario did.
 function pathKey(it) {
@@ -341,6 +380,8 @@ function renderOptions() {
       `<td>${duration(it.hours)}${state.base ? delta(it.hours / 24, bi === undefined ? undefined : bi.hours / 24, 1, ' d') : ''}</td>` +
       `<td>${formatNumber(it.cost_usd)}${state.base && bi ? delta(it.cost_usd, bi.cost_usd, 0, '') : ''}</td>` +
       `<td>${formatNumber(it.co2_kg / 1000, 1)}</td>` +
+      `<td class="modes" title="${modesOf(it).join(', ')}">` +
+      `${modesOf(it).map((m) => `<i style="background:${MODE_COLORS[m]}"></i><span class="sr">${m} </span>`).join('')}</td>` +
       `<td title="${it.border_crossings.join(', ')}">${it.border_crossings.length}</td>` +
       `<td>${onTime(it, r)}</td>`;
     tr.addEventListener('click', () => select(i));
@@ -475,6 +516,9 @@ async function runLanes() {
   const scenarios = q.scenarios;
   if (scenarios.length === 0) return;
   const body = { scenarios, samples: 0, units: Number(q.units), unit: q.unit };
+  for (const k of ['cargo_tonnes', 'volume_m3', 'value_of_time']) if (q[k]) body[k] = Number(q[k]);
+  if (q.equipment !== 'coc') body.equipment = q.equipment;
+  if (q.by !== 'pareto') body.by = q.by;  // a matrix has no pareto: the server's default
   if (q.depart) body.depart = q.depart;
   say(`comparing every pair of hubs with ${scenarios.join(', ')}…`);
   $('lanes-go').disabled = true;
@@ -483,6 +527,7 @@ async function runLanes() {
   });
   $('lanes-go').disabled = activeScenarios().length === 0;
   if (!r.ok) {
+    markInvalid(r.error.field, r.error.message);
     say(r.error.message, 'error');
     return;
   }
@@ -629,6 +674,12 @@ function readForm() {
     else q[f.id] = input.value.trim();
   }
   for (const id of ['from', 'to']) q[id] = $(id).dataset.id || $(id).value.trim();
+  // The cargo selector: the fields of the other kind are not asked.
+  if (cargoKind() === 'kg') {
+    Object.assign(q, { unit: 'KG', cargo_tonnes: '', equipment: 'coc' });
+  } else {
+    q.volume_m3 = '';
+  }
   q.depart = departIso();
   q.deadline = $('deadline').value ? zonedIso($('deadline').value, '23:59', zoneOf('to')) : '';
   return q;
@@ -643,6 +694,9 @@ function writeForm(q) {
     else if (f.kind === 'checks') input.querySelectorAll('input').forEach((x) => { x.checked = q[f.id].includes(x.value); });
     else input.value = q[f.id];
   }
+  $(q.unit === 'KG' ? 'kind-kg' : 'kind-boxes').checked = true;
+  if (q.unit === 'KG') $('unit').value = 'FEU';
+  showCargoKind({ swap: false });
   for (const id of ['from', 'to']) {
     const known = state.places.get(q[id]);
     $(id).value = known ? known.name : q[id];
@@ -661,7 +715,8 @@ function writeForm(q) {
 
 // What a trade-lane matrix depends on; a query that changes it makes the
 // matrix on screen stale.
-const lanesKey = (q) => JSON.stringify([q.depart, q.units, q.unit, q.scenarios]);
+const lanesKey = (q) => JSON.stringify([q.depart, q.units, q.unit, q.cargo_tonnes, q.volume_m3, q.equipment, q.by,
+  q.value_of_time, q.scenarios]);
 
 // Plans the form's query. `push`: a new entry in the browser's history (a new
 // query), else the current entry is replaced (restoring one from the URL).
@@ -711,7 +766,7 @@ async function run({ push = true } = {}) {
     if (main.error.code === 'no_route') {
       say(`No route: ${main.error.message}`, 'error');
     } else {
-      markInvalid(main.error.field === 'depart_time' ? 'depart' : main.error.field);
+      markInvalid(main.error.field === 'depart_time' ? 'depart' : main.error.field, main.error.message);
       say(main.error.message, 'error');
       if (main.error.field && $(main.error.field)) $(main.error.field).focus();
     }
@@ -726,7 +781,8 @@ async function run({ push = true } = {}) {
     $(id).dataset.id = r.query[id];
   }
   history.replaceState(null, '', `?${pageParams(q)}`);
-  say(`${placeName(r.query.from)} → ${placeName(r.query.to)}: ${r.itineraries.length} option${r.itineraries.length === 1 ? '' : 's'}` +
+  const cargo = r.query.unit === 'KG' ? `${formatNumber(r.query.units)} kg` : `${r.query.units} × ${r.query.unit}`;
+  say(`${placeName(r.query.from)} → ${placeName(r.query.to)}, ${cargo}: ${r.itineraries.length} option${r.itineraries.length === 1 ? '' : 's'}` +
       (q.scenarios.length ? ` with ${q.scenarios.join(', ')}` : '') + ` (dataset ${r.dataset.name} ${r.dataset.version}, FX ${r.dataset.fx_date})`);
   renderOptions();
   select(Math.min(q.option, r.itineraries.length) - 1);
@@ -805,6 +861,8 @@ async function start() {
     $(id).addEventListener('change', updateDepartNote);
   }
   $('lanes-go').addEventListener('click', runLanes);
+  for (const id of ['kind-boxes', 'kind-kg']) $(id).addEventListener('change', () => showCargoKind());
+  showCargoKind();
   $('show-network').addEventListener('change', (e) => {
     if (e.target.checked) networkLayer.addTo(map);
     else networkLayer.remove();

@@ -14,14 +14,19 @@ export const FIELDS = [
   { id: 'from', kind: 'text' },
   { id: 'to', kind: 'text' },
   { id: 'depart', kind: 'text', instant: true },  // ISO-8601 with the origin's offset, from the date and time inputs
+  // The cargo (app.js readForm): unit KG is general cargo by weight, units its
+  // kilograms; otherwise boxes of a size, tonnes per box and their owner.
   { id: 'units', kind: 'text', default: '1' },
   { id: 'unit', kind: 'text', default: 'FEU' },
+  { id: 'cargo_tonnes', kind: 'text' },
+  { id: 'equipment', kind: 'text', default: 'coc' },
+  { id: 'volume_m3', kind: 'text' },
   { id: 'deadline', kind: 'text', instant: true },  // ISO-8601, end of the deadline's day at the destination
   { id: 'via', kind: 'list', more: true },
   { id: 'avoid', kind: 'list', more: true },
   { id: 'mode', kind: 'checks', more: true, all: ['rail', 'road', 'ferry', 'sea', 'air'] },
   { id: 'by', kind: 'text', default: 'pareto', more: true },
-  { id: 'cargo_tonnes', kind: 'text', more: true },
+  { id: 'value_of_time', kind: 'text', more: true },
 ];
 
 /// Parameters of the page's URL that are not the route request's.

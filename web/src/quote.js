@@ -38,7 +38,10 @@ export function quoteHtml({ result, index, places, sources, link }) {
     return `<li><b>${esc(id)}</b> (${esc(s.kind)}): ${esc(s.title)}${s.publisher ? `, ${esc(s.publisher)}` : ''}` +
       `${s.published ? `, ${esc(s.published)}` : ''}${s.url ? ` <span class="url">${esc(s.url)}</span>` : ''}</li>`;
   }).join('');
-  const shipment = `${q.units} × ${esc(q.unit)}${q.cargo_tonnes ? `, ${num(q.cargo_tonnes, 1)} t per box` : ''}`;
+  const shipment = q.unit === 'KG'
+    ? `${num(Number(q.units), 0)} kg general cargo${q.volume_m3 ? `, ${num(Number(q.volume_m3), 2)} m³` : ''}`
+    : `${q.units} × ${esc(q.unit)}${q.cargo_tonnes ? `, ${num(q.cargo_tonnes, 1)} t per box` : ''}` +
+      `${q.equipment === 'soc' ? ', shipper-owned boxes' : ''}`;
   return `
   <h1>Quote: ${esc(name(q.from))} → ${esc(name(q.to))} <span class="muted">option ${index + 1} of ${result.itineraries.length}</span></h1>
   <div class="quote-top">
