@@ -52,10 +52,15 @@ std::string read(const fs::path& p) {
 //     600 km, 10 h       600 km, 10 h
 //       \                        /
 //        ──────────── c ─────────
-// One country, no borders. Every link charges 1 USD per TEU-km and emits
-// 100 g CO2 per tonne-km. One FEU (2 TEU, 20 t of cargo) from a to b:
-//   direct      10 h, 2 × 600 × 1 = 1,200 USD, 100 × 20 × 600 g = 1,200 kg
-//   through c   20 h, 2,400 USD, 2,400 kg      (when the direct road is closed)
+// One country (KZ), no borders, no trucking.csv row, no tolls, no handling,
+// no empty_return.csv. Under ADR 0500 section 4 a road link without a trucking
+// row charges its tariff_per_unit_km per truck-km, here 1 USD; a 40-ft chassis
+// carries the one FEU (no gross limit known), so 1 truck. CO2 is per tonne-km
+// of cargo: 100 g. One FEU (the default unit, 20 t of cargo) from a to b:
+//   direct      10 h, 1 truck × 600 km × 1 USD = 600 USD, 100 × 20 × 600 g = 1,200 kg
+//   through c   20 h, 1 × 1,200 × 1 = 1,200 USD, 100 × 20 × 1,200 g = 2,400 kg
+//               (when the direct road is closed; same truck at c, so no lift)
+// Both directions alike: the links give one figure, charged both ways.
 DatasetFiles triangle() {
   DatasetFiles f = make_files(
       "a,Alpha,,KZ,terminal,43,70,Asia/Almaty,0,0,USD,t\n"
@@ -328,15 +333,15 @@ TEST(SweepCells, FiguresMatchTheHandWorkedTriangle) {
     const CellResult& closed = cells[static_cast<std::size_t>(2 + pair)];
     EXPECT_EQ(base.status, CellStatus::kOk);
     EXPECT_DOUBLE_EQ(base.hours, 10.0);
-    EXPECT_EQ(base.cost_usd_cents, 120000);
-    EXPECT_EQ(base.co2_g, 1200000);
-    EXPECT_DOUBLE_EQ(closed.hours, 20.0);
-    EXPECT_EQ(closed.cost_usd_cents, 240000);
-    EXPECT_EQ(closed.co2_g, 2400000);
+    EXPECT_EQ(base.cost_usd_cents, 60000);   // 1 truck × 600 km × 1 USD/truck-km
+    EXPECT_EQ(base.co2_g, 1200000);          // 600 km × 100 g/tkm × 20 t
+    EXPECT_DOUBLE_EQ(closed.hours, 20.0);    // 1,200 km / 60 km/h
+    EXPECT_EQ(closed.cost_usd_cents, 120000);  // 1 truck × 1,200 km × 1 USD
+    EXPECT_EQ(closed.co2_g, 2400000);          // 1,200 km × 100 g/tkm × 20 t
     CellChange d = change_against(closed, base);
-    EXPECT_DOUBLE_EQ(*d.hours, 10.0);
-    EXPECT_DOUBLE_EQ(*d.cost_usd, 1200.0);
-    EXPECT_DOUBLE_EQ(*d.co2_kg, 1200.0);
+    EXPECT_DOUBLE_EQ(*d.hours, 10.0);      // 20 h − 10 h
+    EXPECT_DOUBLE_EQ(*d.cost_usd, 600.0);  // 1,200 − 600 USD
+    EXPECT_DOUBLE_EQ(*d.co2_kg, 1200.0);   // 2,400 − 1,200 kg
     EXPECT_FALSE(d.p95_hours) << "no samples";
   }
 }
@@ -359,7 +364,8 @@ TEST(SweepCells, AClosedDetourMakesNoRouteAndNoChange) {
 }
 
 // [query] via, avoid and cargo_tonnes reach every cell as they reach a route
-// request. Through c: 1,200 km, 20 h, 2 TEU × 1,200 km × 1 USD = 2,400 USD;
+// request. Through c: 1,200 km, 20 h, 1 truck × 1,200 km × 1 USD = 1,200 USD
+// (the cargo changes the CO2, not the truck count: no gross limit is known);
 // 5 t per FEU × 1,200 km × 100 g = 600 kg. Avoiding c: a→b takes the direct
 // road (10 h, 5 t × 600 km × 100 g = 300 kg) and c→b has no route.
 TEST(SweepCells, ViaAvoidAndCargoAreTheRouteRequestsOwn) {
@@ -373,8 +379,8 @@ TEST(SweepCells, ViaAvoidAndCargoAreTheRouteRequestsOwn) {
   ASSERT_EQ(cells.size(), 1u);
   EXPECT_EQ(cells[0].status, CellStatus::kOk);
   EXPECT_DOUBLE_EQ(cells[0].hours, 20.0);
-  EXPECT_EQ(cells[0].cost_usd_cents, 240000);
-  EXPECT_EQ(cells[0].co2_g, 600000);
+  EXPECT_EQ(cells[0].cost_usd_cents, 120000);  // 1 truck × 1,200 km × 1 USD
+  EXPECT_EQ(cells[0].co2_g, 600000);           // 1,200 km × 100 g/tkm × 5 t
 
   SweepGrid around = t.grid(head + "[pairs]\nlist = [[\"a\", \"b\"], [\"c\", \"b\"]]\n[query]\nby = \"time\"\n"
                                    "avoid = [\"c\"]\ncargo_tonnes = 5.0\n");
@@ -384,7 +390,7 @@ TEST(SweepCells, ViaAvoidAndCargoAreTheRouteRequestsOwn) {
   ASSERT_EQ(cells.size(), 2u);
   EXPECT_EQ(cells[0].status, CellStatus::kOk);
   EXPECT_DOUBLE_EQ(cells[0].hours, 10.0);
-  EXPECT_EQ(cells[0].co2_g, 300000);
+  EXPECT_EQ(cells[0].co2_g, 300000);  // 600 km × 100 g/tkm × 5 t
   EXPECT_EQ(cells[1].status, CellStatus::kNoRoute);
   EXPECT_EQ(cells[1].message, "the origin Gamma is avoided ([query] avoid)");
 }
@@ -704,12 +710,14 @@ TEST(SweepTable, CsvIsTheGoldenTextAndJsonCarriesTheSameRows) {
   auto ctx = SweepContext::build(t.net, g);
   ASSERT_TRUE(ctx.ok());
   std::vector<CellResult> cells = run_in_process(*ctx, 1);
+  // The triangle's figures (above): base 10 h, 600 USD, 1,200 kg; direct road
+  // closed 20 h, 1,200 USD, 2,400 kg, so +10 h, +600 USD, +1,200 kg.
   EXPECT_EQ(sweep_to_csv(t.net, g, cells),
             "measures,depart,seed,from,to,status,hours,cost_usd,co2_kg,change_hours,change_cost_usd,change_co2_kg,note\n"
-            "base,2026-03-02T00:00:00Z,1,a,b,ok,10.00,1200.00,1200.000,0.00,0.00,0.000,\n"
-            "base,2026-03-02T00:00:00Z,1,b,a,ok,10.00,1200.00,1200.000,0.00,0.00,0.000,\n"
-            "close-direct,2026-03-02T00:00:00Z,1,a,b,ok,20.00,2400.00,2400.000,10.00,1200.00,1200.000,\n"
-            "close-direct,2026-03-02T00:00:00Z,1,b,a,ok,20.00,2400.00,2400.000,10.00,1200.00,1200.000,\n");
+            "base,2026-03-02T00:00:00Z,1,a,b,ok,10.00,600.00,1200.000,0.00,0.00,0.000,\n"
+            "base,2026-03-02T00:00:00Z,1,b,a,ok,10.00,600.00,1200.000,0.00,0.00,0.000,\n"
+            "close-direct,2026-03-02T00:00:00Z,1,a,b,ok,20.00,1200.00,2400.000,10.00,600.00,1200.000,\n"
+            "close-direct,2026-03-02T00:00:00Z,1,b,a,ok,20.00,1200.00,2400.000,10.00,600.00,1200.000,\n");
   auto j = nlohmann::json::parse(sweep_to_json(t.net, g, cells));
   EXPECT_EQ(j["sweep"]["cells"], 4);
   EXPECT_EQ(j["sweep"]["combinations"], nlohmann::json::array({"base", "close-direct"}));
@@ -717,7 +725,7 @@ TEST(SweepTable, CsvIsTheGoldenTextAndJsonCarriesTheSameRows) {
   ASSERT_EQ(j["rows"].size(), 4u);
   EXPECT_EQ(j["rows"][2]["measures"], "close-direct");
   EXPECT_EQ(j["rows"][2]["hours"], 20.0);
-  EXPECT_EQ(j["rows"][2]["change_cost_usd"], 1200.0);
+  EXPECT_EQ(j["rows"][2]["change_cost_usd"], 600.0);  // 1,200 − 600 USD
   EXPECT_TRUE(j["rows"][2]["note"].is_null());
   EXPECT_EQ(j["summary"][1]["change_hours"], 10.0);
   EXPECT_EQ(j["columns"].size(), 13u);
