@@ -87,7 +87,8 @@ class Process {
 
 int exit_code(int status) { return WIFEXITED(status) ? WEXITSTATUS(status) : -1; }
 
-std::vector<std::string> sweep_args(const std::string& grid, const std::string& out, std::vector<std::string> more = {}) {
+std::vector<std::string> sweep_args(const std::string& grid, const std::string& out,
+                                    std::vector<std::string> more = {}) {
   std::vector<std::string> a = {CARAVAN_BINARY, "sweep", "--grid", grid, "--data", kData, "--out", out};
   a.insert(a.end(), more.begin(), more.end());
   return a;
@@ -191,7 +192,8 @@ TEST(SweepCli, BadInputExitsTwoWithTheReason) {
   EXPECT_EQ(exit_code(by.status), 2);
   EXPECT_NE(by.err.find("caravan: --by: pareto gives several options per pair, a sweep needs one"), std::string::npos)
       << by.err;
-  std::ofstream(dir.path / "bad.toml") << "[departures]\ndates = [\"2026-03-02\"]\n[pairs]\nplaces = [\"xian\", \"atlantis\"]\n";
+  std::ofstream(dir.path / "bad.toml")
+      << "[departures]\ndates = [\"2026-03-02\"]\n[pairs]\nplaces = [\"xian\", \"atlantis\"]\n";
   Ran bad = run(sweep_args("bad.toml", "out"), dir.path, "bad");
   EXPECT_EQ(exit_code(bad.status), 2);
   EXPECT_EQ(bad.err.rfind("caravan: bad.toml:4: [pairs] places: unknown place \"atlantis\"", 0), 0u) << bad.err;
@@ -248,17 +250,16 @@ TEST(SweepCli, AnInterruptedRunSaysWhatItKeptAndResumesToTheSameTable) {
 // mpirun on loopback TCP, as root in CI, under the sanitizers' leak check
 // with Open MPI's own allocations suppressed (tests/support/mpi-lsan.supp).
 std::vector<std::string> mpi_env(const std::string& job) {
-  return {"OMPI_ALLOW_RUN_AS_ROOT=1",
-          "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1",
+  return {"OMPI_ALLOW_RUN_AS_ROOT=1", "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1",
           "OMPI_MCA_mca_base_component_disable_dlclose=1",
           "LSAN_OPTIONS=suppressions=" CARAVAN_MPI_LSAN_SUPPRESSIONS ":fast_unwind_on_malloc=0:print_suppressions=0",
           "CARAVAN_TEST_JOB=" + job};
 }
 
 std::vector<std::string> mpirun(int ranks, std::vector<std::string> command) {
-  std::vector<std::string> a = {CARAVAN_MPIEXEC, "--oversubscribe", "--bind-to", "none", "-np", std::to_string(ranks),
-                                "--mca", "btl", "self,tcp", "--mca", "btl_tcp_if_include", "lo",
-                                "--mca", "oob_tcp_if_include", "lo"};
+  std::vector<std::string> a = {
+      CARAVAN_MPIEXEC, "--oversubscribe", "--bind-to",          "none", "-np",   std::to_string(ranks), "--mca", "btl",
+      "self,tcp",      "--mca",           "btl_tcp_if_include", "lo",   "--mca", "oob_tcp_if_include",  "lo"};
   a.insert(a.end(), command.begin(), command.end());
   return a;
 }

@@ -272,17 +272,22 @@ TEST(SweepGrid, RejectsBadGridsWithFileLineAndWhatWasExpected) {
       {"unknown output", "outputs = [\"speed\"]\n" + dep,
        "1: outputs: unknown output \"speed\" (expected hours, p50, p95, on_time, cost, co2, change)"},
       {"seed twice", dep + "[samples]\nseeds = [3, 3]\n", "4: [samples] seeds: 3 is listed twice"},
-      {"no units", dep + "[query]\nunits = 0\n", "4: [query] units: bad value \"0\" (expected a whole number from 1 to 10000)"},
-      {"units as a float", dep + "[query]\nunits = 2.0\n", "4: [query] units: bad value \"2.0\" (expected a whole number"},
+      {"no units", dep + "[query]\nunits = 0\n",
+       "4: [query] units: bad value \"0\" (expected a whole number from 1 to 10000)"},
+      {"units as a float", dep + "[query]\nunits = 2.0\n",
+       "4: [query] units: bad value \"2.0\" (expected a whole number"},
       {"via an avoided place", dep + "[query]\nvia = [\"c\"]\navoid = [\"c\"]\n",
        "4: [query] via: \"c\" is avoided (expected places that avoid spares)"},
       {"both deadlines", dep + "[query]\ndeadline_hours = 24\ndeadline = \"2026-03-09\"\n",
        "5: [query] deadline: given with deadline_hours (expected one of them)"},
       {"deadline before a departure", dep + "[query]\ndeadline = \"2026-03-01\"\n",
        "4: [query] deadline: 2026-03-01T00:00:00Z is not after the departure 2026-03-02T00:00:00Z"},
-      {"no modes", dep + "[query]\nmodes = []\n", "4: [query] modes: empty list (expected a list of rail, road, ferry, sea, air;"},
-      {"unknown mode", dep + "[query]\nmode = [\"rail\", \"rocket\"]\n", "4: [query] mode: unknown mode \"rocket\" (expected a list of rail, road, ferry, sea, air)"},
-      {"empty seeds", dep + "[samples]\nseeds = []\n", "4: [samples] seeds: empty list (expected up to 1000 whole numbers"},
+      {"no modes", dep + "[query]\nmodes = []\n",
+       "4: [query] modes: empty list (expected a list of rail, road, ferry, sea, air;"},
+      {"unknown mode", dep + "[query]\nmode = [\"rail\", \"rocket\"]\n",
+       "4: [query] mode: unknown mode \"rocket\" (expected a list of rail, road, ferry, sea, air)"},
+      {"empty seeds", dep + "[samples]\nseeds = []\n",
+       "4: [samples] seeds: empty list (expected up to 1000 whole numbers"},
       {"too many samples", dep + "[samples]\ncount = 100000000\n", "4: [samples] count: bad value \"100000000\""},
       {"toml syntax", "name = \n", "1: "},
   };
@@ -305,7 +310,8 @@ TEST(SweepGrid, RefusesAFactorialOfMoreThanTwelveSets) {
   ASSERT_FALSE(g.ok());
   EXPECT_EQ(g.error().message,
             "[measures] sets: 13 sets make too large a factorial (expected at most 12, or combine = \"listed\")");
-  auto listed = t.parse("[measures]\ncombine = \"listed\"\nsets = [" + sets + "]\n[departures]\ndates = [\"2026-03-02\"]\n");
+  auto listed =
+      t.parse("[measures]\ncombine = \"listed\"\nsets = [" + sets + "]\n[departures]\ndates = [\"2026-03-02\"]\n");
   ASSERT_TRUE(listed.ok());
   EXPECT_EQ(listed->combinations.size(), 14u);
 }
@@ -333,9 +339,9 @@ TEST(SweepCells, FiguresMatchTheHandWorkedTriangle) {
     const CellResult& closed = cells[static_cast<std::size_t>(2 + pair)];
     EXPECT_EQ(base.status, CellStatus::kOk);
     EXPECT_DOUBLE_EQ(base.hours, 10.0);
-    EXPECT_EQ(base.cost_usd_cents, 60000);   // 1 truck × 600 km × 1 USD/truck-km
-    EXPECT_EQ(base.co2_g, 1200000);          // 600 km × 100 g/tkm × 20 t
-    EXPECT_DOUBLE_EQ(closed.hours, 20.0);    // 1,200 km / 60 km/h
+    EXPECT_EQ(base.cost_usd_cents, 60000);     // 1 truck × 600 km × 1 USD/truck-km
+    EXPECT_EQ(base.co2_g, 1200000);            // 600 km × 100 g/tkm × 20 t
+    EXPECT_DOUBLE_EQ(closed.hours, 20.0);      // 1,200 km / 60 km/h
     EXPECT_EQ(closed.cost_usd_cents, 120000);  // 1 truck × 1,200 km × 1 USD
     EXPECT_EQ(closed.co2_g, 2400000);          // 1,200 km × 100 g/tkm × 20 t
     CellChange d = change_against(closed, base);
@@ -371,8 +377,9 @@ TEST(SweepCells, AClosedDetourMakesNoRouteAndNoChange) {
 TEST(SweepCells, ViaAvoidAndCargoAreTheRouteRequestsOwn) {
   Triangle t;
   const std::string head = "[departures]\ndates = [\"2026-03-02T00:00Z\"]\n[samples]\ncount = 0\n";
-  SweepGrid through = t.grid(head + "[pairs]\nlist = [[\"a\", \"b\"]]\n[query]\nby = \"time\"\nvia = [\"c\"]\n"
-                                    "cargo_tonnes = 5\n");
+  SweepGrid through = t.grid(head +
+                             "[pairs]\nlist = [[\"a\", \"b\"]]\n[query]\nby = \"time\"\nvia = [\"c\"]\n"
+                             "cargo_tonnes = 5\n");
   auto ctx = SweepContext::build(t.net, through);
   ASSERT_TRUE(ctx.ok()) << to_string(ctx.errors());
   std::vector<CellResult> cells = run_in_process(*ctx, 1);
@@ -382,8 +389,9 @@ TEST(SweepCells, ViaAvoidAndCargoAreTheRouteRequestsOwn) {
   EXPECT_EQ(cells[0].cost_usd_cents, 120000);  // 1 truck × 1,200 km × 1 USD
   EXPECT_EQ(cells[0].co2_g, 600000);           // 1,200 km × 100 g/tkm × 5 t
 
-  SweepGrid around = t.grid(head + "[pairs]\nlist = [[\"a\", \"b\"], [\"c\", \"b\"]]\n[query]\nby = \"time\"\n"
-                                   "avoid = [\"c\"]\ncargo_tonnes = 5.0\n");
+  SweepGrid around = t.grid(head +
+                            "[pairs]\nlist = [[\"a\", \"b\"], [\"c\", \"b\"]]\n[query]\nby = \"time\"\n"
+                            "avoid = [\"c\"]\ncargo_tonnes = 5.0\n");
   auto ctx2 = SweepContext::build(t.net, around);
   ASSERT_TRUE(ctx2.ok()) << to_string(ctx2.errors());
   cells = run_in_process(*ctx2, 1);
@@ -712,12 +720,13 @@ TEST(SweepTable, CsvIsTheGoldenTextAndJsonCarriesTheSameRows) {
   std::vector<CellResult> cells = run_in_process(*ctx, 1);
   // The triangle's figures (above): base 10 h, 600 USD, 1,200 kg; direct road
   // closed 20 h, 1,200 USD, 2,400 kg, so +10 h, +600 USD, +1,200 kg.
-  EXPECT_EQ(sweep_to_csv(t.net, g, cells),
-            "measures,depart,seed,from,to,status,hours,cost_usd,co2_kg,change_hours,change_cost_usd,change_co2_kg,note\n"
-            "base,2026-03-02T00:00:00Z,1,a,b,ok,10.00,600.00,1200.000,0.00,0.00,0.000,\n"
-            "base,2026-03-02T00:00:00Z,1,b,a,ok,10.00,600.00,1200.000,0.00,0.00,0.000,\n"
-            "close-direct,2026-03-02T00:00:00Z,1,a,b,ok,20.00,1200.00,2400.000,10.00,600.00,1200.000,\n"
-            "close-direct,2026-03-02T00:00:00Z,1,b,a,ok,20.00,1200.00,2400.000,10.00,600.00,1200.000,\n");
+  EXPECT_EQ(
+      sweep_to_csv(t.net, g, cells),
+      "measures,depart,seed,from,to,status,hours,cost_usd,co2_kg,change_hours,change_cost_usd,change_co2_kg,note\n"
+      "base,2026-03-02T00:00:00Z,1,a,b,ok,10.00,600.00,1200.000,0.00,0.00,0.000,\n"
+      "base,2026-03-02T00:00:00Z,1,b,a,ok,10.00,600.00,1200.000,0.00,0.00,0.000,\n"
+      "close-direct,2026-03-02T00:00:00Z,1,a,b,ok,20.00,1200.00,2400.000,10.00,600.00,1200.000,\n"
+      "close-direct,2026-03-02T00:00:00Z,1,b,a,ok,20.00,1200.00,2400.000,10.00,600.00,1200.000,\n");
   auto j = nlohmann::json::parse(sweep_to_json(t.net, g, cells));
   EXPECT_EQ(j["sweep"]["cells"], 4);
   EXPECT_EQ(j["sweep"]["combinations"], nlohmann::json::array({"base", "close-direct"}));
