@@ -6,7 +6,7 @@
 // tests/web/units_test.mjs.
 import { localTime } from './time.js';
 
-const MOVING = new Set(['rail', 'road', 'ferry', 'sea', 'air']);
+export const MOVING = new Set(['rail', 'road', 'ferry', 'sea', 'air']);
 
 function csvField(v) {
   const s = v === undefined || v === null ? '' : String(v);

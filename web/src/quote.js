@@ -3,7 +3,7 @@
 // laid out for one A4 page (style.css, @media print).
 // `places`: Map id -> {name, timezone}; `sources`: Map id -> {title,
 // publisher, url, published, kind}. No DOM: also run by tests/web/units_test.mjs.
-import { costsByCurrency } from './export.js';
+import { MOVING, costsByCurrency } from './export.js';
 import { localTime } from './time.js';
 
 const esc = (s) => String(s ?? '').replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' }[c]));
@@ -25,9 +25,11 @@ export function quoteHtml({ result, index, places, sources, link }) {
   const costs = costsByCurrency(it);
   const used = [...new Set(it.legs.flatMap((l) => l.sources ?? []))].sort();
   const r = it.reliability;
-  const rows = it.legs.map((l, i) => `<tr>
+  // Legs that move nothing (border, wait, gauge change, transfer) print as one
+  // line each: the option with the most legs still fits one A4 page.
+  const rows = it.legs.map((l, i) => `<tr${MOVING.has(l.kind) ? '' : ' class="stop"'}>
       <td>${i + 1}</td><td>${esc(l.kind.replace('_', ' '))}</td>
-      <td>${esc(l.from !== l.to ? `${name(l.from)} → ${name(l.to)}` : name(l.from))}${l.service ? ` <span class="muted">${esc(l.service)}</span>` : ''}</td>
+      <td class="where">${esc(l.from !== l.to ? `${name(l.from)} → ${name(l.to)}` : name(l.from))}${l.service ? ` <span class="muted">${esc(l.service)}</span>` : ''}</td>
       <td>${esc(localTime(l.depart, zone(l.from)))}</td><td>${esc(localTime(l.arrive, zone(l.to)))}</td>
       <td class="n">${num(l.hours, 1)}</td><td class="n">${l.km > 0 ? num(l.km) : ''}</td>
       <td class="n">${l.cost.amount > 0 ? `${num(l.cost.amount, 2)} ${esc(l.cost.currency)}` : ''}</td>
