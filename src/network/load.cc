@@ -428,14 +428,18 @@ struct Loader : detail::LoadContext {
       auto m = r.mode(row, "mode");
       std::string mode = m ? std::string(to_string(*m)) : std::string(r.raw(row, "mode"));
       if (m) c.mode = *m;
-      for (LocationIdx side : {c.exit, c.entry}) {
-        // A post no link reaches yet is left to the reachability checks.
-        if (m && side.valid() && !link_modes[side.v].empty() && !link_modes[side.v].has(*m)) {
-          r.error(row, "mode",
-                  mode + " crossing, but no " + mode + " link reaches " + net.locations[side].id +
-                      " (expected the mode of links at both of its posts)");
-          break;
-        }
+      // A crossing of a mode no link at either post has (a "rail" crossing
+      // between two road checkpoints) is refused. One post without it is
+      // allowed: a line may end at the border's terminal (1520 mm into Astara,
+      // Iran), where the cargo changes to road. A post no link reaches yet is
+      // left to the reachability checks.
+      auto lacks = [&](LocationIdx side) {
+        return m && side.valid() && !link_modes[side.v].empty() && !link_modes[side.v].has(*m);
+      };
+      if (lacks(c.exit) && lacks(c.entry)) {
+        r.error(row, "mode",
+                mode + " crossing, but no " + mode + " link reaches " + net.locations[c.exit].id + " or " +
+                    net.locations[c.entry].id + " (expected a " + mode + " link at one of its posts at least)");
       }
       double median = r.number(row, "clearance_median_h", 0, 24 * 60);
       double p90 = r.number(row, "clearance_p90_h", 0, 24 * 60);
