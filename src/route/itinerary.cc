@@ -158,8 +158,9 @@ void make_walker(const RouteIndex& index, const RouteQuery& q, Walker& w) {
     std::uint32_t per_truck = 0;
     if (w.kg) {
       const std::int64_t payload = t != nullptr ? t->max_gross.kg - t->truck_tare.kg : INT64_MAX;
-      w.trucks[c] = static_cast<std::uint32_t>(
-          std::max<std::int64_t>(1, (static_cast<std::int64_t>(q.units) + payload - 1) / payload));
+      // Ceiling division written so that "no limit" (INT64_MAX) cannot overflow.
+      const std::int64_t kg = std::max<std::int64_t>(1, static_cast<std::int64_t>(q.units));
+      w.trucks[c] = static_cast<std::uint32_t>((kg - 1) / payload + 1);
       continue;
     }
     if (t == nullptr) {
