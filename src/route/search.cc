@@ -410,6 +410,9 @@ Result<std::vector<Itinerary>> Planner::State::search(const RouteQuery& query, T
   if (qr.via.size() > 8) return Error::invalid("at most 8 via places");
   if (qr.modes.empty()) return Error::invalid("no mode allowed (expected at least one of rail, road, ferry, sea, air)");
   if (auto st = check_cargo(network, qr); !st.ok()) return st.errors();
+  // Once before any work: callers run many searches under one deadline, and
+  // the in-loop check comes only every 1,024 settled labels.
+  if (auto st = qr.budget.check_time(); !st.ok()) return st.errors();
 
   s.q = &qr;
   s.obj = qr.objective;

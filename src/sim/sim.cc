@@ -7,6 +7,7 @@
 #include "caravan/sim.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <limits>
 #include <memory>
@@ -308,10 +309,13 @@ class Simulation {
     for (unsigned w = 0; w < threads; ++w) planners.emplace_back(index_);
     std::mutex progress_mutex;
     std::size_t done = 0;
+    std::atomic<bool> stop{false};
     total_work_ = keys.size() + shipments_.size();
     parallel_for(
         keys.size(), threads,
         [&](std::size_t i, unsigned worker) {
+          // One failed plan (a deadline, a budget) fails the run: skip the rest.
+          if (stop.load(std::memory_order_relaxed)) return;
           RouteQuery q;
           q.from = lanes_[keys[i].first].from;
           q.to = lanes_[keys[i].first].to;
@@ -327,6 +331,7 @@ class Simulation {
             routed[i] = 1;
           } else if (!r.ok() && r.error().code != ErrorCode::kNoRoute) {
             failed[i] = r.error();
+            stop.store(true, std::memory_order_relaxed);
           }
           if (o_.progress) {
             std::lock_guard<std::mutex> lock(progress_mutex);

@@ -754,8 +754,14 @@ TEST(Bookable, BudgetStopsTheSearchWithAClearError) {
   std::atomic<bool> cancel{true};
   RouteQuery c = f.query("a", "b", "2026-03-02T00:00Z");
   c.budget.cancel = &cancel;
-  // The flag is read every 1,024 labels: this small search finishes first.
+  // The flag is read before any work (and then every 1,024 labels): a search
+  // that starts cancelled stops at once, however small.
+  auto cancelled = f.plan(c);
+  ASSERT_FALSE(cancelled.ok());
+  EXPECT_EQ(cancelled.error().code, ErrorCode::kDeadline);
+  cancel = false;
   EXPECT_TRUE(f.plan(c).ok());
+  cancel = true;
   StageModel model(*f.index);
   MonteCarloOptions mc;
   mc.samples = 2000;
