@@ -20,7 +20,8 @@ p=$tmp/stage/usr/local
 libdir=$(dirname "$(find "$p" -name caravanConfig.cmake)")
 check "the program is installed" test -x "$p/bin/caravan"
 check "public headers are installed" test -f "$p/include/caravan/route.h" -a -f "$p/include/caravan/request.h"
-check "a static library per module" test "$(find "$p" -name 'libcaravan_*.a' | wc -l)" -eq 11
+# core network scenario route stochastic matrix sim synth sweep request present server
+check "a static library per module" test "$(find "$p" -name 'libcaravan_*.a' | wc -l)" -eq 12
 check "caravanConfig.cmake with its version and targets" \
   test -f "$libdir/caravanConfigVersion.cmake" -a -f "$libdir/caravanTargets.cmake"
 check "the dataset is installed" test -f "$p/share/caravan/central-asia/dataset.toml"

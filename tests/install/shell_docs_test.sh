@@ -51,9 +51,10 @@ check "bash: caravan data export --fo → --format" test "$(complete_bash carava
 check "bash: caravan route a b --cargo → --cargo-tonnes" test "$(complete_bash caravan route a b --cargo)" = "--cargo-tonnes"
 check "bash: caravan compare --base → --base-scenario" test "$(complete_bash caravan compare --base)" = "--base-scenario"
 # Values of the request options come from their table: route's --by differs from simulate's.
-check "bash: caravan route a b --unit <tab> → TEU FEU" test "$(complete_bash caravan route a b --unit '')" = "TEU FEU"
-check "bash: caravan route a b --by <tab> → pareto time cost co2" \
-  test "$(complete_bash caravan route a b --by '')" = "pareto time cost co2"
+check "bash: caravan route a b --unit <tab> → TEU FEU FEU_HC KG" \
+  test "$(complete_bash caravan route a b --unit '')" = "TEU FEU FEU_HC KG"
+check "bash: caravan route a b --by <tab> → pareto time cost co2 generalized" \
+  test "$(complete_bash caravan route a b --by '')" = "pareto time cost co2 generalized"
 check "bash: caravan simulate --by <tab> → time cost co2" test "$(complete_bash caravan simulate --by '')" = "time cost co2"
 check "bash: caravan simulate --service-capacity p → per-run" \
   test "$(complete_bash caravan simulate --service-capacity p)" = "per-run"
@@ -80,7 +81,7 @@ if command -v zsh >/dev/null; then
   check "zsh: caravan data <tab> offers export" grep -q '^export:' <<<"$(complete_zsh caravan data '')"
   check "zsh: caravan route a b -<tab> offers --deadline" grep -q '^--deadline:' <<<"$(complete_zsh caravan route a b -)"
   check "zsh: caravan route a b --by <tab> offers the objectives" \
-    test "$(complete_zsh caravan route a b --by '' | tr '\n' ' ')" = "pareto time cost co2 "
+    test "$(complete_zsh caravan route a b --by '' | tr '\n' ' ')" = "pareto time cost co2 generalized "
   check "zsh: --data completes files" test "$(complete_zsh caravan matrix --data '')" = "_files"
 else
   echo "# zsh not installed: zsh checks skipped (scripts/install-deps installs it)"
