@@ -128,8 +128,8 @@ struct Loader : detail::LoadContext {
       if (!known.count(std::string(key.str()))) {
         errors.push_back(
             Error::at("dataset.toml", value.source().begin.line, std::string(key.str()),
-                      "unknown key (expected name, version, description, license, fx_date, hubs or "
-                      "value_of_time_usd_per_box_hour, value_of_time_usd_per_tonne_hour, value_of_time_source)"));
+                      "unknown key (expected name, version, description, license, fx_date, hubs, "
+                      "value_of_time_usd_per_box_hour, value_of_time_usd_per_tonne_hour or value_of_time_source)"));
       }
     }
   }
