@@ -320,6 +320,16 @@ struct Planner::State {
     return false;
   }
 
+  // Vias a ride passes on board between its boarding and alighting stops: a
+  // train through a via passes it (a vessel calling at a seaport via without
+  // loading or discharging there does not, as advance_stage says).
+  std::uint8_t stage_after_ride(const SearchArc& arc, std::uint8_t stage) const {
+    if (arc.kind != ArcKind::kRide || stage >= q->via.size()) return stage;
+    const Service& s = w.view->service(ServiceIdx(arc.ref));
+    for (std::uint16_t i = arc.board + 1; i < arc.alight; ++i) stage = advance_stage(s.stops[i].v, stage, false, false);
+    return stage;
+  }
+
   static bool is_vessel(const SearchArc& arc) {
     return arc.kind == ArcKind::kRide && (arc.mode == Mode::kFerry || arc.mode == Mode::kSea);
   }
@@ -550,7 +560,7 @@ Result<std::vector<Itinerary>> Planner::State::search(const RouteQuery& query, T
         continue;
       }
       Label next{o->t, o->cost, o->co2, 0, li, a, o->vehicle, o->changes, 0};
-      next.stage = s.advance_stage(arc.head, stage, false, sails);
+      next.stage = s.advance_stage(arc.head, s.stage_after_ride(arc, stage), false, sails);
       const bool at_target = is_target(arc.head, next.stage);
       if (at_target) next.cost += s.empty_return;
       next.state = s.state_of(arc.head, at_target ? Vehicle::kNone : next.vehicle, next.stage);

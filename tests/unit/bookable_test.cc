@@ -222,6 +222,24 @@ TEST(Bookable, ThroughRateAgainstOnDemandPerKm) {
   EXPECT_EQ(fared.legs(fared.plan(q)->front()), "wait a, rail a>m");
 }
 
+// A via the train passes on board is passed: the box stays on the train
+// (550 USD, 27 h) instead of leaving it at m for wagons (400 x 0.5 x 2 +
+// 600 x 0.5 x 2 = 1,000 USD) or a second train (1,100 USD).
+TEST(Bookable, ViaPassedOnBoardATrainCounts) {
+  Fixture f(train_and_wagons());
+  RouteQuery q = f.query("a", "b", "2026-03-02T00:00Z");
+  q.objective = Objective::kCost;
+  q.via = {f.loc("m")};
+  auto its = f.plan(q);
+  ASSERT_TRUE(its.ok()) << its.error().to_string();
+  EXPECT_EQ(f.legs(its->front()), "wait a, rail a>b");
+  EXPECT_EQ(its->front().cost_usd_cents, 55000);
+  EXPECT_EQ(its->front().duration().count(), 27 * 3600);
+  // By time the wagons stop at m anyway: the same 20 h as without the via.
+  q.objective = Objective::kTime;
+  EXPECT_EQ(f.plan(q)->front().duration().count(), 20 * 3600);
+}
+
 // Wagons at 0.5 USD per TEU-km with a 1.6 FEU factor, a to b (1,000 km):
 // TEU 500 USD, FEU and high-cube 800 USD, two TEU 1,000 USD.
 TEST(Bookable, FeuFactorOfTheRailProduct) {
