@@ -54,6 +54,9 @@ class FieldReader : public nlohmann::json_sax<nlohmann::json> {
     return fail(member_error(key_, "nested too deep (expected strings, numbers, lists of them or rows of them)"));
   }
   bool key(string_t& k) override {
+    // A nameless member has no field to blame, whatever its value: the
+    // request layer's own error for it ("an option without a name").
+    if (depth_ == 1 && k.empty()) return fail(invalid_value(options_, k, ""));
     if (depth_ == 1)
       key_ = k;
     else
