@@ -33,6 +33,7 @@ class FieldReader : public nlohmann::json_sax<nlohmann::json> {
   std::optional<Error> error;
 
   bool null() override {
+    if (depth_ == 0) return fail(body_error("expected a JSON object"));
     if (depth_ == 1) return true;  // an explicit null is "not given"
     return fail(member_error(key_, "null in a list or row (expected a value)"));
   }
