@@ -92,7 +92,7 @@ std::vector<CalibrationRow> calibrated_default() {
   return std::move(*rows);
 }
 
-TEST(DefaultDataset, CalibrationSetHasSourcedTimesAndRatesAndThePriceTarget) {
+TEST(DefaultDataset, CalibrationSetHasSourcedTimesAndRatesAndMeetsBothTargets) {
   std::vector<CalibrationRow> rows = calibrated_default();
   for (const CalibrationRow& r : rows) {
     EXPECT_LE(r.tolerance_pct, 20) << r.id << ": wider tolerances are not allowed";
@@ -104,22 +104,21 @@ TEST(DefaultDataset, CalibrationSetHasSourcedTimesAndRatesAndThePriceTarget) {
   CalibrationSummary prices = summarize_calibration(rows, CalibrationRow::Kind::kPrice);
   EXPECT_GE(times.rows, 30);
   EXPECT_GE(prices.rows, 15);
+  EXPECT_LE(times.median_abs_error_pct, 15);
   EXPECT_LE(prices.median_abs_error_pct, 20);
 }
 
-// Issue 11's target on times, median absolute error at most 15%, and every
-// row within its tolerance (a record or best case inside the model's p5-p95):
-// not met by the re-derived data (median 24.5%, 15 of 40 times and 9 of 17
-// rates within tolerance; docs/data.md, Known weaknesses). Disabled so that the
-// miss is listed by every run instead of being hidden by a wider bound; enable
-// it with --gtest_also_run_disabled_tests.
-TEST(DefaultDataset, DISABLED_CalibrationMeetsTheTimeTargetAndEveryRowItsTolerance) {
+// Every row within its tolerance (a record or best case inside the model's
+// p5-p95): not met (29 of 47 times and 9 of 17 rates within tolerance;
+// docs/data.md, Known weaknesses). Disabled so that the miss is listed by every
+// run instead of being hidden by a wider bound; enable it with
+// --gtest_also_run_disabled_tests.
+TEST(DefaultDataset, DISABLED_CalibrationPutsEveryRowWithinItsTolerance) {
   std::vector<CalibrationRow> rows = calibrated_default();
   for (const CalibrationRow& r : rows) {
     EXPECT_TRUE(r.within_tolerance()) << r.id << ": model " << r.model().value_or(0) << " vs published "
                                       << r.published() << " (" << r.error_pct() << "%)";
   }
-  EXPECT_LE(summarize_calibration(rows, CalibrationRow::Kind::kTime).median_abs_error_pct, 15);
 }
 
 }  // namespace
