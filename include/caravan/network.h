@@ -272,6 +272,10 @@ struct Service {
   Money tariff_per_teu;                  ///< through-rate of a 20-ft box, for any part of the run
   std::optional<Money> tariff_per_feu;   ///< 40-ft box; empty: 2 × tariff_per_teu
   std::string rate_date;                 ///< when the rates were published, as given
+  /// The through-rate (and every fare) already pays the border fees and gauge
+  /// changes of the crossings the run passes: a box on board is not charged
+  /// them again. Their time still counts.
+  bool rate_covers_borders = false;
   std::vector<Fare> fares;               ///< fares of stop pairs (fares.csv)
   std::vector<AirRate> air_rates;        ///< weight breaks, by ascending min (air services)
   SourceList sources;

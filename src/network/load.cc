@@ -579,7 +579,7 @@ struct Loader : detail::LoadContext {
     TableReader r(*t,
                   {"id", "name", "mode", "operator", "stops", "days", "depart_local", "stop_offsets_h",
                    "capacity_units", "tariff_per_unit", "currency", "source"},
-                  {"cutoff_h", "tariff_per_feu", "rate_date"}, errors, warnings);
+                  {"cutoff_h", "tariff_per_feu", "rate_date", "rate_covers_borders"}, errors, warnings);
     outgoing_ = outgoing_links(net);
     auto base_link = [this](LinkIdx i) -> const Link& { return net.links[i]; };
     for (const CsvRow& row : t->rows) {
@@ -683,6 +683,7 @@ struct Loader : detail::LoadContext {
       s.tariff_per_feu = optional_money(r, row, "tariff_per_feu", cur);
       s.cutoff = hours(r.number(row, "cutoff_h", 0, 24 * 30, false));
       s.rate_date = r.text(row, "rate_date", false);
+      s.rate_covers_borders = r.boolean(row, "rate_covers_borders", false);
       s.sources = sources(r, row);
       if (stops_ok && m) {
         s.stop_km.push_back(Distance{0});

@@ -153,7 +153,7 @@ struct Walker {
       return usd_total;
     }
     std::int64_t total = usd(haul(arc));
-    if (arc.kind == ArcKind::kRide && arc.ride_borders) {
+    if (arc.kind == ArcKind::kRide && arc.ride_borders && !view->service(ServiceIdx(arc.ref)).rate_covers_borders) {
       const Service& s = view->service(ServiceIdx(arc.ref));
       for (std::uint16_t k = arc.board; k < arc.alight; ++k) {
         if (!s.borders[k].valid()) continue;
@@ -328,7 +328,10 @@ struct Walker {
         legs->push_back(std::move(w));
       }
     }
-    const Money fee = border_fee(c, k, c.exit.v);
+    // On board a train whose through-rate pays the border, the border is not
+    // charged again (Service::rate_covers_borders).
+    const bool paid_on_board = service.valid() && view->service(service).rate_covers_borders;
+    const Money fee = paid_on_board ? Money{0, k.cost.currency} : border_fee(c, k, c.exit.v);
     const std::int64_t fee_usd = usd(fee);
     const Instant cleared = *open + timing.clearance(ci, cls, k);
     if constexpr (kEmit) {
@@ -350,7 +353,7 @@ struct Walker {
     o.t = cleared.time_since_epoch().count();
     o.cost += fee_usd;
     if (c.gauge_change) {
-      const Money g = gauge_fee(c);
+      const Money g = paid_on_board ? Money{0, c.gauge_change_cost_per_teu.currency} : gauge_fee(c);
       const std::int64_t g_usd = usd(g);
       const Duration gt = timing.gauge_change(ci, c);
       if constexpr (kEmit) {

@@ -433,6 +433,49 @@ TEST(Bookable, BorderTimeByTrafficClass) {
             "2026-03-03T01:00:00Z");
 }
 
+// A through-rate that pays the border: the same train with a border fee of
+// 30 USD per 20-ft box and 60 per 40-ft, and a 1435/1520 gauge change at ky of
+// 1 h and 20 USD per 20-ft box (40 per 40-ft): one FEU pays 60 + 40 on top of
+// the train's 100 USD unless the service says its rate covers the borders.
+// The time, 2 h + 2 h border + 1 h gauge change + 2 h, is the same both ways.
+DatasetFiles paid_border(const char* covers) {
+  DatasetFiles f = classes();
+  f = with(f, "crossings.csv",
+           std::string(testing::kCrossingsHeader).substr(0, std::string(testing::kCrossingsHeader).size() - 1) +
+               ",cost_feu\n"
+               "rail-x,cx,ky,rail,10,20,30,USD,24/7,24/7,true,1,20,,t,60\n"
+               "road-x,rx,ry,road,5,10,0,USD,24/7,24/7,false,,,,t,\n");
+  std::string loc = f.text["locations.csv"];
+  std::string links = f.text["links.csv"];
+  auto swap_gauge = [](std::string& text, const std::string& row_start) {
+    auto at = text.find(row_start);
+    auto g = text.find(",1435,", at);
+    text.replace(g, 6, ",1520,");
+  };
+  swap_gauge(links, "ky-b,");
+  f = with(f, "links.csv", links);
+  return with(f, "services.csv",
+              std::string(testing::kServicesHeader).substr(0, std::string(testing::kServicesHeader).size() - 1) +
+                  ",rate_covers_borders\ns1,Through train,rail,CR,a;cx;ky;b,daily,05:00,0;2;2;4,100,50,USD,t," +
+                  covers + "\n");
+}
+
+TEST(Bookable, ThroughRateThatPaysTheBorderIsNotChargedItAgain) {
+  for (const char* covers : {"", "false", "true"}) {
+    Fixture f(paid_border(covers));
+    RouteQuery q = f.query("a", "b", "2026-03-02T21:00Z");
+    auto its = f.plan(q);
+    ASSERT_TRUE(its.ok()) << its.error().to_string();
+    const Itinerary& train = its->front();
+    ASSERT_EQ(f.legs(train), "rail a>cx, border cx>ky, gauge_change ky, rail ky>b") << covers;
+    const bool paid = std::string(covers) == "true";
+    EXPECT_EQ(train.cost_usd_cents, paid ? 10000 : 10000 + 6000 + 4000) << covers;
+    EXPECT_EQ(train.legs[1].cost_usd_cents, paid ? 0 : 6000) << covers;
+    EXPECT_EQ(train.legs[2].cost_usd_cents, paid ? 0 : 4000) << covers;
+    EXPECT_EQ(train.duration().count(), 7 * 3600) << covers;  // 2 + 2 border + 1 gauge + 2
+  }
+}
+
 // A late border delays the rest of the run: with a 9-hour block-train
 // clearance the train reaches b 7 h later than timetabled.
 struct SlowBorder final : StageTiming {
