@@ -276,8 +276,8 @@ struct Service {
   /// changes of the crossings the run passes: a box on board is not charged
   /// them again. Their time still counts.
   bool rate_covers_borders = false;
-  std::vector<Fare> fares;               ///< fares of stop pairs (fares.csv)
-  std::vector<AirRate> air_rates;        ///< weight breaks, by ascending min (air services)
+  std::vector<Fare> fares;         ///< fares of stop pairs (fares.csv)
+  std::vector<AirRate> air_rates;  ///< weight breaks, by ascending min (air services)
   SourceList sources;
 
   /// Scheduled offset of stop `i` from the first departure.
