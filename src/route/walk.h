@@ -96,6 +96,9 @@ struct Walker {
     return times(forty ? k.cost_feu : k.cost, boxes);
   }
   Money gauge_fee(const Crossing& c) const { return times(c.gauge_change_cost(forty), boxes); }
+  // On board a train whose through-rate pays the borders it runs through,
+  // their fees and gauge changes are not charged again (ADR 0520).
+  bool rate_pays_borders(ServiceIdx s) const { return view->service(s).rate_covers_borders; }
   Money haul(const SearchArc& arc) const {
     switch (arc.kind) {
       case ArcKind::kRoad:
@@ -153,7 +156,7 @@ struct Walker {
       return usd_total;
     }
     std::int64_t total = usd(haul(arc));
-    if (arc.kind == ArcKind::kRide && arc.ride_borders && !view->service(ServiceIdx(arc.ref)).rate_covers_borders) {
+    if (arc.kind == ArcKind::kRide && arc.ride_borders && !rate_pays_borders(ServiceIdx(arc.ref))) {
       const Service& s = view->service(ServiceIdx(arc.ref));
       for (std::uint16_t k = arc.board; k < arc.alight; ++k) {
         if (!s.borders[k].valid()) continue;
@@ -328,9 +331,7 @@ struct Walker {
         legs->push_back(std::move(w));
       }
     }
-    // On board a train whose through-rate pays the border, the border is not
-    // charged again (Service::rate_covers_borders).
-    const bool paid_on_board = service.valid() && view->service(service).rate_covers_borders;
+    const bool paid_on_board = service.valid() && rate_pays_borders(service);
     const Money fee = paid_on_board ? Money{0, k.cost.currency} : border_fee(c, k, c.exit.v);
     const std::int64_t fee_usd = usd(fee);
     const Instant cleared = *open + timing.clearance(ci, cls, k);

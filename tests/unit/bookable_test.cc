@@ -439,25 +439,23 @@ TEST(Bookable, BorderTimeByTrafficClass) {
 // the train's 100 USD unless the service says its rate covers the borders.
 // The time, 2 h + 2 h border + 1 h gauge change + 2 h, is the same both ways.
 DatasetFiles paid_border(const char* covers) {
+  // The shared headers end in a newline; the extra column goes before it.
+  auto plus_column = [](const char* header, const char* column) {
+    std::string h(header);
+    h.pop_back();
+    return h + "," + column + "\n";
+  };
   DatasetFiles f = classes();
   f = with(f, "crossings.csv",
-           std::string(testing::kCrossingsHeader).substr(0, std::string(testing::kCrossingsHeader).size() - 1) +
-               ",cost_feu\n"
+           plus_column(testing::kCrossingsHeader, "cost_feu") +
                "rail-x,cx,ky,rail,10,20,30,USD,24/7,24/7,true,1,20,,t,60\n"
                "road-x,rx,ry,road,5,10,0,USD,24/7,24/7,false,,,,t,\n");
-  std::string loc = f.text["locations.csv"];
   std::string links = f.text["links.csv"];
-  auto swap_gauge = [](std::string& text, const std::string& row_start) {
-    auto at = text.find(row_start);
-    auto g = text.find(",1435,", at);
-    text.replace(g, 6, ",1520,");
-  };
-  swap_gauge(links, "ky-b,");
+  links.replace(links.find(",1435,", links.find("ky-b,")), 6, ",1520,");  // ky's side is 1520 mm
   f = with(f, "links.csv", links);
   return with(f, "services.csv",
-              std::string(testing::kServicesHeader).substr(0, std::string(testing::kServicesHeader).size() - 1) +
-                  ",rate_covers_borders\ns1,Through train,rail,CR,a;cx;ky;b,daily,05:00,0;2;2;4,100,50,USD,t," +
-                  covers + "\n");
+              plus_column(testing::kServicesHeader, "rate_covers_borders") +
+                  "s1,Through train,rail,CR,a;cx;ky;b,daily,05:00,0;2;2;4,100,50,USD,t," + covers + "\n");
 }
 
 TEST(Bookable, ThroughRateThatPaysTheBorderIsNotChargedItAgain) {
